@@ -1,0 +1,107 @@
+"""Streaming aggregates of an ensemble: exact, order-free sums, so memory and results do not
+depend on how runs are chunked or which worker ran them.
+
+Integer metrics are summed as integers; float metrics in fixed point (``QUANTUM`` units) as
+64-bit integers. Both are exact and associative: any grouping of chunks gives the same bits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from escalation_sim.engine.calendar import ChunkResult
+from escalation_sim.engine.record import QUANTUM, fixed
+from escalation_sim.model.ladder import N_RUNGS
+from escalation_sim.model.outcomes import OUTCOMES
+
+@dataclass
+class Moments:
+    """Count, sum and sum of squares of a per-run quantity, summed exactly."""
+
+    n: np.ndarray | int = 0
+    total: np.ndarray | int = 0
+    squares: np.ndarray | int = 0
+    scale: float = 1.0
+
+    def add(self, values: np.ndarray, where: np.ndarray | None = None) -> None:
+        """Add the runs' values (leading run axis); ``where`` keeps only some runs."""
+        values = np.asarray(values)
+        if where is not None:
+            values = np.where(where, values, 0)
+        if values.dtype.kind in "iub":
+            q, q2 = values.astype(np.int64), values.astype(np.int64) ** 2
+        else:
+            self.scale = QUANTUM
+            q, q2 = fixed(values), fixed(values.astype(float) ** 2)
+        self.n = self.n + (values.shape[0] if where is None else np.asarray(where).sum(axis=0))
+        self.total = self.total + q.sum(axis=0)
+        self.squares = self.squares + q2.sum(axis=0)
+
+    def mean(self) -> np.ndarray:
+        """Mean of the values added (NaN where none)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(self.total, dtype=float) * self.scale / np.asarray(self.n, float)
+
+    def std(self) -> np.ndarray:
+        """Sample standard deviation (NaN with fewer than two values)."""
+        n = np.asarray(self.n, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.mean()
+            var = (np.asarray(self.squares, dtype=float) * self.scale - n * mean**2) / (n - 1)
+        return np.sqrt(np.maximum(var, 0.0))
+
+
+SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coercion",
+                  "days_military", "trade_loss", "energy_loss", "mediation_days")
+ACTOR_METRICS = ("actor_peak", "actor_final", "actor_days_coercion", "actor_goldstein",
+                 "actor_escalation_score", "actor_final_nationalism")
+EVENT_DAYS = ("first_legal_day", "first_force_day")
+"""Per-run days of first occurrence; -1 where it never happened."""
+
+
+@dataclass
+class Aggregate:
+    """Everything a summary needs about one scenario's ensemble, merged chunk by chunk."""
+
+    n_actors: int
+    n_incidents: int
+    days: int
+    runs: int = 0
+    outcomes: np.ndarray = field(default_factory=lambda: np.zeros(len(OUTCOMES), np.int64))
+    moments: dict[str, Moments] = field(default_factory=dict)
+    peak_counts: np.ndarray | None = None  # (A, N_RUNGS)
+    top_peak_counts: np.ndarray = field(default_factory=lambda: np.zeros(N_RUNGS, np.int64))
+    incident_runs: np.ndarray | None = None  # (K,) runs with at least one
+    mediated_runs: int = 0
+    daily: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.peak_counts is None:
+            self.peak_counts = np.zeros((self.n_actors, N_RUNGS), np.int64)
+        if self.incident_runs is None:
+            self.incident_runs = np.zeros(self.n_incidents, np.int64)
+        for name in SCALAR_METRICS + ACTOR_METRICS + EVENT_DAYS + ("incidents",):
+            self.moments.setdefault(name, Moments())
+
+    def add(self, chunk: ChunkResult) -> None:
+        """Merge one chunk's results."""
+        r = chunk.runs
+        self.runs += r["outcome"].shape[0]
+        self.outcomes += np.bincount(r["outcome"], minlength=len(OUTCOMES))
+        for name in SCALAR_METRICS + ACTOR_METRICS + ("incidents",):
+            self.moments[name].add(r[name])
+        for name in EVENT_DAYS:
+            self.moments[name].add(r[name], where=r[name] >= 0)
+        for a in range(self.n_actors):
+            self.peak_counts[a] += np.bincount(r["actor_peak"][:, a], minlength=N_RUNGS)
+        self.top_peak_counts += np.bincount(r["peak_rung"], minlength=N_RUNGS)
+        self.incident_runs += (r["incidents"] > 0).sum(axis=0)
+        self.mediated_runs += int((r["mediation_days"] > 0).sum())
+        for name, values in chunk.daily.items():
+            self.daily[name] = self.daily[name] + values if name in self.daily else values.copy()
+
+    def daily_mean(self, name: str) -> np.ndarray:
+        """Per-day mean over runs of a summed daily quantity (e.g. nationalism, grievance)."""
+        return self.daily[name] * QUANTUM / self.runs

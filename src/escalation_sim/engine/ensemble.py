@@ -1,0 +1,134 @@
+"""Ensembles: split runs into chunks, hand them to an executor, merge the results as they come.
+
+``evaluate`` is the one entry point that ``run``, ``compare``, ``sweep``, ``sensitivity`` and
+``backtest`` stand on: it evaluates a batch of scenario points, each with its seed, over the
+same run indices, and returns one ``Aggregate`` per point (plus per-run arrays when asked).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+
+from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.rng import RNG_BLOCK
+from escalation_sim.scenario.schema import Scenario
+
+CHUNK_RUNS = 8 * RNG_BLOCK
+"""Runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
+memory to stay flat. Results do not depend on it (see ``rng.py``)."""
+
+Progress = Callable[[int], None]
+"""Called with the number of runs just finished."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One scenario to evaluate, with its seed."""
+
+    scenario: Scenario
+    seed: int
+
+
+@dataclass
+class PointResult:
+    """The ensemble of one point: streaming aggregates and, if asked, per-run arrays."""
+
+    point: Point
+    aggregate: Aggregate
+    runs: dict[str, np.ndarray] | None
+    elapsed: float
+
+
+def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]]:
+    """``(first_run, n_runs)`` of each chunk; chunk sizes are whole RNG blocks but the last."""
+    if chunk_runs % RNG_BLOCK:
+        raise ValueError(f"chunk_runs must be a multiple of {RNG_BLOCK}")
+    return [(first, min(chunk_runs, runs - first)) for first in range(0, runs, chunk_runs)]
+
+
+def _task(args: tuple[Scenario, int, int, int]) -> ChunkResult:
+    scenario, seed, first, n = args
+    return simulate_chunk(scenario, seed, first, n)
+
+
+def _executor_map(tasks: Sequence[tuple[Scenario, int, int, int]],
+                  workers: int) -> Iterator[tuple[int, ChunkResult]]:
+    """Yield ``(task index, result)`` as tasks finish, keeping at most 2 per worker in flight."""
+    if workers <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            yield i, _task(task)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        pending: dict[Future[ChunkResult], int] = {}
+        queue = iter(enumerate(tasks))
+        try:
+            while True:
+                while len(pending) < 2 * workers:
+                    nxt = next(queue, None)
+                    if nxt is None:
+                        break
+                    pending[pool.submit(_task, nxt[1])] = nxt[0]
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield pending.pop(fut), fut.result()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+
+def default_workers() -> int:
+    """Worker processes used when the user does not say: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1, keep_runs: bool = False,
+             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> list[PointResult]:
+    """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
+
+    Points that share a seed share random numbers run by run (common random numbers), so their
+    per-run arrays (``keep_runs=True``) can be compared pairwise.
+    """
+    chunks = plan_chunks(runs, chunk_runs)
+    tasks = [(p.scenario, p.seed, first, n) for p in points for first, n in chunks]
+    aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
+            for p in points]
+    kept: list[dict[str, np.ndarray]] = [{} for _ in points]
+    start = time.perf_counter()
+    for index, result in _executor_map(tasks, workers):
+        which = index // len(chunks)
+        aggs[which].add(result)
+        if keep_runs:
+            _place(kept[which], result, runs)
+        if progress is not None:
+            progress(next(iter(result.runs.values())).shape[0])
+    elapsed = time.perf_counter() - start
+    return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
+            for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]
+
+
+def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:
+    """Copy a chunk's per-run arrays into full-length arrays at the chunk's run indices."""
+    for name, values in chunk.runs.items():
+        if name not in into:
+            into[name] = np.zeros((runs, *values.shape[1:]), dtype=values.dtype)
+        into[name][chunk.first_run:chunk.first_run + values.shape[0]] = values
+
+
+def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
+             workers: int = 1, keep_runs: bool = False, chunk_runs: int = CHUNK_RUNS,
+             progress: Progress | None = None) -> PointResult:
+    """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
+    point = Point(scenario, scenario.seed if seed is None else seed)
+    n = scenario.runs if runs is None else runs
+    return evaluate([point], n, workers=workers, keep_runs=keep_runs, chunk_runs=chunk_runs,
+                    progress=progress)[0]

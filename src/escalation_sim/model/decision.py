@@ -1,0 +1,101 @@
+"""The decision rule (docs/model.md §5-§6): perceived threat, desired rung, utility, logit choice.
+
+All functions are vectorised over a flat batch of (run, actor) decisions, so the engine can call
+them on just the actors that review today.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from escalation_sim.model.ladder import (
+    ECONOMIC_COERCION,
+    LIMITED_FORCE,
+    MILITARY_SIGNALLING,
+    N_RUNGS,
+    OPEN_WAR,
+    STATUS_QUO,
+)
+from escalation_sim.model.params import Params
+
+RUNGS = np.arange(N_RUNGS)
+TERMS = ("fit", "economic", "military", "war", "audience", "move", "mediation")
+"""Names of the utility terms, in the order ``utility_terms`` returns them (§6)."""
+
+
+def perceive(lagged: np.ndarray, u_wrong: np.ndarray, u_up: np.ndarray, p_mis: np.ndarray,
+             p_mis_military: np.ndarray, worst_case_bias: np.ndarray) -> np.ndarray:
+    """Rung each observer sees: the lagged true rung, off by one with small probability (§5).
+
+    Args:
+        lagged: true rung of the other side ``lag`` days ago, shape (R, A_obs, A_other).
+        u_wrong: uniforms deciding whether the reading is wrong, same shape.
+        u_up: uniforms deciding the direction of a wrong reading, same shape.
+        p_mis: per-observer misperception probability below military rungs, shape (A,).
+        p_mis_military: the same at military rungs (cut by military transparency), shape (A,).
+        worst_case_bias: per-observer share of errors that go up, shape (A,).
+    """
+    p = np.where(lagged >= MILITARY_SIGNALLING, p_mis_military[:, None], p_mis[:, None])
+    wrong = u_wrong < p
+    up = u_up < worst_case_bias[:, None]
+    shift = np.where(wrong, np.where(up, 1, -1), 0)
+    return np.clip(lagged + shift, 0, N_RUNGS - 1)
+
+
+def threat(seen: np.ndarray, nationalism: np.ndarray, trust: np.ndarray, p: Params) -> np.ndarray:
+    """Perceived threat of each observer from each other actor, in rungs (§5).
+
+    ``threat_ij = seen_ij - discount*[seen_ij = 7] + rhetoric_gain_j * n_j * (1 - trust_ij)``.
+    """
+    rhetoric = (p.rhetoric_gain * nationalism)[:, None, :] * (1.0 - trust)
+    discount = p.signal_discount * (seen == MILITARY_SIGNALLING)
+    return seen - discount + rhetoric
+
+
+def desired_rung(threat_max: np.ndarray, grievance: np.ndarray, nationalism: np.ndarray,
+                 p: Params) -> np.ndarray:
+    """Richardson action-reaction target (§6): ``2 + drive + r (threat - 2)``, shape (R, A)."""
+    drive = p.stake + p.w_nat * (nationalism - 0.5) + grievance
+    return STATUS_QUO + drive + p.reciprocity * (threat_max - STATUS_QUO)
+
+
+def utility_terms(actor: np.ndarray, x0: np.ndarray, desired: np.ndarray, nationalism: np.ndarray,
+                  flow: np.ndarray, mediating: np.ndarray, p: Params) -> np.ndarray:
+    """Each term of U(x) for every rung x, shape (len(TERMS), n, N_RUNGS) (§6).
+
+    Args:
+        actor: actor index of each decision, shape (n,).
+        x0: current rung, shape (n,).
+        desired: desired rung, shape (n,).
+        nationalism: current nationalism of the decider, shape (n,).
+        flow: trade flow still at stake (1 = pre-crisis), shape (n,).
+        mediating: whether a mediator is engaged in the decider's run, shape (n,).
+        p: compiled parameters.
+    """
+    x = RUNGS[None, :]
+    x0c = x0[:, None]
+    med = mediating[:, None].astype(float)
+    down = x < x0c
+    terms = np.empty((len(TERMS), x0.size, N_RUNGS))
+    terms[0] = -p.w_fit * (x - desired[:, None]) ** 2
+    terms[1] = -(p.econ_cost[actor] * flow)[:, None] * (x >= ECONOMIC_COERCION)
+    terms[2] = -p.mil_cost[actor][:, None] * (x >= LIMITED_FORCE)
+    terms[3] = -p.c_war * (x == OPEN_WAR)
+    terms[4] = -(p.audience * nationalism)[:, None] * down * (1.0 - p.mediation_audience_cut * med)
+    terms[5] = -p.c_move * np.abs(x - x0c)
+    terms[6] = p.mediation_bonus * med * np.maximum(0, x0c - x)
+    return terms
+
+
+def choose(utility: np.ndarray, x0: np.ndarray, window: np.ndarray, rationality: np.ndarray,
+           u: np.ndarray) -> np.ndarray:
+    """Logit (quantal response) choice of a rung within ``window`` rungs of ``x0`` (§6).
+
+    ``P(x) ∝ exp(rationality * U(x))`` over the allowed rungs; ``u`` is one uniform per decision,
+    used by inverse-CDF sampling so that the same uniforms give the same choices.
+    """
+    allowed = np.abs(RUNGS[None, :] - x0[:, None]) <= window[:, None]
+    z = np.where(allowed, rationality[:, None] * utility, -np.inf)
+    z -= z.max(axis=1, keepdims=True)
+    cum = np.cumsum(np.exp(z), axis=1)
+    return (cum <= u[:, None] * cum[:, -1:]).sum(axis=1)
