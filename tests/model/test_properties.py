@@ -162,8 +162,9 @@ def test_swapping_the_actors_swaps_their_metrics(dyad: Scenario) -> None:
 # -- 7. Reproducibility ---------------------------------------------------------------------
 def fingerprint(result) -> tuple:  # noqa: ANN001
     agg = result.aggregate
-    return (agg.outcomes.tolist(), {k: (np.asarray(m.total).tolist(), np.asarray(m.squares).tolist())
-                                    for k, m in agg.moments.items()},
+    moments = {k: (np.asarray(m.total).tolist(), np.asarray(m.squares).tolist())
+               for k, m in agg.moments.items()}
+    return (agg.outcomes.tolist(), moments,
             {k: v.tolist() for k, v in agg.daily.items()})
 
 

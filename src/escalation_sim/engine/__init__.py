@@ -1,0 +1,1 @@
+"""The engine: seeded random streams, ensemble state, the simpy calendar, chunked ensembles."""

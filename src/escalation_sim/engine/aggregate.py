@@ -1,5 +1,6 @@
-"""Streaming aggregates of an ensemble: exact, order-free sums, so memory and results do not
-depend on how runs are chunked or which worker ran them.
+"""Streaming aggregates of an ensemble: exact, order-free sums.
+
+Memory and results do not depend on how runs are chunked or which worker ran them.
 
 Integer metrics are summed as integers; float metrics in fixed point (``QUANTUM`` units) as
 64-bit integers. Both are exact and associative: any grouping of chunks gives the same bits.
@@ -15,6 +16,7 @@ from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.record import QUANTUM, fixed
 from escalation_sim.model.ladder import N_RUNGS
 from escalation_sim.model.outcomes import OUTCOMES
+
 
 @dataclass
 class Moments:

@@ -62,7 +62,8 @@ class Recorder:
 
     def day(self, t: int, state: State, hits: np.ndarray) -> None:
         """Record the state at the end of day ``t``; ``hits`` are today's incidents (R, K)."""
-        level, top = state.level, state.level.max(axis=1)
+        level = state.level
+        top = np.maximum.reduce([level[:, i] for i in range(level.shape[1])])
         np.maximum(self.peak, level, out=self.peak)
         self.first_legal[(self.first_legal < 0) & (top >= LEGAL_COERCION)] = t
         self.first_force[(self.first_force < 0) & (top >= LIMITED_FORCE)] = t

@@ -1,0 +1,1 @@
+"""The model: ladder, compiled parameters, decision rule, dynamics and outcome classes."""

@@ -1,5 +1,6 @@
-"""State that evolves from day to day (docs/model.md §7, §10): grievance, nationalism, flows,
-trust and mediation.
+"""State that evolves from day to day (docs/model.md §7, §10).
+
+Grievance, nationalism, trade and energy flows, trust and mediation.
 
 Each function takes today's arrays (leading run axis) and returns tomorrow's; none of them draws
 random numbers, so they are deterministic given the decisions already made.
@@ -39,12 +40,13 @@ def grievance(g: np.ndarray, suffered: np.ndarray, p: Params) -> np.ndarray:
 
 
 def nationalism(n: np.ndarray, suffered: np.ndarray, shock: np.ndarray, p: Params) -> np.ndarray:
-    """Nationalism relaxes towards its baseline, rallies under hostility suffered and drifts
-    with domestic politics (§7): an Ornstein-Uhlenbeck process kept in [0, 1].
+    """Nationalism relaxes to its baseline, rallies under hostility and drifts (§7).
 
-    ``shock`` is a standard normal per run and actor.
+    An Ornstein-Uhlenbeck process kept in [0, 1]; ``shock`` is a standard normal per run and
+    actor (domestic politics).
     """
-    n = n + p.nationalism_relax * (p.n0 - n) + p.rally * suffered + p.nationalism_volatility * shock
+    drift = p.nationalism_relax * (p.n0 - n) + p.rally * suffered
+    n = n + drift + p.nationalism_volatility * shock
     return np.clip(n, 0.0, 1.0)
 
 
