@@ -1,0 +1,1 @@
+"""escsim: a scenario-forecasting simulator for interstate escalation (Azerbaijan–Russia)."""

@@ -28,7 +28,7 @@ def param(default: Any, lo: float | None = None, hi: float | None = None, *, uni
 
 
 class Strict(BaseModel):
-    """Base for every scenario section: unknown keys are errors, values are checked on assignment."""
+    """Base for every scenario section: unknown keys are errors, assignments are validated."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
@@ -45,15 +45,19 @@ class Actor(Strict):
                                    doc="Share of capability not committed elsewhere.",
                                    section="§4 Actors")
     dependence: float = param(0.1, 0, 1, unit="fraction",
-                              doc="Share of the actor's foreign trade and energy that flows through "
-                                  "the dyad: what it loses when flows fall.", section="§4 Actors")
+                              doc="Share of the actor's foreign trade and energy that flows "
+                                  "through the dyad: what it loses when flows fall.",
+                              section="§4 Actors")
     nationalism: float = param(0.5, 0, 1, unit="index 0-1",
-                               doc="Baseline domestic nationalist pressure n0.", section="§4 Actors")
+                               doc="Baseline domestic nationalist pressure n0.",
+                               section="§4 Actors")
     reciprocity: float = param(0.5, 0, 3, unit="rungs per rung",
-                               doc="Reaction slope r: rungs of response per rung of perceived threat "
-                                   "above status quo (Richardson).", section="§6 Decision rule")
+                               doc="Reaction slope r: rungs of response per rung of perceived "
+                                   "threat above status quo (Richardson).",
+                               section="§6 Decision rule")
     rationality: float = param(3.0, 0, 1000, unit="1/utility",
-                               doc="Logit precision lambda: 0 = random choice, large = best response.",
+                               doc="Logit precision lambda: 0 = random choice, large = best "
+                                   "response.",
                                section="§6 Decision rule")
     review_days: float = param(10.0, 1, 365, unit="days",
                                doc="Mean days between routine posture reviews.",
@@ -179,7 +183,7 @@ class ModelParams(Strict):
     w_issue: float = param(0.25, 0, 20, unit="rungs per unit stake",
                            doc="Drive from issue stakes (salience x gap x heat, summed).",
                            section="§6 Decision rule")
-    w_nat: float = param(2.0, 0, 10, unit="rungs",
+    w_nat: float = param(1.5, 0, 10, unit="rungs",
                          doc="Drive from nationalism above (below) one half.",
                          section="§6 Decision rule")
     w_fit: float = param(1.0, 0.01, 10, unit="utility per rung^2",
@@ -218,10 +222,11 @@ class ModelParams(Strict):
                                  doc="Share of the capability gap a fully committed patron closes.",
                                  section="§8 Alliances")
     extended_deterrence: float = param(1.0, 0, 10, unit="relative",
-                                       doc="Rise of the other side's military cost at commitment 1.",
+                                       doc="Rise of the other side's military cost at "
+                                           "commitment 1.",
                                        section="§8 Alliances")
     # §7 state updates
-    grievance_half_life_days: float = param(30.0, 1, 3650, unit="days",
+    grievance_half_life_days: float = param(20.0, 1, 3650, unit="days",
                                             doc="Half-life of grievance.", section="§7 State")
     grievance_per_hostility: float = param(0.005, 0, 1, unit="rungs/day per 10 Goldstein",
                                            doc="Grievance gained per day from the other side's "
@@ -303,9 +308,10 @@ def _allow_extends(schema: dict[str, Any]) -> None:
     """Let editors accept ``extends:``, which the loader resolves before validation."""
     schema["properties"] = {
         "extends": {"type": "string", "title": "Extends",
-                    "description": "Scenario file this one builds on (path relative to this file, "
-                                   "or a bundled scenario's file name): its content is merged under "
-                                   "this file's, mappings key by key, lists replaced."},
+                    "description": "Scenario file this one builds on (path relative to this "
+                                   "file, or a bundled scenario's file name): its content is "
+                                   "merged under this file's, mappings key by key, lists "
+                                   "replaced."},
         **schema.get("properties", {}),
     }
 
@@ -359,10 +365,6 @@ class Scenario(Strict):
             if incident.perpetrator == incident.victim:
                 raise ReferenceProblem(f"incidents.{key}.perpetrator", incident.perpetrator,
                                        "an actor other than the victim")
-        for n, event in enumerate(self.events):
-            if event.day >= self.horizon_days:
-                raise ReferenceProblem(f"events[{n}].day", event.day,
-                                       f"a day before the horizon (0-{self.horizon_days - 1})")
         return self
 
 

@@ -1,0 +1,52 @@
+"""The ``escsim`` command: a thin registry of the command modules.
+
+Each module in ``escalation_sim.cli`` defines its commands and a ``register(app)`` function;
+add new modules to :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module, metadata
+from typing import Annotated
+
+import typer
+
+from escalation_sim.cli.common import GuardedGroup, out
+
+COMMAND_MODULES = ("escalation_sim.cli.run_cmd", "escalation_sim.cli.scenario_cmds")
+"""Modules whose ``register(app)`` adds commands, in the order they are listed in ``--help``."""
+
+app = typer.Typer(
+    name="escsim",
+    cls=GuardedGroup,
+    help="Scenario-forecasting simulator for Azerbaijan–Russia escalation: edit a YAML scenario, "
+         "run an ensemble, compare what-ifs.",
+    epilog="Example: escsim new my_case --from base && escsim validate my_case.yaml",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"escsim {metadata.version('escsim')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", is_eager=True,
+                                                callback=_show_version,
+                                                help="Print the version and exit.")] = False
+          ) -> None:
+    """Scenario-forecasting simulator for Azerbaijan–Russia escalation."""
+
+
+for _module in COMMAND_MODULES:
+    import_module(_module).register(app)
+
+
+def main() -> None:
+    """Entry point of the ``escsim`` console script."""
+    app(prog_name="escsim")

@@ -1,0 +1,152 @@
+"""What every escsim command shares: options, output sinks, scenario loading and the error guard.
+
+- Options have the same names everywhere (``--runs``, ``--days``, ``--seed``, ``--set``,
+  ``--workers``, ``--executor``, ``--scheduler``, ``--json``, ``--quiet``, ``--out``); use the
+  ``…Opt`` annotations below in command signatures.
+- ``out`` prints results to stdout, ``err`` messages to stderr; colour is off under ``NO_COLOR``,
+  ``TERM=dumb`` or when the stream is not a terminal. With ``--json`` stdout holds only JSON.
+- :class:`GuardedGroup` turns every failure into one line on stderr: usage errors and bad
+  scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+
+from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.schema import Scenario
+
+try:  # Typer >= 0.20 ships its own copy of Click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older Typer depends on Click
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+DEBUG_ENV = "ESCSIM_DEBUG"
+
+RunsOpt = Annotated[int | None, typer.Option("--runs", min=1, metavar="N",
+                                             help="Runs in the ensemble (default: the "
+                                                  "scenario's).")]
+DaysOpt = Annotated[int | None, typer.Option("--days", min=1, metavar="D",
+                                             help="Days to simulate (default: the scenario's "
+                                                  "horizon_days).")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", min=0, metavar="S",
+                                             help="Master seed (default: the scenario's).")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="PATH=VALUE",
+    help="Override a scenario value; repeatable. E.g. --set actors.baku.nationalism=0.8 "
+         "--set levers.crisis_hotline.enabled=true")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, metavar="W",
+                                                help="Worker processes (default: CPU count).")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", metavar="local|dask",
+                                          help="Where chunks of runs are computed.")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS",
+                                                  help="Dask scheduler, e.g. tcp://host:8786.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout "
+                                                      "(and nothing else there).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", metavar="DIR",
+                                             help="Write output files here.")]
+
+
+def colour_off() -> bool:
+    """Whether the environment asks for no colour (``NO_COLOR`` set, or ``TERM=dumb``)."""
+    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+
+
+def make_console(*, stderr: bool) -> Console:
+    """A rich console on stdout or stderr that never wraps lines and honours ``colour_off``."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=colour_off(),
+                   color_system=None if colour_off() else "auto")
+
+
+out = make_console(stderr=False)
+"""Results (tables, ``ok`` lines, JSON)."""
+err = make_console(stderr=True)
+"""Messages and errors."""
+
+
+def print_json(data: Any) -> None:
+    """Write data as JSON on stdout (plain, no markup or colour)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def error_line(message: str | BaseException) -> None:
+    """Print one error line on stderr: ``error: <message>``."""
+    text = " ".join(str(message).split())
+    err.print(Text.assemble(("error: ", "bold red"), text), soft_wrap=True)
+
+
+def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print one error line and stop with ``code`` (2 = bad input, 1 = runtime failure)."""
+    error_line(message)
+    raise typer.Exit(code)
+
+
+def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
+                 days: int | None = None, seed: int | None = None) -> Scenario:
+    """Load a scenario for a command, or print its problem in one line and exit with code 2.
+
+    Args:
+        path: The scenario file.
+        sets: ``--set PATH=VALUE`` items.
+        runs: ``--runs``, if given (overrides the scenario's ``runs``).
+        days: ``--days``, if given (overrides ``horizon_days``).
+        seed: ``--seed``, if given (overrides ``seed``).
+    """
+    items = list(sets or ())
+    for key, value in (("runs", runs), ("horizon_days", days), ("seed", seed)):
+        if value is not None:
+            items.append(f"{key}={value}")
+    try:
+        return load_scenario(path, items)
+    except ScenarioError as exc:
+        fail(exc)
+
+
+class GuardedGroup(TyperGroup):
+    """The command group of ``escsim``: one-line errors and exit codes 0/1/2, never a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Run the CLI; in standalone mode turn every exception into a message and exit code."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:  # bare `escsim`: the help was asked for
+            if self.rich_markup_mode is None:
+                exc.show()
+            sys.exit(EXIT_OK)
+        except click_errors.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            error_line(f"{exc.format_message()}{hint}")
+            sys.exit(EXIT_BAD_INPUT)
+        except click_errors.ClickException as exc:
+            error_line(exc.format_message())
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            error_line("aborted")
+            sys.exit(EXIT_FAILURE)
+        except ScenarioError as exc:
+            error_line(exc)
+            sys.exit(EXIT_BAD_INPUT)
+        except Exception as exc:  # the guard: one line, not a traceback
+            if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+                raise
+            error_line(f"unexpected {type(exc).__name__}: {exc} — this is a bug in escsim; "
+                       f"set {DEBUG_ENV}=1 to see the traceback")
+            sys.exit(EXIT_FAILURE)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)

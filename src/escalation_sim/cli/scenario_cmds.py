@@ -1,0 +1,246 @@
+"""Commands about scenario files: ``validate``, ``schema``, ``explain``, ``list`` and ``new``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from escalation_sim.cli.common import (
+    EXIT_BAD_INPUT,
+    JsonOpt,
+    QuietOpt,
+    SetOpt,
+    err,
+    error_line,
+    fail,
+    out,
+    print_json,
+)
+from escalation_sim.scenario import bundled
+from escalation_sim.scenario.editor_schema import json_schema_text
+from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.explain import describe
+from escalation_sim.scenario.load import load_scenario, load_scenario_text
+
+SCHEMA_FILE = "scenario.schema.json"
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", show_default=False,
+                                                help="Scenario files to check.")],
+    sets: SetOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check scenario files: print 'ok  FILE' for each good one, the first problem of each bad one.
+
+    Exits with 2 if any file is bad.
+    """
+    results: list[dict[str, Any]] = []
+    for file in files:
+        try:
+            load_scenario(file, sets or ())
+            results.append({"file": str(file), "ok": True})
+        except ScenarioError as exc:
+            results.append({"file": str(file), "ok": False, "error": exc.to_dict()})
+            if not as_json:
+                error_line(exc)
+            continue
+        if not as_json and not quiet:
+            out.print(Text(f"ok  {file}"))
+    if as_json:
+        print_json({"ok": all(r["ok"] for r in results), "files": results})
+    if not all(r["ok"] for r in results):
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def schema(
+    out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE",
+                                                  help="Write the schema to FILE instead of "
+                                                       "stdout.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the JSON Schema of scenario files (draft 2020-12), for editors and tools."""
+    text = json_schema_text()
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    write_atomically(out_file, text)
+    if not quiet:
+        err.print(Text(f"wrote {out_file}"))
+
+
+def explain(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="Dotted parameter path, e.g. "
+                                                             "actors.baku.nationalism.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain a scenario parameter or section: type, unit, default, range, meaning."""
+    try:
+        info = describe(path)
+    except ScenarioError as exc:
+        fail(exc)
+    if as_json:
+        print_json(info.to_dict())
+        return
+    s = info.subject
+    out.print(Text(s.path or "scenario", style="bold"), Text(f"  {s.type}", style="cyan"))
+    if s.description:
+        out.print(Text(s.description))
+    facts = Table.grid(padding=(0, 2))
+    for label, value in (("unit", s.unit), ("range", s.range), ("default", s.default),
+                         ("docs", f"docs/model.md {s.section}" if s.section else "")):
+        if value:
+            facts.add_row(Text(label, style="dim"), Text(value))
+    if facts.row_count:
+        out.print(facts)
+    if info.fields:
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        table.add_column("path", no_wrap=True)
+        table.add_column("type / default")
+        table.add_column("meaning", ratio=1)
+        for f in info.fields:
+            kind = ", ".join(x for x in (f.type, f.unit, f.range) if x)
+            default = f.default if f.default in ("required", "(all defaults)") else \
+                f"default {f.default}"
+            table.add_row(Text(f.path), Text(f"{kind}; {default}"), Text(f.description))
+        out.print(table)
+
+
+def list_bundled(as_json: JsonOpt = False) -> None:
+    """List the bundled scenarios (name, file, description) and episodes."""
+    scenarios = [_scenario_row(p) for p in bundled.scenario_files()]
+    episodes = [_episode_row(p) for p in bundled.episode_files()]
+    if as_json:
+        print_json({"scenarios": scenarios, "episodes": episodes})
+        return
+    out.print(Text.assemble(("Scenarios", "bold"), ("  (escsim new NAME --from FILE)", "dim")))
+    width = max((len(row["file"]) for row in scenarios), default=0)
+    for row in scenarios:
+        out.print(Text.assemble("  ", (row["file"].ljust(width), "cyan"), "  ", row["name"]))
+        text = textwrap.fill(row["description"], width=max(out.width, 40), initial_indent="    ",
+                             subsequent_indent="    ")
+        out.print(Text(text, style="dim"))
+    table = Table("file", "events", "period", title="Episodes", title_justify="left",
+                  title_style="bold", box=None, header_style="bold", pad_edge=False)
+    for row in episodes:
+        table.add_row(Text(row["file"]), Text(str(row["events"])), Text(row["period"]))
+    out.print(table)
+
+
+def _scenario_row(path: Path) -> dict[str, Any]:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        return {"file": path.name, "name": "?", "description": f"invalid: {exc}"}
+    first = " ".join(scenario.description.split("\n\n")[0].split())
+    first = first.split(". ")[0].rstrip(".") + "." if first else ""
+    return {"file": path.name, "name": scenario.name, "description": first}
+
+
+def _episode_row(path: Path) -> dict[str, Any]:
+    dates: list[str] = []
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            dates = [row.get("date", "") for row in csv.DictReader(fh)]
+    period = f"{min(dates)} – {max(dates)}" if dates else ""
+    return {"file": path.name, "events": len(dates), "period": period}
+
+
+def new(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Name of the new scenario; the "
+                                                             "file is NAME.yaml.")],
+    source: Annotated[str, typer.Option("--from", metavar="SCENARIO",
+                                        help="Bundled scenario to start from (see escsim "
+                                             "list).")] = "base",
+    folder: Annotated[Path, typer.Option("--dir", metavar="DIR",
+                                         help="Folder to write NAME.yaml in.")] = Path("."),
+    quiet: QuietOpt = False,
+) -> None:
+    """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
+    stem = name.removesuffix(".yaml")
+    if not _NAME.match(stem):
+        fail(ScenarioError("must be 1-64 letters, digits, '_', '-' or '.', starting with a "
+                           "letter or digit", path="NAME", value=name))
+    try:
+        original = bundled.find_scenario(source)
+    except ScenarioError as exc:
+        fail(exc.located("--from"))
+    target = folder / f"{stem}.yaml"
+    if target.exists():
+        fail(f"{target} already exists; choose another NAME or --dir, or remove the file")
+    text = scaffold_text(original.read_text(encoding="utf-8"), stem, original.name)
+    try:
+        load_scenario_text(text, source=str(target), base_dir=folder)
+    except ScenarioError as exc:  # pragma: no cover - bundled scenarios are tested valid
+        fail(exc)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    schema_path = folder / SCHEMA_FILE
+    if not schema_path.exists():
+        write_atomically(schema_path, json_schema_text())
+    if not quiet:
+        err.print(Text(f"wrote {target} (from {original.name}); check it with: "
+                       f"escsim validate {target}"))
+
+
+def scaffold_text(text: str, name: str, origin: str) -> str:
+    """A bundled scenario's text retitled ``name``, pointing editors at ``scenario.schema.json``."""
+    header = f"{SCHEMA_COMMENT}{SCHEMA_FILE}\n# Created with 'escsim new {name} --from " \
+             f"{origin.removesuffix('.yaml')}'.\n"
+    lines = [ln for ln in text.splitlines(keepends=True) if not ln.startswith(SCHEMA_COMMENT)]
+    body = "".join(lines)
+    name_line = f"name: {json.dumps(name)}"
+    body, found = re.subn(r"^name:.*$", name_line, body, count=1, flags=re.MULTILINE)
+    if not found:
+        body = f"{name_line}\n{body}"
+    return header + body
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a text file via a temporary file and a rename, so no half-written file is left."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the scenario commands to the ``escsim`` app."""
+    app.command(epilog="Example: escsim validate scenarios/*.yaml --set "
+                       "actors.baku.nationalism=0.9")(validate)
+    app.command(epilog="Example: escsim schema --out schema/scenario.schema.json")(schema)
+    app.command(epilog="Examples: escsim explain actors.baku.nationalism ; escsim explain levers ; "
+                       "escsim explain model.w_issue")(explain)
+    app.command("list", epilog="Example: escsim list --json")(list_bundled)
+    app.command(epilog="Example: escsim new my_case --from lever_crisis_hotline --dir "
+                       "work")(new)

@@ -1,0 +1,51 @@
+"""The scenarios and episodes that ship with escsim.
+
+They live in the repository's ``scenarios/`` and ``episodes/`` folders, which the package
+reaches as ``escalation_sim/bundled/scenarios`` and ``escalation_sim/bundled/episodes``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from escalation_sim.scenario.errors import ScenarioError, did_you_mean
+
+SCENARIO_SUFFIX = ".yaml"
+
+
+def bundled_dir(kind: str) -> Path:
+    """The folder of bundled ``"scenarios"`` or ``"episodes"`` on disk."""
+    return Path(str(resources.files("escalation_sim").joinpath("bundled", kind)))
+
+
+def _files(kind: str, suffixes: tuple[str, ...]) -> list[Path]:
+    folder = bundled_dir(kind)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix in suffixes and not p.name.startswith("."))
+
+
+def scenario_files() -> list[Path]:
+    """The bundled scenario files, sorted by name."""
+    return _files("scenarios", (SCENARIO_SUFFIX,))
+
+
+def episode_files() -> list[Path]:
+    """The bundled episode files (dated event records), sorted by name."""
+    return _files("episodes", (".csv", ".yaml", ".json"))
+
+
+def find_scenario(name: str) -> Path:
+    """The bundled scenario called ``name`` (``"base"`` or ``"base.yaml"``).
+
+    Raises:
+        ScenarioError: If there is none by that name (with a did-you-mean hint).
+    """
+    stem = name.removesuffix(SCENARIO_SUFFIX)
+    files = {p.stem: p for p in scenario_files()}
+    if stem not in files:
+        hint = did_you_mean(stem, files, what="bundled scenarios")
+        raise ScenarioError(f"no bundled scenario by that name; {hint}", value=name)
+    return files[stem]

@@ -1,0 +1,199 @@
+"""Changing a scenario by path: ``--set`` overrides and scheduled events.
+
+``--set PATH=VALUE`` edits the raw data before validation, so that a bad value is reported
+against the option that gave it. Scheduled events (``events:`` in a scenario) change parameters on
+a given day: ``set`` gives a new value, ``add`` a delta; the loader applies them all, in day
+order, to a copy at load time so that an event that would break the scenario is caught before
+any run. The engine applies them with :func:`apply_event`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from escalation_sim.scenario.errors import (
+    MISSING,
+    Loc,
+    ScenarioError,
+    format_path,
+    show_value,
+)
+from escalation_sim.scenario.paths import assign, parse_path, walk
+from escalation_sim.scenario.schema import Event, Scenario
+from escalation_sim.scenario.validate import Locator, build
+from escalation_sim.scenario.yaml_io import Document, parse_yaml
+
+EVENT_TARGETS = ("actors", "issues", "incidents", "levers", "model")
+"""Sections whose parameters scheduled events may change (plus ``alliances[n].commitment``)."""
+
+Change = tuple[str, Any, bool]
+"""One change: (dotted path, value, True if the value is a delta to add)."""
+
+
+def split_override(item: str) -> tuple[str, Any]:
+    """Split ``PATH=VALUE`` and read VALUE as YAML (``true``, ``0.8``, ``2025-08-08``, text).
+
+    Raises:
+        ScenarioError: If there is no ``=`` or the value is not valid YAML.
+    """
+    source = f"--set {item}"
+    path, sep, text = item.partition("=")
+    if not sep or not path.strip():
+        raise ScenarioError("expected PATH=VALUE, e.g. --set actors.baku.nationalism=0.8",
+                            source="--set", value=item)
+    try:
+        value, _ = parse_yaml(text, source)
+    except ScenarioError as exc:  # the value is one line: its line number says nothing
+        raise ScenarioError(exc.message, source=source, path=path.strip(), value=text) from None
+    return path.strip(), value
+
+
+def override_document(doc: Document, sets: Sequence[str]) -> None:
+    """Apply ``--set`` items to a document in place, recording the option as their source.
+
+    Raises:
+        ScenarioError: If an item is malformed or its path does not exist (did-you-mean hint).
+    """
+    for item in sets:
+        source = f"--set {item}"
+        path, value = split_override(item)
+        try:
+            loc = parse_path(path)
+            node = walk(doc.data, loc)[-1][0]
+            if node.base is str and isinstance(value, int | float | bool):
+                value = item.partition("=")[2].strip()  # a code or name typed bare: keep the text
+            loc = assign(doc.data, loc, value)
+        except ScenarioError as exc:
+            raise exc.located(source) from None
+        doc.forget(loc)
+        doc.where[loc] = (source, None)
+
+
+def apply_overrides(raw: dict[str, Any], sets: Sequence[str]) -> dict[str, Any]:
+    """Return a copy of raw scenario data with ``--set PATH=VALUE`` items applied.
+
+    The result still has to be validated (:func:`escalation_sim.scenario.load.load_scenario`
+    does both, and reports bad values against the ``--set`` item).
+
+    Args:
+        raw: Scenario data as read from YAML.
+        sets: Items such as ``"actors.baku.nationalism=0.9"`` or ``"alliances[0].commitment=1"``.
+
+    Raises:
+        ScenarioError: If an item is malformed or names a path the scenario does not have.
+    """
+    doc = Document(copy.deepcopy(raw), "--set")
+    override_document(doc, sets)
+    return doc.data
+
+
+def _event_loc(path: str) -> Loc:
+    loc = parse_path(path)
+    if loc[0] == "alliances" and len(loc) == 3 and str(loc[1]).isdigit() and \
+            loc[2] == "commitment":
+        return loc
+    if loc[0] in EVENT_TARGETS and len(loc) > 1:
+        return loc
+    raise ScenarioError("events may change actors.*, issues.*, incidents.*, levers.*, model.* "
+                        "and alliances[n].commitment", path=path)
+
+
+def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> None:
+    """Apply event changes (absolute or delta) to scenario data in place, without validating.
+
+    Raises:
+        ScenarioError: If a path may not be changed by events or does not exist, or ``add`` is
+            used on a value that is not a number.
+    """
+    for path, value, is_add in changes:
+        loc = _event_loc(path)
+        if is_add:
+            node, current = walk(data, loc)[-1]
+            if not node.numeric or current is MISSING or isinstance(current, bool):
+                raise ScenarioError(f"'add' needs a numeric parameter; this one is "
+                                    f"{node.type_text()} (use 'set')", path=path)
+            value = current + value
+            if node.base is int and float(value).is_integer():
+                value = int(value)
+        assign(data, loc, value)
+
+
+def event_changes(event: Event) -> list[Change]:
+    """The changes an event makes, ``set`` before ``add``."""
+    return [(p, v, False) for p, v in event.set.items()] + \
+        [(p, v, True) for p, v in event.add.items()]
+
+
+def check_events(scenario: Scenario, locate: Locator) -> None:
+    """Apply every event, in day order, to a copy and check each change leaves a valid scenario.
+
+    Raises:
+        ScenarioError: At the event key (``events[n].set.PATH``) that breaks the scenario.
+    """
+    if not scenario.events:
+        return
+    data = scenario.model_dump()
+    order = sorted(range(len(scenario.events)), key=lambda n: scenario.events[n].day)
+    for n in order:
+        event = scenario.events[n]
+        for path, value, is_add in event_changes(event):
+            loc = ("events", n, "add" if is_add else "set", path)
+            source, line = locate(loc)
+            try:
+                apply_changes(data, [(path, value, is_add)])
+                build(data, lambda _loc: (None, None))
+            except ScenarioError as exc:
+                if exc.value is MISSING:  # a bad path: say so at the event key
+                    message = f"{exc.path} — {exc.message}" if exc.path != path else exc.message
+                else:
+                    message = (f"on day {event.day} this makes {exc.path} "
+                               f"{show_value(exc.value)}, which {exc.message}")
+                raise ScenarioError(message, source=source, line=line, path=format_path(loc),
+                                    value=value) from None
+
+
+def apply_event(scenario: Scenario, event: Event) -> Scenario:
+    """A new, validated scenario with the event's changes (``set`` absolute, ``add`` delta).
+
+    Apply a scenario's events in day order (file order within a day), as the loader checks them.
+
+    Raises:
+        ScenarioError: If the changes do not leave a valid scenario.
+    """
+    label = f"event on day {event.day}" + (f" ({event.label})" if event.label else "")
+    return _changed(scenario, event_changes(event), label)
+
+
+def _changed(scenario: Scenario, changes: Iterable[Change], label: str) -> Scenario:
+    data = scenario.model_dump()
+    try:
+        apply_changes(data, changes)
+    except ScenarioError as exc:
+        raise exc.located(label) from None
+    return build(data, lambda _loc: (label, None), label)
+
+
+def resolve_path(scenario: Scenario, path: str) -> Any:
+    """The value at a dotted path, e.g. ``resolve_path(s, "actors.baku.nationalism")``.
+
+    Raises:
+        ScenarioError: If the path does not exist (with a did-you-mean hint).
+    """
+    return walk(scenario, parse_path(path))[-1][1]
+
+
+def set_path(scenario: Scenario, path: str, value: Any) -> None:
+    """Set the value at a dotted path in place; the whole scenario is validated again.
+
+    Use it on a copy (``scenario.model_copy(deep=True)``); it accepts the same paths as ``--set``.
+
+    Raises:
+        ScenarioError: If the path does not exist or the value is not allowed; ``scenario`` is
+            then unchanged.
+    """
+    data = scenario.model_dump()
+    assign(data, parse_path(path), value)
+    new = build(data, lambda _loc: (None, None))
+    scenario.__dict__.update(new.__dict__)

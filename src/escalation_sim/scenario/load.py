@@ -1,0 +1,153 @@
+"""Load a scenario: read the YAML, resolve ``extends``, apply ``--set``, validate.
+
+This is the entry point for everything that needs a :class:`Scenario`::
+
+    scenario = load_scenario("scenarios/base.yaml", ["actors.baku.nationalism=0.9"])
+
+Any problem raises :class:`ScenarioError` with a one-line message naming the file and line
+(or the ``--set`` item), the key path, the bad value and what is allowed.
+
+``extends: base.yaml`` lets a scenario build on another: the parent is loaded (recursively), and
+this file's content is merged over it — mappings key by key, lists and values replaced. The path
+is relative to the file; when no such file exists there, a bundled scenario of that name is used.
+Errors in inherited values are reported in the parent file, at their line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from escalation_sim.scenario import bundled
+from escalation_sim.scenario.edit import (
+    apply_event,
+    apply_overrides,
+    check_events,
+    override_document,
+    resolve_path,
+    set_path,
+)
+from escalation_sim.scenario.editor_schema import json_schema
+from escalation_sim.scenario.errors import Loc, ScenarioError
+from escalation_sim.scenario.explain import explain
+from escalation_sim.scenario.schema import Scenario
+from escalation_sim.scenario.validate import build
+from escalation_sim.scenario.yaml_io import Document, read_document, read_file
+
+__all__ = [
+    "ScenarioError",
+    "apply_event",
+    "apply_overrides",
+    "explain",
+    "json_schema",
+    "load_document",
+    "load_scenario",
+    "load_scenario_text",
+    "resolve_path",
+    "scenario_to_dict",
+    "set_path",
+]
+
+EXTENDS = "extends"
+MAX_EXTENDS_DEPTH = 10
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load and validate a scenario file.
+
+    Args:
+        path: The YAML file.
+        overrides: ``--set`` items, ``"PATH=VALUE"``, applied in order after ``extends``.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: The first problem found, in one line.
+    """
+    return _finish(load_document(path), overrides)
+
+
+def load_scenario_text(text: str, source: str = "<string>", overrides: Sequence[str] = (),
+                       base_dir: str | Path | None = None) -> Scenario:
+    """Load and validate a scenario from YAML text.
+
+    Args:
+        text: The YAML.
+        source: Name used in messages.
+        overrides: ``--set`` items, as for :func:`load_scenario`.
+        base_dir: Folder against which ``extends`` is resolved (default: the current one).
+
+    Raises:
+        ScenarioError: The first problem found, in one line.
+    """
+    doc = read_document(text, source)
+    folder = Path(base_dir) if base_dir is not None else Path()
+    return _finish(_resolve_extends(doc, folder, ()), overrides)
+
+
+def load_document(path: str | Path) -> Document:
+    """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated)."""
+    return _read(Path(path), ())
+
+
+def _read(path: Path, chain: tuple[Path, ...]) -> Document:
+    doc = read_document(read_file(path), str(path))
+    return _resolve_extends(doc, path.parent, (*chain, path.resolve()))
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The fully resolved scenario (every default filled in) as JSON-able data."""
+    return scenario.model_dump(mode="json")
+
+
+def _finish(doc: Document, overrides: Sequence[str]) -> Scenario:
+    override_document(doc, overrides)
+    scenario = build(doc.data, doc.locate, doc.source)
+    check_events(scenario, doc.locate)
+    return scenario
+
+
+def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
+    if EXTENDS not in doc.data:
+        return doc
+    ref = doc.data.pop(EXTENDS)
+    source, line = doc.where.pop((EXTENDS,), (doc.source, None))
+
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError(message, source=source, line=line, path=EXTENDS, value=ref)
+
+    if not isinstance(ref, str) or not ref.strip():
+        raise fail("must be the file this scenario builds on, e.g. base.yaml")
+    parent = folder / ref
+    if not parent.exists():
+        try:
+            parent = bundled.find_scenario(Path(ref).name)
+        except ScenarioError:
+            raise fail("no such file next to this one, nor a bundled scenario of that "
+                       "name") from None
+    if parent.resolve() in chain:
+        names = " → ".join(p.name for p in (*chain, parent.resolve()))
+        raise fail(f"extends itself: {names}")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise fail(f"too many levels of extends (at most {MAX_EXTENDS_DEPTH})")
+    base = _read(parent, chain)
+    replaced: list[Loc] = []
+    data = _merge(base.data, doc.data, (), replaced)
+    for loc in replaced:
+        base.forget(loc)
+    return Document(data, doc.source, {**base.where, **doc.where})
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], loc: Loc,
+           replaced: list[Loc]) -> dict[str, Any]:
+    """Deep-merge ``over`` onto ``base``: mappings key by key, everything else replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value, (*loc, key), replaced)
+        else:
+            out[key] = value
+            replaced.append((*loc, key))
+    return out

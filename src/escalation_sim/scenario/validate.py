@@ -1,0 +1,214 @@
+"""Turn scenario data into a :class:`Scenario`, or into one clear :class:`ScenarioError`.
+
+Pydantic checks types, ranges and unknown keys; its errors are translated here into one line
+that names the file and line, the key path, the bad value and what the field allows (its range,
+unit and meaning, read from the schema). Checks that need the whole scenario follow: actor
+references (raised by the schema as ``ReferenceProblem``), CAMEO codes of incidents, and
+issues that leave an actor out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import annotated_types as at
+from pydantic import ValidationError
+
+from escalation_sim.scenario.errors import (
+    MISSING,
+    Loc,
+    ScenarioError,
+    did_you_mean,
+    format_path,
+)
+from escalation_sim.scenario.paths import SchemaNode, parse_path, schema_node
+from escalation_sim.scenario.schema import ReferenceProblem, Scenario
+from escalation_sim.scenario.yaml_io import Where
+
+Locator = Callable[[Loc], Where]
+"""Maps a key path to (source, line) for error messages."""
+
+_TYPE_PHRASES = {
+    "number": "a number",
+    "integer": "a whole number",
+    "true/false": "true or false",
+    "text": "text",
+    "date (YYYY-MM-DD)": "a date (YYYY-MM-DD)",
+    "actor id": "an actor id (a lowercase letter, then lowercase letters, digits or _)",
+    "id (lowercase letters, digits, _)": "an id (a lowercase letter, then lowercase letters, "
+                                         "digits or _)",
+    "CAMEO code (2-4 digits)": "a CAMEO code of 2-4 digits in quotes, e.g. \"173\"",
+}
+_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+
+
+def _number(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def range_text(node: SchemaNode) -> str:
+    """The allowed range in words (``between 0 and 1``), or ``""`` if unbounded."""
+    lo, hi = node.bounds
+    if lo is not None and hi is not None:
+        return f"between {_number(lo)} and {_number(hi)}"
+    if lo is not None:
+        return f"at least {_number(lo)}"
+    if hi is not None:
+        return f"at most {_number(hi)}"
+    return ""
+
+
+def meaning(node: SchemaNode) -> str:
+    """``(unit: description)`` for a field, or ``""`` when it has neither."""
+    unit = node.extra.get("unit", "")
+    doc = (node.field.description or "").rstrip(".")
+    text = f"{unit}: {doc}" if unit and doc else unit or doc
+    return f" ({text})" if text else ""
+
+
+def allowed_text(node: SchemaNode, *, with_type: bool = True) -> str:
+    """What a field allows, e.g. ``must be a number between 0 and 1 (index 0-1: …)``."""
+    kind = node.kind
+    if kind == "model":
+        keys = ", ".join(node.base.model_fields)
+        what = f"a mapping with keys {keys}"
+    elif kind in ("dict", "list"):
+        what = f"a {node.type_text()}"
+    else:
+        words = node.type_text().removesuffix(" or null")
+        what = _TYPE_PHRASES.get(words, words)
+        if node.nullable:
+            what += " or null"
+    limits = range_text(node)
+    if not with_type:
+        what = limits or what
+    elif limits:
+        what = f"{what} {limits}"
+    return f"must be {what}{meaning(node)}"
+
+
+def _node(loc: Loc) -> SchemaNode | None:
+    try:
+        return schema_node(loc)
+    except ScenarioError:
+        return None
+
+
+def translate(error: dict[str, Any], locate: Locator) -> ScenarioError:
+    """Translate one pydantic error (an item of ``ValidationError.errors()``)."""
+    kind = error["type"]
+    loc: Loc = tuple(error["loc"])
+    value = error.get("input", MISSING)
+    problem = error.get("ctx", {}).get("error")
+    if isinstance(problem, ReferenceProblem):
+        return reference_error(problem, locate)
+    if loc and loc[-1] == "[key]":  # a mapping key failed its pattern
+        loc = loc[:-1]
+        mapping = _node(loc[:-1])
+        words = mapping.key_text() if mapping else ""
+        message = f"the key must be {_TYPE_PHRASES.get(words, words)}" if words else error["msg"]
+        return _at(message, loc, locate, value)
+    node = _node(loc)
+    if kind == "extra_forbidden":
+        parent = _node(loc[:-1])
+        fields = parent.base.model_fields if parent and parent.kind == "model" else ()
+        hint = did_you_mean(str(loc[-1]), fields, what="keys")
+        return _at(f"unknown key; {hint}" if hint else "unknown key", loc, locate)
+    if node is None:
+        return _at(error["msg"], loc, locate, value)
+    if kind == "missing":
+        return _at("required key is missing; it " + allowed_text(node), loc, locate)
+    if kind in _RANGE_ERRORS:
+        return _at(allowed_text(node, with_type=False), loc, locate, value)
+    if kind in ("too_short", "too_long"):
+        lo = next((m.min_length for m in node.metadata if isinstance(m, at.MinLen)), 0)
+        hi = next((m.max_length for m in node.metadata if isinstance(m, at.MaxLen)), None)
+        count = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
+        size = error.get("ctx", {}).get("actual_length", "?")
+        return _at(f"has {size} {'entry' if size == 1 else 'entries'}; must have {count}"
+                   f"{meaning(node)}", loc, locate)
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return _at(f"must be at most {limit} characters{meaning(node)}", loc, locate,
+                   value)
+    detail = error.get("ctx", {}).get("error")
+    suffix = f" ({detail})" if isinstance(detail, str) and kind.startswith("date") else ""
+    return _at(allowed_text(node) + suffix, loc, locate, value)
+
+
+def _at(message: str, loc: Loc, locate: Locator, value: Any = MISSING) -> ScenarioError:
+    source, line = locate(loc)
+    return ScenarioError(message, source=source, path=format_path(loc), line=line, value=value)
+
+
+def reference_error(problem: ReferenceProblem, locate: Locator) -> ScenarioError:
+    """Translate the schema's ``ReferenceProblem`` (an undefined actor and the like)."""
+    loc = parse_path(problem.path)
+    message = f"must be {problem.allowed}"
+    if isinstance(problem.value, str) and ": one of " in problem.allowed:
+        ids = problem.allowed.split(": one of ", 1)[1].split(", ")
+        close = did_you_mean(problem.value, ids)
+        if close.startswith("did you mean"):
+            message += f"; {close}"
+    return _at(message, loc, locate, problem.value)
+
+
+def _pick(errors: list[dict[str, Any]], locate: Locator, main_source: str) -> dict[str, Any]:
+    """The most useful error: in the file the user gave before its parents, then first by line."""
+    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
+        n, error = item
+        loc = tuple(p for p in error["loc"] if p != "[key]")
+        source, line = locate(loc)
+        return (source != main_source, line if line is not None else float("inf"), n)
+
+    return min(enumerate(errors), key=key)[1]
+
+
+def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scenario:
+    """Validate scenario data into a :class:`Scenario` and run the whole-scenario checks.
+
+    Args:
+        data: Plain scenario data (as read from YAML, ``extends`` resolved, overrides applied).
+        locate: Where each key path was written, for messages.
+        main_source: The source the user named (its errors are reported first).
+
+    Raises:
+        ScenarioError: The first problem found.
+    """
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise translate(_pick(errors, locate, main_source), locate) from None
+    except ReferenceProblem as problem:  # pragma: no cover - pydantic wraps it, but be safe
+        raise reference_error(problem, locate) from None
+    check_incident_codes(scenario, locate)
+    check_issue_coverage(scenario, locate)
+    return scenario
+
+
+def check_incident_codes(scenario: Scenario, locate: Locator) -> None:
+    """Every incident's CAMEO code must be in the CAMEO/Goldstein table."""
+    from escalation_sim.model.ladder import cameo_table  # the model package imports the schema
+
+    table = cameo_table()
+    for key, incident in scenario.incidents.items():
+        if incident.cameo not in table:
+            close = did_you_mean(incident.cameo, table)
+            hint = f"; {close}" if close.startswith("did you mean") else \
+                " (e.g. 173 arrest, 163 embargo, 195 aerial weapons)"
+            raise _at(f"must be a code in the CAMEO/Goldstein table{hint}",
+                      ("incidents", key, "cameo"), locate, incident.cameo)
+
+
+def check_issue_coverage(scenario: Scenario, locate: Locator) -> None:
+    """Every issue must give a position and a salience for every actor."""
+    actors = list(scenario.actors)
+    for key, issue in scenario.issues.items():
+        for field in ("position", "salience"):
+            given = getattr(issue, field)
+            for actor in actors:
+                if actor not in given:
+                    raise _at(f"missing: each issue needs a {field} (0-1) for every actor: "
+                              f"{', '.join(actors)}", ("issues", key, field, actor), locate)

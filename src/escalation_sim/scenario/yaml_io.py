@@ -1,0 +1,240 @@
+"""Safe YAML reading that remembers where every key came from.
+
+Scenario files are read with :class:`LineLoader`, a ``yaml.SafeLoader`` that composes the node
+tree and builds plain Python values from it itself, so that it can:
+
+- record the file and line of every key path (for error messages),
+- reject duplicate keys, non-text keys and any tag outside plain YAML (``!!python/...``),
+- bound the work an alias-heavy document can cause, and refuse files larger than 1 MB.
+
+The result is a :class:`Document`: the data plus, for each key path, its source and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from escalation_sim.scenario.errors import Loc, ScenarioError, format_path
+
+MAX_BYTES = 1_000_000
+"""Largest scenario file accepted, in bytes (1 MB)."""
+MAX_NODES = 200_000
+"""Most YAML nodes a document may expand to (aliases counted each time they are used)."""
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map",
+                                   "seq")}
+_MERGE = _YAML + "merge"
+_PLAIN = "plain YAML only: mappings, lists, text, numbers, true/false, null and dates"
+
+Where = tuple[str, int | None]
+"""Where a key was written: (source, 1-based line or None)."""
+
+
+@dataclass
+class Document:
+    """Data read from YAML with the source and line of each key path.
+
+    Attributes:
+        data: The top-level mapping.
+        source: Where the data came from (file name as given, or e.g. ``"<string>"``).
+        where: Key path -> (source, line) for every key and list item read.
+    """
+
+    data: dict[str, Any]
+    source: str
+    where: dict[Loc, Where] = field(default_factory=dict)
+
+    def locate(self, loc: Loc) -> Where:
+        """Source and line of the deepest known key on ``loc`` (the document's source if none)."""
+        for n in range(len(loc), 0, -1):
+            hit = self.where.get(tuple(loc[:n]))
+            if hit is not None:
+                return hit
+        return self.source, None
+
+    def forget(self, loc: Loc) -> None:
+        """Drop the recorded locations of ``loc`` and everything below it."""
+        n = len(loc)
+        for key in [k for k in self.where if k[:n] == tuple(loc)]:
+            del self.where[key]
+
+
+def show_tag(tag: str) -> str:
+    """Spell a YAML tag as written: ``tag:yaml.org,2002:python/name:x`` -> ``!!python/name:x``."""
+    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+class LineLoader(yaml.SafeLoader):
+    """A ``SafeLoader`` that builds plain values from the node tree and records key lines."""
+
+    def __init__(self, text: str, source: str) -> None:
+        super().__init__(text)
+        self.source = source
+        self.lines: dict[Loc, int] = {}
+        self._budget = MAX_NODES
+
+    def read(self) -> Any:
+        """Read the single document in the stream (``None`` if the stream is empty)."""
+        try:
+            node = self.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            raise _syntax_error(exc, self.source) from None
+        finally:
+            self.dispose()
+        return None if node is None else self._value(node, ())
+
+    def _error(self, message: str, node: Node, loc: Loc, **kw: Any) -> ScenarioError:
+        return ScenarioError(message, source=self.source, path=format_path(loc),
+                             line=node.start_mark.line + 1, **kw)
+
+    def _value(self, node: Node, loc: Loc) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise self._error(f"the document expands to more than {MAX_NODES:,} values "
+                              "(too many aliases?)", node, loc)
+        if node.tag not in _PLAIN_TAGS:
+            raise self._error(f"tag {show_tag(node.tag)} is not allowed — scenario files hold "
+                              f"{_PLAIN}", node, loc)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            items = []
+            for n, child in enumerate(node.value):
+                self.lines[(*loc, n)] = child.start_mark.line + 1
+                items.append(self._value(child, (*loc, n)))
+            return items
+        try:
+            return self.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as exc:  # e.g. a date like 2025-13-01
+            what = {"timestamp": "date"}.get(show_tag(node.tag)[2:], show_tag(node.tag)[2:])
+            raise self._error(f"is not a valid {what}: {exc}", node, loc,
+                              value=node.value) from None
+
+    def _key(self, node: Node, loc: Loc) -> str:
+        if not isinstance(node, ScalarNode) or node.tag not in _PLAIN_TAGS:
+            raise self._error("a key must be plain text", node, loc)
+        key = self.construct_object(node)
+        if isinstance(key, str) and key:
+            return key
+        if isinstance(key, bool) or key is None:
+            spelled = {True: "true", False: "false", None: "null"}[key]
+            raise self._error(f"key {node.value!r} is read by YAML as {spelled}; put it in quotes",
+                              node, loc)
+        raise self._error(f"key {node.value!r} must be text; put it in quotes", node, loc)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merges: list[Node] = []
+        first_line: dict[str, int] = {}
+        pairs = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            key = self._key(key_node, loc)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise ScenarioError(f"duplicate key (first written on line {first_line[key]})",
+                                    source=self.source, path=format_path((*loc, key)), line=line)
+            first_line[key] = line
+            pairs.append((key, value_node))
+        # Merge keys (<<: *anchor): earlier mappings win over later ones, explicit keys over all.
+        for merge in reversed(merges):
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for source in reversed(sources):
+                if not isinstance(source, MappingNode):
+                    raise self._error("'<<' must merge a mapping or a list of mappings",
+                                      source, loc)
+                result.update(self._mapping(source, loc))
+        for key, value_node in pairs:
+            self.lines[(*loc, key)] = first_line[key]
+            result[key] = self._value(value_node, (*loc, key))
+        return result
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ScenarioError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "unreadable"
+    if exc.context and exc.problem:
+        problem = f"{problem} ({exc.context})"
+    column = f" at column {mark.column + 1}" if mark is not None else ""
+    line = mark.line + 1 if mark is not None else None
+    return ScenarioError(f"broken YAML{column}: {problem}", source=source, line=line)
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML text safely.
+
+    Args:
+        text: The YAML text.
+        source: Name for messages (file name or option).
+
+    Returns:
+        The value and the 1-based line of each key path in it.
+
+    Raises:
+        ScenarioError: On broken YAML, a forbidden tag, a duplicate or non-text key, or text
+            larger than :data:`MAX_BYTES`.
+    """
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise ScenarioError(f"too large ({size:,} bytes); scenario files are limited to 1 MB",
+                            source=source)
+    try:
+        loader = LineLoader(text, source)
+        value = loader.read()
+    except yaml.reader.ReaderError as exc:  # a control character or bad encoding
+        line = text[: max(exc.position, 0)].count("\n") + 1
+        raise ScenarioError(f"broken YAML: character #x{exc.character:04x} is not allowed",
+                            source=source, line=line) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other errors carry marks
+        raise ScenarioError(f"broken YAML: {' '.join(str(exc).split())}",
+                            source=source) from None
+    return value, loader.lines
+
+
+def read_document(text: str, source: str) -> Document:
+    """Parse scenario YAML whose top level must be a mapping.
+
+    Raises:
+        ScenarioError: As :func:`parse_yaml`, or when the top level is not a mapping.
+    """
+    value, lines = parse_yaml(text, source)
+    if not isinstance(value, dict):
+        got = "an empty file" if value is None else f"a {type(value).__name__}"
+        raise ScenarioError(f"the top level must be a mapping of scenario keys (name, actors, …), "
+                            f"not {got}", source=source, line=1 if value is not None else None)
+    return Document(value, source, {loc: (source, line) for loc, line in lines.items()})
+
+
+def read_file(path: Path, display: str | None = None) -> str:
+    """Read a scenario file as text, refusing directories, huge files and non-UTF-8 bytes.
+
+    Args:
+        path: The file.
+        display: Name for messages (default: ``str(path)``).
+
+    Raises:
+        ScenarioError: If the file cannot be read, is too large or is not UTF-8.
+    """
+    name = display or str(path)
+    try:
+        if path.is_dir():
+            raise ScenarioError("is a directory, not a scenario file", source=name)
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError("too large; scenario files are limited to 1 MB", source=name)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError("is not UTF-8 text", source=name, line=line) from None
