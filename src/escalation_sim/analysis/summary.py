@@ -1,0 +1,273 @@
+"""The summary of one ensemble: the JSON contract that every renderer reads (docs/model.md §11).
+
+``summarize`` turns a :class:`~escalation_sim.engine.ensemble.PointResult` into plain data —
+dicts, lists, numbers, strings and ``None``, never NaN — that ``escsim run --json`` prints and
+the terminal, file and HTML renderers draw. Renderers compute no statistics; everything they
+show is here. Keys (``schema_version`` 1)::
+
+    schema_version, escsim_version,
+    scenario   {name, path, sha256, resolved_sha256, overrides[]},
+    runs, days, seed, start_date,
+    outcomes   {<class>: {p, ci_low, ci_high}}                      (Wilson; the five p sum to 1)
+    metrics    {<metric>: {value, ci_low, ci_high, n}}              (see METRICS)
+    actors     {<id>: {name, peak_rung_mean, final_rung_mean, goldstein_mean,
+                       escalation_score_mean, days_coercion_mean, final_nationalism_mean,
+                       p_force, peak_distribution[10]}}
+    impacts    {military|economic|diplomatic: {<metric>: {value, ci_low, ci_high, n}}}
+    incidents  {<key>: {label, mean_count, p_any}}
+    levers     {<lever>: {strength, start_day[, period_days]}}      (enabled levers only)
+    timeline   {day[], date[] (when start_date is set),
+                <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
+                trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
+    timing     {elapsed_s, runs_per_s, workers}
+
+Everything outside ``timing`` depends only on the scenario, the seed and the run count, so one
+seed gives byte-identical JSON apart from ``timing``. Estimates with an interval are rounded to
+the digits the interval supports (:mod:`escalation_sim.analysis.stats`); means without a shown
+interval (actors, incidents) are rounded the same way from their own interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from escalation_sim.analysis.stats import (
+    Interval,
+    hist_quantiles,
+    json_float,
+    moments_interval,
+    resolution_decimals,
+    round_to,
+    wilson,
+)
+from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.ensemble import PointResult
+from escalation_sim.engine.record import FLOW_BINS
+from escalation_sim.model.ladder import (
+    ECONOMIC_COERCION,
+    LEGAL_COERCION,
+    LIMITED_FORCE,
+    MILITARY_SIGNALLING,
+    OPEN_WAR,
+)
+from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.load import scenario_to_dict
+from escalation_sim.scenario.schema import Scenario
+
+SCHEMA_VERSION = 1
+"""Version of the summary's JSON layout; bumped when a key changes meaning or disappears."""
+TIMELINE_STEP_DAYS = 7
+"""The timeline has one point a week (and the last day)."""
+QUANTILES = (5, 10, 25, 50, 75, 90, 95)
+"""Percentiles given for each day of the timeline: median, 50%, 80% and 90% bands."""
+RESERVED_TIMELINE_KEYS = ("day", "date", "trade", "energy")
+"""Keys of ``timeline`` that are not actor ids."""
+PEAK_THRESHOLDS = {
+    "p_legal_coercion": LEGAL_COERCION,
+    "p_economic_coercion": ECONOMIC_COERCION,
+    "p_military_signalling": MILITARY_SIGNALLING,
+    "p_force": LIMITED_FORCE,
+    "p_war": OPEN_WAR,
+}
+"""Probabilities that the highest rung any actor chose reached a threshold."""
+MEAN_METRICS = {
+    "peak_rung_mean": "peak_rung",
+    "final_rung_mean": "final_rung",
+    "days_reduced_relations_mean": "days_reduced_relations",
+    "days_coercion_mean": "days_coercion",
+    "days_military_mean": "days_military",
+    "trade_loss_mean": "trade_loss",
+    "energy_loss_mean": "energy_loss",
+    "mediation_days_mean": "mediation_days",
+    "first_legal_day_mean": "first_legal_day",
+    "first_force_day_mean": "first_force_day",
+}
+"""Metric key -> streamed per-run metric whose mean it is (event days: over runs with the event)."""
+METRICS = ("peak_rung_mean", "final_rung_mean", *PEAK_THRESHOLDS, "days_reduced_relations_mean",
+           "days_coercion_mean", "days_military_mean", "trade_loss_mean", "energy_loss_mean",
+           "p_mediation", "mediation_days_mean", "first_legal_day_mean", "first_force_day_mean")
+"""Keys of ``metrics``, in the order they are listed."""
+IMPACTS = {
+    "military": ("p_military_signalling", "p_force", "days_military_mean"),
+    "economic": ("trade_loss_mean", "energy_loss_mean"),
+    "diplomatic": ("days_reduced_relations_mean", "days_coercion_mean", "p_mediation"),
+}
+"""The source's three domains and the metrics that measure each (docs/model.md §11)."""
+ACTOR_MEANS = {
+    "peak_rung_mean": "actor_peak",
+    "final_rung_mean": "actor_final",
+    "goldstein_mean": "actor_goldstein",
+    "escalation_score_mean": "actor_escalation_score",
+    "days_coercion_mean": "actor_days_coercion",
+    "final_nationalism_mean": "actor_final_nationalism",
+}
+"""Per-actor key -> streamed per-actor metric whose mean it is."""
+
+
+def summarize(result: PointResult, scenario_path: str | None = None,
+              scenario_sha256: str | None = None, *, overrides: list[str] | None = None,
+              workers: int | None = None) -> dict[str, Any]:
+    """Build the JSON summary of one ensemble (layout in the module docstring).
+
+    Args:
+        result: The ensemble's result.
+        scenario_path: The scenario file as the user named it (``None`` if built in memory).
+        scenario_sha256: SHA-256 of the file's bytes (see :func:`file_sha256`).
+        overrides: The ``--set`` items applied to the file.
+        workers: Worker processes used (reported under ``timing``: results do not depend on it).
+
+    Raises:
+        ValueError: An actor id clashes with a fixed key of ``timeline``.
+    """
+    scenario, agg = result.point.scenario, result.aggregate
+    check_actor_ids(scenario)
+    metrics = _metrics(agg)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "escsim_version": escsim_version(),
+        "scenario": {
+            "name": scenario.name,
+            "path": scenario_path,
+            "sha256": scenario_sha256,
+            "resolved_sha256": scenario_digest(scenario),
+            "overrides": list(overrides or []),
+        },
+        "runs": int(agg.runs),
+        "days": int(agg.days),
+        "seed": int(result.point.seed),
+        "start_date": scenario.start_date.isoformat() if scenario.start_date else None,
+        "outcomes": {name: wilson(int(k), agg.runs).rounded().to_dict("p", with_n=False)
+                     for name, k in zip(OUTCOMES, agg.outcomes, strict=True)},
+        "metrics": metrics,
+        "actors": _actors(scenario, agg),
+        "impacts": {domain: {key: metrics[key] for key in keys}
+                    for domain, keys in IMPACTS.items()},
+        "incidents": _incidents(scenario, agg),
+        "levers": _levers(scenario),
+        "timeline": _timeline(scenario, agg),
+        "timing": {
+            "elapsed_s": round(result.elapsed, 3),
+            "runs_per_s": round(agg.runs / result.elapsed) if result.elapsed > 0 else None,
+            "workers": workers,
+        },
+    }
+
+
+def check_actor_ids(scenario: Scenario) -> None:
+    """Raise ``ValueError`` if an actor id clashes with a fixed key of the summary's timeline."""
+    clash = sorted(set(scenario.actors) & set(RESERVED_TIMELINE_KEYS))
+    if clash:
+        raise ValueError(f"actor id {clash[0]!r} is reserved in summaries (timeline keys: "
+                         f"{', '.join(RESERVED_TIMELINE_KEYS)}); rename the actor")
+
+
+def escsim_version() -> str:
+    """The installed escsim version (``"unknown"`` when run from an uninstalled tree)."""
+    try:
+        return metadata.version("escsim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - always installed in practice
+        return "unknown"
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of the fully resolved scenario (canonical JSON): equal digests, equal inputs."""
+    text = json.dumps(scenario_to_dict(scenario), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def timeline_days(days: int, step: int = TIMELINE_STEP_DAYS) -> list[int]:
+    """Days of the timeline: every ``step`` days from day 0, and the last day."""
+    points = list(range(0, days, step))
+    if points[-1] != days - 1:
+        points.append(days - 1)
+    return points
+
+
+def day_dates(start: dt.date | None, days: list[int]) -> list[str] | None:
+    """ISO dates of day indices counted from ``start`` (day 0), or ``None`` without a start."""
+    if start is None:
+        return None
+    return [(start + dt.timedelta(days=d)).isoformat() for d in days]
+
+
+def flow_value(bins: np.ndarray) -> np.ndarray:
+    """Flow (fraction of pre-crisis) of flow-histogram bins: each bin's upper edge (1% steps)."""
+    return np.where(bins >= 0, (bins + 1) / FLOW_BINS, np.nan)
+
+
+# -- sections ----------------------------------------------------------------------------------
+def _metrics(agg: Aggregate) -> dict[str, dict[str, Any]]:
+    found: dict[str, Interval] = {}
+    for key, rung in PEAK_THRESHOLDS.items():
+        found[key] = wilson(int(agg.top_peak_counts[rung:].sum()), agg.runs)
+    for key, name in MEAN_METRICS.items():
+        found[key] = moments_interval(agg.moments[name])
+    found["p_mediation"] = wilson(int(agg.mediated_runs), agg.runs)
+    return {key: found[key].rounded().to_dict() for key in METRICS}
+
+
+def _actors(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
+    actors: dict[str, dict[str, Any]] = {}
+    decimals = resolution_decimals(agg.runs)
+    for a, (aid, actor) in enumerate(scenario.actors.items()):
+        entry: dict[str, Any] = {"name": actor.name or aid}
+        for key, name in ACTOR_MEANS.items():
+            entry[key] = json_float(moments_interval(agg.moments[name], a).rounded().estimate)
+        counts = agg.peak_counts[a]
+        entry["p_force"] = json_float(
+            wilson(int(counts[LIMITED_FORCE:].sum()), agg.runs).rounded().estimate)
+        entry["peak_distribution"] = [json_float(round_to(c / agg.runs, decimals))
+                                      for c in counts] if agg.runs else [None] * len(counts)
+        actors[aid] = entry
+    return actors
+
+
+def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for k, (key, incident) in enumerate(scenario.incidents.items()):
+        out[key] = {
+            "label": incident.label or key.replace("_", " "),
+            "mean_count": json_float(moments_interval(agg.moments["incidents"], k)
+                                     .rounded().estimate),
+            "p_any": json_float(wilson(int(agg.incident_runs[k]), agg.runs).rounded().estimate),
+        }
+    return out
+
+
+def _levers(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name in type(scenario.levers).model_fields:
+        lever = getattr(scenario.levers, name)
+        if lever.enabled:
+            out[name] = lever.model_dump(mode="json", exclude={"enabled"})
+    return out
+
+
+def _timeline(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
+    days = timeline_days(agg.days)
+    timeline: dict[str, Any] = {"day": days}
+    dates = day_dates(scenario.start_date, days)
+    if dates is not None:
+        timeline["date"] = dates
+    rungs = hist_quantiles(agg.daily["rungs"][days], QUANTILES)  # (Q, T, A)
+    for a, aid in enumerate(scenario.actors):
+        timeline[aid] = {f"p{q:02d}": [int(x) if x >= 0 else None for x in rungs[i, :, a]]
+                         for i, q in enumerate(QUANTILES)}
+    for flow in ("trade", "energy"):
+        values = flow_value(hist_quantiles(agg.daily[flow][days], QUANTILES))  # (Q, T)
+        timeline[flow] = {f"p{q:02d}": [json_float(round_to(x, 2)) for x in values[i]]
+                          for i, q in enumerate(QUANTILES)}
+    return timeline

@@ -1,0 +1,114 @@
+"""Tables for the files an analyst keeps: one row per run, and one row per day.
+
+Both are plain column dicts (name -> list of values, ``None`` for missing) so that writers need
+no statistics: ``render/files.py`` writes them as CSV (and Parquet when pyarrow is present).
+
+``runs_table`` — per-run metrics (docs/model.md §11)::
+
+    run, outcome, peak_rung, final_rung, first_legal_day, first_force_day (empty: never),
+    days_reduced_relations, days_coercion, days_military, trade_loss, energy_loss,
+    mediation_days, <actor>_peak, <actor>_final, <actor>_days_coercion, <actor>_goldstein,
+    <actor>_escalation_score, <actor>_final_nationalism, incidents_<key>
+
+``daily_table`` — per-day distributions over runs::
+
+    day, date (when the scenario has a start_date),
+    <actor>_rung_p05 … <actor>_rung_p95, <actor>_rung_mean, <actor>_p_rung_ge5,
+    <actor>_p_rung_ge8, <actor>_nationalism_mean, <actor>_grievance_mean,
+    p_top_rung_ge5, p_top_rung_ge7, p_top_rung_ge8, p_mediating,
+    trade_flow_p05 … trade_flow_p95, energy_flow_p05 … energy_flow_p95
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from escalation_sim.analysis.stats import (
+    hist_mean,
+    hist_quantiles,
+    hist_share_at_least,
+    json_float,
+    round_to,
+)
+from escalation_sim.analysis.summary import QUANTILES, day_dates, flow_value
+from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
+from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.schema import Scenario
+
+Table = dict[str, list[Any]]
+"""Column name -> values, all columns of equal length."""
+FLOAT_DECIMALS = 6
+"""Decimals kept for per-run and per-day floats in the files."""
+RUN_SCALARS = ("peak_rung", "final_rung", "first_legal_day", "first_force_day",
+               "days_reduced_relations", "days_coercion", "days_military", "trade_loss",
+               "energy_loss", "mediation_days")
+RUN_ACTOR = {"peak": "actor_peak", "final": "actor_final",
+             "days_coercion": "actor_days_coercion", "goldstein": "actor_goldstein",
+             "escalation_score": "actor_escalation_score",
+             "final_nationalism": "actor_final_nationalism"}
+"""Column suffix -> per-run (R, A) array of ``PointResult.runs``."""
+
+
+def runs_table(runs: dict[str, np.ndarray], scenario: Scenario) -> Table:
+    """One row per run from the per-run arrays of ``simulate(..., keep_runs=True)``."""
+    n = runs["outcome"].shape[0]
+    table: Table = {"run": list(range(n)),
+                    "outcome": [OUTCOMES[int(k)] for k in runs["outcome"]]}
+    for name in RUN_SCALARS:
+        values = runs[name]
+        if name.startswith("first_"):
+            table[name] = [int(v) if v >= 0 else None for v in values]
+        else:
+            table[name] = _column(values)
+    for a, aid in enumerate(scenario.actors):
+        for suffix, name in RUN_ACTOR.items():
+            _add(table, f"{aid}_{suffix}", _column(runs[name][:, a]))
+    for k, key in enumerate(scenario.incidents):
+        _add(table, f"incidents_{key}", _column(runs["incidents"][:, k]))
+    return table
+
+
+def daily_table(agg: Aggregate, scenario: Scenario) -> Table:
+    """One row per simulated day: distributions over runs of rungs, flows, mediation."""
+    days = list(range(agg.days))
+    table: Table = {"day": days}
+    dates = day_dates(scenario.start_date, days)
+    if dates is not None:
+        table["date"] = dates
+    rungs = agg.daily["rungs"]  # (T, A, 10)
+    quantiles = hist_quantiles(rungs, QUANTILES)  # (Q, T, A)
+    nationalism, grievance = agg.daily_mean("nationalism"), agg.daily_mean("grievance")
+    for a, aid in enumerate(scenario.actors):
+        for i, q in enumerate(QUANTILES):
+            _add(table, f"{aid}_rung_p{q:02d}", [int(x) for x in quantiles[i, :, a]])
+        _add(table, f"{aid}_rung_mean", _column(hist_mean(rungs[:, a])))
+        for rung in (LEGAL_COERCION, LIMITED_FORCE):
+            _add(table, f"{aid}_p_rung_ge{rung}",
+                 _column(hist_share_at_least(rungs[:, a], rung)))
+        _add(table, f"{aid}_nationalism_mean", _column(nationalism[:, a]))
+        _add(table, f"{aid}_grievance_mean", _column(grievance[:, a]))
+    for rung in (LEGAL_COERCION, MILITARY_SIGNALLING, LIMITED_FORCE):
+        _add(table, f"p_top_rung_ge{rung}", _column(hist_share_at_least(agg.daily["top"], rung)))
+    _add(table, "p_mediating", _column(agg.daily["mediating"] / agg.runs))
+    for flow in ("trade", "energy"):
+        values = flow_value(hist_quantiles(agg.daily[flow], QUANTILES))
+        for i, q in enumerate(QUANTILES):
+            _add(table, f"{flow}_flow_p{q:02d}", _column(values[i], 2))
+    return table
+
+
+def _column(values: np.ndarray, decimals: int = FLOAT_DECIMALS) -> list[Any]:
+    """Python numbers for a file column: ints as ints, floats rounded, NaN as ``None``."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iub":
+        return [int(v) for v in values]
+    return [json_float(round_to(float(v), decimals)) for v in values]
+
+
+def _add(table: Table, name: str, column: list[Any]) -> None:
+    if name in table:
+        raise ValueError(f"column {name!r} would appear twice; rename the actor or incident")
+    table[name] = column

@@ -1,0 +1,185 @@
+"""``escsim run SCENARIO``: run an ensemble, print the summary an analyst reads, keep the files.
+
+The data flow is one way: scenario file → validated scenario (``load_or_exit``) → ensemble
+(``simulate``) → summary (``summarize``) → the terminal summary, the JSON on stdout, or the
+files of ``--out``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from escalation_sim.analysis.summary import check_actor_ids, file_sha256, summarize
+from escalation_sim.analysis.tables import daily_table, runs_table
+from escalation_sim.cli.common import (
+    EXIT_FAILURE,
+    DaysOpt,
+    JsonOpt,
+    OutOpt,
+    QuietOpt,
+    RunsOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    err,
+    fail,
+    load_or_exit,
+    out,
+)
+from escalation_sim.engine.ensemble import default_workers, simulate
+from escalation_sim.render.files import (
+    OutputError,
+    Outputs,
+    check_out_dir,
+    summary_json,
+    write_outputs,
+)
+from escalation_sim.render.terminal import render_summary
+from escalation_sim.scenario.load import scenario_to_dict
+
+PROGRESS_DELAY_S = 1.0
+"""The progress bar appears only when a run takes longer than this."""
+
+HELP = (
+    "Run an ensemble of a scenario and summarise it: outcome probabilities with 95% intervals, "
+    "fan charts of each side's rung, impacts by domain, actors, levers and incidents.\n\n"
+    "One seed gives one answer, whatever --workers. With --json, stdout holds only the summary "
+    "JSON; --quiet prints nothing but errors (and the JSON, with --json); a progress bar on "
+    "stderr shows for runs longer than a second.\n\n"
+    "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
+    "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
+    "(the scenario with every override applied). DIR is replaced as a whole: a failed run "
+    "leaves an earlier DIR as it was."
+)
+EPILOG = """Examples:
+
+  escsim run scenarios/base.yaml
+
+  escsim run scenarios/base.yaml --runs 20000 --seed 7 --workers 4
+
+  escsim run scenarios/base.yaml --set actors.baku.nationalism=0.9 --set issues.corridors.heat=0.9
+
+  escsim run scenarios/lever_crisis_hotline.yaml --days 180 --out results/hotline
+
+  escsim run scenarios/base.yaml --json > summary.json
+"""
+
+
+def run(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
+                                             help="Scenario file (YAML), e.g. "
+                                                  "scenarios/base.yaml.")],
+    runs: RunsOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = None,
+    sets: SetOpt = None,
+    workers: WorkersOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    out_dir: OutOpt = None,
+) -> None:
+    """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
+    resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
+    sha = file_sha256(scenario) if scenario.is_file() else None  # the bytes that were loaded
+    try:
+        check_actor_ids(resolved)
+        if out_dir is not None:
+            check_out_dir(out_dir)
+    except (ValueError, OutputError) as exc:
+        fail(exc)
+    n_workers = workers or default_workers()
+    show_progress = not quiet and err.is_terminal
+    with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
+        result = simulate(resolved, workers=n_workers, keep_runs=out_dir is not None,
+                          progress=progress)
+    summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
+                        workers=n_workers)
+    files: list[str] = []
+    if out_dir is not None:
+        outputs = Outputs(summary=summary, daily=daily_table(result.aggregate, resolved),
+                          scenario=scenario_to_dict(resolved),
+                          runs=runs_table(result.runs, resolved) if result.runs else None)
+        try:
+            files = write_outputs(out_dir, outputs)
+        except OutputError as exc:
+            fail(exc, EXIT_FAILURE)
+    if as_json:
+        sys.stdout.write(summary_json(summary))
+        if files and not quiet:
+            err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
+    elif not quiet:
+        render_summary(summary, out, files=files,
+                       out_dir=str(out_dir) if out_dir is not None else None)
+
+
+class DelayedProgress:
+    """A progress bar on stderr that appears only once a run has taken ``PROGRESS_DELAY_S``.
+
+    Use as a context manager; the instance is the ``progress`` callback of ``simulate``
+    (called with the number of runs just finished). The bar is removed when the run ends.
+    """
+
+    def __init__(self, total: int, *, enabled: bool, delay: float = PROGRESS_DELAY_S) -> None:
+        self.total, self.enabled, self.delay = total, enabled, delay
+        self.done = 0
+        self._lock = threading.Lock()
+        self._bar: Progress | None = None
+        self._task: int | None = None
+        self._timer: threading.Timer | None = None
+        self._closed = False
+
+    def __enter__(self) -> DelayedProgress:
+        if self.enabled:
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __call__(self, finished: int) -> None:
+        """Record ``finished`` more runs."""
+        with self._lock:
+            self.done += finished
+            if self._bar is not None and self._task is not None:
+                self._bar.update(self._task, completed=self.done)
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._bar = Progress(SpinnerColumn(), TextColumn("simulating"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("runs"), TimeElapsedColumn(),
+                                 TextColumn("eta"), TimeRemainingColumn(), console=err,
+                                 transient=True)
+            self._task = self._bar.add_task("runs", total=self.total, completed=self.done)
+            self._bar.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._bar is not None:
+                self._bar.stop()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``escsim run`` to the app."""
+    app.command("run", help=HELP, epilog=EPILOG,
+                short_help="Run an ensemble: outcome probabilities, fan charts, impacts; "
+                           "optional files.")(run)

@@ -1,0 +1,208 @@
+"""The files an analyst keeps (``escsim run --out DIR``), written atomically.
+
+``DIR`` receives:
+
+- ``summary.json`` — the summary, exactly as ``--json`` prints it;
+- ``runs.csv`` — one row per run (and ``runs.parquet`` when pyarrow is installed);
+- ``daily.csv`` — one row per day: distributions over runs of rungs, flows, mediation;
+- ``scenario.resolved.yaml`` — the scenario with every default filled in and overrides
+  applied: ``escsim run DIR/scenario.resolved.yaml --seed S`` gives the same results again.
+
+Everything is written into a temporary folder next to ``DIR``, which is renamed to ``DIR`` only
+when complete. An existing ``DIR`` from an earlier run is renamed aside first and removed after
+the swap (and put back if the swap fails), so a failure or Ctrl-C at any point leaves either the
+old output or the new one, never a mix. A folder holding anything escsim did not write is never
+replaced.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import secrets
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SUMMARY_FILE = "summary.json"
+RUNS_CSV = "runs.csv"
+RUNS_PARQUET = "runs.parquet"
+DAILY_CSV = "daily.csv"
+SCENARIO_FILE = "scenario.resolved.yaml"
+OUTPUT_FILES = (SUMMARY_FILE, RUNS_CSV, RUNS_PARQUET, DAILY_CSV, SCENARIO_FILE)
+"""Every file ``--out`` may write; a folder holding only these may be replaced."""
+SCENARIO_HEADER = ("# The fully resolved scenario of this run: every default filled in, --set, "
+                   "--runs, --days and --seed applied.\n# Run it again with: escsim run {path}\n")
+
+Table = Mapping[str, Sequence[Any]]
+
+
+class OutputError(Exception):
+    """The output folder cannot be used or written (the message says why, in one line)."""
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What ``--out`` writes, already computed: renderers only serialise.
+
+    Attributes:
+        summary: The summary dict.
+        daily: The per-day table.
+        scenario: The resolved scenario as plain data.
+        runs: The per-run table, when per-run results were kept.
+    """
+
+    summary: Mapping[str, Any]
+    daily: Table
+    scenario: Mapping[str, Any]
+    runs: Table | None = None
+
+
+def summary_json(summary: Mapping[str, Any]) -> str:
+    """The summary as JSON text (what ``--json`` prints): indented, UTF-8, never NaN."""
+    return json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def parquet_available() -> bool:
+    """Whether pyarrow is importable (``runs.parquet`` is written only then)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_out_dir(path: Path) -> None:
+    """Check, before running, that ``path`` can receive the output.
+
+    Raises:
+        OutputError: ``path`` is a file, a folder with files escsim did not write, or cannot
+            be created.
+    """
+    if not path.exists():
+        ancestor = path.absolute().parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+            raise OutputError(f"--out {path}: cannot create it in {ancestor} (not a writable "
+                              "folder)")
+        return
+    if not path.is_dir():
+        raise OutputError(f"--out {path}: exists and is not a folder; choose a folder name")
+    names = {p.name for p in path.iterdir()}
+    foreign = sorted(names - set(OUTPUT_FILES))
+    if names and (foreign or SUMMARY_FILE not in names):
+        shown = ", ".join(foreign[:3]) or ", ".join(sorted(names)[:3])
+        raise OutputError(f"--out {path}: folder holds files escsim did not write ({shown}); "
+                          "choose a new or empty folder, or an earlier escsim output folder")
+
+
+def write_outputs(path: Path, outputs: Outputs) -> list[str]:
+    """Write every output file into ``path`` atomically (see the module docstring).
+
+    Returns:
+        The names of the files written, in the order listed in ``OUTPUT_FILES``.
+
+    Raises:
+        OutputError: ``path`` cannot be used, or writing failed (nothing of it is left behind).
+    """
+    check_out_dir(path)
+    parent = path.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = _fresh_folder(parent, f".{path.name}.tmp-")
+    except OSError as exc:
+        raise OutputError(f"--out {path}: cannot create it: {exc.strerror or exc}") from exc
+    try:
+        written = _write_all(staging, outputs, path)
+        _swap_into_place(staging, path)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    return written
+
+
+def _write_all(folder: Path, outputs: Outputs, final: Path) -> list[str]:
+    written = []
+    _write_text(folder / SUMMARY_FILE, summary_json(outputs.summary))
+    written.append(SUMMARY_FILE)
+    if outputs.runs is not None:
+        write_csv(folder / RUNS_CSV, outputs.runs)
+        written.append(RUNS_CSV)
+        if parquet_available():
+            write_parquet(folder / RUNS_PARQUET, outputs.runs)
+            written.append(RUNS_PARQUET)
+    write_csv(folder / DAILY_CSV, outputs.daily)
+    written.append(DAILY_CSV)
+    header = SCENARIO_HEADER.format(path=final / SCENARIO_FILE)
+    _write_text(folder / SCENARIO_FILE, header + yaml.safe_dump(
+        dict(outputs.scenario), sort_keys=False, allow_unicode=True, width=100))
+    written.append(SCENARIO_FILE)
+    return written
+
+
+def _swap_into_place(staging: Path, path: Path) -> None:
+    """Rename the finished folder to ``path``, moving an earlier output aside first."""
+    if not path.exists():
+        os.rename(staging, path)
+        return
+    aside = _fresh_folder(staging.parent, f".{path.name}.old-")
+    os.rmdir(aside)  # keep the free, unique name next to path
+    os.rename(path, aside)
+    try:
+        os.rename(staging, path)
+    except BaseException:
+        os.rename(aside, path)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _fresh_folder(parent: Path, prefix: str) -> Path:
+    """Create a new folder with a unique name in ``parent`` (permissions follow the umask)."""
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+
+
+def write_csv(path: Path, table: Table) -> None:
+    """Write a column table as CSV (empty cells for ``None``)."""
+    names = list(table)
+    columns = [table[name] for name in names]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        for row in zip(*columns, strict=True):
+            writer.writerow(["" if _missing(v) else v for v in row])
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_parquet(path: Path, table: Table) -> None:
+    """Write a column table as Parquet (needs pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({name: list(values) for name, values in table.items()}), str(path))
+
+
+def _write_text(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

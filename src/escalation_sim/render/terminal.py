@@ -1,0 +1,248 @@
+"""The terminal summary of ``escsim run``: what an analyst reads, drawn from the summary dict.
+
+Sections, top to bottom: a header (scenario, runs × days, seed, time), the outcome classes with
+their probabilities, 95% intervals and bars, a fan chart of each actor's rung over time, impacts
+in the source's three domains, a table per actor, the levers in use, the incidents that struck
+most often, and where files went. Nothing here computes a statistic: every number comes from
+:func:`escalation_sim.analysis.summary.summarize`, formatted with the digits it was given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from escalation_sim.render.fanchart import (
+    LABEL_WIDTH,
+    PALETTES,
+    fan_chart,
+    has_colour,
+    legend,
+    pick_columns,
+    step_name,
+)
+from escalation_sim.render.numbers import MISSING, bar, estimate, number, percent, sparkline
+
+OUTCOME_TEXT = {
+    "normalization": ("normalization", "no force, ends at 0–2", "green3"),
+    "cold_tension": ("cold tension", "no force, ends at 3–4", "yellow3"),
+    "coercive_standoff": ("coercive standoff", "no force, ends at 5–7", "dark_orange"),
+    "armed_clashes": ("armed clashes", "limited force (rung 8)", "red1"),
+    "war": ("war", "open war (rung 9)", "bold red1"),
+}
+"""Outcome class -> (name, rule in rungs of the higher side, colour); docs/model.md §11."""
+IMPACT_TEXT = {
+    "p_military_signalling": ("P(military signalling or more)", "p"),
+    "p_force": ("P(force: limited force or war)", "p"),
+    "days_military_mean": ("days at military signalling or more", "days"),
+    "trade_loss_mean": ("trade lost (mean % of pre-crisis flow)", "share"),
+    "energy_loss_mean": ("energy lost (mean % of pre-crisis flow)", "share"),
+    "days_reduced_relations_mean": ("days with relations reduced", "days"),
+    "days_coercion_mean": ("days at legal coercion or more", "days"),
+    "p_mediation": ("P(a mediator engages)", "p"),
+}
+"""Impact metric -> (label, kind): 'p' and 'share' show as percentages."""
+BAR_WIDTH = 16
+TOP_INCIDENTS = 5
+
+
+def render_summary(summary: Mapping[str, Any], console: Console, *,
+                   files: Sequence[str] = (), out_dir: str | None = None) -> None:
+    """Print the summary of one ensemble.
+
+    Args:
+        summary: The dict made by ``summarize``.
+        console: Where to print (colour follows the console).
+        files: Names of the files written, if any.
+        out_dir: The folder they were written to.
+    """
+    for part in summary_renderables(summary, console, files=files, out_dir=out_dir):
+        console.print(part)
+
+
+def summary_renderables(summary: Mapping[str, Any], console: Console, *,
+                        files: Sequence[str] = (), out_dir: str | None = None
+                        ) -> list[RenderableType]:
+    """The sections of the summary, ready to print, for a console of this width and colour."""
+    parts: list[RenderableType] = [header(summary), Text()]
+    parts += [_section("Outcomes"), outcome_table(summary), Text()]
+    parts += fan_charts(summary, console)
+    parts += [_section("Impacts"), impact_table(summary), Text()]
+    parts += [_section("Actors"), actor_table(summary), Text()]
+    parts += [levers_text(summary), Text(), incidents_table(summary)]
+    if out_dir is not None:
+        parts += [Text(), files_text(out_dir, files)]
+    return parts
+
+
+def header(summary: Mapping[str, Any]) -> Panel:
+    """Scenario name, ensemble size, seed, time taken, overrides."""
+    sc = summary["scenario"]
+    line = Text()
+    line.append(_count(summary["runs"], "run"), style="bold")
+    line.append(" × ")
+    line.append(_count(summary["days"], "day"), style="bold")
+    start = summary.get("start_date")
+    if start:
+        first = dt.date.fromisoformat(start)
+        last = first + dt.timedelta(days=summary["days"] - 1)
+        line.append(f" · {_date(first)} – {_date(last)}")
+    line.append(f" · seed {summary['seed']}")
+    source = Text(f"{sc['path']}" if sc.get("path") else "(scenario built in memory)",
+                  style="dim")
+    timing = summary.get("timing") or {}
+    if timing.get("elapsed_s") is not None:
+        source.append(f" · {_seconds(timing['elapsed_s'])}", style="dim")
+        if timing.get("runs_per_s"):
+            source.append(f" ({timing['runs_per_s']:,} runs/s)", style="dim")
+    source.append(f" · escsim {summary['escsim_version']}", style="dim")
+    lines = [Text(sc["name"], style="bold"), line, source]
+    for item in sc.get("overrides") or []:
+        lines.append(Text.assemble(("--set ", "dim"), (item, "cyan")))
+    return Panel(Group(*lines), box=box.ROUNDED, border_style="grey50", expand=True,
+                 padding=(0, 1))
+
+
+def outcome_table(summary: Mapping[str, Any]) -> Table:
+    """Outcome classes with probability, 95% interval and a bar."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("P", justify="right", no_wrap=True)
+    table.add_column("95% CI", justify="left", no_wrap=True, style="dim")
+    table.add_column("", no_wrap=True, width=BAR_WIDTH)
+    table.add_column("rule: higher rung", style="dim")
+    for key, entry in summary["outcomes"].items():
+        name, meaning, colour = OUTCOME_TEXT.get(key, (key.replace("_", " "), "", "white"))
+        shown, ci = estimate(entry, "p", as_percent=True)
+        table.add_row(Text(name, style=colour), Text(shown, style="bold"), ci,
+                      Text(bar(entry.get("p"), BAR_WIDTH), style=colour), meaning)
+    return table
+
+
+def fan_charts(summary: Mapping[str, Any], console: Console) -> list[RenderableType]:
+    """One fan chart per actor of its rung over the timeline."""
+    timeline = summary["timeline"]
+    days, dates = timeline["day"], timeline.get("date")
+    colour = has_colour(console)
+    n_cols = len(pick_columns(len(days), console.width - LABEL_WIDTH - 1))
+    step = step_name(days, n_cols)
+    parts: list[RenderableType] = []
+    for a, (aid, actor) in enumerate(summary["actors"].items()):
+        palette = PALETTES[a % len(PALETTES)]
+        parts.append(_section(f"{actor['name']} — rung, one column per {step}"))
+        parts.append(fan_chart(timeline[aid], days, dates, width=console.width, colour=colour,
+                               palette=palette))
+        parts.append(legend(colour, palette, console.width))
+        parts.append(Text())
+    return parts
+
+
+def impact_table(summary: Mapping[str, Any]) -> Table:
+    """Impacts by domain: military, economic, diplomatic."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False)
+    table.add_column("domain", style="bold", no_wrap=True)
+    table.add_column("measure")
+    table.add_column("estimate", justify="right", no_wrap=True)
+    table.add_column("95% CI", style="dim", no_wrap=True)
+    for domain, metrics in summary["impacts"].items():
+        for i, (key, entry) in enumerate(metrics.items()):
+            label, kind = IMPACT_TEXT.get(key, (key.replace("_", " "), ""))
+            shown, ci = estimate(entry, as_percent=kind in ("p", "share"))
+            table.add_row(domain if i == 0 else "", label, Text(shown, style="bold"), ci,
+                          end_section=i == len(metrics) - 1)
+    return table
+
+
+def actor_table(summary: Mapping[str, Any]) -> Table:
+    """Per actor: peak, its distribution, P(force), days at coercion, Goldstein, nationalism."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False)
+    table.add_column("actor", no_wrap=True)
+    table.add_column("peak\nmean", justify="right", no_wrap=True)
+    table.add_column("peak\n0 ⋯ 9", no_wrap=True)
+    table.add_column("\nP(force)", justify="right", no_wrap=True)
+    table.add_column("days at\ncoercion", justify="right", no_wrap=True)
+    table.add_column("Goldstein\nmean/day", justify="right", no_wrap=True)
+    table.add_column("national-\nism, end", justify="right", no_wrap=True)
+    for aid, a in summary["actors"].items():
+        spark = Text()
+        for mark in sparkline(a.get("peak_distribution") or []):
+            spark.append(*(("·", "grey35") if mark == " " else (mark, "cyan")))
+        table.add_row(Text(a.get("name") or aid, style="bold"), number(a.get("peak_rung_mean")),
+                      spark, percent(a.get("p_force")), number(a.get("days_coercion_mean")),
+                      number(a.get("goldstein_mean")), number(a.get("final_nationalism_mean")))
+    return table
+
+
+def levers_text(summary: Mapping[str, Any]) -> RenderableType:
+    """The de-escalation levers in use, one a line, or a note that none is."""
+    levers = summary.get("levers") or {}
+    if not levers:
+        return Text.assemble(("Levers: ", "bold"), ("none in use", "dim"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style="dim")
+    for i, (name, lever) in enumerate(levers.items()):
+        details = f"strength {lever.get('strength')}, from day {lever.get('start_day')}"
+        if "period_days" in lever:
+            details += f", meets every {lever['period_days']} days"
+        grid.add_row(Text.assemble(("Levers: " if i == 0 else "        ", "bold"),
+                                   (name.replace("_", " "), "green")), details)
+    return grid
+
+
+def incidents_table(summary: Mapping[str, Any]) -> RenderableType:
+    """The incident types that struck in most runs."""
+    incidents = summary.get("incidents") or {}
+    if not incidents:
+        return Text.assemble(("Incidents: ", "bold"), ("none in this scenario", "dim"))
+    ranked = sorted(incidents.items(), key=lambda kv: -(kv[1].get("p_any") or 0.0))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False,
+                  title=Text("Incidents that struck most often", style="bold"),
+                  title_justify="left")
+    table.add_column("incident", overflow="fold")
+    table.add_column("P(≥1)", justify="right", no_wrap=True)
+    table.add_column("mean count", justify="right", no_wrap=True)
+    for _, inc in ranked[:TOP_INCIDENTS]:
+        table.add_row(inc.get("label", ""), percent(inc.get("p_any")),
+                      number(inc.get("mean_count")))
+    if len(ranked) > TOP_INCIDENTS:
+        table.caption = f"{len(ranked) - TOP_INCIDENTS} more in summary.json / --json"
+        table.caption_justify = "left"
+    return table
+
+
+def files_text(out_dir: str, files: Sequence[str]) -> RenderableType:
+    """Where the output files went: the folder, then the files (wrapped to the width)."""
+    grid = Table.grid()
+    grid.add_column(overflow="fold")
+    grid.add_row(Text.assemble(("Files: ", "bold"), (out_dir.rstrip("/") + "/", "cyan")))
+    grid.add_row(Text("  " + (", ".join(files) if files else MISSING), style="dim"))
+    return grid
+
+
+def _section(title: str) -> Rule:
+    return Rule(Text(title, style="bold"), align="left", style="grey50")
+
+
+def _seconds(elapsed: float) -> str:
+    return f"{elapsed:.2g} s" if elapsed < 10 else f"{elapsed:,.0f} s"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%b %Y')}"
