@@ -113,3 +113,9 @@ def test_nationalism_is_accepted_exactly_in_its_range(minimal_text, value):
         assert load_scenario_text(text).actors["baku"].nationalism == value
     else:
         assert "between 0 and 1" in str(error_of(text))
+
+
+def test_actor_ids_used_by_the_summary_timeline_are_reserved(minimal_text):
+    err = error_of(minimal_text.replace("moscow", "trade"))
+    assert err.path == "actors.trade" and "reserved" in str(err)
+    assert "\n" not in str(err)

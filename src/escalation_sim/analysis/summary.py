@@ -59,7 +59,7 @@ from escalation_sim.model.ladder import (
 )
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.load import scenario_to_dict
-from escalation_sim.scenario.schema import Scenario
+from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 
 SCHEMA_VERSION = 1
 """Version of the summary's JSON layout; bumped when a key changes meaning or disappears."""
@@ -67,8 +67,8 @@ TIMELINE_STEP_DAYS = 7
 """The timeline has one point a week (and the last day)."""
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
 """Percentiles given for each day of the timeline: median, 50%, 80% and 90% bands."""
-RESERVED_TIMELINE_KEYS = ("day", "date", "trade", "energy")
-"""Keys of ``timeline`` that are not actor ids."""
+RESERVED_TIMELINE_KEYS = RESERVED_ACTOR_IDS
+"""Keys of ``timeline`` that are not actor ids (the schema keeps actors off them)."""
 PEAK_THRESHOLDS = {
     "p_legal_coercion": LEGAL_COERCION,
     "p_economic_coercion": ECONOMIC_COERCION,

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 Label = Annotated[str, StringConstraints(max_length=200)]
+RESERVED_ACTOR_IDS = ("day", "date", "trade", "energy")
+"""Names the summary's timeline uses for its own series, so no actor may take them."""
 
 
 def param(default: Any, lo: float | None = None, hi: float | None = None, *, unit: str, doc: str,
@@ -348,6 +350,10 @@ class Scenario(Strict):
     def _references(self) -> Scenario:
         """Check that every actor named elsewhere is defined."""
         ids = list(self.actors)
+        for actor in ids:
+            if actor in RESERVED_ACTOR_IDS:
+                raise ReferenceProblem(f"actors.{actor}", actor,
+                                       f"a free id (reserved: {', '.join(RESERVED_ACTOR_IDS)})")
 
         def check(path: str, actor: str | None) -> None:
             if actor is not None and actor not in self.actors:
