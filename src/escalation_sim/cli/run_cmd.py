@@ -24,7 +24,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from escalation_sim.analysis.summary import check_actor_ids, file_sha256, summarize
+from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.analysis.tables import daily_table, runs_table
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
@@ -96,12 +96,11 @@ def run(
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     sha = file_sha256(scenario) if scenario.is_file() else None  # the bytes that were loaded
-    try:
-        check_actor_ids(resolved)
-        if out_dir is not None:
+    if out_dir is not None:
+        try:
             check_out_dir(out_dir)
-    except (ValueError, OutputError) as exc:
-        fail(exc)
+        except OutputError as exc:
+            fail(exc)
     n_workers = workers or default_workers()
     show_progress = not quiet and err.is_terminal
     with DelayedProgress(resolved.runs, enabled=show_progress) as progress:

@@ -155,16 +155,14 @@ class DaySim:
         hits = u[:, :k] < p.p_incident
         explained = u[:, k:] < p.explain_prob
         severity = p.severity * np.where(explained, 0.5, 1.0) * hits
-        to_victim = np.zeros((k, a))
-        to_victim[np.arange(k), p.victim] = 1.0
-        suffered = severity @ to_victim
+        suffered = severity @ p.to_victim
         s = self.state
         s.grievance = np.minimum(s.grievance + suffered, p.grievance_max)
         s.nationalism = np.minimum(s.nationalism + p.rally_per_severity * suffered, 1.0)
         if self.observer is not None:
             for j in np.flatnonzero(hits[0]):
                 self.observer.incident(t, p.incident_keys[j], bool(explained[0, j]))
-        return hits.astype(np.int64), (hits.astype(float) @ to_victim) > 0
+        return hits.astype(np.int64), (hits.astype(float) @ p.to_victim) > 0
 
     def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, threat_max: np.ndarray,
                 u_dec: np.ndarray, p: Params) -> None:

@@ -68,6 +68,7 @@ class Params:
     incident_keys: tuple[str, ...]
     p_incident: np.ndarray  # (K,) daily probability
     victim: np.ndarray  # (K,) actor index
+    to_victim: np.ndarray  # (K, A) one-hot: incident type k strikes actor victim[k]
     perpetrator: np.ndarray  # (K,) actor index or -1
     severity: np.ndarray  # (K,) rungs
     explain_prob: float  # probability a hit is explained on the hotline
@@ -147,6 +148,9 @@ def compile_params(scenario: Scenario, day: int = 0) -> Params:
     recovery_gain = 1.0 + m.econ_recovery_gain * econ
 
     incidents = list(scenario.incidents.values())
+    victim = np.array([ids.index(i.victim) for i in incidents], dtype=np.int64)
+    to_victim = np.zeros((len(incidents), len(ids)))
+    to_victim[np.arange(len(incidents)), victim] = 1.0
     return Params(
         actors=ids,
         stake=issue_stakes(scenario),
@@ -191,7 +195,8 @@ def compile_params(scenario: Scenario, day: int = 0) -> Params:
         incident_keys=tuple(scenario.incidents),
         p_incident=-np.expm1(-np.array([i.rate_per_year for i in incidents], dtype=float)
                              / DAYS_PER_YEAR),
-        victim=np.array([ids.index(i.victim) for i in incidents], dtype=np.int64),
+        victim=victim,
+        to_victim=to_victim,
         perpetrator=np.array([ids.index(i.perpetrator) if i.perpetrator else -1
                               for i in incidents], dtype=np.int64),
         severity=np.array([i.severity for i in incidents], dtype=float),
