@@ -19,7 +19,8 @@ from pathlib import Path
 from rich.console import Console
 
 from escalation_sim.analysis.summary import file_sha256, summarize
-from escalation_sim.engine.ensemble import default_workers, simulate
+from escalation_sim.engine.ensemble import simulate
+from escalation_sim.engine.executors import default_workers
 from escalation_sim.render.terminal import render_summary
 from escalation_sim.scenario.load import load_scenario
 

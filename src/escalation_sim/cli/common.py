@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.schema import Scenario
@@ -50,7 +51,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, metavar="W",
                                                 help="Worker processes (default: CPU count).")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", metavar="local|dask",
-                                          help="Where chunks of runs are computed.")]
+                                          help="Where chunks of runs are computed: local "
+                                               "processes, or a Dask cluster.")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", metavar="ADDRESS",
                                                   help="Dask scheduler, e.g. tcp://host:8786.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout "
@@ -92,6 +94,19 @@ def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one error line and stop with ``code`` (2 = bad input, 1 = runtime failure)."""
     error_line(message)
     raise typer.Exit(code)
+
+
+def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> Executor:
+    """The executor of ``--executor``/``--scheduler``/``--workers``, or a one-line exit.
+
+    Bad values exit 2; an executor that cannot be set up or reached exits 1.
+    """
+    try:
+        return make_executor(kind, workers=workers, scheduler=scheduler)
+    except ValueError as exc:
+        fail(exc)
+    except ExecutorError as exc:
+        fail(exc, EXIT_FAILURE)
 
 
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,

@@ -29,19 +29,22 @@ from escalation_sim.analysis.tables import daily_table, runs_table
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
+    ExecutorOpt,
     JsonOpt,
     OutOpt,
     QuietOpt,
     RunsOpt,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
     err,
+    executor_or_exit,
     fail,
     load_or_exit,
     out,
 )
-from escalation_sim.engine.ensemble import default_workers, simulate
+from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import (
     OutputError,
     Outputs,
@@ -89,6 +92,8 @@ def run(
     seed: SeedOpt = None,
     sets: SetOpt = None,
     workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_dir: OutOpt = None,
@@ -101,13 +106,13 @@ def run(
             check_out_dir(out_dir)
         except OutputError as exc:
             fail(exc)
-    n_workers = workers or default_workers()
+    pool = executor_or_exit(executor, scheduler, workers)
     show_progress = not quiet and err.is_terminal
     with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
-        result = simulate(resolved, workers=n_workers, keep_runs=out_dir is not None,
+        result = simulate(resolved, executor=pool, keep_runs=out_dir is not None,
                           progress=progress)
     summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
-                        workers=n_workers)
+                        workers=pool.workers)
     files: list[str] = []
     if out_dir is not None:
         outputs = Outputs(summary=summary, daily=daily_table(result.aggregate, resolved),

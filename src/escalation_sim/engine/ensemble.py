@@ -7,16 +7,15 @@ same run indices, and returns one ``Aggregate`` per point (plus per-run arrays w
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from escalation_sim.engine.aggregate import Aggregate
-from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.calendar import ChunkResult
+from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
 
@@ -53,58 +52,24 @@ def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]
     return [(first, min(chunk_runs, runs - first)) for first in range(0, runs, chunk_runs)]
 
 
-def _task(args: tuple[Scenario, int, int, int]) -> ChunkResult:
-    scenario, seed, first, n = args
-    return simulate_chunk(scenario, seed, first, n)
-
-
-def _executor_map(tasks: Sequence[tuple[Scenario, int, int, int]],
-                  workers: int) -> Iterator[tuple[int, ChunkResult]]:
-    """Yield ``(task index, result)`` as tasks finish, keeping at most 2 per worker in flight."""
-    if workers <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            yield i, _task(task)
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        pending: dict[Future[ChunkResult], int] = {}
-        queue = iter(enumerate(tasks))
-        try:
-            while True:
-                while len(pending) < 2 * workers:
-                    nxt = next(queue, None)
-                    if nxt is None:
-                        break
-                    pending[pool.submit(_task, nxt[1])] = nxt[0]
-                if not pending:
-                    return
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield pending.pop(fut), fut.result()
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
-
-
-def default_workers() -> int:
-    """Worker processes used when the user does not say: one per core."""
-    return max(1, os.cpu_count() or 1)
-
-
-def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1, keep_runs: bool = False,
+def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
+             executor: Executor | None = None, keep_runs: bool = False,
              chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
-    per-run arrays (``keep_runs=True``) can be compared pairwise.
+    per-run arrays (``keep_runs=True``) can be compared pairwise. Chunks are computed by
+    ``executor`` (default: a ``LocalExecutor`` of ``workers`` processes); the result does not
+    depend on which.
     """
+    executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs)
     tasks = [(p.scenario, p.seed, first, n) for p in points for first, n in chunks]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
     start = time.perf_counter()
-    for index, result in _executor_map(tasks, workers):
+    for index, result in executor.map(tasks):
         which = index // len(chunks)
         aggs[which].add(result)
         if keep_runs:
@@ -125,10 +90,10 @@ def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:
 
 
 def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
-             workers: int = 1, keep_runs: bool = False, chunk_runs: int = CHUNK_RUNS,
-             progress: Progress | None = None) -> PointResult:
+             workers: int = 1, executor: Executor | None = None, keep_runs: bool = False,
+             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> PointResult:
     """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
     point = Point(scenario, scenario.seed if seed is None else seed)
     n = scenario.runs if runs is None else runs
-    return evaluate([point], n, workers=workers, keep_runs=keep_runs, chunk_runs=chunk_runs,
-                    progress=progress)[0]
+    return evaluate([point], n, workers=workers, executor=executor, keep_runs=keep_runs,
+                    chunk_runs=chunk_runs, progress=progress)[0]

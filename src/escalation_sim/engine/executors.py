@@ -1,0 +1,108 @@
+"""Executors: where chunks of runs are computed.
+
+A task is ``(scenario, seed, first_run, n_runs)`` and its result a ``ChunkResult``; a task's
+result depends on nothing else, so any executor gives the same answer (``rng.py``). Every
+executor yields ``(task index, result)`` as tasks finish, in any order; ``evaluate`` merges them.
+
+- ``LocalExecutor``: the calling process (1 worker) or a local process pool.
+- ``DaskExecutor``: a Dask distributed cluster (optional extra ``dask``).
+
+``make_executor`` builds one from the CLI's ``--executor``, ``--scheduler`` and ``--workers``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Protocol
+
+from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.scenario.schema import Scenario
+
+Task = tuple[Scenario, int, int, int]
+"""``(scenario, seed, first_run, n_runs)``: one chunk of runs of one scenario point."""
+
+EXECUTORS = ("local", "dask")
+"""The values ``--executor`` accepts."""
+
+
+class ExecutorError(RuntimeError):
+    """An executor cannot be set up or reached (the CLI exits 1 with this message)."""
+
+
+class Executor(Protocol):
+    """Computes tasks and yields ``(task index, result)`` as they finish."""
+
+    workers: int
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
+        """Compute every task once; yield each result with its index as it arrives."""
+
+
+def run_task(task: Task) -> ChunkResult:
+    """Compute one task (a module-level function, so worker processes can import it)."""
+    scenario, seed, first, n = task
+    return simulate_chunk(scenario, seed, first, n)
+
+
+def default_workers() -> int:
+    """Worker processes used when the user does not say: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class LocalExecutor:
+    """The calling process (``workers == 1``) or a pool of local worker processes."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
+        """Yield results as tasks finish, keeping at most 2 per worker in flight."""
+        if self.workers <= 1 or len(tasks) <= 1:
+            for i, task in enumerate(tasks):
+                yield i, run_task(task)
+            return
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+            pending: dict[Future[ChunkResult], int] = {}
+            queue = iter(enumerate(tasks))
+            try:
+                while True:
+                    while len(pending) < 2 * self.workers:
+                        nxt = next(queue, None)
+                        if nxt is None:
+                            break
+                        pending[pool.submit(run_task, nxt[1])] = nxt[0]
+                    if not pending:
+                        return
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        yield pending.pop(fut), fut.result()
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+
+
+def make_executor(kind: str = "local", *, workers: int | None = None,
+                  scheduler: str | None = None) -> Executor:
+    """The executor the options ask for.
+
+    Args:
+        kind: ``local`` or ``dask``.
+        workers: Local worker processes (``local``), or workers of a LocalCluster started by
+            escsim (``dask`` without ``scheduler``). ``None``: one per core.
+        scheduler: Address of a running Dask scheduler (``tcp://host:port``); ``dask`` only.
+
+    Raises:
+        ValueError: ``kind`` is not one of ``EXECUTORS``, or ``scheduler`` is given without
+            ``dask``.
+        ExecutorError: the Dask extra is not installed.
+    """
+    if kind not in EXECUTORS:
+        raise ValueError(f"--executor {kind!r} is not known; use one of: {', '.join(EXECUTORS)}")
+    if kind == "local":
+        if scheduler is not None:
+            raise ValueError("--scheduler needs --executor dask")
+        return LocalExecutor(workers)
+    raise ExecutorError("the dask executor is not available in this build")
