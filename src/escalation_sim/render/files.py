@@ -206,3 +206,24 @@ def _write_text(path: Path, text: str) -> None:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def write_file_atomic(path: Path, text: str) -> None:
+    """Write one text file atomically: a temporary file beside it, renamed over it when complete.
+
+    Raises:
+        OutputError: ``path`` is a folder, or the file cannot be written (nothing is left).
+    """
+    if path.is_dir():
+        raise OutputError(f"--out {path}: is a folder; give a file name, e.g. report.html")
+    parent = path.absolute().parent
+    temp = parent / f".{path.name}.tmp-{secrets.token_hex(4)}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _write_text(temp, text)
+        os.replace(temp, path)
+    except BaseException as exc:
+        temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
+        raise

@@ -1,0 +1,107 @@
+"""``escsim report SCENARIO --out report.html``: a self-contained HTML report to hand over.
+
+The reference scenario and every ``--compare`` scenario are evaluated in one batch with the
+reference's seed over the same run indices (common random numbers), so their per-run
+differences can be paired (``analysis/paired.py``). The file is written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from escalation_sim.analysis.paired import paired_differences
+from escalation_sim.analysis.summary import file_sha256, summarize
+from escalation_sim.cli.common import (
+    EXIT_FAILURE,
+    DaysOpt,
+    ExecutorOpt,
+    QuietOpt,
+    RunsOpt,
+    SchedulerOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    err,
+    executor_or_exit,
+    fail,
+    load_or_exit,
+)
+from escalation_sim.cli.run_cmd import DelayedProgress
+from escalation_sim.engine.ensemble import Point, evaluate
+from escalation_sim.render.files import OutputError, write_file_atomic
+from escalation_sim.render.report import ReportPart, build_report
+
+HELP = (
+    "Write a self-contained HTML report of a scenario: its key parameters, outcome "
+    "probabilities with 95% intervals, a fan chart of each side's rung, trade and energy flows, "
+    "impacts and actors. The file needs no network to open.\n\n"
+    "With --compare B (repeatable), B runs with the reference's seed over the same runs "
+    "(common random numbers) and the report adds B's outcomes and its paired differences from "
+    "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
+    "to every scenario."
+)
+EPILOG = """Examples:
+
+  escsim report scenarios/base.yaml --out base.html
+
+  escsim report scenarios/base.yaml --compare scenarios/lever_crisis_hotline.yaml --out hotline.html
+
+  escsim report scenarios/base.yaml --set actors.baku.nationalism=0.9 \\
+      --compare scenarios/base.yaml --out nat.html
+"""
+
+
+def report(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
+                                             help="Reference scenario file (YAML).")],
+    out_file: Annotated[Path, typer.Option("--out", metavar="FILE", show_default=False,
+                                           help="HTML file to write, e.g. report.html.")],
+    compare: Annotated[list[Path] | None, typer.Option(
+        "--compare", metavar="B", help="Scenario to compare with the reference; "
+                                       "repeatable.")] = None,
+    runs: RunsOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = None,
+    sets: SetOpt = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the HTML report (help text: ``HELP``)."""
+    if out_file.is_dir():
+        fail(f"--out {out_file}: is a folder; give a file name, e.g. report.html")
+    main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
+    others = [load_or_exit(path, runs=main.runs, days=days, seed=main.seed)
+              for path in compare or []]
+    paths = [scenario, *(compare or [])]
+    pool = executor_or_exit(executor, scheduler, workers)
+    points = [Point(sc, main.seed) for sc in (main, *others)]
+    with DelayedProgress(main.runs * len(points), enabled=not quiet and err.is_terminal) as bar:
+        results = evaluate(points, main.runs, executor=pool, keep_runs=bool(others),
+                           progress=bar)
+    parts = []
+    for k, (path, result) in enumerate(zip(paths, results, strict=True)):
+        summary = summarize(result, str(path), file_sha256(path) if path.is_file() else None,
+                            overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
+        diff = None
+        if k > 0 and results[0].runs is not None and result.runs is not None:
+            diff = paired_differences(results[0].runs, result.runs)
+        parts.append(ReportPart(summary, result.point.scenario, diff))
+    try:
+        write_file_atomic(out_file, build_report(parts[0], parts[1:]))
+    except OutputError as exc:
+        fail(exc, EXIT_FAILURE)
+    if not quiet:
+        size = out_file.stat().st_size
+        err.print(f"wrote {out_file} ({size / 1e6:.1f} MB)", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``escsim report`` to the app."""
+    app.command("report", help=HELP, epilog=EPILOG,
+                short_help="A self-contained HTML report: outcomes, fan charts, flows, "
+                           "impacts; --compare adds paired differences.")(report)

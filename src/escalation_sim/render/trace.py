@@ -1,0 +1,108 @@
+"""The terminal log of ``escsim trace``: one run as dated lines, drawn from a trace's events.
+
+One line per event: the date (or day number), who, what happened — for a move the new rung with
+its name, CAMEO code and Goldstein weight — and why. Moves up are red, moves down green,
+incidents yellow, calendar notes cyan. The last line gives the outcome class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from escalation_sim.analysis.trace import Trace
+from escalation_sim.render.terminal import OUTCOME_TEXT
+
+NOTE_TEXT = {"lever": "lever", "event": "event", "forum": "forum"}
+"""Calendar note kind -> its label in the log."""
+
+
+UNATTRIBUTED = "unattributed"
+"""Who an incident without a perpetrator is put down to."""
+WHAT_WIDTH = 26
+"""Width of the 'what' column: an arrow and the longest rung name."""
+
+
+def render_trace(trace: Trace, console: Console, *, holds: bool = False,
+                 why: str | None = None) -> None:
+    """Print the trace as a dated log, one line per event.
+
+    Args:
+        trace: The traced run.
+        console: Where to print.
+        holds: Also show reviews that kept the rung.
+        why: A line saying how the run was chosen (``--pick``), printed under the header.
+    """
+    sc = trace.scenario
+    console.print(Text.assemble((sc.name, "bold"), f" · run {trace.run} of seed {trace.seed}",
+                                f" · {sc.horizon_days} days"))
+    if why:
+        console.print(Text(why, style="dim"))
+    names = {aid: aid.replace("_", " ").title() for aid in sc.actors}
+    names[None] = UNATTRIBUTED
+    width = max(len(names[e.get("perpetrator", e.get("actor"))]) for e in trace.events
+                if e["kind"] in ("move", "hold", "start", "incident"))
+    for event in trace.events:
+        if event["kind"] == "outcome" or (event["kind"] == "hold" and not holds):
+            continue
+        console.print(event_line(event, names, width))
+    console.print(outcome_line(trace))
+
+
+def event_line(event: Mapping[str, Any], names: Mapping[Any, str], width: int) -> Text:
+    """One log line: date (or day), who, what, CAMEO code, Goldstein weight, why."""
+    when = event["date"] or f"day {event['day']:>4}"
+    kind = event["kind"]
+    line = Text(f"{when}  ", style="dim")
+    if kind in ("move", "hold", "start", "incident"):
+        actor = event["perpetrator"] if kind == "incident" else event["actor"]
+        line.append(f"{names[actor]:<{width}}  ", style="bold")
+        what, style, why = _what(event, names)
+        line.append(f"{what:<{WHAT_WIDTH}}", style=style)
+        line.append(f"  CAMEO {event['cameo']:<4} {_goldstein(event['goldstein']):>5}  ")
+        line.append(why, style="dim")
+        return line
+    line.append(" " * (width + 2))
+    if kind == "mediation":
+        text = ("a mediator engages (the crisis has lasted)" if event["engaged"]
+                else "the mediator withdraws (the crisis is over)")
+    else:
+        text = f"{NOTE_TEXT.get(kind, kind)}: {event.get('text', '')}"
+    line.append(f"◆ {text}", style="cyan")
+    return line
+
+
+def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str, str]:
+    """(what, its style, why) of an actor's line."""
+    kind = event["kind"]
+    if kind == "incident":
+        why = f"{event['label']} → {names.get(event['victim'], event['victim'])}"
+        if event["explained"]:
+            why += "; explained on the hotline: half the grievance"
+        return f"⚡ incident, rung {event['rung']}", "yellow", why
+    rung = f"{event['new']} {event['rung_name']}"
+    if kind == "start":
+        return f"  {rung}", "bold", "starting rung"
+    if kind == "hold":
+        return f"= {rung}", "grey50", f"holds: {event['reason_text']}"
+    up = event["new"] > event["old"]
+    why = event["reason_text"]
+    if event["against_utility"] and event["reason"] != "chance":
+        why += "; a chance choice against the balance of its utility"
+    return f"{'↑' if up else '↓'} {rung}", "red1" if up else "green3", why
+
+
+def outcome_line(trace: Trace) -> Text:
+    """The closing line: the run's outcome class, peak and final rung."""
+    name, rule, colour = OUTCOME_TEXT.get(trace.outcome, (trace.outcome, "", "white"))
+    m = trace.metrics
+    return Text.assemble(("Outcome: ", "bold"), (name, f"bold {colour}"), f" ({rule}) · peak rung "
+                         f"{m['peak_rung']}, final rung {m['final_rung']}, "
+                         f"{m['days_coercion']} days at legal coercion or more")
+
+
+def _goldstein(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"

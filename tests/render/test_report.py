@@ -1,0 +1,50 @@
+"""The HTML report: self-contained, every piece of scenario text escaped, charts present."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from escalation_sim.analysis.summary import summarize
+from escalation_sim.engine.ensemble import simulate
+from escalation_sim.render.report import ReportPart, build_report, scenario_changes
+from escalation_sim.scenario.load import load_scenario
+
+BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+
+EVIL = "<script>window.pwned=1</script><img src=x onerror=alert(1)>"
+
+
+def _report(base_summary, base_result):
+    return build_report(ReportPart(base_summary, base_result.point.scenario))
+
+
+def test_report_is_self_contained(base_summary, base_result):
+    text = _report(base_summary, base_result)
+    assert text.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)=", text)  # nothing to fetch
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
+    assert not re.search(r"https?:", markup)
+    assert text.count("Plotly.newPlot") == 1 + 2 + 2  # outcomes, two actors, two flows
+    assert "Key parameters" in text and "Impacts" in text
+
+
+def test_scenario_text_is_escaped_everywhere():
+    scenario = load_scenario(BASE, ["runs=50", "horizon_days=20", f"name={EVIL}",
+                                    f"description={EVIL}", f"actors.baku.name={EVIL}",
+                                    f"incidents.cyber_attack.label={EVIL}"])
+    result = simulate(scenario)
+    text = build_report(ReportPart(summarize(result, EVIL), scenario))
+    assert "<script>window" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in text
+    assert "&lt;script&gt;window.pwned=1&lt;\\u002fscript&gt;" in text  # chart labels: inert
+
+
+def test_changes_list_what_a_variant_sets(base_result):
+    scenario = base_result.point.scenario
+    variant = load_scenario(BASE, ["runs=300", "horizon_days=60", "actors.baku.nationalism=0.9",
+                                   "levers.crisis_hotline.enabled=true"])
+    assert scenario_changes(scenario, variant) == [
+        ("actors.baku.nationalism", 0.7, 0.9), ("levers.crisis_hotline.enabled", "false",
+                                                "true")]
+    assert scenario_changes(scenario, scenario) == []
