@@ -154,6 +154,9 @@ def load_episode(path: str | Path) -> LoadedEpisode:
         ScenarioError: The first problem, in one line (file:line, key path, value, allowed).
     """
     path = find_episode(path)
+    if path.suffix not in (".yaml", ".yml"):
+        raise ScenarioError("an episode for backtest is a YAML file (docs/episodes.md); a CSV "
+                            "record must be converted first", source=str(path))
     doc = read_document(read_file(path), str(path))
     try:
         episode = Episode.model_validate(doc.data)
@@ -194,7 +197,7 @@ def _translate(error: dict[str, Any], doc: Document) -> ScenarioError:
         field = model.model_fields.get(str(loc[-1])) if model else None
         what = f" ({field.description})" if field and field.description else ""
         return _at(doc, loc, f"required key is missing{what}")
-    if kind == "string_pattern_mismatch" and loc[-1] == "cameo":
+    if kind in ("string_pattern_mismatch", "string_type") and loc[-1] == "cameo":
         return _at(doc, loc, "must be a CAMEO code of 2-4 digits in quotes, e.g. '161'", value)
     if kind == "string_pattern_mismatch" and loc[-1] == "incident":
         return _at(doc, loc, "must be an incident id (lower case, digits, _)", value)
@@ -220,7 +223,8 @@ def _model_at(loc: Loc) -> type[Strict] | None:
 def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     """The scenario of ``episode``, moved to its start.
 
-    The scenario's scheduled events keep their calendar dates (their days are shifted), its
+    The scenario's scheduled events keep their calendar dates (their days are shifted; those
+    after the episode's end are dropped, those before its start act on day 0), its
     ``start_date`` and ``horizon_days`` become the episode's window, the ``set`` changes are
     applied, and the trigger's victim starts with the trigger's severity as grievance.
     """
@@ -235,11 +239,18 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     data = base_doc.data
     old_start = data.get("start_date")
     shift = (old_start - episode.start_date).days if isinstance(old_start, dt.date) else 0
+    days = (episode.end_date - episode.start_date).days + 1
+    events = []
     for event in data.get("events") or []:
         if isinstance(event, dict) and isinstance(event.get("day"), int):
             event["day"] = max(0, event["day"] + shift)
+            if event["day"] >= days:
+                continue  # after the episode's end
+        events.append(event)
+    if "events" in data:
+        data["events"] = events
     data["start_date"] = episode.start_date
-    data["horizon_days"] = (episode.end_date - episode.start_date).days + 1
+    data["horizon_days"] = days
     for key, value in episode.set.items():
         try:
             override_document(base_doc, [f"{key}={json.dumps(value, default=str)}"])
@@ -259,6 +270,9 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
         scenario = build(data, base_doc.locate, base_doc.source)
         check_events(scenario, base_doc.locate)
     except ScenarioError as exc:
+        key = (exc.source or "").removeprefix("--set ").partition("=")[0]
+        if exc.source and exc.source.startswith("--set ") and key in episode.set:
+            raise _at(doc, ("set", key), exc.message, episode.set[key]) from None
         raise ScenarioError(f"the scenario moved to the episode's start is not valid: "
                             f"{exc}", source=doc.source, path="scenario", value=ref) from None
     return scenario
