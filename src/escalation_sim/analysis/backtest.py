@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from escalation_sim.analysis.stats import Interval, decimals_for, json_float, round_to
+from escalation_sim.analysis.stats import (
+    Interval,
+    decimals_for,
+    json_float,
+    round_significant,
+    round_to,
+)
 from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS
 from escalation_sim.scenario.episode import Observed
 
@@ -224,11 +230,12 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
         label = SCORE_LABELS.get(key) or \
             f"RPS {actors[int(key.split('_')[1])]}"
         model = Interval(row["model"], *row["model_ci"], runs).rounded()
-        places = decimals_for(model.half_width) or 3
+        places = decimals_for(model.half_width)
         entry: dict[str, Any] = {"score": key, "label": label,
                                  "model": model.to_dict(with_n=False)}
         for ref in ("climatology", "persistence"):
-            entry[ref] = json_float(round_to(row[ref], max(places, 0)))
+            entry[ref] = json_float(round_significant(row[ref]) if places is None else
+                                    round_to(row[ref], max(places, 0)))
             if f"skill_{ref}" in row:
                 entry[f"skill_{ref}"] = Interval(row[f"skill_{ref}"], *row[f"skill_{ref}_ci"],
                                                  runs).rounded().to_dict(with_n=False)

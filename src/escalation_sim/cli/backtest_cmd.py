@@ -35,7 +35,7 @@ from escalation_sim.cli.common import (
 )
 from escalation_sim.cli.run_cmd import DelayedProgress
 from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.render.numbers import MISSING, estimate, percent
+from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
 from escalation_sim.scenario.edit import set_path, split_override
 from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.errors import ScenarioError
@@ -128,10 +128,11 @@ def render_report(data: Mapping[str, Any], console: Console) -> None:
     for row in data["scores"]:
         coverage = row["score"].startswith("cover")
         cells = [row["label"], _cell(row["model"], as_percent=coverage)]
+        model = row["model"]
+        places = decimals(model["value"], model["ci_low"], model["ci_high"])
         for ref in ("climatology", "persistence"):
             value = row[ref]
-            cells.append(percent(value) if coverage else
-                         (MISSING if value is None else f"{value:g}"))
+            cells.append(percent(value, places) if coverage else number(value, places))
             skill = row.get(f"skill_{ref}")
             if skill is None:
                 cells.append("")
