@@ -29,6 +29,7 @@ from escalation_sim.cli.common import (
 )
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.editor_schema import json_schema_text
+from escalation_sim.scenario.episode import load_episode
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.explain import describe
 from escalation_sim.scenario.load import load_scenario, load_scenario_text
@@ -156,6 +157,13 @@ def _episode_row(path: Path) -> dict[str, Any]:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as fh:
             dates = [row.get("date", "") for row in csv.DictReader(fh)]
+    elif path.suffix == ".yaml":  # an episode for escsim backtest (docs/episodes.md)
+        try:
+            episode = load_episode(path).episode
+        except ScenarioError as exc:
+            return {"file": path.name, "events": 0, "period": f"invalid: {exc}"}
+        return {"file": path.name, "events": len(episode.events),
+                "period": f"{episode.start_date} – {episode.end_date}"}
     period = f"{min(dates)} – {max(dates)}" if dates else ""
     return {"file": path.name, "events": len(dates), "period": period}
 

@@ -16,6 +16,7 @@ import numpy as np
 from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.executors import Executor, LocalExecutor
+from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
 
@@ -54,17 +55,20 @@ def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]
 
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
              executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> list[PointResult]:
+             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None,
+             monthly: bool = False) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
     per-run arrays (``keep_runs=True``) can be compared pairwise. Chunks are computed by
     ``executor`` (default: a ``LocalExecutor`` of ``workers`` processes); the result does not
-    depend on which.
+    depend on which. ``monthly=True`` adds per-run monthly rungs to the kept arrays
+    (``engine/monthly.py``).
     """
     executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs)
-    tasks = [(p.scenario, p.seed, first, n) for p in points for first, n in chunks]
+    option = (MONTHLY,) if monthly else ()
+    tasks = [(p.scenario, p.seed, first, n, *option) for p in points for first, n in chunks]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]

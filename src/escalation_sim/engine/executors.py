@@ -18,10 +18,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Protocol
 
 from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.monthly import MONTHLY, simulate_chunk_monthly
 from escalation_sim.scenario.schema import Scenario
 
-Task = tuple[Scenario, int, int, int]
-"""``(scenario, seed, first_run, n_runs)``: one chunk of runs of one scenario point."""
+Task = tuple[Scenario, int, int, int] | tuple[Scenario, int, int, int, str]
+"""``(scenario, seed, first_run, n_runs)``: one chunk of runs of one scenario point, optionally
+followed by a recording option (``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
 
 EXECUTORS = ("local", "dask")
 """The values ``--executor`` accepts."""
@@ -42,7 +44,9 @@ class Executor(Protocol):
 
 def run_task(task: Task) -> ChunkResult:
     """Compute one task (a module-level function, so worker processes can import it)."""
-    scenario, seed, first, n = task
+    scenario, seed, first, n, *option = task
+    if option == [MONTHLY]:
+        return simulate_chunk_monthly(scenario, seed, first, n)
     return simulate_chunk(scenario, seed, first, n)
 
 

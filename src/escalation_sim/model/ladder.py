@@ -88,3 +88,35 @@ HOSTILITY = np.maximum(0.0, -GOLDSTEIN) / 10.0
 """Hostility per rung: the negative part of the Goldstein weight, scaled to 0-1."""
 RIVERA_POINTS = np.array([r.rivera_points for r in RUNGS], dtype=float)
 """Escalation-score points per rung (Rivera et al. 2024)."""
+
+ENGAGEMENT = 1
+"""Rung 1: relations count as back to engagement (or better) when the higher rung is at most 1."""
+
+CAMEO_ROOT_RUNG = {
+    "01": 2, "02": 2, "03": 1, "04": 1, "05": 1, "06": 0, "07": 0, "08": 0, "09": 2,
+    "10": 3, "11": 3, "12": 3, "13": 7, "14": 3, "15": 7, "16": 4, "17": 5, "18": 8, "19": 8,
+    "20": 9,
+}
+"""Rung of each CAMEO root code (docs/model.md §2)."""
+CAMEO_CODE_RUNG = {
+    "130": 3, "131": 3, "1311": 3, "1312": 3, "1313": 3, "132": 3, "1321": 3,
+    "1322": 3, "1323": 3, "1324": 3, "133": 3, "134": 3, "135": 3, "136": 3, "137": 3,
+    "162": 6, "1621": 6, "1622": 6, "1623": 6, "163": 6, "191": 6, "194": 9,
+}
+"""Sub-codes whose rung differs from their root's: non-military threats are verbal hostility,
+cutting aid, embargoes and blockades are economic coercion, fighting with artillery and tanks is
+open war."""
+
+
+def rung_of_cameo(code: str) -> int:
+    """The ladder rung of a CAMEO event code (root or sub-code).
+
+    Raises:
+        KeyError: If ``code`` is not in the bundled CAMEO table.
+    """
+    if code not in cameo_table():
+        raise KeyError(code)
+    for n in range(len(code), 1, -1):
+        if code[:n] in CAMEO_CODE_RUNG:
+            return CAMEO_CODE_RUNG[code[:n]]
+    return CAMEO_ROOT_RUNG[code[:2]]

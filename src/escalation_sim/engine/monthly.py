@@ -1,0 +1,81 @@
+"""Per-run monthly rungs, recorded only when asked (for ``escsim backtest``).
+
+A backtest scores the simulated distribution of each actor's highest rung in each calendar month.
+:class:`MonthlyRecorder` extends the chunk's :class:`Recorder` with two small per-run arrays; the
+ordinary recorder, and so ``run``, ``compare`` and the rest, pay nothing for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from escalation_sim.engine.calendar import ChunkResult, DaySim
+from escalation_sim.engine.record import Recorder
+from escalation_sim.engine.state import State
+from escalation_sim.scenario.schema import Scenario
+
+MONTHLY = "monthly"
+"""The task option (see ``executors.run_task``) that asks for the monthly arrays."""
+
+
+def month_of_day(start: dt.date | None, days: int) -> np.ndarray:
+    """Month index of each simulated day: calendar months counted from ``start``'s month.
+
+    Without a calendar start date, months are blocks of 30 days.
+    """
+    t = np.arange(days)
+    if start is None:
+        return t // 30
+    dates = [start + dt.timedelta(days=int(d)) for d in t]
+    return np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates],
+                    dtype=np.int64)
+
+
+class MonthlyRecorder(Recorder):
+    """A :class:`Recorder` that also keeps per-run monthly extremes.
+
+    ``actor_month_max`` (R, A, M): each actor's highest rung in each month; ``month_min_top``
+    (R, M): the lowest daily highest rung over actors in each month. The day-0 starting rungs
+    count towards month 0.
+    """
+
+    def __init__(self, n_runs: int, n_actors: int, n_incidents: int, days: int,
+                 months: np.ndarray) -> None:
+        super().__init__(n_runs, n_actors, n_incidents, days)
+        self.months = months
+        m = int(months[-1]) + 1 if days else 1
+        self.month_max = np.zeros((n_runs, n_actors, m), dtype=np.int8)
+        self.month_min_top = np.full((n_runs, m), 127, dtype=np.int8)
+
+    def start(self, state: State) -> None:
+        """Count the day-0 rungs towards the peaks and month 0."""
+        super().start(state)
+        self._note(0, state.level)
+
+    def day(self, t: int, state: State, hits: np.ndarray) -> None:
+        """Record day ``t`` as the base recorder does, then the month's extremes."""
+        super().day(t, state, hits)
+        self._note(int(self.months[t]), state.level)
+
+    def _note(self, m: int, level: np.ndarray) -> None:
+        np.maximum(self.month_max[:, :, m], level, out=self.month_max[:, :, m], casting="unsafe")
+        np.minimum(self.month_min_top[:, m], level.max(axis=1), out=self.month_min_top[:, m],
+                   casting="unsafe")
+
+    def finish(self, state: State) -> dict[str, np.ndarray]:
+        """The base metrics plus ``actor_month_max`` and ``month_min_top``."""
+        runs = super().finish(state)
+        runs["actor_month_max"] = self.month_max
+        runs["month_min_top"] = self.month_min_top
+        return runs
+
+
+def simulate_chunk_monthly(scenario: Scenario, seed: int, first_run: int,
+                           n_runs: int) -> ChunkResult:
+    """As ``calendar.simulate_chunk``, with the monthly arrays in the per-run results."""
+    sim = DaySim(scenario, seed, first_run, n_runs)
+    sim.recorder = MonthlyRecorder(n_runs, len(scenario.actors), len(scenario.incidents),
+                                   sim.days, month_of_day(scenario.start_date, sim.days))
+    return sim.run()

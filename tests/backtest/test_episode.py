@@ -1,0 +1,143 @@
+"""Episode files: loading, the observed path, and one-line errors for malformed episodes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from escalation_sim.cli.app import app
+from escalation_sim.engine.ensemble import Point, evaluate
+from escalation_sim.model.ladder import rung_of_cameo
+from escalation_sim.scenario.episode import load_episode
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "episodes" / "azerbaijan_russia_2024_2026.yaml"
+SMALL = """\
+name: small
+scenario: base
+start_date: 2025-01-30
+end_date: 2025-03-10
+set:
+  actors.baku.initial_rung: 3
+  actors.moscow.initial_rung: 2
+actors: {AZE: baku}
+trigger: {incident: aviation_incident}
+events:
+  - {date: 2025-01-30, actor: AZE, target: moscow, rung: 5}
+  - {date: 2025-02-03, actor: AZE, target: moscow, cameo: "041"}
+  - {date: 2025-02-10, actor: moscow, target: AZE, rung: 8, incident: energy_asset_strike}
+  - {date: 2025-03-05, actor: moscow, target: baku, cameo: "111"}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "episode.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cameo_codes_map_to_rungs():
+    assert [rung_of_cameo(c) for c in ("041", "161", "163", "173", "195", "138", "131", "194")] \
+        == [1, 4, 6, 5, 8, 7, 3, 9]
+    with pytest.raises(KeyError):
+        rung_of_cameo("999")
+
+
+def test_small_episode_observed_path(tmp_path):
+    ep = load_episode(write(tmp_path, SMALL))
+    assert ep.scenario.start_date.isoformat() == "2025-01-30"
+    assert ep.scenario.horizon_days == 40
+    assert ep.scenario.actors["baku"].initial_rung == 3
+    assert ep.scenario.actors["baku"].initial_grievance == pytest.approx(2.0 + 3.0)  # + trigger
+    assert ep.scenario.events == []  # base's event (8 Aug 2025) lies beyond the window
+    obs = ep.observed()
+    assert obs.labels == ["2025-01", "2025-02", "2025-03"]
+    # baku: 5 from 30 Jan, 1 from 3 Feb (Feb's highest is still 5, standing from January)
+    # moscow: 2 throughout; the strike is an incident, not a chosen rung; 3 from 5 Mar
+    np.testing.assert_array_equal(obs.month_max, [[5, 5, 1], [2, 2, 3]])
+    assert not obs.force_by.any()
+    np.testing.assert_array_equal(obs.start, [3, 2])
+
+
+def test_bundled_episode_loads_by_name_and_keeps_event_dates():
+    ep = load_episode("azerbaijan_russia_2024_2026")
+    assert ep.source == str(BUNDLED) or ep.source.endswith("azerbaijan_russia_2024_2026.yaml")
+    # the Washington declaration (8 Aug 2025) keeps its date: day 226 after 25 Dec 2024
+    assert [e.day for e in ep.scenario.events] == [226]
+    obs = ep.observed()
+    assert len(obs.labels) == 16 and not obs.force_by.any()
+    assert obs.engaged_by.argmax() == obs.labels.index("2025-10")  # the Dushanbe repair
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("actor: AZE, target: moscow, rung: 5", "actor: AZR, target: moscow, rung: 5",
+     ["events[0].actor", '"AZR"', "did you mean 'AZE'"]),
+    ("date: 2025-03-05", "date: 2025-04-05",
+     ["events[3].date", "2025-04-05", "outside the episode window 2025-01-30 to 2025-03-10"]),
+    ("rung: 5}", "rung: 12}", ["events[0].rung", "12", "0 to 9"]),
+    ('cameo: "111"}', 'cameo: "999"}', ["events[3].cameo", '"999"', "CAMEO"]),
+    ('cameo: "111"}', 'cameo: 161}', ["events[3].cameo", "in quotes"]),
+    ("incident: energy_asset_strike", "incident: drone_strike",
+     ["events[2].incident", "not an incident type"]),
+    ("trigger: {incident: aviation_incident}", "trigger: {incident: plane}",
+     ["trigger.incident", "not an incident type"]),
+    ("scenario: base", "scenario: bsae", ["scenario", "did you mean 'base'"]),
+    ("  actors.baku.initial_rung: 3", "  actors.baku.initial_rung: 11",
+     ["set.actors.baku.initial_rung", "11"]),
+    ("name: small\n", "name: small\nwhen: now\n", ["when", "unknown key"]),
+])
+def test_malformed_episode_exits_2_with_one_line(tmp_path, old, new, words):
+    assert old in SMALL
+    path = write(tmp_path, SMALL.replace(old, new, 1))
+    result = CliRunner().invoke(app, ["backtest", str(path), "--runs", "16"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {path}")
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+def test_monthly_arrays_agree_with_the_run_metrics():
+    ep = load_episode("azerbaijan_russia_2024_2026")
+    res = evaluate([Point(ep.scenario, 5)], 64, keep_runs=True, monthly=True)[0]
+    runs = res.runs
+    assert runs["actor_month_max"].shape == (64, 2, 16)
+    np.testing.assert_array_equal(runs["actor_month_max"].max(axis=2), runs["actor_peak"])
+    assert (runs["month_min_top"] <= runs["actor_month_max"].max(axis=1)).all()
+    plain = evaluate([Point(ep.scenario, 5)], 64, keep_runs=True)[0].runs
+    np.testing.assert_array_equal(plain["actor_peak"], runs["actor_peak"])  # same runs
+    assert "actor_month_max" not in plain
+
+
+def test_backtest_end_to_end_json(tmp_path):
+    result = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "256",
+                                      "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    keys = [row["score"] for row in data["scores"]]
+    assert keys == ["rps_0", "rps_1", "rps", "brier_force", "brier_engaged", "cover_50",
+                    "cover_90"]
+    rps = data["scores"][2]
+    assert 0 < rps["model"]["value"] < 1
+    assert rps["model"]["ci_low"] <= rps["model"]["value"] <= rps["model"]["ci_high"]
+    assert set(rps) >= {"climatology", "persistence", "skill_climatology", "skill_persistence"}
+    assert [m["month"] for m in data["months"]][:2] == ["2024-12", "2025-01"]
+    again = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "256",
+                                     "--workers", "1", "--json"])
+    assert json.loads(again.stdout) == data  # one seed, one answer
+
+
+def test_backtest_table_and_set(tmp_path):
+    result = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "64",
+                                      "--workers", "1", "--set", "actors.moscow.reciprocity=0.2"])
+    assert result.exit_code == 0, result.stderr
+    for word in ("RPS baku", "Brier", "climatology", "persistence", "2025-10"):
+        assert word in result.stdout
+    bad = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "8",
+                                   "--set", "actors.moscow.reciprocity=7"])
+    assert bad.exit_code == 2 and "--set actors.moscow.reciprocity=7" in bad.stderr
