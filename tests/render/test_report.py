@@ -45,6 +45,6 @@ def test_changes_list_what_a_variant_sets(base_result):
     variant = load_scenario(BASE, ["runs=300", "horizon_days=60", "actors.baku.nationalism=0.9",
                                    "levers.crisis_hotline.enabled=true"])
     assert scenario_changes(scenario, variant) == [
-        ("actors.baku.nationalism", 0.7, 0.9), ("levers.crisis_hotline.enabled", "false",
+        ("actors.baku.nationalism", 0.6, 0.9), ("levers.crisis_hotline.enabled", "false",
                                                 "true")]
     assert scenario_changes(scenario, scenario) == []
