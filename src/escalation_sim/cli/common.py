@@ -6,7 +6,9 @@
 - ``out`` prints results to stdout, ``err`` messages to stderr; colour is off under ``NO_COLOR``,
   ``TERM=dumb`` or when the stream is not a terminal. With ``--json`` stdout holds only JSON.
 - :class:`GuardedGroup` turns every failure into one line on stderr: usage errors and bad
-  scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback).
+  scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback),
+  Ctrl-C (SIGINT) exits 130 with ``error: interrupted`` (a command may say what it leaves
+  behind with :func:`on_interrupt`).
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older Typer depends on Click
     from click import exceptions as click_errors  # type: ignore[no-redef]
+    from click import get_current_context  # type: ignore[no-redef]
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEBUG_ENV = "ESCSIM_DEBUG"
 
 RunsOpt = Annotated[int | None, typer.Option("--runs", min=1, metavar="N",
@@ -130,6 +134,22 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         fail(exc)
 
 
+INTERRUPT_NOTE = "escsim.interrupt_note"
+
+
+class Interrupted(click_errors.ClickException):
+    """Ctrl-C (SIGINT) stopped a command: exit 130 with one line saying what was (not) kept."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+def on_interrupt(note: str) -> None:
+    """Say what Ctrl-C from now on leaves behind: ``error: interrupted — <note>``."""
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[INTERRUPT_NOTE] = note
+
+
 class GuardedGroup(TyperGroup):
     """The command group of ``escsim``: one-line errors and exit codes 0/1/2, never a traceback."""
 
@@ -165,3 +185,11 @@ class GuardedGroup(TyperGroup):
                        f"set {DEBUG_ENV}=1 to see the traceback")
             sys.exit(EXIT_FAILURE)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C becomes :class:`Interrupted` (one line, exit 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            note = ctx.meta.get(INTERRUPT_NOTE)
+            raise Interrupted(f"interrupted — {note}" if note else "interrupted") from None

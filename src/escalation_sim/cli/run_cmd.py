@@ -42,10 +42,12 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    on_interrupt,
     out,
 )
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import (
+    SUMMARY_FILE,
     OutputError,
     Outputs,
     check_out_dir,
@@ -66,8 +68,8 @@ HELP = (
     "stderr shows for runs longer than a second.\n\n"
     "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
     "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
-    "(the scenario with every override applied). DIR is replaced as a whole: a failed run "
-    "leaves an earlier DIR as it was."
+    "(the scenario with every override applied). DIR is replaced as a whole: a failed or "
+    "interrupted run leaves an earlier DIR as it was. Ctrl-C stops a run and exits 130."
 )
 EPILOG = """Examples:
 
@@ -106,6 +108,7 @@ def run(
             check_out_dir(out_dir)
         except OutputError as exc:
             fail(exc)
+        on_interrupt(interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
     show_progress = not quiet and err.is_terminal
     with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
@@ -122,6 +125,7 @@ def run(
             files = write_outputs(out_dir, outputs)
         except OutputError as exc:
             fail(exc, EXIT_FAILURE)
+        on_interrupt(f"{out_dir} holds this run's result")
     if as_json:
         sys.stdout.write(summary_json(summary))
         if files and not quiet:
@@ -129,6 +133,13 @@ def run(
     elif not quiet:
         render_summary(summary, out, files=files,
                        out_dir=str(out_dir) if out_dir is not None else None)
+
+
+def interrupted_note(out_dir: Path) -> str:
+    """What Ctrl-C leaves in ``--out DIR``: the earlier result, or nothing (never a mix)."""
+    if (out_dir / SUMMARY_FILE).is_file():
+        return f"{out_dir} left as it was (the earlier result)"
+    return f"nothing written to {out_dir}"
 
 
 class DelayedProgress:
