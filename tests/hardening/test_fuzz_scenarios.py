@@ -22,11 +22,9 @@ import json
 import os
 import signal
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, seed, settings
@@ -65,6 +63,8 @@ TAGS = ["!!python/object/apply:os.system ['true']", "!!python/name:os.system", "
 
 class Raw(str):
     """Text spliced into the YAML as written (for deep nesting and tags the dumper cannot make)."""
+
+
 
 
 def nested(depth: int, kind: str) -> Raw:
@@ -220,7 +220,7 @@ def report() -> Any:
 @settings(settings.get_profile("escsim-fuzz"))
 @seed(int(FUZZ_SEED or 0))
 @given(case=cases())
-def test_mutated_scenarios_succeed_or_fail_in_one_line(case, tmp_path_factory):
+def test_mutated_scenarios_succeed_or_fail_in_one_line(case, tmp_path_factory, strict):
     name, raw, sets = case
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / name
@@ -241,8 +241,7 @@ def test_mutated_scenarios_succeed_or_fail_in_one_line(case, tmp_path_factory):
         check_cli(result, (0,) if valid else (2,))
         if valid:
             STATS["valid"] += 1
-            with warnings.catch_warnings(), np.errstate(all="raise"):
-                warnings.simplefilter("error")
+            with strict():
                 result = runner.invoke(app, ["run", str(path), "--runs", "1", "--days", "2",
                                              "--workers", "1", "--json", *args[2:]])
             check_cli(result, (0,))

@@ -97,6 +97,5 @@ def choose(utility: np.ndarray, x0: np.ndarray, window: np.ndarray, rationality:
     allowed = np.abs(RUNGS[None, :] - x0[:, None]) <= window[:, None]
     z = np.where(allowed, rationality[:, None] * utility, -np.inf)
     z -= z.max(axis=1, keepdims=True)
-    with np.errstate(under="ignore"):  # far-off rungs get weight 0, as they should
-        cum = np.cumsum(np.exp(z), axis=1)
+    cum = np.cumsum(np.exp(z), axis=1)
     return (cum <= u[:, None] * cum[:, -1:]).sum(axis=1)
