@@ -95,6 +95,13 @@ class LineLoader(yaml.SafeLoader):
             self.dispose()
         return None if node is None else self._value(node, ())
 
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        """Refuse ``[`` or ``{`` nested too deeply before PyYAML's scanner slows down on it."""
+        if self.flow_level >= MAX_DEPTH:
+            raise ScenarioError(f"nested too deeply (at most {MAX_DEPTH} levels of mappings and "
+                                "lists)", source=self.source, line=self.line + 1)
+        super().fetch_flow_collection_start(token_class)
+
     def _error(self, message: str, node: Node, loc: Loc, **kw: Any) -> ScenarioError:
         return ScenarioError(message, source=self.source, path=format_path(loc),
                              line=node.start_mark.line + 1, **kw)
