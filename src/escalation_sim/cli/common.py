@@ -151,7 +151,7 @@ def on_interrupt(note: str) -> None:
 
 
 class GuardedGroup(TyperGroup):
-    """The command group of ``escsim``: one-line errors and exit codes 0/1/2, never a traceback."""
+    """The command group of ``escsim``: one-line errors, exit codes 0/1/2/130, never a traceback."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
