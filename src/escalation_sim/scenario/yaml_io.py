@@ -129,7 +129,8 @@ class LineLoader(yaml.SafeLoader):
             return self.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:  # e.g. a date like 2025-13-01
             what = {"timestamp": "date"}.get(show_tag(node.tag)[2:], show_tag(node.tag)[2:])
-            raise self._error(f"is not a valid {what}: {exc}", node, loc,
+            why = "too many digits" if "int_max_str_digits" in str(exc) else exc
+            raise self._error(f"is not a valid {what}: {why}", node, loc,
                               value=node.value) from None
 
     def _key(self, node: Node, loc: Loc) -> str:
