@@ -257,3 +257,38 @@ def test_mutated_scenarios_succeed_or_fail_in_one_line(case, tmp_path_factory, s
 
 def _no_constants(token: str) -> Any:
     raise AssertionError(f"JSON holds {token}")
+
+
+OPTION_VALUES = {
+    "--runs": [0, -1, 1, 2, "x", "1e3", "", 2**64, "½"],
+    "--days": [0, -5, 1, 2, 3651, 2**70, "nan", " 2"],
+    "--seed": [-1, 0, 7, 2**63 - 1, 2**63, "abc", "1.5", "0x10"],
+    "--workers": [0, 1, 2, -3, "two"],
+    "--executor": ["local", "dask", "", "🙂"],
+    "--scheduler": ["tcp://127.0.0.1:1", ""],
+    "--out": ["", "\x00", "/proc/version", "/nonexistent/x/y", "OUT"],
+}
+"""Odd values for the options of ``run`` (with --runs and --days small whenever valid)."""
+
+
+@settings(settings.get_profile("escsim-fuzz"), max_examples=max(10, FUZZ_EXAMPLES // 5))
+@given(options=st.dictionaries(st.sampled_from(sorted(OPTION_VALUES)), st.none(), min_size=1)
+       .flatmap(lambda keys: st.fixed_dictionaries(
+           {k: st.sampled_from(OPTION_VALUES[k]) for k in keys})))
+def test_odd_option_values_succeed_or_fail_in_one_line(options, tmp_path_factory, strict):
+    folder = tmp_path_factory.mktemp("opts")
+    args = ["run", str(SCENARIOS[0]), "--json"]
+    options = {"--runs": 1, "--days": 2, **options}
+    for name, value in options.items():
+        if name == "--out" and value == "OUT":
+            value = folder / "out"
+        args += [name, str(value)]
+    with strict():
+        result = CliRunner().invoke(app, args)
+    dask = options.get("--executor") == "dask"  # cannot be set up without the extra: exit 1
+    check_cli(result, (0, 2, 1) if dask else (0, 2))
+    if result.exit_code == 1:  # the dask executor is an optional extra
+        assert result.stderr.count("\n") == 1 and "dask" in result.stderr, result.stderr
+    if result.exit_code == 0:
+        assert json.loads(result.stdout, parse_constant=_no_constants)["runs"] == \
+            int(options["--runs"])
