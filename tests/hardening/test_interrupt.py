@@ -121,3 +121,32 @@ def test_every_command_turns_ctrl_c_into_one_line(monkeypatch, tmp_path):
     result = CliRunner().invoke(app, ["validate", str(BASE)])
     assert result.exit_code == 130
     check_one_line(result.stderr, "error: interrupted")
+
+
+def test_ctrl_c_during_the_swap_completes_it_and_says_so(monkeypatch, tmp_path):
+    """SIGINT while the new folder replaces the old one: the swap finishes, then the run stops."""
+    from typer.testing import CliRunner
+
+    from escalation_sim.cli.app import app
+
+    out = tmp_path / "result"
+    runner = CliRunner()
+    fast = ["run", str(BASE), "--runs", "50", "--days", "10", "--workers", "1", "--quiet",
+            "--out", str(out)]
+    assert runner.invoke(app, [*fast, "--seed", "1"]).exit_code == 0
+    real_rename = files.os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append(dst)
+        if len(calls) == 1:  # the earlier folder is being moved aside: Ctrl-C now
+            os.kill(os.getpid(), signal.SIGINT)
+        real_rename(src, dst)
+
+    monkeypatch.setattr(files.os, "rename", rename)
+    result = runner.invoke(app, [*fast, "--seed", "2"])
+    assert result.exit_code == 130, result.stderr
+    check_one_line(result.stderr, f"error: interrupted — {out} holds this run's complete result")
+    assert len(calls) == 2  # the swap went through
+    assert json.loads((out / files.SUMMARY_FILE).read_text(encoding="utf-8"))["seed"] == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["result"]

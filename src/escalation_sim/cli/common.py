@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -143,8 +143,11 @@ class Interrupted(click_errors.ClickException):
     exit_code = EXIT_INTERRUPTED
 
 
-def on_interrupt(note: str) -> None:
-    """Say what Ctrl-C from now on leaves behind: ``error: interrupted — <note>``."""
+def on_interrupt(note: str | Callable[[], str]) -> None:
+    """Say what Ctrl-C from now on leaves behind: ``error: interrupted — <note>``.
+
+    ``note`` may be a function, called when the interrupt comes, to look at what is there then.
+    """
     ctx = get_current_context(silent=True)
     if ctx is not None:
         ctx.meta[INTERRUPT_NOTE] = note
@@ -192,4 +195,5 @@ class GuardedGroup(TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             note = ctx.meta.get(INTERRUPT_NOTE)
+            note = note() if callable(note) else note
             raise Interrupted(f"interrupted — {note}" if note else "interrupted") from None

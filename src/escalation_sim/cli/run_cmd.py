@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated
@@ -125,7 +126,6 @@ def run(
             files = write_outputs(out_dir, outputs)
         except OutputError as exc:
             fail(exc, EXIT_FAILURE)
-        on_interrupt(f"{out_dir} holds this run's result")
     if as_json:
         sys.stdout.write(summary_json(summary))
         if files and not quiet:
@@ -135,11 +135,31 @@ def run(
                        out_dir=str(out_dir) if out_dir is not None else None)
 
 
-def interrupted_note(out_dir: Path) -> str:
-    """What Ctrl-C leaves in ``--out DIR``: the earlier result, or nothing (never a mix)."""
-    if (out_dir / SUMMARY_FILE).is_file():
-        return f"{out_dir} left as it was (the earlier result)"
-    return f"nothing written to {out_dir}"
+def interrupted_note(out_dir: Path) -> Callable[[], str]:
+    """What Ctrl-C leaves in ``--out DIR``: the earlier result, this run's, or nothing.
+
+    Never a mix (``write_outputs`` swaps whole folders); which one is told by the identity of
+    ``summary.json`` when the run started and when the interrupt comes.
+    """
+    before = _identity(out_dir / SUMMARY_FILE)
+
+    def note() -> str:
+        now = _identity(out_dir / SUMMARY_FILE)
+        if now is None:
+            return f"nothing written to {out_dir}"
+        if now == before:
+            return f"{out_dir} left as it was (the earlier result)"
+        return f"{out_dir} holds this run's complete result"
+
+    return note
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 class DelayedProgress:
