@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -27,3 +28,14 @@ def strict_numerics() -> Iterator[None]:
 def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
     """The ``strict_numerics`` context manager."""
     return strict_numerics
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many fuzz cases ran (the fuzz test counts them in its ``FUZZ_STATS``)."""
+    for module in list(sys.modules.values()):
+        stats = getattr(module, "FUZZ_STATS", None)
+        if isinstance(stats, dict) and stats.get("cases"):
+            terminalreporter.write_line(
+                f"scenario fuzzing: {stats['cases']} cases ({stats['valid']} valid, "
+                f"{stats['runs']} run) and {stats['options']} option cases in "
+                f"{stats['seconds']:.1f} s")

@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
@@ -37,7 +36,7 @@ from escalation_sim.scenario.load import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
-FUZZ_EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "300"))
 FUZZ_SEED = os.environ.get("ESCSIM_FUZZ_SEED")
 """Set it to explore other cases than the fixed ones (with ESCSIM_FUZZ_EXAMPLES=2000, say)."""
 CASE_TIMEOUT_S = 20
@@ -207,14 +206,8 @@ def check_cli(result: Any, allowed: tuple[int, ...]) -> None:
         assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
 
 
-STATS = {"cases": 0, "valid": 0, "runs": 0, "seconds": 0.0}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Any:
-    yield
-    print(f"\nfuzz: {STATS['cases']} cases ({STATS['valid']} valid, {STATS['runs']} run) in "
-          f"{STATS['seconds']:.1f} s")
+FUZZ_STATS = {"cases": 0, "valid": 0, "runs": 0, "options": 0, "seconds": 0.0}
+"""What ran; printed at the end of the session (``conftest.pytest_terminal_summary``)."""
 
 
 @settings(settings.get_profile("escsim-fuzz"))
@@ -240,19 +233,19 @@ def test_mutated_scenarios_succeed_or_fail_in_one_line(case, tmp_path_factory, s
         result = runner.invoke(app, args)
         check_cli(result, (0,) if valid else (2,))
         if valid:
-            STATS["valid"] += 1
+            FUZZ_STATS["valid"] += 1
             with strict():
                 result = runner.invoke(app, ["run", str(path), "--runs", "1", "--days", "2",
                                              "--workers", "1", "--json", *args[2:]])
             check_cli(result, (0,))
             summary = json.loads(result.stdout, parse_constant=_no_constants)
             assert summary["runs"] == 1 and summary["days"] == 2
-            STATS["runs"] += 1
+            FUZZ_STATS["runs"] += 1
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-        STATS["cases"] += 1
-        STATS["seconds"] += time.perf_counter() - start
+        FUZZ_STATS["cases"] += 1
+        FUZZ_STATS["seconds"] += time.perf_counter() - start
 
 
 def _no_constants(token: str) -> Any:
@@ -276,6 +269,7 @@ OPTION_VALUES = {
        .flatmap(lambda keys: st.fixed_dictionaries(
            {k: st.sampled_from(OPTION_VALUES[k]) for k in keys})))
 def test_odd_option_values_succeed_or_fail_in_one_line(options, tmp_path_factory, strict):
+    start = time.perf_counter()
     folder = tmp_path_factory.mktemp("opts")
     args = ["run", str(SCENARIOS[0]), "--json"]
     options = {"--runs": 1, "--days": 2, **options}
@@ -292,3 +286,5 @@ def test_odd_option_values_succeed_or_fail_in_one_line(options, tmp_path_factory
     if result.exit_code == 0:
         assert json.loads(result.stdout, parse_constant=_no_constants)["runs"] == \
             int(options["--runs"])
+    FUZZ_STATS["options"] += 1
+    FUZZ_STATS["seconds"] += time.perf_counter() - start

@@ -70,7 +70,7 @@ def check_one_line(stderr: str, expected: str) -> None:
 def test_sigint_before_any_output_leaves_nothing(tmp_path):
     out = tmp_path / "result"
     proc = start(*LONG, "--out", out)
-    code, stderr, took = interrupt(proc, after=3.0)
+    code, stderr, took = interrupt(proc, after=2.0)
     assert code == 130
     check_one_line(stderr, f"error: interrupted — nothing written to {out}")
     assert not out.exists()
@@ -92,7 +92,7 @@ def test_sigint_keeps_the_previous_result_intact(tmp_path):
     assert files.SUMMARY_FILE in before and files.SCENARIO_FILE in before
 
     proc = start(*LONG, "--out", out)
-    code, stderr, _ = interrupt(proc, after=3.0)
+    code, stderr, _ = interrupt(proc, after=2.0)
     assert code == 130
     check_one_line(stderr, f"error: interrupted — {out} left as it was (the earlier result)")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
