@@ -187,6 +187,8 @@ class GuardedGroup(TyperGroup):
             error_line(f"unexpected {type(exc).__name__}: {exc} — this is a bug in escsim; "
                        f"set {DEBUG_ENV}=1 to see the traceback")
             sys.exit(EXIT_FAILURE)
+        if code == EXIT_INTERRUPTED:  # Ctrl-C outside a command (Typer turns it into a code)
+            error_line("interrupted")
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: Any) -> Any:
