@@ -6,7 +6,9 @@
 - ``out`` prints results to stdout, ``err`` messages to stderr; colour is off under ``NO_COLOR``,
   ``TERM=dumb`` or when the stream is not a terminal. With ``--json`` stdout holds only JSON.
 - :class:`GuardedGroup` turns every failure into one line on stderr: usage errors and bad
-  scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback).
+  scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback),
+  Ctrl-C (SIGINT) exits 130 with ``error: interrupted`` (a command may say what it leaves
+  behind with :func:`on_interrupt`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -30,10 +32,12 @@ from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older Typer depends on Click
     from click import exceptions as click_errors  # type: ignore[no-redef]
+    from click import get_current_context  # type: ignore[no-redef]
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEBUG_ENV = "ESCSIM_DEBUG"
 
 RunsOpt = Annotated[int | None, typer.Option("--runs", min=1, metavar="N",
@@ -130,8 +134,27 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         fail(exc)
 
 
+INTERRUPT_NOTE = "escsim.interrupt_note"
+
+
+class Interrupted(click_errors.ClickException):
+    """Ctrl-C (SIGINT) stopped a command: exit 130 with one line saying what was (not) kept."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
+def on_interrupt(note: str | Callable[[], str]) -> None:
+    """Say what Ctrl-C from now on leaves behind: ``error: interrupted — <note>``.
+
+    ``note`` may be a function, called when the interrupt comes, to look at what is there then.
+    """
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[INTERRUPT_NOTE] = note
+
+
 class GuardedGroup(TyperGroup):
-    """The command group of ``escsim``: one-line errors and exit codes 0/1/2, never a traceback."""
+    """The command group of ``escsim``: one-line errors, exit codes 0/1/2/130, never a traceback."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -164,4 +187,15 @@ class GuardedGroup(TyperGroup):
             error_line(f"unexpected {type(exc).__name__}: {exc} — this is a bug in escsim; "
                        f"set {DEBUG_ENV}=1 to see the traceback")
             sys.exit(EXIT_FAILURE)
+        if code == EXIT_INTERRUPTED:  # Ctrl-C outside a command (Typer turns it into a code)
+            error_line("interrupted")
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; Ctrl-C becomes :class:`Interrupted` (one line, exit 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            note = ctx.meta.get(INTERRUPT_NOTE)
+            note = note() if callable(note) else note
+            raise Interrupted(f"interrupted — {note}" if note else "interrupted") from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Annotated
@@ -42,10 +43,12 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    on_interrupt,
     out,
 )
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import (
+    SUMMARY_FILE,
     OutputError,
     Outputs,
     check_out_dir,
@@ -66,8 +69,8 @@ HELP = (
     "stderr shows for runs longer than a second.\n\n"
     "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
     "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
-    "(the scenario with every override applied). DIR is replaced as a whole: a failed run "
-    "leaves an earlier DIR as it was."
+    "(the scenario with every override applied). DIR is replaced as a whole: a failed or "
+    "interrupted run leaves an earlier DIR as it was. Ctrl-C stops a run and exits 130."
 )
 EPILOG = """Examples:
 
@@ -106,6 +109,7 @@ def run(
             check_out_dir(out_dir)
         except OutputError as exc:
             fail(exc)
+        on_interrupt(interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
     show_progress = not quiet and err.is_terminal
     with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
@@ -129,6 +133,33 @@ def run(
     elif not quiet:
         render_summary(summary, out, files=files,
                        out_dir=str(out_dir) if out_dir is not None else None)
+
+
+def interrupted_note(out_dir: Path) -> Callable[[], str]:
+    """What Ctrl-C leaves in ``--out DIR``: the earlier result, this run's, or nothing.
+
+    Never a mix (``write_outputs`` swaps whole folders); which one is told by the identity of
+    ``summary.json`` when the run started and when the interrupt comes.
+    """
+    before = _identity(out_dir / SUMMARY_FILE)
+
+    def note() -> str:
+        now = _identity(out_dir / SUMMARY_FILE)
+        if now is None:
+            return f"nothing written to {out_dir}"
+        if now == before:
+            return f"{out_dir} left as it was (the earlier result)"
+        return f"{out_dir} holds this run's complete result"
+
+    return note
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 class DelayedProgress:

@@ -13,6 +13,7 @@ executor yields ``(task index, result)`` as tasks finish, in any order; ``evalua
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
@@ -67,7 +68,8 @@ class LocalExecutor:
             for i, task in enumerate(tasks):
                 yield i, run_task(task)
             return
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks))) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+                                 initializer=ignore_interrupts) as pool:
             pending: dict[Future[ChunkResult], int] = {}
             queue = iter(enumerate(tasks))
             try:
@@ -82,10 +84,22 @@ class LocalExecutor:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in done:
                         yield pending.pop(fut), fut.result()
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
+            except BaseException:  # Ctrl-C, or the caller gave up: stop the workers at once
+                stop_workers(pool)
                 raise
+
+
+def ignore_interrupts() -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle (no tracebacks from workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Drop queued tasks and end the pool's worker processes without waiting for them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def make_executor(kind: str = "local", *, workers: int | None = None,

@@ -23,7 +23,10 @@ import math
 import os
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+import signal
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +124,8 @@ def write_outputs(path: Path, outputs: Outputs) -> list[str]:
         raise OutputError(f"--out {path}: cannot create it: {exc.strerror or exc}") from exc
     try:
         written = _write_all(staging, outputs, path)
-        _swap_into_place(staging, path)
+        with _interrupts_deferred():
+            _swap_into_place(staging, path)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -163,6 +167,19 @@ def _swap_into_place(staging: Path, path: Path) -> None:
         os.rename(aside, path)
         raise
     shutil.rmtree(aside, ignore_errors=True)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block is done, so the swap is never left halfway."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _fresh_folder(parent: Path, prefix: str) -> Path:

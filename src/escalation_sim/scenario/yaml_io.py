@@ -5,7 +5,8 @@ tree and builds plain Python values from it itself, so that it can:
 
 - record the file and line of every key path (for error messages),
 - reject duplicate keys, non-text keys and any tag outside plain YAML (``!!python/...``),
-- bound the work an alias-heavy document can cause, and refuse files larger than 1 MB.
+- bound the work an alias-heavy or deeply nested document can cause, and refuse files larger
+  than 1 MB.
 
 The result is a :class:`Document`: the data plus, for each key path, its source and line.
 """
@@ -25,6 +26,8 @@ MAX_BYTES = 1_000_000
 """Largest scenario file accepted, in bytes (1 MB)."""
 MAX_NODES = 200_000
 """Most YAML nodes a document may expand to (aliases counted each time they are used)."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted (a scenario needs about five levels)."""
 
 _YAML = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map",
@@ -85,9 +88,19 @@ class LineLoader(yaml.SafeLoader):
             node = self.get_single_node()
         except yaml.MarkedYAMLError as exc:
             raise _syntax_error(exc, self.source) from None
+        except RecursionError:  # PyYAML composes nested nodes recursively
+            raise ScenarioError(f"nested too deeply (at most {MAX_DEPTH} levels of mappings and "
+                                "lists)", source=self.source) from None
         finally:
             self.dispose()
         return None if node is None else self._value(node, ())
+
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        """Refuse ``[`` or ``{`` nested too deeply before PyYAML's scanner slows down on it."""
+        if self.flow_level >= MAX_DEPTH:
+            raise ScenarioError(f"nested too deeply (at most {MAX_DEPTH} levels of mappings and "
+                                "lists)", source=self.source, line=self.line + 1)
+        super().fetch_flow_collection_start(token_class)
 
     def _error(self, message: str, node: Node, loc: Loc, **kw: Any) -> ScenarioError:
         return ScenarioError(message, source=self.source, path=format_path(loc),
@@ -98,6 +111,9 @@ class LineLoader(yaml.SafeLoader):
         if self._budget < 0:
             raise self._error(f"the document expands to more than {MAX_NODES:,} values "
                               "(too many aliases?)", node, loc)
+        if len(loc) > MAX_DEPTH:
+            raise self._error(f"nested too deeply (at most {MAX_DEPTH} levels of mappings and "
+                              "lists)", node, loc[:8])
         if node.tag not in _PLAIN_TAGS:
             raise self._error(f"tag {show_tag(node.tag)} is not allowed — scenario files hold "
                               f"{_PLAIN}", node, loc)
@@ -113,7 +129,8 @@ class LineLoader(yaml.SafeLoader):
             return self.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as exc:  # e.g. a date like 2025-13-01
             what = {"timestamp": "date"}.get(show_tag(node.tag)[2:], show_tag(node.tag)[2:])
-            raise self._error(f"is not a valid {what}: {exc}", node, loc,
+            why = "too many digits" if "int_max_str_digits" in str(exc) else exc
+            raise self._error(f"is not a valid {what}: {why}", node, loc,
                               value=node.value) from None
 
     def _key(self, node: Node, loc: Loc) -> str:

@@ -1,0 +1,41 @@
+"""Shared by the hardening tests: strict numerics (warnings and floating-point errors raise)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pytest
+
+STRICT_FP = {"all": "raise", "under": "ignore"}
+"""Overflow, invalid operations (NaN) and division by zero raise. Underflow — a result too small
+for a float, rounded towards zero — stays allowed, as numpy allows it by default: it yields
+neither NaN nor infinity, and a parameter as small as 5e-324 legitimately causes it."""
+
+
+@contextlib.contextmanager
+def strict_numerics() -> Iterator[None]:
+    """Every warning an error, and numpy's floating-point errors (``STRICT_FP``) raised."""
+    with warnings.catch_warnings(), np.errstate(**STRICT_FP):
+        warnings.simplefilter("error")
+        yield
+
+
+@pytest.fixture
+def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """The ``strict_numerics`` context manager."""
+    return strict_numerics
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many fuzz cases ran (the fuzz test counts them in its ``FUZZ_STATS``)."""
+    for module in list(sys.modules.values()):
+        stats = getattr(module, "FUZZ_STATS", None)
+        if isinstance(stats, dict) and stats.get("cases"):
+            terminalreporter.write_line(
+                f"scenario fuzzing: {stats['cases']} cases ({stats['valid']} valid, "
+                f"{stats['runs']} run) and {stats['options']} option cases in "
+                f"{stats['seconds']:.1f} s")
