@@ -32,7 +32,7 @@ def test_one_parameter_table_has_a_row_and_a_bar_per_value(run):
     assert result.exit_code == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.strip().startswith(("0.2", "0.9"))]
     assert len(rows) == 2 and all("█" in row for row in rows)
-    assert "P(force)" in result.stdout and "mean peak rung" in result.stdout
+    assert "P(force) [95% CI]" in result.stdout and "peak rung [95% CI]" in result.stdout
 
 
 def test_two_parameter_sweep_renders_a_heatmap(run):

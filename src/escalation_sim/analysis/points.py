@@ -62,6 +62,24 @@ def measure_label(key: str) -> str:
     return MEASURE_LABELS.get(key, key)
 
 
+SHORT_LABELS = {
+    "p_coercion_or_worse": "P(standoff or worse)",
+    "p_military_signalling": "P(military signalling+)",
+    "peak_rung_mean": "peak rung",
+    "days_reduced_relations_mean": "days relations reduced",
+    "days_coercion_mean": "days at coercion+",
+    "days_military_mean": "days at mil. signalling+",
+    "trade_loss_mean": "trade lost",
+    "energy_loss_mean": "energy lost",
+}
+"""Names short enough for table columns."""
+
+
+def short_label(key: str) -> str:
+    """What a measure is called where room is short."""
+    return SHORT_LABELS.get(key) or measure_label(key)
+
+
 def is_probability(key: str) -> bool:
     """Whether a measure is a probability (shown as a percentage)."""
     return key in OUTCOMES or key in OUTCOME_GROUPS or key.startswith("p_")

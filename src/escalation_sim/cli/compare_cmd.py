@@ -29,7 +29,6 @@ from escalation_sim.cli.common import (
     ExecutorOpt,
     JsonOpt,
     QuietOpt,
-    RunsOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
@@ -76,13 +75,15 @@ VariantOpt = Annotated[list[str] | None, typer.Option(
     "--variant", metavar="'NAME: PATH=VALUE, …'",
     help="A variant of the first scenario with these overrides; repeatable.")]
 
+CompareRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, metavar="N", help=f"Runs per scenario (default: {COMPARE_RUNS:,}).")]
 
 def compare_cmd(
     scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO…", show_default=False,
                                                     help="Scenario files; the first is the "
                                                          "baseline.")],
     variants: VariantOpt = None,
-    runs: RunsOpt = None,
+    runs: CompareRunsOpt = None,
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,

@@ -33,7 +33,6 @@ from escalation_sim.cli.common import (
     ExecutorOpt,
     JsonOpt,
     QuietOpt,
-    RunsOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
@@ -85,6 +84,8 @@ MethodOpt = Annotated[str, typer.Option("--method", metavar="sobol|morris",
 SamplesOpt = Annotated[int | None, typer.Option("--samples", min=2, metavar="N",
                                                 help="SALib's base sample size N.")]
 
+PointRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, metavar="N", help=f"Runs per sample point (default: {DEFAULT_RUNS}).")]
 
 def sensitivity_cmd(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
@@ -92,7 +93,7 @@ def sensitivity_cmd(
     params: ParamOpt = None,
     method: MethodOpt = "sobol",
     samples: SamplesOpt = None,
-    runs: RunsOpt = None,
+    runs: PointRunsOpt = None,
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,

@@ -21,7 +21,6 @@ from escalation_sim.cli.common import (
     ExecutorOpt,
     JsonOpt,
     QuietOpt,
-    RunsOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
@@ -68,13 +67,15 @@ VaryOpt = Annotated[list[str], typer.Option(
 MetricOpt = Annotated[list[str] | None, typer.Option(
     "--metric", metavar="MEASURE", help=f"What to show (repeatable; default {DEFAULT_METRIC}).")]
 
+PointRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, metavar="N", help="Runs per grid point (default: the scenario's).")]
 
 def sweep_cmd(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML).")],
     vary: VaryOpt,
     metrics: MetricOpt = None,
-    runs: RunsOpt = None,
+    runs: PointRunsOpt = None,
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,

@@ -16,25 +16,13 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from escalation_sim.analysis.points import is_probability, measure_label
+from escalation_sim.analysis.points import is_probability, short_label
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.render.numbers import MISSING, decimals
 
 SHARES = ("trade_loss_mean", "energy_loss_mean")
 """Mean measures that are fractions (shown as percentages)."""
 MARK = "*"
-SHORT_LABELS = {
-    "p_coercion_or_worse": "P(standoff or worse)",
-    "p_military_signalling": "P(military signalling+)",
-    "p_force": "P(force)",
-    "peak_rung_mean": "peak rung",
-    "days_reduced_relations_mean": "days relations reduced",
-    "days_coercion_mean": "days at coercion+",
-    "days_military_mean": "days at mil. signalling+",
-    "trade_loss_mean": "trade lost",
-    "energy_loss_mean": "energy lost",
-}
-"""Names short enough for a table of several scenarios."""
 
 
 def as_percent(measure: str) -> bool:
@@ -105,7 +93,7 @@ def comparison_table(doc: Mapping[str, Any], labels: Sequence[str]) -> Table:
         table.add_column(f"Δ {label} [95% CI]", no_wrap=True)
     for measure in doc["estimates"][base]:
         percent = as_percent(measure)
-        row: list[RenderableType] = [SHORT_LABELS.get(measure, measure_label(measure))]
+        row: list[RenderableType] = [short_label(measure)]
         row += [plain(doc["estimates"][label][measure], percent) for label in labels]
         for label in others:
             entry = _difference(doc, label, measure)

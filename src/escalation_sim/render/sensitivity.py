@@ -44,7 +44,12 @@ def sensitivity_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
             parts += [title, Text("  does not vary over the sample: no index to compute",
                                   style="dim"), Text()]
             continue
-        parts += [ranked_table(doc, output, title), Text()]
+        parts.append(ranked_table(doc, output, title))
+        if _rough(doc, found):
+            parts.append(Text("  rough: the leading index is not larger than its interval's "
+                              "half-width; raise --samples (and --runs for a rare output)",
+                              style="yellow"))
+        parts.append(Text())
     parts.append(Text(_legend(doc["method"]), style="dim"))
     return parts
 
@@ -82,6 +87,15 @@ def ranked_table(doc: Mapping[str, Any], output: str, title: Text) -> Table:
         row.append(_tornado(idx, sobol, top))
         table.add_row(*row)
     return table
+
+
+def _rough(doc: Mapping[str, Any], found: Mapping[str, Any]) -> bool:
+    """Whether the top factor's index is within its own interval's half-width of zero."""
+    key = "ST" if doc["method"] == "sobol" else "mu_star"
+    top = found["indices"][found["ranking"][0]][key]
+    if None in (top.get("value"), top.get("ci_low"), top.get("ci_high")):
+        return False
+    return top["value"] <= (top["ci_high"] - top["ci_low"]) / 2
 
 
 def _short(x: float | None) -> str:

@@ -1,10 +1,10 @@
 """The terminal view of ``escsim sweep``, drawn from the ``sweep --json`` document.
 
 One parameter: a table with a row per value — each measure with its 95% interval and a bar
-(the longest bar is the largest value in the column). Two parameters: a heatmap per measure,
-the first parameter across, the second up the side (largest value at the top), each cell
-showing the estimate on a colour scale; without colour the cells carry shade characters, so
-the map reads the same in a log file.
+(probabilities on a 0–100% scale, other measures relative to the column's largest value).
+Two parameters: a heatmap per measure, the first parameter across, the second up the side
+(largest value at the top), each cell showing the estimate on a colour scale; without colour
+the cells carry shade characters, so the map reads the same in a log file.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from escalation_sim.analysis.points import measure_label
+from escalation_sim.analysis.points import is_probability, measure_label, short_label
 from escalation_sim.render.compare import as_percent
 from escalation_sim.render.fanchart import has_colour
 from escalation_sim.render.numbers import MISSING, bar, estimate
 
-BAR_WIDTH = 20
+BAR_WIDTH = 16
 HEAT = ("#0d0887", "#46039f", "#7201a8", "#9c179e", "#bd3786", "#d8576b", "#ed7953",
         "#fb9f3a", "#fdca26", "#f0f921")
 """Cell colours from lowest to highest value (plasma)."""
@@ -55,23 +55,24 @@ def line_table(doc: Mapping[str, Any]) -> Table:
     """One row per value of the single parameter: each measure, its interval and a bar."""
     path = doc["vary"][0]["path"]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-                  header_style="bold", show_edge=False)
-    table.add_column(path, justify="right", no_wrap=True)
-    tops = {}
+                  header_style="bold", show_edge=False, title=Text(f"rows: {path}", style="dim"),
+                  title_justify="left")
+    table.add_column(path.rsplit(".", 1)[-1], justify="right", no_wrap=True)
+    scales = {}
     for measure in doc["metrics"]:
         values = [p[measure]["value"] for p in doc["points"] if p[measure]["value"] is not None]
-        tops[measure] = max(values, default=0.0)
-        table.add_column(measure_label(measure), justify="right", no_wrap=True)
-        table.add_column("95% CI", style="dim", no_wrap=True)
+        scales[measure] = 1.0 if is_probability(measure) else max(values, default=0.0)
+        table.add_column(f"{short_label(measure)} [95% CI]", no_wrap=True)
         table.add_column("", no_wrap=True, width=BAR_WIDTH)
     for point in doc["points"]:
         row: list[RenderableType] = [_value(point["values"][path])]
         for measure in doc["metrics"]:
             entry = point[measure]
             shown, ci = estimate(entry, as_percent=as_percent(measure))
-            top = tops[measure]
-            fraction = entry["value"] / top if top and entry["value"] is not None else 0.0
-            row += [Text(shown, style="bold"), ci, Text(bar(fraction, BAR_WIDTH), style="cyan")]
+            scale = scales[measure]
+            fraction = entry["value"] / scale if scale and entry["value"] is not None else 0.0
+            row += [Text.assemble((shown, "bold"), " ", (ci, "dim")),
+                    Text(bar(fraction, BAR_WIDTH), style="cyan")]
         table.add_row(*row)
     return table
 
