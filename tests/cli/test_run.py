@@ -237,11 +237,11 @@ def progress_console(monkeypatch):
 
     from rich.console import Console
 
-    from escalation_sim.cli import run_cmd
+    from escalation_sim.cli import progress
 
     buf = io.StringIO()
-    monkeypatch.setattr(run_cmd, "err", Console(file=buf, force_terminal=True, width=100))
-    return run_cmd, buf
+    monkeypatch.setattr(progress, "err", Console(file=buf, force_terminal=True, width=100))
+    return progress, buf
 
 
 def test_progress_appears_only_after_the_delay(monkeypatch):

@@ -17,6 +17,7 @@ A case that takes longer than ``CASE_TIMEOUT_S`` fails as a hang. The profile is
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -40,6 +41,8 @@ FUZZ_EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "300"))
 FUZZ_SEED = os.environ.get("ESCSIM_FUZZ_SEED")
 """Set it to explore other cases than the fixed ones (with ESCSIM_FUZZ_EXAMPLES=2000, say)."""
 CASE_TIMEOUT_S = 20
+MAX_NODES = 50_000
+"""Growth stops when a case's data would pass about this many values (growth compounds)."""
 
 settings.register_profile(
     "escsim-fuzz", derandomize=FUZZ_SEED is None, database=None, deadline=None,
@@ -83,7 +86,7 @@ values = st.one_of(
     leaf_values,
     st.lists(leaf_values, max_size=4),
     st.dictionaries(st.text(max_size=8), leaf_values, max_size=3),
-    st.sampled_from(SPECIALS))
+    st.sampled_from(SPECIALS).map(copy.deepcopy))  # a fresh copy: cases mutate what they draw
 in_range_numbers = st.sampled_from([0, 0.0, -0.0, 5e-324, 1e-300, 0.5, 1, 1.0, 2, 3, 9, 20, 365,
                                     1000, 3650, 5000, 10_000_000])
 """Numbers that are valid for many parameters: their edges, subnormals and negative zero."""
@@ -99,6 +102,19 @@ def locations(data: Any, loc: tuple = ()) -> list[tuple]:
         for n, value in enumerate(data):
             found += locations(value, (*loc, n))
     return found
+
+
+def size(data: Any, limit: int = MAX_NODES) -> int:
+    """Number of values in the data, counted up to a little past ``limit``."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def get(data: Any, loc: tuple) -> Any:
@@ -129,6 +145,9 @@ def mutated_data(draw: st.DrawFn) -> tuple[str, Any]:
             target[key] = draw(values)
         elif op == "grow" and isinstance(target, list | dict) and target:
             times = draw(st.sampled_from([2, 50, 600]))
+            times = min(times, (MAX_NODES - size(data)) // size(target))
+            if times < 2:
+                continue
             if isinstance(target, list):
                 target.extend(target * (times - 1))
             else:

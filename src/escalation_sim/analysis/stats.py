@@ -7,8 +7,10 @@ interval and is rounded to the digits that interval supports:
   stays inside [0, 1] and behaves well near 0 and 1, where most rare-event estimates live;
 - means (peak rung, days at coercion): the normal approximation ``mean ± z·s/√n`` from the
   streamed count, sum and sum of squares (:class:`~escalation_sim.engine.aggregate.Moments`);
-- paired differences (``escsim compare``, common random numbers): the same normal
-  approximation on the per-run differences ``a_i − b_i``; for proportions pass 0/1 indicators;
+- paired differences (``escsim compare``, common random numbers): for means, the same normal
+  approximation on the per-run differences ``a_i − b_i``; for proportions, Newcombe's score
+  interval for paired proportions (Newcombe 1998, method 10), which combines the two Wilson
+  intervals with the runs' correlation and stays sound when few runs disagree;
 - quantiles of the per-day histograms (rungs, flows): the inverse of the empirical CDF.
 
 **Rounding rule** (Taylor 1997, *An Introduction to Error Analysis*, §2.2): the half-width of
@@ -64,6 +66,10 @@ class Interval:
     def contains(self, x: float) -> bool:
         """Whether ``x`` lies inside the closed interval."""
         return self.low <= x <= self.high
+
+    def excludes(self, x: float = 0.0) -> bool:
+        """Whether the interval is defined and ``x`` lies outside it."""
+        return math.isfinite(self.low) and math.isfinite(self.high) and not self.contains(x)
 
     def rounded(self) -> Interval:
         """The interval rounded to the digits its width supports (see :func:`round_interval`)."""
@@ -166,6 +172,59 @@ def paired_difference(a: ArrayLike, b: ArrayLike, z: float = Z95) -> Interval:
         return Interval(math.nan, math.nan, math.nan, 0)
     std = float(d.std(ddof=1)) if d.size > 1 else math.nan
     return mean_interval(float(d.mean()), std, d.size, z)
+
+
+def difference_interval(a: Interval, b: Interval, phi: float = 0.0) -> Interval:
+    """Interval of ``a − b`` recovered from the intervals of ``a`` and ``b`` (MOVER).
+
+    The method of variance estimates recovery (Zou & Donner 2008) takes each bound's distance
+    from its estimate as that side's error and combines them with the correlation ``phi`` of
+    the two estimates. With Wilson intervals it is Newcombe's score interval for a difference
+    of proportions: method 10 (independent samples) with ``phi = 0``, method 10 for paired
+    samples with ``phi`` the runs' correlation. With symmetric normal intervals of two means
+    it is the usual ``z·√(s_a² + s_b² − 2·phi·s_a·s_b)/√n``.
+
+    Args:
+        a: Interval of the first estimate.
+        b: Interval of the second, over the same number of runs.
+        phi: Correlation of the two per-run series (0: independent).
+    """
+    d = a.estimate - b.estimate
+    n = min(a.n, b.n)
+    if not all(math.isfinite(x) for x in (a.low, a.high, b.low, b.high)):
+        return Interval(d, math.nan, math.nan, n)
+    a_down, a_up = a.estimate - a.low, a.high - a.estimate
+    b_down, b_up = b.estimate - b.low, b.high - b.estimate
+    below = a_down**2 - 2.0 * phi * a_down * b_up + b_up**2
+    above = a_up**2 - 2.0 * phi * a_up * b_down + b_down**2
+    return Interval(d, d - math.sqrt(max(below, 0.0)), d + math.sqrt(max(above, 0.0)), n)
+
+
+def paired_proportion_difference(a: ArrayLike, b: ArrayLike, z: float = Z95) -> Interval:
+    """Interval of ``P(a) − P(b)`` from per-run 0/1 indicators paired by run index.
+
+    Newcombe's method 10 for paired proportions: the Wilson intervals of both proportions,
+    combined with the phi coefficient of the 2×2 table of runs (with his continuity correction
+    of a positive association; :func:`difference_interval`).
+    Unlike the normal approximation on ``a_i − b_i`` it does not collapse to a point when no
+    run, or only a handful, differ.
+
+    Raises:
+        ValueError: The arrays differ in length.
+    """
+    a, b = np.asarray(a, dtype=bool).ravel(), np.asarray(b, dtype=bool).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"paired values need equal shapes, got {a.shape} and {b.shape}")
+    n = a.size
+    both, only_a = int((a & b).sum()), int((a & ~b).sum())
+    only_b = int((~a & b).sum())
+    neither = n - both - only_a - only_b
+    margins = float(both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    cross = float(both) * neither - float(only_a) * only_b
+    if cross > 0:  # Newcombe's continuity correction of a positive association
+        cross = max(cross - n / 2.0, 0.0)
+    phi = cross / math.sqrt(margins) if margins > 0 else 0.0
+    return difference_interval(wilson(both + only_a, n, z), wilson(both + only_b, n, z), phi)
 
 
 def decimals_for(half_width: float) -> int | None:

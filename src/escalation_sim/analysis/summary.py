@@ -209,14 +209,19 @@ def flow_value(bins: np.ndarray) -> np.ndarray:
 
 
 # -- sections ----------------------------------------------------------------------------------
-def _metrics(agg: Aggregate) -> dict[str, dict[str, Any]]:
+def metric_intervals(agg: Aggregate) -> dict[str, Interval]:
+    """Every key of ``metrics`` with its unrounded interval, in the order of ``METRICS``."""
     found: dict[str, Interval] = {}
     for key, rung in PEAK_THRESHOLDS.items():
         found[key] = wilson(int(agg.top_peak_counts[rung:].sum()), agg.runs)
     for key, name in MEAN_METRICS.items():
         found[key] = moments_interval(agg.moments[name])
     found["p_mediation"] = wilson(int(agg.mediated_runs), agg.runs)
-    return {key: found[key].rounded().to_dict() for key in METRICS}
+    return {key: found[key] for key in METRICS}
+
+
+def _metrics(agg: Aggregate) -> dict[str, dict[str, Any]]:
+    return {key: found.rounded().to_dict() for key, found in metric_intervals(agg).items()}
 
 
 def _actors(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:

@@ -64,6 +64,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", metavar="DIR",
                                              help="Write output files here.")]
+CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
+                                                help="Write the table as CSV to this file "
+                                                     "(replaced whole, never half-written).")]
 
 
 def colour_off() -> bool:

@@ -2,7 +2,7 @@
 
 The reference scenario and every ``--compare`` scenario are evaluated in one batch with the
 reference's seed over the same run indices (common random numbers), so their per-run
-differences can be paired (``analysis/paired.py``). The file is written atomically.
+differences can be paired (``analysis/compare.py``). The file is written atomically.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.paired import paired_differences
+from escalation_sim.analysis.compare import paired_differences
 from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.cli.common import (
     EXIT_FAILURE,

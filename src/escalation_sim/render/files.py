@@ -206,6 +206,44 @@ def write_csv(path: Path, table: Table) -> None:
         os.fsync(fh.fileno())
 
 
+def write_csv_file(path: Path, table: Table) -> None:
+    """Write a column table to one CSV file atomically (``--out FILE.csv`` of the analyses).
+
+    The table is written to a temporary file next to ``path`` and renamed over it when
+    complete, so a failure or Ctrl-C leaves the earlier file, or none, never half a file.
+
+    Raises:
+        OutputError: ``path`` is a folder, or it cannot be written.
+    """
+    if path.is_dir():
+        raise OutputError(f"--out {path}: is a folder; give a file name such as results.csv")
+    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
+    try:
+        path.absolute().parent.mkdir(parents=True, exist_ok=True)
+        write_csv(tmp, table)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
+        raise
+
+
+def check_out_file(path: Path) -> None:
+    """Check, before running, that ``path`` can receive a CSV file.
+
+    Raises:
+        OutputError: ``path`` is a folder, or its folder cannot be created or written.
+    """
+    if path.is_dir():
+        raise OutputError(f"--out {path}: is a folder; give a file name such as results.csv")
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {path}: cannot write in {ancestor} (not a writable folder)")
+
+
 def write_parquet(path: Path, table: Table) -> None:
     """Write a column table as Parquet (needs pyarrow)."""
     import pyarrow as pa

@@ -53,7 +53,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums} .ci{color:#777}
 class ReportPart:
     """One scenario of the report: summary, scenario and, if compared, its differences.
 
-    ``differences`` are the paired differences from the reference (``analysis/paired.py``).
+    ``differences`` are the paired differences from the reference (``analysis/compare.py``).
     """
 
     summary: Mapping[str, Any]

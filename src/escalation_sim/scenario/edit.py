@@ -10,7 +10,7 @@ any run. The engine applies them with :func:`apply_event`.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from escalation_sim.scenario.errors import (
@@ -193,7 +193,29 @@ def set_path(scenario: Scenario, path: str, value: Any) -> None:
         ScenarioError: If the path does not exist or the value is not allowed; ``scenario`` is
             then unchanged.
     """
-    data = scenario.model_dump()
-    assign(data, parse_path(path), value)
-    new = build(data, lambda _loc: (None, None))
+    new = with_values(scenario, {path: value})
     scenario.__dict__.update(new.__dict__)
+
+
+def with_values(scenario: Scenario, values: Mapping[str, Any],
+                source: str | None = None) -> Scenario:
+    """A new, validated scenario with the values at the given dotted paths replaced.
+
+    Args:
+        scenario: The scenario to start from (left unchanged).
+        values: Dotted path -> new value, as for ``--set``.
+        source: Named in error messages (e.g. ``"--vary actors.baku.nationalism=0:1:5"``).
+
+    Raises:
+        ScenarioError: A path does not exist, a value is not allowed, or a scheduled event
+            would take a parameter out of its range.
+    """
+    data = scenario.model_dump()
+    try:
+        for path, value in values.items():
+            assign(data, parse_path(path), value)
+    except ScenarioError as exc:
+        raise exc.located(source) from None
+    new = build(data, lambda _loc: (source, None), source or "")
+    check_events(new, lambda _loc: (source, None))
+    return new

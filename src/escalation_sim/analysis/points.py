@@ -1,0 +1,193 @@
+"""Scenario points for ``sweep`` and ``sensitivity``: parameters set by path, measures per point.
+
+A *point* is the scenario with some parameters set to given values; every point of an analysis
+is run with the same seed over the same run indices, so points share their random numbers run
+by run (common random numbers) and differences between points come from the parameters, not
+from noise. Points are evaluated in batches of ``POINT_BATCH`` through
+:func:`escalation_sim.engine.ensemble.evaluate`, and each ensemble is reduced at once to its
+*measures* (an interval per measure), so memory does not grow with the number of points.
+
+Measures (``--metric``): every key of the summary's ``metrics`` (``p_force``,
+``peak_rung_mean``, ``trade_loss_mean`` …), the probability of each outcome class
+(``normalization`` … ``war``), and ``p_coercion_or_worse`` — the chance that a run ends in a
+coercive standoff or comes to force (outcome class coercive standoff, armed clashes or war).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from escalation_sim.analysis.stats import Interval, wilson
+from escalation_sim.analysis.summary import (
+    METRICS,
+    SCHEMA_VERSION,
+    escsim_version,
+    metric_intervals,
+    scenario_digest,
+)
+from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.ensemble import Point, Progress, evaluate
+from escalation_sim.engine.executors import Executor
+from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.errors import ScenarioError, did_you_mean
+from escalation_sim.scenario.paths import parse_path, walk
+from escalation_sim.scenario.schema import Scenario
+
+POINT_BATCH = 32
+"""Points handed to ``evaluate`` at once: enough to keep workers busy, few enough that their
+full aggregates (daily histograms) fit in memory."""
+OUTCOME_GROUPS = {"p_coercion_or_worse": ("coercive_standoff", "armed_clashes", "war")}
+"""Measures that add up outcome classes."""
+MEASURES = (*OUTCOME_GROUPS, *OUTCOMES, *METRICS)
+"""Every measure a point has, in the order they are listed."""
+MEASURE_LABELS = {
+    "p_coercion_or_worse": "P(coercive standoff or worse)",
+    "p_force": "P(force)",
+    "p_war": "P(war)",
+    "p_military_signalling": "P(military signalling or more)",
+    "peak_rung_mean": "mean peak rung",
+    "trade_loss_mean": "trade lost (mean share)",
+    "energy_loss_mean": "energy lost (mean share)",
+    "days_coercion_mean": "days at coercion or more",
+}
+"""Display names of the commonest measures (others show their key)."""
+
+
+def measure_label(key: str) -> str:
+    """What a measure is called in tables."""
+    if key in OUTCOMES:
+        return f"P({key.replace('_', ' ')})"
+    return MEASURE_LABELS.get(key, key)
+
+
+SHORT_LABELS = {
+    "p_coercion_or_worse": "P(standoff or worse)",
+    "p_military_signalling": "P(military signalling+)",
+    "peak_rung_mean": "peak rung",
+    "days_reduced_relations_mean": "days relations reduced",
+    "days_coercion_mean": "days at coercion+",
+    "days_military_mean": "days at mil. signalling+",
+    "trade_loss_mean": "trade lost",
+    "energy_loss_mean": "energy lost",
+}
+"""Names short enough for table columns."""
+
+
+def short_label(key: str) -> str:
+    """What a measure is called where room is short."""
+    return SHORT_LABELS.get(key) or measure_label(key)
+
+
+def is_probability(key: str) -> bool:
+    """Whether a measure is a probability (shown as a percentage)."""
+    return key in OUTCOMES or key in OUTCOME_GROUPS or key.startswith("p_")
+
+
+def check_measure(key: str) -> str:
+    """Return ``key`` if it names a measure, else raise ``ValueError`` with a hint."""
+    if key not in MEASURES:
+        raise ValueError(f"--metric {key!r} is not a measure; "
+                         f"{did_you_mean(key, MEASURES, what='measures')}")
+    return key
+
+
+def point_measures(agg: Aggregate) -> dict[str, Interval]:
+    """Every measure of one ensemble with its (unrounded) interval."""
+    found: dict[str, Interval] = {}
+    for key, group in OUTCOME_GROUPS.items():
+        found[key] = wilson(int(sum(agg.outcomes[OUTCOMES.index(c)] for c in group)), agg.runs)
+    for k, name in enumerate(OUTCOMES):
+        found[name] = wilson(int(agg.outcomes[k]), agg.runs)
+    found.update(metric_intervals(agg))
+    return found
+
+
+def evaluate_measures(scenarios: Sequence[Scenario], runs: int, seed: int, *,
+                      executor: Executor, progress: Progress | None = None,
+                      batch: int = POINT_BATCH) -> list[dict[str, Interval]]:
+    """The measures of each scenario, all run with one seed (common random numbers)."""
+    measures: list[dict[str, Interval]] = []
+    for start in range(0, len(scenarios), batch):
+        points = [Point(s, seed) for s in scenarios[start:start + batch]]
+        for result in evaluate(points, runs, executor=executor, progress=progress):
+            measures.append(point_measures(result.aggregate))
+    return measures
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A scenario parameter an analysis varies.
+
+    Attributes:
+        path: Dotted path, e.g. ``actors.baku.nationalism``.
+        value: Its value in the scenario.
+        integer: Whether it takes whole numbers only (varied values are rounded).
+        bounds: Closed range allowed by the schema; ``None`` where unbounded.
+    """
+
+    path: str
+    value: Any
+    integer: bool
+    bounds: tuple[float | None, float | None]
+
+    def clip(self, x: float) -> float:
+        """``x`` moved inside the schema's range."""
+        lo, hi = self.bounds
+        if lo is not None:
+            x = max(lo, x)
+        if hi is not None:
+            x = min(hi, x)
+        return x
+
+    def cast(self, x: float) -> int | float:
+        """``x`` as the parameter's type (whole numbers rounded)."""
+        return int(round(x)) if self.integer else float(x)
+
+
+def parameter(scenario: Scenario, path: str, source: str, *, numeric: bool = True) -> Parameter:
+    """Look up a parameter of the scenario by path.
+
+    Raises:
+        ScenarioError: The path does not exist (with a did-you-mean hint), or, with
+            ``numeric``, the parameter is not a number.
+    """
+    try:
+        node, value = walk(scenario, parse_path(path))[-1]
+    except ScenarioError as exc:
+        raise exc.located(source) from None
+    if numeric and not node.numeric:
+        raise ScenarioError(f"is {node.type_text()}, not a number; give a list of values "
+                            "instead", source=source, path=path)
+    return Parameter(path, value, node.base is int, node.bounds)
+
+
+def expand_path(scenario: Scenario, path: str) -> list[str]:
+    """Paths with each ``*`` segment replaced by every key found there (``actors.*.x``)."""
+    if "*" not in path.split("."):
+        return [path]
+    done: list[str] = []
+    head, _, tail = path.partition("*")
+    container = walk(scenario, parse_path(head.rstrip("."))) if head.strip(".") else []
+    keys = container[-1][1] if container else {}
+    if not isinstance(keys, Mapping):
+        raise ScenarioError("'*' stands for the keys of a section such as actors or issues",
+                            path=path)
+    for key in keys:
+        done += expand_path(scenario, f"{head}{key}{tail}")
+    return done
+
+
+def document_header(scenario: Scenario, path: str | None, sha256: str | None,
+                    overrides: Sequence[str], runs: int, seed: int) -> dict[str, Any]:
+    """The keys that open the JSON of ``sweep`` and ``sensitivity``, as in the run summary."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "escsim_version": escsim_version(),
+        "scenario": {"name": scenario.name, "path": path, "sha256": sha256,
+                     "resolved_sha256": scenario_digest(scenario), "overrides": list(overrides)},
+        "runs": int(runs),
+        "days": int(scenario.horizon_days),
+        "seed": int(seed),
+    }

@@ -1,0 +1,131 @@
+"""``escsim sweep SCENARIO --vary PATH=LO:HI:N [--vary …]``: outcome probabilities over a grid.
+
+Scenario → axes checked by the loader (``parse_axis``) → :func:`analysis.sweep.run_sweep` →
+the JSON document, the terminal table or heatmap, or the CSV of ``--out``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from escalation_sim.analysis.points import check_measure, document_header
+from escalation_sim.analysis.summary import file_sha256
+from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
+from escalation_sim.cli.common import (
+    CsvOutOpt,
+    DaysOpt,
+    ExecutorOpt,
+    JsonOpt,
+    QuietOpt,
+    SchedulerOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+    err,
+    executor_or_exit,
+    fail,
+    load_or_exit,
+    out,
+)
+from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.render.files import OutputError, check_out_file, summary_json, write_csv_file
+from escalation_sim.render.sweep import render_sweep
+from escalation_sim.scenario.errors import ScenarioError
+
+DEFAULT_METRIC = "p_coercion_or_worse"
+HELP = (
+    "Run a scenario over a grid of one or two parameters and show chosen outcome "
+    "probabilities at each point: a table with bars for one parameter, a heatmap for two.\n\n"
+    "--vary PATH=LO:HI:N gives N evenly spaced values from LO to HI (whole numbers for integer "
+    "parameters); --vary PATH=V1,V2,… gives the values themselves (e.g. "
+    "levers.crisis_hotline.enabled=false,true). Every value is checked before anything runs. "
+    "All points use the same seed, so they share their random numbers and curves are smooth.\n\n"
+    f"--metric chooses what to show (repeatable; default {DEFAULT_METRIC}: P(coercive standoff, "
+    "armed clashes or war)): an outcome class (normalization, cold_tension, "
+    "coercive_standoff, armed_clashes, war) or a key of the run summary's metrics (p_force, "
+    "peak_rung_mean, trade_loss_mean, …). Runs per point default to the scenario's.\n\n"
+    "--json prints every point; --out FILE.csv writes one row per point."
+)
+EPILOG = """Examples:
+
+  escsim sweep scenarios/base.yaml --vary actors.baku.nationalism=0:1:11
+
+  escsim sweep scenarios/base.yaml --vary issues.corridors.heat=0:0.8:5 \\
+      --vary actors.baku.nationalism=0:1:6 --metric p_force --runs 1000
+
+  escsim sweep scenarios/base.yaml --vary levers.crisis_hotline.enabled=false,true \\
+      --metric war --metric trade_loss_mean --out hotline.csv
+"""
+
+VaryOpt = Annotated[list[str], typer.Option(
+    "--vary", metavar="PATH=LO:HI:N", show_default=False,
+    help="A parameter and its values: LO:HI:N evenly spaced, or V1,V2,…; once or twice.")]
+MetricOpt = Annotated[list[str] | None, typer.Option(
+    "--metric", metavar="MEASURE", help=f"What to show (repeatable; default {DEFAULT_METRIC}).")]
+
+PointRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, metavar="N", help="Runs per grid point (default: the scenario's).")]
+
+def sweep_cmd(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
+                                             help="Scenario file (YAML).")],
+    vary: VaryOpt,
+    metrics: MetricOpt = None,
+    runs: PointRunsOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = None,
+    sets: SetOpt = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
+    out_file: CsvOutOpt = None,
+) -> None:
+    """Sweep one or two parameters (help text: ``HELP``)."""
+    resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
+    try:
+        chosen = [check_measure(m) for m in (metrics or [DEFAULT_METRIC])]
+        axes = [parse_axis(item, resolved) for item in vary]
+    except (ScenarioError, ValueError) as exc:
+        fail(exc)
+    if out_file is not None:
+        try:
+            check_out_file(out_file)
+        except OutputError as exc:
+            fail(exc)
+    pool = executor_or_exit(executor, scheduler, workers)
+    points = 1
+    for axis in axes:
+        points *= len(axis.values)
+    with DelayedProgress(points * resolved.runs, enabled=not quiet and err.is_terminal) as bar:
+        try:
+            result = run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool,
+                               progress=bar)
+        except ValueError as exc:
+            fail(exc)
+    sha = file_sha256(scenario) if scenario.is_file() else None
+    doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
+                                                     resolved.runs, resolved.seed))
+    if out_file is not None:
+        try:
+            write_csv_file(out_file, sweep_table(result, chosen))
+        except OutputError as exc:
+            fail(exc, 1)
+        if not quiet:
+            err.print(f"wrote {out_file}", highlight=False)
+    if as_json:
+        sys.stdout.write(summary_json(doc))
+    elif not quiet:
+        render_sweep(doc, out)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``escsim sweep`` to the app."""
+    app.command("sweep", help=HELP, epilog=EPILOG,
+                short_help="Grid over one or two parameters: table or heatmap of outcome "
+                           "probabilities.")(sweep_cmd)

@@ -1,0 +1,121 @@
+"""The terminal view of ``escsim sensitivity``, drawn from the ``sensitivity --json`` document.
+
+Per output, a table of the factors ranked from most to least influential, with their indices
+and 95% intervals and a tornado of bars: for Sobol the bar's length is the total index ``ST``,
+its solid part the first-order index ``S1`` (the rest is the share that acts through
+interactions); for Morris the bar is ``mu_star`` relative to the largest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from escalation_sim.analysis.points import measure_label
+from escalation_sim.render.numbers import MISSING, estimate, number
+
+BAR_WIDTH = 24
+SOLID, SHADE = "█", "░"
+
+
+def render_sensitivity(doc: Mapping[str, Any], console: Console) -> None:
+    """Print the analysis: a header, then one ranked table per output."""
+    for part in sensitivity_renderables(doc):
+        console.print(part)
+
+
+def sensitivity_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
+    """Header and one table (or a note) per output."""
+    head = Text.assemble(
+        ("Sensitivity ", "bold"), (doc["scenario"]["name"], "bold"),
+        f" · {doc['method']} · {doc['points']:,} points × {doc['runs']:,} runs × "
+        f"{doc['days']:,} days · {len(doc['factors'])} factors · seed {doc['seed']}")
+    parts: list[RenderableType] = [head, Text()]
+    for output, found in doc["outputs"].items():
+        title = Text.assemble((measure_label(output), "bold"),
+                              (f"  ranges {_short(found['min'])} – {_short(found['max'])} "
+                               "over the sample", "dim"))
+        if not found["indices"]:
+            parts += [title, Text("  does not vary over the sample: no index to compute",
+                                  style="dim"), Text()]
+            continue
+        parts.append(ranked_table(doc, output, title))
+        if _rough(doc, found):
+            parts.append(Text("  rough: the leading index is not larger than its interval's "
+                              "half-width; raise --samples (and --runs for a rare output)",
+                              style="yellow"))
+        parts.append(Text())
+    parts.append(Text(_legend(doc["method"]), style="dim"))
+    return parts
+
+
+def ranked_table(doc: Mapping[str, Any], output: str, title: Text) -> Table:
+    """The factors of one output, most influential first, with a tornado bar each."""
+    found = doc["outputs"][output]
+    sobol = doc["method"] == "sobol"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False, title=title, title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("factor", no_wrap=True,
+                     min_width=max((len(f["path"]) for f in doc["factors"]), default=6))
+    table.add_column("range", style="dim", no_wrap=True)
+    names = ("S1", "ST") if sobol else ("mu_star", "sigma")
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True)
+        if name != "sigma":
+            table.add_column("95% CI", style="dim", no_wrap=True)
+    table.add_column("", no_wrap=True, width=BAR_WIDTH)
+    ranges = {f["path"]: f"{f['low']:g}–{f['high']:g}" for f in doc["factors"]}
+    key = "ST" if sobol else "mu_star"
+    top = max((found["indices"][p][key]["value"] or 0.0
+               for p in found["ranking"]), default=0.0)
+    for rank, path in enumerate(found["ranking"], start=1):
+        idx = found["indices"][path]
+        row: list[RenderableType] = [str(rank), Text(path, style="bold" if rank == 1 else ""),
+                                     ranges.get(path, "")]
+        for name in names:
+            if name == "sigma":
+                row.append(number(idx[name]["value"]) if idx[name]["value"] is not None
+                           else MISSING)
+            else:
+                row += list(estimate(idx[name]))
+        row.append(_tornado(idx, sobol, top))
+        table.add_row(*row)
+    return table
+
+
+def _rough(doc: Mapping[str, Any], found: Mapping[str, Any]) -> bool:
+    """Whether the top factor's index is within its own interval's half-width of zero."""
+    key = "ST" if doc["method"] == "sobol" else "mu_star"
+    top = found["indices"][found["ranking"][0]][key]
+    if None in (top.get("value"), top.get("ci_low"), top.get("ci_high")):
+        return False
+    return top["value"] <= (top["ci_high"] - top["ci_low"]) / 2
+
+
+def _short(x: float | None) -> str:
+    return MISSING if x is None else f"{x:.3g}"
+
+
+def _tornado(idx: Mapping[str, Any], sobol: bool, top: float) -> Text:
+    if not sobol:
+        value = idx["mu_star"]["value"] or 0.0
+        return Text(SOLID * round(BAR_WIDTH * value / top) if top > 0 else "", style="cyan")
+    total = max(0.0, min(1.0, idx["ST"]["value"] or 0.0))
+    first = max(0.0, min(total, idx["S1"]["value"] or 0.0))
+    solid = round(BAR_WIDTH * first)
+    rest = max(0, round(BAR_WIDTH * total) - solid)
+    return Text.assemble((SOLID * solid, "cyan"), (SHADE * rest, "cyan"))
+
+
+def _legend(method: str) -> str:
+    if method == "sobol":
+        return (f"S1: share of the output's variance a factor explains alone; ST: alone and "
+                f"with others. Bar: {SOLID} S1, {SHADE} ST − S1, full width = 1.")
+    return ("mu_star: mean absolute effect of moving the factor across its range; sigma: its "
+            "spread (interactions, non-linearity). Bars relative to the largest mu_star.")
