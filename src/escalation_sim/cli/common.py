@@ -30,8 +30,10 @@ from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
+    from typer._click.globals import get_current_context
 except ImportError:  # pragma: no cover - older Typer depends on Click
     from click import exceptions as click_errors  # type: ignore[no-redef]
+    from click import get_current_context  # type: ignore[no-redef]
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 DEBUG_ENV = "ESCSIM_DEBUG"
@@ -49,7 +51,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
     help="Override a scenario value; repeatable. E.g. --set actors.baku.nationalism=0.8 "
          "--set levers.crisis_hotline.enabled=true")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, metavar="W",
-                                                help="Worker processes (default: CPU count).")]
+                                                help="Worker processes (default: CPU count); with "
+                                                     "--scheduler, the cluster's own.")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", metavar="local|dask",
                                           help="Where chunks of runs are computed: local "
                                                "processes, or a Dask cluster.")]
@@ -99,14 +102,20 @@ def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
 def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> Executor:
     """The executor of ``--executor``/``--scheduler``/``--workers``, or a one-line exit.
 
-    Bad values exit 2; an executor that cannot be set up or reached exits 1.
+    Bad values exit 2; an executor that cannot be set up or reached exits 1. The executor is
+    closed (a Dask cluster shut down) when the command ends, however it ends.
     """
     try:
-        return make_executor(kind, workers=workers, scheduler=scheduler)
+        pool = make_executor(kind, workers=workers, scheduler=scheduler)
     except ValueError as exc:
         fail(exc)
     except ExecutorError as exc:
         fail(exc, EXIT_FAILURE)
+    close = getattr(pool, "close", None)
+    ctx = get_current_context(silent=True)
+    if close is not None and ctx is not None:
+        ctx.call_on_close(close)
+    return pool
 
 
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
@@ -158,6 +167,9 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
+        except ExecutorError as exc:  # e.g. a Dask scheduler lost mid-run
+            error_line(exc)
+            sys.exit(EXIT_FAILURE)
         except Exception as exc:  # the guard: one line, not a traceback
             if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
                 raise
