@@ -53,7 +53,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
     help="Override a scenario value; repeatable. E.g. --set actors.baku.nationalism=0.8 "
          "--set levers.crisis_hotline.enabled=true")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, metavar="W",
-                                                help="Worker processes (default: CPU count).")]
+                                                help="Worker processes (default: CPU count); with "
+                                                     "--scheduler, the cluster's own.")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", metavar="local|dask",
                                           help="Where chunks of runs are computed: local "
                                                "processes, or a Dask cluster.")]
@@ -106,14 +107,20 @@ def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
 def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> Executor:
     """The executor of ``--executor``/``--scheduler``/``--workers``, or a one-line exit.
 
-    Bad values exit 2; an executor that cannot be set up or reached exits 1.
+    Bad values exit 2; an executor that cannot be set up or reached exits 1. The executor is
+    closed (a Dask cluster shut down) when the command ends, however it ends.
     """
     try:
-        return make_executor(kind, workers=workers, scheduler=scheduler)
+        pool = make_executor(kind, workers=workers, scheduler=scheduler)
     except ValueError as exc:
         fail(exc)
     except ExecutorError as exc:
         fail(exc, EXIT_FAILURE)
+    close = getattr(pool, "close", None)
+    ctx = get_current_context(silent=True)
+    if close is not None and ctx is not None:
+        ctx.call_on_close(close)
+    return pool
 
 
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
@@ -184,6 +191,9 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
+        except ExecutorError as exc:  # e.g. a Dask scheduler lost mid-run
+            error_line(exc)
+            sys.exit(EXIT_FAILURE)
         except Exception as exc:  # the guard: one line, not a traceback
             if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
                 raise

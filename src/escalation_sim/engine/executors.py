@@ -112,10 +112,13 @@ def make_executor(kind: str = "local", *, workers: int | None = None,
             escsim (``dask`` without ``scheduler``). ``None``: one per core.
         scheduler: Address of a running Dask scheduler (``tcp://host:port``); ``dask`` only.
 
+    A ``DaskExecutor`` holds a connection (and perhaps a cluster): ``close()`` it when done
+    (the CLI does so when the command ends).
+
     Raises:
         ValueError: ``kind`` is not one of ``EXECUTORS``, or ``scheduler`` is given without
             ``dask``.
-        ExecutorError: the Dask extra is not installed.
+        ExecutorError: the Dask extra is not installed, or the scheduler cannot be reached.
     """
     if kind not in EXECUTORS:
         raise ValueError(f"--executor {kind!r} is not known; use one of: {', '.join(EXECUTORS)}")
@@ -123,4 +126,6 @@ def make_executor(kind: str = "local", *, workers: int | None = None,
         if scheduler is not None:
             raise ValueError("--scheduler needs --executor dask")
         return LocalExecutor(workers)
-    raise ExecutorError("the dask executor is not available in this build")
+    from escalation_sim.engine.dask_executor import DaskExecutor  # lazy: Dask is heavy
+
+    return DaskExecutor(scheduler, workers)
