@@ -19,9 +19,9 @@ from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
 
-CHUNK_RUNS = 8 * RNG_BLOCK
-"""Runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
-memory to stay flat. Results do not depend on it (see ``rng.py``)."""
+MAX_CHUNK_RUNS = 32 * RNG_BLOCK
+"""Most runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
+memory to stay flat. Results do not depend on the chunking (see ``rng.py``)."""
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished."""
@@ -45,7 +45,18 @@ class PointResult:
     elapsed: float
 
 
-def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]]:
+def chunk_size(runs: int, workers: int = 1) -> int:
+    """Runs per chunk, a whole number of RNG blocks.
+
+    As few chunks as ``MAX_CHUNK_RUNS`` allows, at least two per worker when there are several,
+    all of nearly equal size.
+    """
+    chunks = max(2 * workers if workers > 1 else 1, -(-runs // MAX_CHUNK_RUNS))
+    per_chunk = -(-runs // chunks)
+    return max(RNG_BLOCK, -(-per_chunk // RNG_BLOCK) * RNG_BLOCK)
+
+
+def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
     """``(first_run, n_runs)`` of each chunk; chunk sizes are whole RNG blocks but the last."""
     if chunk_runs % RNG_BLOCK:
         raise ValueError(f"chunk_runs must be a multiple of {RNG_BLOCK}")
@@ -54,7 +65,8 @@ def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]
 
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
              executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> list[PointResult]:
+             chunk_runs: int | None = None,
+             progress: Progress | None = None) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
@@ -63,7 +75,7 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     depend on which.
     """
     executor = executor or LocalExecutor(workers)
-    chunks = plan_chunks(runs, chunk_runs)
+    chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers))
     tasks = [(p.scenario, p.seed, first, n) for p in points for first, n in chunks]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
@@ -91,7 +103,7 @@ def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:
 
 def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
              workers: int = 1, executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> PointResult:
+             chunk_runs: int | None = None, progress: Progress | None = None) -> PointResult:
     """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
     point = Point(scenario, scenario.seed if seed is None else seed)
     n = scenario.runs if runs is None else runs
