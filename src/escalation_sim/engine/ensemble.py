@@ -25,6 +25,8 @@ memory to stay flat. Results do not depend on the chunking (see ``rng.py``)."""
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished."""
+RunsSink = Callable[[int, ChunkResult], None]
+"""Called with a point's index and one chunk of its per-run results, in run order."""
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,15 @@ def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
 
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
              executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int | None = None,
-             progress: Progress | None = None) -> list[PointResult]:
+             chunk_runs: int | None = None, progress: Progress | None = None,
+             on_runs: RunsSink | None = None) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
     per-run arrays (``keep_runs=True``) can be compared pairwise. Chunks are computed by
     ``executor`` (default: a ``LocalExecutor`` of ``workers`` processes); the result does not
-    depend on which.
+    depend on which. ``on_runs`` receives each chunk's per-run arrays in run order (chunks that
+    finish early wait for the ones before them), so they can be streamed to a file.
     """
     executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers))
@@ -80,12 +83,19 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
+    waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
+    next_chunk = [0] * len(points)
     start = time.perf_counter()
     for index, result in executor.map(tasks):
         which = index // len(chunks)
         aggs[which].add(result)
         if keep_runs:
             _place(kept[which], result, runs)
+        if on_runs is not None:
+            waiting[which][index % len(chunks)] = result
+            while next_chunk[which] in waiting[which]:
+                on_runs(which, waiting[which].pop(next_chunk[which]))
+                next_chunk[which] += 1
         if progress is not None:
             progress(next(iter(result.runs.values())).shape[0])
     elapsed = time.perf_counter() - start
@@ -103,9 +113,11 @@ def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:
 
 def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
              workers: int = 1, executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int | None = None, progress: Progress | None = None) -> PointResult:
+             chunk_runs: int | None = None, progress: Progress | None = None,
+             on_runs: Callable[[ChunkResult], None] | None = None) -> PointResult:
     """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
     point = Point(scenario, scenario.seed if seed is None else seed)
     n = scenario.runs if runs is None else runs
     return evaluate([point], n, workers=workers, executor=executor, keep_runs=keep_runs,
-                    chunk_runs=chunk_runs, progress=progress)[0]
+                    chunk_runs=chunk_runs, progress=progress,
+                    on_runs=None if on_runs is None else lambda _, chunk: on_runs(chunk))[0]
