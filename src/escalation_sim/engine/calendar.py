@@ -83,7 +83,7 @@ class DaySim:
     @params.setter
     def params(self, params: Params) -> None:
         self._params = params
-        self.thresholds = day.Thresholds(params)
+        self.thresholds = day.Thresholds(params, self.n_runs)
         self._cap_grievance = True  # the cap may have changed: apply it to every run once
 
     # -- scenario processes ------------------------------------------------------------------

@@ -53,8 +53,12 @@ class Draws:
 class Thresholds:
     """Integer thresholds of the compiled parameters' probabilities (see ``rng.threshold``)."""
 
-    def __init__(self, p: Params) -> None:
-        self.incident = threshold(p.p_incident)
+    def __init__(self, p: Params, n_runs: int) -> None:
+        k = len(p.incident_keys)
+        # hit thresholds tiled over a day's incident draws (explained columns never hit), so
+        # that one flat comparison finds every hit
+        self.incident = np.tile(np.concatenate([threshold(p.p_incident),
+                                                np.zeros(k, np.uint32)]), n_runs)
         self.explain = threshold(np.float32(p.explain_prob))  # compared with a Python float
         self.mis = threshold(p.p_mis)
         self.mis_military = threshold(p.p_mis_military)
@@ -85,7 +89,9 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
     if k == 0:
         empty = np.zeros(0, dtype=np.intp)
         return Today(empty, empty, [])
-    rows, kinds = np.divmod(np.flatnonzero(u[:, :k] < th.incident), k)
+    hits = np.flatnonzero(u.reshape(-1) < th.incident[:u.size])
+    rows = hits // (2 * k)
+    kinds = hits - rows * (2 * k)
     if rows.size:
         explained = u[rows, k + kinds] < th.explain
         severity = p.severity[kinds] * np.where(explained, 0.5, 1.0)
@@ -126,7 +132,7 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
             if wrong.size:
                 seen = lagged.copy()
                 shift = np.where(u[wrong, a * a + col] < th.upwards[i], 1, -1)
-                seen[wrong] = np.clip(lagged[wrong] + shift, 0, N_RUNGS - 1)
+                seen[wrong] = np.minimum(np.maximum(lagged[wrong] + shift, 0), N_RUNGS - 1)
         today.seen.append(seen)
         rose[i] |= lagged > s.prev_lagged[q]
         s.prev_lagged[q] = lagged
@@ -165,7 +171,7 @@ def threat_max(s: State, p: Params, today: Today, i: int, rows: np.ndarray) -> n
 def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
     """§7, §10: grievance, nationalism, flows, trust and mediation move on to tomorrow."""
     level = s.level
-    top = np.maximum.reduce(list(level)) if level.shape[0] > 1 else level[0].copy()
+    top = level.max(axis=0) if level.shape[0] > 2 else np.maximum(level[0], level[-1])
     today.top = top
     h = HOSTILITY.take(level)
     if level.shape[0] == 2:
@@ -182,7 +188,8 @@ def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
     drift += p.rally[:, None] * suffered
     drift += n
     drift += p.nationalism_volatility * shock.T
-    np.clip(drift, 0.0, 1.0, out=n)
+    np.maximum(drift, 0.0, out=drift)  # clipped to [0, 1], as np.clip does
+    np.minimum(drift, 1.0, out=n)
     coercion = top >= 6
     force = top >= 8
     s.trade = np.where(coercion, s.trade * (1.0 - p.trade_fall),

@@ -25,6 +25,7 @@ FLOW_BINS = 100
 """Bins of the daily flow histograms: 1% of the pre-crisis flow each."""
 DIPLOMATIC_RUNG = 4
 """Relations count as reduced while some side is at diplomatic retaliation or above."""
+_RIVERA_INT = RIVERA_POINTS.astype(np.int32)
 
 
 class Recorder:
@@ -36,14 +37,15 @@ class Recorder:
         self.peak = np.zeros((a, r), dtype=np.int64)
         self.first_legal = np.full(r, -1, dtype=np.int64)
         self.first_force = np.full(r, -1, dtype=np.int64)
-        self.days_ge = {k: np.zeros(r, dtype=np.int64)
+        # day counts and escalation points are whole numbers: int32 halves the memory traffic
+        self.days_ge = {k: np.zeros(r, dtype=np.int32)
                         for k in (DIPLOMATIC_RUNG, LEGAL_COERCION, MILITARY_SIGNALLING)}
-        self.days_coercion = np.zeros((a, r), dtype=np.int64)
+        self.days_coercion = np.zeros((a, r), dtype=np.int32)
         self.goldstein = np.zeros((a, r))
-        self.rivera = np.zeros((a, r))
+        self.rivera = np.zeros((a, r), dtype=np.int32)
         self.trade_loss = np.zeros(r)
         self.energy_loss = np.zeros(r)
-        self.mediation_days = np.zeros(r, dtype=np.int64)
+        self.mediation_days = np.zeros(r, dtype=np.int32)
         self.incidents = np.zeros((r, n_incidents), dtype=np.int64)
         self.daily = {
             "rungs": np.zeros((days, a, N_RUNGS), dtype=np.int64),
@@ -55,7 +57,7 @@ class Recorder:
             "mediating": np.zeros(days, dtype=np.int64),
         }
         self._offsets = (np.arange(a) * N_RUNGS)[:, None]
-        self._never_legal = self._never_force = True
+        self._not_yet = {LEGAL_COERCION: np.arange(r), LIMITED_FORCE: np.arange(r)}
 
     def start(self, state: State) -> None:
         """Count the day-0 rungs towards the peaks."""
@@ -70,13 +72,12 @@ class Recorder:
         """
         level = state.level
         np.maximum(self.peak, level, out=self.peak)
-        if self._never_legal or self._never_force:
-            self._firsts(t, top)
+        self._firsts(t, top)
         for k, count in self.days_ge.items():
             count += top >= k
         self.days_coercion += level >= LEGAL_COERCION
         self.goldstein += GOLDSTEIN.take(level)
-        self.rivera += RIVERA_POINTS.take(level)
+        self.rivera += _RIVERA_INT.take(level)
         self.trade_loss += 1.0 - state.trade
         self.energy_loss += 1.0 - state.energy
         self.mediation_days += state.mediating
@@ -95,10 +96,13 @@ class Recorder:
 
     def _firsts(self, t: int, top: np.ndarray) -> None:
         """Days of first legal coercion and first force (-1 until they happen)."""
-        for first, rung in ((self.first_legal, LEGAL_COERCION), (self.first_force, LIMITED_FORCE)):
-            first[(first < 0) & (top >= rung)] = t
-        self._never_legal = bool((self.first_legal < 0).any())
-        self._never_force = bool((self.first_force < 0).any())
+        for rung, first in ((LEGAL_COERCION, self.first_legal), (LIMITED_FORCE, self.first_force)):
+            runs = self._not_yet[rung]
+            if runs.size:
+                reached = top[runs] >= rung
+                if reached.any():
+                    first[runs[reached]] = t
+                    self._not_yet[rung] = runs[~reached]
 
     def finish(self, state: State) -> dict[str, np.ndarray]:
         """Per-run metrics of the chunk, keyed by metric name; (R,) or (R, A) or (R, K)."""
@@ -114,17 +118,17 @@ class Recorder:
             "final_rung": top_final,
             "first_legal_day": self.first_legal,
             "first_force_day": self.first_force,
-            "days_reduced_relations": self.days_ge[DIPLOMATIC_RUNG],
-            "days_coercion": self.days_ge[LEGAL_COERCION],
-            "days_military": self.days_ge[MILITARY_SIGNALLING],
+            "days_reduced_relations": self.days_ge[DIPLOMATIC_RUNG].astype(np.int64),
+            "days_coercion": self.days_ge[LEGAL_COERCION].astype(np.int64),
+            "days_military": self.days_ge[MILITARY_SIGNALLING].astype(np.int64),
             "trade_loss": self.trade_loss / days,
             "energy_loss": self.energy_loss / days,
-            "mediation_days": self.mediation_days,
+            "mediation_days": self.mediation_days.astype(np.int64),
             "actor_peak": runs_first(self.peak),
             "actor_final": runs_first(state.level),
-            "actor_days_coercion": runs_first(self.days_coercion),
+            "actor_days_coercion": runs_first(self.days_coercion.astype(np.int64)),
             "actor_goldstein": runs_first(self.goldstein / days),
-            "actor_escalation_score": runs_first(self.rivera / days),
+            "actor_escalation_score": runs_first(self.rivera / days),  # exact: whole points
             "actor_final_nationalism": runs_first(state.nationalism),
             "incidents": self.incidents,
         }

@@ -116,16 +116,16 @@ def choose_near(actor: int, x0: np.ndarray, desired: np.ndarray, nationalism: np
     widest = int(np.max(window))
     offsets = range(-widest, widest + 1)
     x = x0 + np.arange(-widest, widest + 1)[:, None]  # candidate rungs, maybe off the ladder
-    rung = RUNGS.astype(float)
+    rung, economic_rung, military, war = _rung_terms(p, actor)
     utility = rung.take(x, mode="clip")  # off-ladder candidates are masked below
     utility -= desired
     utility **= 2
     utility *= -p.w_fit
-    economic = (RUNGS >= ECONOMIC_COERCION).astype(float).take(x, mode="clip")
+    economic = economic_rung.take(x, mode="clip")
     economic *= -(p.econ_cost[actor] * flow)
     utility += economic
-    utility += (-p.mil_cost[actor] * (RUNGS >= LIMITED_FORCE)).take(x, mode="clip")
-    utility += (-p.c_war * (RUNGS == OPEN_WAR)).take(x, mode="clip")
+    utility += military.take(x, mode="clip")
+    utility += war.take(x, mode="clip")
     down = -(p.audience * nationalism)  # audience cost, on the candidates below x0
     med = mediating.astype(float) if mediating.any() else None
     if med is not None:
@@ -150,3 +150,17 @@ def choose_near(actor: int, x0: np.ndarray, desired: np.ndarray, nationalism: np
         z[c] += z[c - 1]
     # rungs below the window count as passed, exactly as in ``choose``
     return x0 - widest + (z <= u * z[-1]).sum(axis=0)
+
+
+_RUNG_TERMS: dict[int, tuple[Params, tuple[np.ndarray, ...]]] = {}
+
+
+def _rung_terms(p: Params, actor: int) -> tuple[np.ndarray, ...]:
+    """Per-rung values of ``utility_terms``' rung-only factors, kept for the latest ``p``."""
+    cached = _RUNG_TERMS.get(actor)
+    if cached is None or cached[0] is not p:
+        cached = (p, (RUNGS.astype(float), (RUNGS >= ECONOMIC_COERCION).astype(float),
+                      -p.mil_cost[actor] * (RUNGS >= LIMITED_FORCE),
+                      -p.c_war * (RUNGS == OPEN_WAR)))
+        _RUNG_TERMS[actor] = cached
+    return cached[1]
