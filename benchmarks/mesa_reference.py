@@ -10,7 +10,11 @@ It shares nothing with the engine but the scenario files, the parameter compilat
   distributions must agree with the engine's. Its random numbers are its own, so the agreement
   is distributional, not run by run.
 
-Usage: ``run_reference(scenario, runs, seed)`` -> per-run outcome, peak, final rung.
+It records what the engine records, the way Mesa does it: a ``DataCollector`` for the daily
+values (each actor's rung, nationalism and grievance; the top rung, flows and mediation) and
+per-run metrics (docs/model.md §11) kept on the model and its agents.
+
+Usage: ``run_reference(scenario, runs, seed)`` -> per-run outcome, peak, final rung and metrics.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ import numpy as np
 
 from escalation_sim.model.ladder import (
     ECONOMIC_COERCION,
+    GOLDSTEIN,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
     MILITARY_SIGNALLING,
     N_RUNGS,
     OPEN_WAR,
+    RIVERA_POINTS,
     STATUS_QUO,
 )
 from escalation_sim.model.outcomes import classify
@@ -55,6 +61,9 @@ class Actor(mesa.Agent):
         self.prev_lagged: dict[int, int] = {}
         self.struck = False
         self.reviews = False
+        self.days_coercion = 0
+        self.goldstein = 0.0
+        self.escalation_points = 0.0
 
     # §5 perception -------------------------------------------------------------------------
     def perceive(self) -> None:
@@ -152,6 +161,17 @@ class EscalationRun(mesa.Model):
         if forum.enabled and forum.strength > 0:
             self.forum_days = set(range(forum.start_day, scenario.horizon_days, forum.period_days))
         self.top_peak = max(self.history[0])
+        self.top = self.top_peak
+        self.first_legal = self.first_force = -1
+        self.days_ge = {4: 0, LEGAL_COERCION: 0, MILITARY_SIGNALLING: 0}
+        self.trade_loss = self.energy_loss = 0.0
+        self.mediation_days = 0
+        self.incident_counts = [0] * len(self.params.incident_keys)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"top": "top", "trade": "trade", "energy": "energy",
+                             "mediating": "mediating"},
+            agent_reporters={"level": "level", "nationalism": "nationalism",
+                             "grievance": "grievance"})
 
     def level_on(self, day: int, j: int) -> int:
         """Rung of actor ``j`` at the start of ``day`` (its initial rung before day 0)."""
@@ -190,6 +210,7 @@ class EscalationRun(mesa.Model):
                 victim.nationalism = min(victim.nationalism
                                          + p.rally_per_severity[victim.index] * severity, 1.0)
                 victim.struck = True
+                self.incident_counts[k] += 1
 
     def step(self) -> None:
         """One day: forum, incidents, perception and reviews, decisions, state, records."""
@@ -219,6 +240,9 @@ class EscalationRun(mesa.Model):
                 target = 1.0 if seen <= STATUS_QUO else 0.0 if seen >= LEGAL_COERCION else 0.5
                 a.trust[j] += p.trust_speed * (target - a.trust[j])
             a.peak = max(a.peak, a.level)
+            a.days_coercion += a.level >= LEGAL_COERCION
+            a.goldstein += GOLDSTEIN[a.level]
+            a.escalation_points += RIVERA_POINTS[a.level]
         if top >= ECONOMIC_COERCION:
             self.trade *= 1.0 - p.trade_fall
             self.energy *= 1.0 - (p.energy_force_fall if top >= LIMITED_FORCE
@@ -230,17 +254,50 @@ class EscalationRun(mesa.Model):
         self.mediating = ((self.mediating or self.crisis_days >= p.mediation_onset)
                           and top > CRISIS_OVER)
         self.top_peak = max(self.top_peak, top)
+        self.record(top)
         self.day += 1
+
+    def record(self, top: int) -> None:
+        """§11: the day's values (``DataCollector``) and the per-run metrics."""
+        self.top = top
+        if self.first_legal < 0 and top >= LEGAL_COERCION:
+            self.first_legal = self.day
+        if self.first_force < 0 and top >= LIMITED_FORCE:
+            self.first_force = self.day
+        for rung in self.days_ge:
+            self.days_ge[rung] += top >= rung
+        self.trade_loss += 1.0 - self.trade
+        self.energy_loss += 1.0 - self.energy
+        self.mediation_days += self.mediating
+        self.datacollector.collect(self)
 
 
 def run_reference(scenario: Scenario, runs: int, seed: int) -> dict[str, np.ndarray]:
-    """Run ``runs`` independent Mesa runs; per-run outcome class, peak and final top rung."""
-    peak, final = np.zeros(runs, dtype=np.int64), np.zeros(runs, dtype=np.int64)
+    """Run ``runs`` independent Mesa runs; per-run outcome class, peak and final top rung and
+    the other per-run metrics (the daily values stay in each model's ``DataCollector``)."""
+    days = scenario.horizon_days
+    rows: list[dict[str, object]] = []
     seeds = np.random.SeedSequence(seed).generate_state(runs)
     for r in range(runs):
         model = EscalationRun(scenario, int(seeds[r]))
-        for _ in range(scenario.horizon_days):
+        for _ in range(days):
             model.step()
-        peak[r] = model.top_peak
-        final[r] = max(a.level for a in model.actors)
-    return {"outcome": classify(peak, final), "peak_rung": peak, "final_rung": final}
+        actors = model.actors
+        rows.append({
+            "peak_rung": model.top_peak, "final_rung": max(a.level for a in actors),
+            "first_legal_day": model.first_legal, "first_force_day": model.first_force,
+            "days_reduced_relations": model.days_ge[4],
+            "days_coercion": model.days_ge[LEGAL_COERCION],
+            "days_military": model.days_ge[MILITARY_SIGNALLING],
+            "trade_loss": model.trade_loss / days, "energy_loss": model.energy_loss / days,
+            "mediation_days": model.mediation_days,
+            "actor_peak": [a.peak for a in actors], "actor_final": [a.level for a in actors],
+            "actor_days_coercion": [a.days_coercion for a in actors],
+            "actor_goldstein": [a.goldstein / days for a in actors],
+            "actor_escalation_score": [a.escalation_points / days for a in actors],
+            "actor_final_nationalism": [a.nationalism for a in actors],
+            "incidents": model.incident_counts,
+        })
+    out = {name: np.array([row[name] for row in rows]) for name in rows[0]} if rows else {}
+    out["outcome"] = classify(out["peak_rung"], out["final_rung"])
+    return out
