@@ -8,7 +8,7 @@ Prints, for the scenario (default scenarios/base.yaml):
   run-day, and the ratio (Mesa is measured on a few runs and extrapolated per run-day);
 - the engine's scaling in runs (1k, 10k, 100k at 365 days) and in days (90, 365, 730 at 10k);
 - 1 against 2 worker processes at 100k runs, and whether their results are identical;
-- peak memory (max RSS of a fresh process) of 10k against 1M runs, without and with ``--out``.
+- peak memory (peak RSS of a fresh process) of 10k against 1M runs, without and with ``--out``.
 
 Times are best of ``--repeat`` wall-clock runs (CPU seconds of this process in brackets, which
 other jobs on the machine disturb less). This is a measurement, not a test: nothing asserts.
@@ -36,14 +36,16 @@ from escalation_sim.engine.ensemble import simulate  # noqa: E402
 from escalation_sim.scenario.load import load_scenario  # noqa: E402
 
 MEMORY_SCRIPT = """
-import resource, sys
+import sys
 from escalation_sim.cli.app import main
 sys.argv = ["escsim", "run", *sys.argv[1:]]
 try:
     main()
 except SystemExit:
     pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+# VmHWM: peak RSS of this process image (ru_maxrss would include the parent's, kept over exec)
+with open("/proc/self/status") as fh:
+    print(next(line.split()[1] for line in fh if line.startswith("VmHWM")), file=sys.stderr)
 """
 
 
@@ -83,7 +85,7 @@ def fingerprint(result) -> tuple:  # noqa: ANN001
 
 
 def peak_rss_mb(path: str, runs: int, out: bool) -> float:
-    """Max RSS (MB) of a fresh ``escsim run`` process."""
+    """Peak RSS (MB) of a fresh ``escsim run`` process (Linux: ``VmHWM``)."""
     with tempfile.TemporaryDirectory() as tmp:
         args = [path, "--runs", str(runs), "--workers", "1", "--quiet"]
         if out:
@@ -145,7 +147,7 @@ def main() -> None:
     print(f"  speed-up with 2 workers: {w1 / w2:.2f}x; results identical to 1 worker: {same}")
 
     if not args.no_memory:
-        print("\nPeak memory (max RSS of a fresh `escsim run` process, 1 worker)")
+        print("\nPeak memory (peak RSS of a fresh `escsim run` process, 1 worker)")
         big = 1_000_000 // scale
         for out in (False, True):
             small_mb, big_mb = peak_rss_mb(path, 10_000, out), peak_rss_mb(path, big, out)

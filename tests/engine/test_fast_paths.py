@@ -75,3 +75,9 @@ def test_choice_at_reachable_rungs_is_the_full_logit_choice(rationality: float) 
             near = decision.choose_near(0, x0, desired, nat, flow, mediating, window,
                                         u.astype(float), p)
             np.testing.assert_array_equal(near, full)
+            mixed = rng.integers(0, 2, n)  # both actors in one batch
+            terms = decision.utility_terms(mixed, x0, desired, nat, flow, mediating, p)
+            full = decision.choose(terms.sum(axis=0), x0, w, p.rationality[mixed], u)
+            near = decision.choose_near(mixed, x0, desired, nat, flow, mediating, window,
+                                        u.astype(float), p)
+            np.testing.assert_array_equal(near, full)

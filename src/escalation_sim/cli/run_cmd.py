@@ -139,8 +139,15 @@ def run(
                        out_dir=str(out_dir) if out_dir is not None else None)
 
 
+ROWS_PER_WRITE = 8192
+"""Per-run rows are turned into a table and written this many at a time (bounded memory)."""
+
+
 def _append_runs(staged: StagedOutput, scenario: Scenario, chunk: ChunkResult) -> None:
-    staged.append_runs(runs_table(chunk.runs, scenario, chunk.first_run))
+    n = chunk.runs["outcome"].shape[0]
+    for start in range(0, n, ROWS_PER_WRITE):
+        part = {name: values[start:start + ROWS_PER_WRITE] for name, values in chunk.runs.items()}
+        staged.append_runs(runs_table(part, scenario, chunk.first_run + start))
 
 
 class DelayedProgress:

@@ -154,8 +154,7 @@ class DaySim:
         struck = np.zeros(review.shape, dtype=bool)
         if today.hit_rows.size:
             struck[p.victim[today.hit_kinds], today.hit_rows] = True
-        for i in range(p.n_actors):
-            self._decide(t, i, np.flatnonzero(review[i]), struck[i], u.decisions[:, i], today)
+        self._decide(t, review, struck, u.decisions, today)
         s.history[(t + 1) % HISTORY] = s.level
         was = bool(s.mediating[0])
         day.update(s, p, today, u.shock)
@@ -164,28 +163,35 @@ class DaySim:
         assert today.top is not None
         self.recorder.day(t, s, today.top, today.hit_rows, today.hit_kinds)
 
-    def _decide(self, t: int, i: int, rows: np.ndarray, struck: np.ndarray, u: np.ndarray,
+    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, u: np.ndarray,
                 today: day.Today) -> None:
-        """§6: actor ``i``, reviewing in runs ``rows``, chooses a rung near its current one."""
-        if rows.size == 0:
+        """§6: every reviewing actor chooses a rung near its current one (one batch)."""
+        flat = np.flatnonzero(review)  # actor-major: actor * R + run
+        if flat.size == 0:
             return
-        p, s = self.params, self.state
-        tmax = day.threat_max(s, p, today, i, rows)
-        nat = s.nationalism[i, rows]
-        drive = p.stake[i] + p.w_nat * (nat - 0.5) + s.grievance[i, rows]
-        desired = STATUS_QUO + drive + p.reciprocity[i] * (tmax - STATUS_QUO)
-        x0 = s.level[i, rows]
-        trade, mediating, uniform = s.trade[rows], s.mediating[rows], u[rows] * UNIT
+        p, s, r = self.params, self.state, self.n_runs
+        actor, rows = np.divmod(flat, r)
+        tmax = day.threat_max(s, p, today, actor, rows)
+        nat = s.nationalism.take(flat)
+        drive = p.stake[actor] + p.w_nat * (nat - 0.5) + s.grievance.take(flat)
+        desired = STATUS_QUO + drive + p.reciprocity[actor] * (tmax - STATUS_QUO)
+        x0 = s.level.take(flat)
+        trade, mediating = s.trade[rows], s.mediating[rows]
+        uniform = u.take(rows * p.n_actors + actor) * UNIT
         window: int | np.ndarray = p.window
-        if p.window_after_incident != p.window and struck[rows].any():  # struck: reach further
-            window = np.where(struck[rows], p.window_after_incident, p.window)
-        new = decision.choose_near(i, x0, desired, nat, trade, mediating, window, uniform, p)
-        s.level[i, rows] = new
-        if self.observer is not None and rows[0] == 0:
-            terms = decision.utility_terms(np.array([i]), x0[:1], desired[:1], nat[:1],
-                                           trade[:1], mediating[:1], p)
-            self.observer.decision(t, i, int(x0[0]), int(new[0]), terms[:, 0],
-                                   float(desired[0]), float(tmax[0]))
+        hit = struck.take(flat)
+        if p.window_after_incident != p.window and hit.any():  # struck: reach further
+            window = np.where(hit, p.window_after_incident, p.window)
+        new = decision.choose_near(actor, x0, desired, nat, trade, mediating, window, uniform, p)
+        s.level.put(flat, new)
+        if self.observer is not None:
+            for n in np.flatnonzero(rows == 0):
+                i = int(actor[n])
+                terms = decision.utility_terms(actor[n:n + 1], x0[n:n + 1], desired[n:n + 1],
+                                               nat[n:n + 1], trade[n:n + 1],
+                                               mediating[n:n + 1], p)
+                self.observer.decision(t, i, int(x0[n]), int(new[n]), terms[:, 0],
+                                       float(desired[n]), float(tmax[n]))
 
     def _note(self, day: int, kind: str, text: str) -> None:
         if self.observer is not None:

@@ -154,14 +154,22 @@ def reviews(s: State, th: Thresholds, u: np.ndarray, rose: np.ndarray, today: To
     return review
 
 
-def threat_max(s: State, p: Params, today: Today, i: int, rows: np.ndarray) -> np.ndarray:
-    """§5: the highest perceived threat to observer ``i`` in runs ``rows`` (``decision.threat``)."""
+def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
+               rows: np.ndarray) -> np.ndarray:
+    """§5: the highest perceived threat to each reviewing actor (``decision.threat``).
+
+    ``actor`` and ``rows`` are the observer and run of each decision.
+    """
+    a, r = p.n_actors, s.level.shape[1]
+    index = {pair: q for q, pair in enumerate(pairs(a))}
+    seen_all = np.stack(today.seen)  # (P, R)
     best = None
-    for q, (obs, j) in enumerate(pairs(p.n_actors)):
-        if obs != i:
-            continue
-        seen = today.seen[q][rows].astype(np.int64)
-        rhetoric = (p.rhetoric_gain[j] * s.nationalism[j, rows]) * (1.0 - s.trust[q, rows])
+    for k in range(1, a):
+        other = (actor + k) % a
+        q = np.array([index[i, (i + k) % a] for i in range(a)])[actor]
+        seen = seen_all.take(q * r + rows).astype(np.int64)
+        nat = s.nationalism.take(other * r + rows)
+        rhetoric = (p.rhetoric_gain[other] * nat) * (1.0 - s.trust.take(q * r + rows))
         threat = seen - p.signal_discount * (seen == MILITARY_SIGNALLING) + rhetoric
         best = threat if best is None else np.maximum(best, threat)
     assert best is not None
