@@ -19,7 +19,7 @@ from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
 
-MAX_CHUNK_RUNS = 32 * RNG_BLOCK
+MAX_CHUNK_RUNS = 12 * RNG_BLOCK
 """Most runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
 memory to stay flat. Results do not depend on the chunking (see ``rng.py``)."""
 
@@ -50,10 +50,11 @@ class PointResult:
 def chunk_size(runs: int, workers: int = 1) -> int:
     """Runs per chunk, a whole number of RNG blocks.
 
-    As few chunks as ``MAX_CHUNK_RUNS`` allows, at least two per worker when there are several,
-    all of nearly equal size.
+    As few chunks as ``MAX_CHUNK_RUNS`` allows, at least two per worker when there are several
+    and a multiple of the number of workers, all of nearly equal size.
     """
     chunks = max(2 * workers if workers > 1 else 1, -(-runs // MAX_CHUNK_RUNS))
+    chunks = -(-chunks // workers) * workers
     per_chunk = -(-runs // chunks)
     return max(RNG_BLOCK, -(-per_chunk // RNG_BLOCK) * RNG_BLOCK)
 
@@ -98,6 +99,7 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
                 next_chunk[which] += 1
         if progress is not None:
             progress(next(iter(result.runs.values())).shape[0])
+        del result  # before the next chunk is computed: memory holds one chunk at a time
     elapsed = time.perf_counter() - start
     return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
             for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]

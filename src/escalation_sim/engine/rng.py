@@ -15,6 +15,8 @@ Uniforms are kept as the 24-bit integers numpy's float32 uniforms are made of
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 RNG_BLOCK = 1024
@@ -35,6 +37,9 @@ def threshold(p: np.ndarray | float) -> np.ndarray:
     return np.clip(t, 0, 2**UNIFORM_BITS).astype(np.uint32)
 
 
+_LOCAL = threading.local()
+
+
 class Streams:
     """Draws for runs ``first_run .. first_run + n_runs - 1``, many days at a time.
 
@@ -51,14 +56,18 @@ class Streams:
             for s, name in enumerate(STREAMS)
         }
         self._start = first_run - first_block * RNG_BLOCK
-        self._buffers: dict[str, np.ndarray] = {}
 
     def _buffer(self, stream: str, days: int, width: int, dtype: type) -> np.ndarray:
-        """A reused output array: the previous draws of ``stream`` are overwritten."""
-        buf = self._buffers.get(stream)
-        if buf is None or buf.shape[0] < days or buf.shape[2] != width:
-            buf = np.empty((days, len(self.blocks) * RNG_BLOCK, width), dtype=dtype)
-            self._buffers[stream] = buf
+        """A reused output array: the previous draws of ``stream`` are overwritten.
+
+        Buffers are kept per thread and reused by the next chunk of the same size, so memory
+        does not churn (and fragment) from chunk to chunk.
+        """
+        shape = (days, len(self.blocks) * RNG_BLOCK, width)
+        buffers = _LOCAL.__dict__.setdefault("buffers", {})
+        buf = buffers.get(stream)
+        if buf is None or buf.shape[0] < days or buf.shape[1:] != shape[1:]:
+            buf = buffers[stream] = np.empty(shape, dtype=dtype)
         return buf[:days]
 
     def uniform_bits(self, stream: str, width: int, days: int) -> np.ndarray:
