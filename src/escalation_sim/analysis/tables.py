@@ -52,10 +52,14 @@ RUN_ACTOR = {"peak": "actor_peak", "final": "actor_final",
 """Column suffix -> per-run (R, A) array of ``PointResult.runs``."""
 
 
-def runs_table(runs: dict[str, np.ndarray], scenario: Scenario) -> Table:
-    """One row per run from the per-run arrays of ``simulate(..., keep_runs=True)``."""
+def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0) -> Table:
+    """One row per run from per-run arrays.
+
+    The arrays are all of an ensemble's (``keep_runs=True``), or one chunk's, whose first run is
+    ``first_run``.
+    """
     n = runs["outcome"].shape[0]
-    table: Table = {"run": list(range(n)),
+    table: Table = {"run": list(range(first_run, first_run + n)),
                     "outcome": [OUTCOMES[int(k)] for k in runs["outcome"]]}
     for name in RUN_SCALARS:
         values = runs[name]

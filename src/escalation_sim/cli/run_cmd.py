@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -36,17 +38,19 @@ from escalation_sim.cli.common import (
     out,
 )
 from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import (
     SUMMARY_FILE,
     OutputError,
     Outputs,
+    StagedOutput,
     check_out_dir,
     summary_json,
-    write_outputs,
 )
 from escalation_sim.render.terminal import render_summary
 from escalation_sim.scenario.load import scenario_to_dict
+from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Run an ensemble of a scenario and summarise it: outcome probabilities with 95% intervals, "
@@ -91,6 +95,7 @@ def run(
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     sha = file_sha256(scenario) if scenario.is_file() else None  # the bytes that were loaded
+    staged: StagedOutput | None = None
     if out_dir is not None:
         try:
             check_out_dir(out_dir)
@@ -99,20 +104,23 @@ def run(
         on_interrupt(interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
     show_progress = not quiet and err.is_terminal
-    with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
-        result = simulate(resolved, executor=pool, keep_runs=out_dir is not None,
-                          progress=progress)
-    summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
-                        workers=pool.workers)
     files: list[str] = []
-    if out_dir is not None:
-        outputs = Outputs(summary=summary, daily=daily_table(result.aggregate, resolved),
-                          scenario=scenario_to_dict(resolved),
-                          runs=runs_table(result.runs, resolved) if result.runs else None)
-        try:
-            files = write_outputs(out_dir, outputs)
-        except OutputError as exc:
-            fail(exc, EXIT_FAILURE)
+    try:
+        with ExitStack() as stack:
+            sink = None
+            if out_dir is not None:  # per-run rows stream into the staging folder
+                staged = stack.enter_context(StagedOutput(out_dir))
+                sink = partial(_append_runs, staged, resolved)
+            with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
+                result = simulate(resolved, executor=pool, progress=progress, on_runs=sink)
+            summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
+                                workers=pool.workers)
+            if staged is not None:
+                files = staged.commit(Outputs(summary=summary,
+                                              daily=daily_table(result.aggregate, resolved),
+                                              scenario=scenario_to_dict(resolved)))
+    except OutputError as exc:
+        fail(exc, EXIT_FAILURE)
     if as_json:
         sys.stdout.write(summary_json(summary))
         if files and not quiet:
@@ -120,6 +128,17 @@ def run(
     elif not quiet:
         render_summary(summary, out, files=files,
                        out_dir=str(out_dir) if out_dir is not None else None)
+
+
+ROWS_PER_WRITE = 8192
+"""Per-run rows are turned into a table and written this many at a time (bounded memory)."""
+
+
+def _append_runs(staged: StagedOutput, scenario: Scenario, chunk: ChunkResult) -> None:
+    n = chunk.runs["outcome"].shape[0]
+    for start in range(0, n, ROWS_PER_WRITE):
+        part = {name: values[start:start + ROWS_PER_WRITE] for name, values in chunk.runs.items()}
+        staged.append_runs(runs_table(part, scenario, chunk.first_run + start))
 
 
 def interrupted_note(out_dir: Path) -> Callable[[], str]:

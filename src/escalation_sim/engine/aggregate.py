@@ -102,7 +102,10 @@ class Aggregate:
         self.incident_runs += (r["incidents"] > 0).sum(axis=0)
         self.mediated_runs += int((r["mediation_days"] > 0).sum())
         for name, values in chunk.daily.items():
-            self.daily[name] = self.daily[name] + values if name in self.daily else values.copy()
+            if name in self.daily:
+                self.daily[name] += values  # in place: no new long-lived arrays per chunk
+            else:
+                self.daily[name] = values.copy()
 
     def daily_mean(self, name: str) -> np.ndarray:
         """Per-day mean over runs of a summed daily quantity (e.g. nationalism, grievance)."""

@@ -15,13 +15,18 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
+from escalation_sim.engine import day
 from escalation_sim.engine.record import Recorder
-from escalation_sim.engine.rng import Streams
+from escalation_sim.engine.rng import UNIT, Streams
 from escalation_sim.engine.state import HISTORY, State
-from escalation_sim.model import decision, dynamics
+from escalation_sim.model import decision
+from escalation_sim.model.ladder import STATUS_QUO
 from escalation_sim.model.params import Params, compile_params
 from escalation_sim.scenario.edit import apply_event
 from escalation_sim.scenario.schema import Event, Scenario
+
+DRAW_RUN_DAYS = 65_536
+"""Random numbers are drawn for this many run-days at a time (about 8 MB for the base)."""
 
 
 class Observer(Protocol):
@@ -63,10 +68,23 @@ class DaySim:
         self.state = State.initial(scenario, n_runs)
         self.recorder = Recorder(n_runs, len(scenario.actors), len(scenario.incidents), self.days)
         self.forum_today = False
+        self._draws: dict[str, np.ndarray] = {}
+        self._draws_from = 0
         for event in scenario.events:  # day-0 events act before the first day
             if event.day == 0:
                 self.scenario = apply_event(self.scenario, event)
         self.params = compile_params(self.scenario, 0)
+
+    @property
+    def params(self) -> Params:
+        """The compiled parameters in force today."""
+        return self._params
+
+    @params.setter
+    def params(self, params: Params) -> None:
+        self._params = params
+        self.thresholds = day.Thresholds(params, self.n_runs)
+        self._cap_grievance = True  # the cap may have changed: apply it to every run once
 
     # -- scenario processes ------------------------------------------------------------------
     def event_process(self, env: simpy.Environment, event: Event) -> Generator[Any, Any, None]:
@@ -102,87 +120,78 @@ class DaySim:
             yield env.timeout(1)
 
     # -- one day -----------------------------------------------------------------------------
+    def draws(self, t: int) -> day.Draws:
+        """Day ``t``'s random numbers, drawn ``DRAW_RUN_DAYS // n_runs`` days at a time."""
+        if t == 0 or t - self._draws_from >= next(iter(self._draws.values())).shape[0]:
+            p, n = self.params, self.days - t
+            n = max(1, min(n, DRAW_RUN_DAYS // max(1, self.n_runs)))
+            a, k, st = p.n_actors, len(p.incident_keys), self.streams
+            self._draws = {"incidents": st.uniform_bits("incidents", 2 * k, n),
+                           "perception": st.uniform_bits("perception", 2 * a * a, n),
+                           "reviews": st.uniform_bits("reviews", 2 * a, n),
+                           "decisions": st.uniform_bits("decisions", a, n),
+                           "shock": st.normal("domestic", a, n)}
+            self._draws_from = t
+        i, d = t - self._draws_from, self._draws
+        return day.Draws(d["incidents"][i], d["perception"][i], d["reviews"][i],
+                         d["decisions"][i], d["shock"][i])
+
     def step(self, t: int) -> None:
         """Advance every run by day ``t``."""
-        p, s = self.params, self.state
-        r, a, k = self.n_runs, p.n_actors, len(p.incident_keys)
-        u_inc = self.streams.uniform("incidents", 2 * k)
-        u_per = self.streams.uniform("perception", 2 * a * a).reshape(r, 2, a, a)
-        u_rev = self.streams.uniform("reviews", 2 * a).reshape(r, 2, a)
-        u_dec = self.streams.uniform("decisions", a)
-        shock = self.streams.normal("domestic", a)
-
+        p, s, th = self.params, self.state, self.thresholds
+        u = self.draws(t)
         if self.forum_today:  # §10 forum: grievances aired and reduced, joint review
             s.grievance *= 1.0 - p.forum_grievance_cut
-        hits, struck = self._incidents(t, u_inc, p)
-
-        # §5 perception: lagged true rungs, misread now and then, plus rhetoric
-        lagged = np.empty((r, a, a), dtype=np.int64)
-        for i in range(a):
-            lagged[:, i, :] = s.history[(t - p.lag[i]) % HISTORY]
-        seen = decision.perceive(lagged, u_per[:, 0], u_per[:, 1], p.p_mis, p.p_mis_military,
-                                 p.worst_case_bias)
-        threat = decision.threat(seen, s.nationalism, s.trust, p)
-        threat_max = max_over_others(threat)
-
-        # §3 reviews: routine, reaction to a newly perceived escalation, incident, forum
-        rose = max_over_others(lagged > s.prev_lagged)
-        review = (u_rev[:, 0] < p.p_review) | (rose & (u_rev[:, 1] < p.reaction)) | struck
-        if self.forum_today:
-            review[:] = True
-        self._decide(t, review, struck, threat_max, u_dec, p)
-
-        # §7 state updates
-        top = top_rung(s.level)
-        suffered = dynamics.hostility_suffered(s.level)
+        today = day.incidents(s, p, th, u.incidents, self._cap_grievance)
+        self._cap_grievance = False
+        if self.observer is not None:
+            k = len(p.incident_keys)
+            for j in today.hit_kinds[today.hit_rows == 0]:
+                self.observer.incident(t, p.incident_keys[j],
+                                       bool(u.incidents[0, k + j] < th.explain))
+        rose = day.perceive(t, s, p, th, u.perception, today)
+        review = day.reviews(s, th, u.reviews, rose, today, p, self.forum_today)
+        struck = np.zeros(review.shape, dtype=bool)
+        if today.hit_rows.size:
+            struck[p.victim[today.hit_kinds], today.hit_rows] = True
+        self._decide(t, review, struck, u.decisions, today)
         s.history[(t + 1) % HISTORY] = s.level
-        s.prev_lagged = lagged
-        s.grievance = dynamics.grievance(s.grievance, suffered, p)
-        s.nationalism = dynamics.nationalism(s.nationalism, suffered, shock, p)
-        s.trade, s.energy = dynamics.flows(s.trade, s.energy, top, p)
-        s.trust = dynamics.trust(s.trust, seen, p)
         was = bool(s.mediating[0])
-        s.crisis_days, s.mediating = dynamics.mediation(s.crisis_days, s.mediating, top, p)
+        day.update(s, p, today, u.shock)
         if self.observer is not None and bool(s.mediating[0]) != was:
             self.observer.mediation(t, bool(s.mediating[0]))
-        self.recorder.day(t, s, hits)
+        assert today.top is not None
+        self.recorder.day(t, s, today.top, today.hit_rows, today.hit_kinds)
 
-    def _incidents(self, t: int, u: np.ndarray, p: Params) -> tuple[np.ndarray, np.ndarray]:
-        """§9: Poisson incidents strike; victims gain grievance and nationalism at once."""
-        k, a = len(p.incident_keys), p.n_actors
-        if k == 0:
-            return np.zeros((self.n_runs, 0), dtype=np.int64), np.zeros((self.n_runs, a), bool)
-        hits = u[:, :k] < p.p_incident
-        explained = u[:, k:] < p.explain_prob
-        severity = p.severity * np.where(explained, 0.5, 1.0) * hits
-        suffered = severity @ p.to_victim
-        s = self.state
-        s.grievance = np.minimum(s.grievance + suffered, p.grievance_max)
-        s.nationalism = np.minimum(s.nationalism + p.rally_per_severity * suffered, 1.0)
-        if self.observer is not None:
-            for j in np.flatnonzero(hits[0]):
-                self.observer.incident(t, p.incident_keys[j], bool(explained[0, j]))
-        return hits.astype(np.int64), (hits.astype(float) @ p.to_victim) > 0
-
-    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, threat_max: np.ndarray,
-                u_dec: np.ndarray, p: Params) -> None:
-        """§6: reviewing actors choose a rung near their current one by logit choice."""
-        s = self.state
-        rows, actor = np.nonzero(review)
-        if rows.size == 0:
+    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, u: np.ndarray,
+                today: day.Today) -> None:
+        """§6: every reviewing actor chooses a rung near its current one (one batch)."""
+        flat = np.flatnonzero(review)  # actor-major: actor * R + run
+        if flat.size == 0:
             return
-        desired = decision.desired_rung(threat_max, s.grievance, s.nationalism, p)[rows, actor]
-        x0 = s.level[rows, actor]
-        terms = decision.utility_terms(actor, x0, desired, s.nationalism[rows, actor],
-                                       s.trade[rows], s.mediating[rows], p)
-        window = np.where(struck[rows, actor], p.window_after_incident, p.window)
-        new = decision.choose(terms.sum(axis=0), x0, window, p.rationality[actor],
-                              u_dec[rows, actor])
-        s.level[rows, actor] = new
+        p, s, r = self.params, self.state, self.n_runs
+        actor, rows = np.divmod(flat, r)
+        tmax = day.threat_max(s, p, today, actor, rows)
+        nat = s.nationalism.take(flat)
+        drive = p.stake[actor] + p.w_nat * (nat - 0.5) + s.grievance.take(flat)
+        desired = STATUS_QUO + drive + p.reciprocity[actor] * (tmax - STATUS_QUO)
+        x0 = s.level.take(flat)
+        trade, mediating = s.trade[rows], s.mediating[rows]
+        uniform = u.take(rows * p.n_actors + actor) * UNIT
+        window: int | np.ndarray = p.window
+        hit = struck.take(flat)
+        if p.window_after_incident != p.window and hit.any():  # struck: reach further
+            window = np.where(hit, p.window_after_incident, p.window)
+        new = decision.choose_near(actor, x0, desired, nat, trade, mediating, window, uniform, p)
+        s.level.put(flat, new)
         if self.observer is not None:
             for n in np.flatnonzero(rows == 0):
-                self.observer.decision(t, int(actor[n]), int(x0[n]), int(new[n]), terms[:, n],
-                                       float(desired[n]), float(threat_max[0, actor[n]]))
+                i = int(actor[n])
+                terms = decision.utility_terms(actor[n:n + 1], x0[n:n + 1], desired[n:n + 1],
+                                               nat[n:n + 1], trade[n:n + 1],
+                                               mediating[n:n + 1], p)
+                self.observer.decision(t, i, int(x0[n]), int(new[n]), terms[:, 0],
+                                       float(desired[n]), float(tmax[n]))
 
     def _note(self, day: int, kind: str, text: str) -> None:
         if self.observer is not None:
@@ -208,21 +217,6 @@ class DaySim:
         env.run(until=self.days)
         return ChunkResult(self.first_run, self.recorder.finish(self.state),
                            self.recorder.daily)
-
-
-def max_over_others(x: np.ndarray) -> np.ndarray:
-    """``out[r, i] = max over j != i of x[r, i, j]`` for a few actors (faster than an axis max)."""
-    a = x.shape[1]
-    out = np.empty(x.shape[:2], dtype=x.dtype)
-    for i in range(a):
-        cols = [x[:, i, j] for j in range(a) if j != i]
-        out[:, i] = cols[0] if len(cols) == 1 else np.maximum.reduce(cols)
-    return out
-
-
-def top_rung(level: np.ndarray) -> np.ndarray:
-    """Highest rung over actors in each run."""
-    return np.maximum.reduce([level[:, i] for i in range(level.shape[1])])
 
 
 def simulate_chunk(scenario: Scenario, seed: int, first_run: int, n_runs: int,

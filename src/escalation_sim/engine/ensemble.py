@@ -20,12 +20,14 @@ from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
 
-CHUNK_RUNS = 8 * RNG_BLOCK
-"""Runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
-memory to stay flat. Results do not depend on it (see ``rng.py``)."""
+MAX_CHUNK_RUNS = 12 * RNG_BLOCK
+"""Most runs per unit of work: large enough to amortise numpy's per-call cost, small enough for
+memory to stay flat. Results do not depend on the chunking (see ``rng.py``)."""
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished."""
+RunsSink = Callable[[int, ChunkResult], None]
+"""Called with a point's index and one chunk of its per-run results, in run order."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,20 @@ class PointResult:
     elapsed: float
 
 
-def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]]:
+def chunk_size(runs: int, workers: int = 1) -> int:
+    """Runs per chunk, a whole number of RNG blocks.
+
+    As few chunks as ``MAX_CHUNK_RUNS`` allows, at least two per worker when there are several
+    and a multiple of the number of workers, all of nearly equal size.
+    """
+    workers = max(1, workers)  # a cluster whose workers have not joined yet reports 0
+    chunks = max(2 * workers if workers > 1 else 1, -(-runs // MAX_CHUNK_RUNS))
+    chunks = -(-chunks // workers) * workers
+    per_chunk = -(-runs // chunks)
+    return max(RNG_BLOCK, -(-per_chunk // RNG_BLOCK) * RNG_BLOCK)
+
+
+def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
     """``(first_run, n_runs)`` of each chunk; chunk sizes are whole RNG blocks but the last."""
     if chunk_runs % RNG_BLOCK:
         raise ValueError(f"chunk_runs must be a multiple of {RNG_BLOCK}")
@@ -55,31 +70,40 @@ def plan_chunks(runs: int, chunk_runs: int = CHUNK_RUNS) -> list[tuple[int, int]
 
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
              executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None,
-             monthly: bool = False) -> list[PointResult]:
+             chunk_runs: int | None = None, progress: Progress | None = None,
+             on_runs: RunsSink | None = None, monthly: bool = False) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
     per-run arrays (``keep_runs=True``) can be compared pairwise. Chunks are computed by
     ``executor`` (default: a ``LocalExecutor`` of ``workers`` processes); the result does not
-    depend on which. ``monthly=True`` adds per-run monthly rungs to the kept arrays
-    (``engine/monthly.py``).
+    depend on which. ``on_runs`` receives each chunk's per-run arrays in run order (chunks that
+    finish early wait for the ones before them), so they can be streamed to a file.
+    ``monthly=True`` adds per-run monthly rungs to the kept arrays (``engine/monthly.py``).
     """
     executor = executor or LocalExecutor(workers)
-    chunks = plan_chunks(runs, chunk_runs)
+    chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers))
     option = (MONTHLY,) if monthly else ()
     tasks = [(p.scenario, p.seed, first, n, *option) for p in points for first, n in chunks]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
+    waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
+    next_chunk = [0] * len(points)
     start = time.perf_counter()
     for index, result in executor.map(tasks):
         which = index // len(chunks)
         aggs[which].add(result)
         if keep_runs:
             _place(kept[which], result, runs)
+        if on_runs is not None:
+            waiting[which][index % len(chunks)] = result
+            while next_chunk[which] in waiting[which]:
+                on_runs(which, waiting[which].pop(next_chunk[which]))
+                next_chunk[which] += 1
         if progress is not None:
             progress(next(iter(result.runs.values())).shape[0])
+        del result  # before the next chunk is computed: memory holds one chunk at a time
     elapsed = time.perf_counter() - start
     return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
             for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]
@@ -95,9 +119,11 @@ def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:
 
 def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = None,
              workers: int = 1, executor: Executor | None = None, keep_runs: bool = False,
-             chunk_runs: int = CHUNK_RUNS, progress: Progress | None = None) -> PointResult:
+             chunk_runs: int | None = None, progress: Progress | None = None,
+             on_runs: Callable[[ChunkResult], None] | None = None) -> PointResult:
     """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
     point = Point(scenario, scenario.seed if seed is None else seed)
     n = scenario.runs if runs is None else runs
     return evaluate([point], n, workers=workers, executor=executor, keep_runs=keep_runs,
-                    chunk_runs=chunk_runs, progress=progress)[0]
+                    chunk_runs=chunk_runs, progress=progress,
+                    on_runs=None if on_runs is None else lambda _, chunk: on_runs(chunk))[0]

@@ -8,6 +8,7 @@ ordinary recorder, and so ``run``, ``compare`` and the rest, pay nothing for it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -54,14 +55,16 @@ class MonthlyRecorder(Recorder):
         super().start(state)
         self._note(0, state.level)
 
-    def day(self, t: int, state: State, hits: np.ndarray) -> None:
+    def day(self, t: int, state: State, *args: Any, **kwargs: Any) -> None:
         """Record day ``t`` as the base recorder does, then the month's extremes."""
-        super().day(t, state, hits)
+        super().day(t, state, *args, **kwargs)
         self._note(int(self.months[t]), state.level)
 
     def _note(self, m: int, level: np.ndarray) -> None:
-        np.maximum(self.month_max[:, :, m], level, out=self.month_max[:, :, m], casting="unsafe")
-        np.minimum(self.month_min_top[:, m], level.max(axis=1), out=self.month_min_top[:, m],
+        """Fold in today's rungs (``level`` is actors × runs, as in ``State``)."""
+        np.maximum(self.month_max[:, :, m], level.T, out=self.month_max[:, :, m],
+                   casting="unsafe")
+        np.minimum(self.month_min_top[:, m], level.max(axis=0), out=self.month_min_top[:, m],
                    casting="unsafe")
 
     def finish(self, state: State) -> dict[str, np.ndarray]:

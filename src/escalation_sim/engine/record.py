@@ -25,25 +25,27 @@ FLOW_BINS = 100
 """Bins of the daily flow histograms: 1% of the pre-crisis flow each."""
 DIPLOMATIC_RUNG = 4
 """Relations count as reduced while some side is at diplomatic retaliation or above."""
+_RIVERA_INT = RIVERA_POINTS.astype(np.int32)
 
 
 class Recorder:
-    """Accumulates one chunk's metrics day by day."""
+    """Accumulates one chunk's metrics day by day (state arrays are actor-major, ``(A, R)``)."""
 
     def __init__(self, n_runs: int, n_actors: int, n_incidents: int, days: int) -> None:
         r, a = n_runs, n_actors
         self.days = days
-        self.peak = np.zeros((r, a), dtype=np.int64)
+        self.peak = np.zeros((a, r), dtype=np.int64)
         self.first_legal = np.full(r, -1, dtype=np.int64)
         self.first_force = np.full(r, -1, dtype=np.int64)
-        self.days_ge = {k: np.zeros(r, dtype=np.int64)
+        # day counts and escalation points are whole numbers: int32 halves the memory traffic
+        self.days_ge = {k: np.zeros(r, dtype=np.int32)
                         for k in (DIPLOMATIC_RUNG, LEGAL_COERCION, MILITARY_SIGNALLING)}
-        self.days_coercion = np.zeros((r, a), dtype=np.int64)
-        self.goldstein = np.zeros((r, a))
-        self.rivera = np.zeros((r, a))
+        self.days_coercion = np.zeros((a, r), dtype=np.int32)
+        self.goldstein = np.zeros((a, r))
+        self.rivera = np.zeros((a, r), dtype=np.int32)
         self.trade_loss = np.zeros(r)
         self.energy_loss = np.zeros(r)
-        self.mediation_days = np.zeros(r, dtype=np.int64)
+        self.mediation_days = np.zeros(r, dtype=np.int32)
         self.incidents = np.zeros((r, n_incidents), dtype=np.int64)
         self.daily = {
             "rungs": np.zeros((days, a, N_RUNGS), dtype=np.int64),
@@ -54,67 +56,94 @@ class Recorder:
             "grievance": np.zeros((days, a), dtype=np.int64),
             "mediating": np.zeros(days, dtype=np.int64),
         }
-        self._offsets = np.arange(a) * N_RUNGS
+        self._offsets = (np.arange(a) * N_RUNGS)[:, None]
+        self._not_yet = {LEGAL_COERCION: np.arange(r), LIMITED_FORCE: np.arange(r)}
 
     def start(self, state: State) -> None:
         """Count the day-0 rungs towards the peaks."""
         np.maximum(self.peak, state.level, out=self.peak)
 
-    def day(self, t: int, state: State, hits: np.ndarray) -> None:
-        """Record the state at the end of day ``t``; ``hits`` are today's incidents (R, K)."""
+    def day(self, t: int, state: State, top: np.ndarray, hit_rows: np.ndarray,
+            hit_kinds: np.ndarray) -> None:
+        """Record the state at the end of day ``t``.
+
+        ``top`` is the highest rung of each run; ``hit_rows``/``hit_kinds`` are today's
+        incidents, one entry per hit.
+        """
         level = state.level
-        top = np.maximum.reduce([level[:, i] for i in range(level.shape[1])])
         np.maximum(self.peak, level, out=self.peak)
-        self.first_legal[(self.first_legal < 0) & (top >= LEGAL_COERCION)] = t
-        self.first_force[(self.first_force < 0) & (top >= LIMITED_FORCE)] = t
+        self._firsts(t, top)
         for k, count in self.days_ge.items():
             count += top >= k
         self.days_coercion += level >= LEGAL_COERCION
-        self.goldstein += GOLDSTEIN[level]
-        self.rivera += RIVERA_POINTS[level]
+        self.goldstein += GOLDSTEIN.take(level)
+        self.rivera += _RIVERA_INT.take(level)
         self.trade_loss += 1.0 - state.trade
         self.energy_loss += 1.0 - state.energy
         self.mediation_days += state.mediating
-        self.incidents += hits
+        if hit_rows.size:
+            np.add.at(self.incidents, (hit_rows, hit_kinds), 1)
         d = self.daily
-        a = level.shape[1]
+        a = level.shape[0]
         d["rungs"][t] = np.bincount((level + self._offsets).ravel(),
                                     minlength=a * N_RUNGS).reshape(a, N_RUNGS)
         d["top"][t] = np.bincount(top, minlength=N_RUNGS)
         d["trade"][t] = np.bincount(_flow_bin(state.trade), minlength=FLOW_BINS)
         d["energy"][t] = np.bincount(_flow_bin(state.energy), minlength=FLOW_BINS)
-        d["nationalism"][t] = fixed(state.nationalism).sum(axis=0)
-        d["grievance"][t] = fixed(state.grievance).sum(axis=0)
-        d["mediating"][t] = state.mediating.sum()
+        d["nationalism"][t] = _fixed_sum(state.nationalism)
+        d["grievance"][t] = _fixed_sum(state.grievance)
+        d["mediating"][t] = np.count_nonzero(state.mediating)
+
+    def _firsts(self, t: int, top: np.ndarray) -> None:
+        """Days of first legal coercion and first force (-1 until they happen)."""
+        for rung, first in ((LEGAL_COERCION, self.first_legal), (LIMITED_FORCE, self.first_force)):
+            runs = self._not_yet[rung]
+            if runs.size:
+                reached = top[runs] >= rung
+                if reached.any():
+                    first[runs[reached]] = t
+                    self._not_yet[rung] = runs[~reached]
 
     def finish(self, state: State) -> dict[str, np.ndarray]:
         """Per-run metrics of the chunk, keyed by metric name; (R,) or (R, A) or (R, K)."""
         days = float(self.days)
-        top_peak, top_final = self.peak.max(axis=1), state.level.max(axis=1)
+        top_peak, top_final = self.peak.max(axis=0), state.level.max(axis=0)
+
+        def runs_first(x: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(x.T)
+
         return {
             "outcome": classify(top_peak, top_final),
             "peak_rung": top_peak,
             "final_rung": top_final,
             "first_legal_day": self.first_legal,
             "first_force_day": self.first_force,
-            "days_reduced_relations": self.days_ge[DIPLOMATIC_RUNG],
-            "days_coercion": self.days_ge[LEGAL_COERCION],
-            "days_military": self.days_ge[MILITARY_SIGNALLING],
+            "days_reduced_relations": self.days_ge[DIPLOMATIC_RUNG].astype(np.int64),
+            "days_coercion": self.days_ge[LEGAL_COERCION].astype(np.int64),
+            "days_military": self.days_ge[MILITARY_SIGNALLING].astype(np.int64),
             "trade_loss": self.trade_loss / days,
             "energy_loss": self.energy_loss / days,
-            "mediation_days": self.mediation_days,
-            "actor_peak": self.peak,
-            "actor_final": state.level.copy(),
-            "actor_days_coercion": self.days_coercion,
-            "actor_goldstein": self.goldstein / days,
-            "actor_escalation_score": self.rivera / days,
-            "actor_final_nationalism": state.nationalism.copy(),
+            "mediation_days": self.mediation_days.astype(np.int64),
+            "actor_peak": runs_first(self.peak),
+            "actor_final": runs_first(state.level),
+            "actor_days_coercion": runs_first(self.days_coercion.astype(np.int64)),
+            "actor_goldstein": runs_first(self.goldstein / days),
+            "actor_escalation_score": runs_first(self.rivera / days),  # exact: whole points
+            "actor_final_nationalism": runs_first(state.nationalism),
             "incidents": self.incidents,
         }
 
 
 def _flow_bin(flow: np.ndarray) -> np.ndarray:
     return np.minimum((flow * FLOW_BINS).astype(np.int64), FLOW_BINS - 1)
+
+
+def _fixed_sum(x: np.ndarray) -> np.ndarray:
+    """``fixed(x).sum(axis=1)`` of an ``(A, R)`` array.
+
+    Whole numbers below 2**53 add exactly in float64, so the float sum equals the integer one.
+    """
+    return np.rint(x * (1.0 / QUANTUM)).sum(axis=1).astype(np.int64)
 
 
 def fixed(x: np.ndarray) -> np.ndarray:

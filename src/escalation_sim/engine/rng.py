@@ -6,21 +6,45 @@ Runs are grouped in fixed blocks of ``RNG_BLOCK`` runs. Block ``b`` and random p
 of numbers whatever the state. So the numbers a run sees depend only on the seed, the run's
 index and the day: results do not change with the number of runs, the chunking or the number of
 workers, and two scenarios run with one seed share their random numbers (common random numbers).
+
+Draws are made for many days at once (``Streams.uniform_bits``, ``Streams.normal``): a block's
+generator fills days one after the other, so the numbers are the ones day-by-day draws give.
+Uniforms are kept as the 24-bit integers numpy's float32 uniforms are made of
+(``u = m * 2**-24``), so a test ``u < p`` becomes the integer test ``m < threshold(p)``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
 
 import numpy as np
 
 RNG_BLOCK = 1024
 """Runs per random block; chunks of work are whole numbers of blocks (except the last)."""
 STREAMS = ("incidents", "perception", "reviews", "decisions", "domestic")
+UNIFORM_BITS = 24
+"""A float32 uniform on [0, 1) is ``m * 2**-24`` with ``m`` a 24-bit integer."""
+UNIT = 2.0**-UNIFORM_BITS
+
+
+def threshold(p: np.ndarray | float) -> np.ndarray:
+    """Integer thresholds: the float32 uniform ``m * 2**-24`` is below ``p`` iff ``m < out``.
+
+    ``p`` is compared as float64, as numpy compares a float32 array with a float64 array; to
+    match a comparison with a Python float (done in float32), pass ``np.float32(p)``.
+    """
+    t = np.ceil(np.asarray(p, dtype=np.float64) * 2.0**UNIFORM_BITS)
+    return np.clip(t, 0, 2**UNIFORM_BITS).astype(np.uint32)
+
+
+_LOCAL = threading.local()
 
 
 class Streams:
-    """Per-day uniform draws for runs ``first_run .. first_run + n_runs - 1``."""
+    """Draws for runs ``first_run .. first_run + n_runs - 1``, many days at a time.
+
+    Each stream's draws are returned in one reused array: a call overwrites the previous one.
+    """
 
     def __init__(self, seed: int, first_run: int, n_runs: int) -> None:
         self.first_run, self.n_runs = first_run, n_runs
@@ -31,21 +55,42 @@ class Streams:
                 seed, spawn_key=(b, s)))) for b in self.blocks]
             for s, name in enumerate(STREAMS)
         }
-        self.aligned = first_run % RNG_BLOCK == 0 and (
-            n_runs % RNG_BLOCK == 0 or first_run + n_runs == (last_block + 1) * RNG_BLOCK)
+        self._start = first_run - first_block * RNG_BLOCK
 
-    def uniform(self, stream: str, width: int) -> np.ndarray:
-        """Draw ``(n_runs, width)`` float32 uniforms on [0, 1) from ``stream`` for today."""
-        return self._draw(stream, width, np.random.Generator.random)
+    def _buffer(self, stream: str, days: int, width: int, dtype: type) -> np.ndarray:
+        """A reused output array: the previous draws of ``stream`` are overwritten.
 
-    def normal(self, stream: str, width: int) -> np.ndarray:
-        """Draw ``(n_runs, width)`` float32 standard normals from ``stream`` for today."""
-        return self._draw(stream, width, np.random.Generator.standard_normal)
+        Buffers are kept per thread and reused by the next chunk of the same size, so memory
+        does not churn (and fragment) from chunk to chunk.
+        """
+        shape = (days, len(self.blocks) * RNG_BLOCK, width)
+        buffers = _LOCAL.__dict__.setdefault("buffers", {})
+        buf = buffers.get(stream)
+        if buf is None or buf.shape[0] < days or buf.shape[1:] != shape[1:]:
+            buf = buffers[stream] = np.empty(shape, dtype=dtype)
+        return buf[:days]
 
-    def _draw(self, stream: str, width: int, method: Any) -> np.ndarray:
-        out = np.empty((len(self.blocks) * RNG_BLOCK, width), dtype=np.float32)
+    def uniform_bits(self, stream: str, width: int, days: int) -> np.ndarray:
+        """The next ``days`` days of ``width`` uniforms per run, shape ``(days, n_runs, width)``.
+
+        Values are the 24-bit integers ``m`` of numpy's float32 uniforms ``m * 2**-24``: the
+        very numbers ``Generator.random(dtype=float32)`` would give, day after day.
+        """
+        out = self._buffer(stream, days, width, np.uint32)
         if width:
             for k, gen in enumerate(self.gens[stream]):
-                method(gen, out=out[k * RNG_BLOCK:(k + 1) * RNG_BLOCK], dtype=np.float32)
-        start = self.first_run - self.blocks[0] * RNG_BLOCK
-        return out[start:start + self.n_runs]
+                # float32 uniforms take the low then the high half of each 64-bit output
+                raw = gen.bit_generator.random_raw(days * RNG_BLOCK * width // 2)
+                bits = raw.astype("<u8", copy=False).view("<u4").reshape(days, RNG_BLOCK, width)
+                np.right_shift(bits, 32 - UNIFORM_BITS,
+                               out=out[:, k * RNG_BLOCK:(k + 1) * RNG_BLOCK])
+        return out[:, self._start:self._start + self.n_runs]
+
+    def normal(self, stream: str, width: int, days: int) -> np.ndarray:
+        """The next ``days`` days of float32 standard normals, shape ``(days, n_runs, width)``."""
+        out = self._buffer(stream, days, width, np.float32)
+        if width:
+            for k, gen in enumerate(self.gens[stream]):
+                out[:, k * RNG_BLOCK:(k + 1) * RNG_BLOCK] = gen.standard_normal(
+                    (days, RNG_BLOCK, width), dtype=np.float32)
+        return out[:, self._start:self._start + self.n_runs]

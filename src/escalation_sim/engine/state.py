@@ -1,4 +1,8 @@
-"""The ensemble state: numpy arrays with a leading run axis (docs/model.md §3, §7)."""
+"""The ensemble state: numpy arrays with a trailing run axis (docs/model.md §3, §7).
+
+Arrays are actor-major, ``(A, R)``, so that each actor's values over runs are contiguous; what
+one actor perceives of another is kept per ordered pair ``(i, j)``, ``i != j`` (``pairs``).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +16,21 @@ HISTORY = 64
 """Days of rung history kept for perception lags (the schema caps ``lag_days`` at 60)."""
 
 
+def pairs(n_actors: int) -> list[tuple[int, int]]:
+    """Ordered pairs (observer, other) of distinct actors, observer-major."""
+    return [(i, j) for i in range(n_actors) for j in range(n_actors) if i != j]
+
+
 @dataclass
 class State:
     """What every run of a chunk carries from one day to the next."""
 
-    level: np.ndarray  # (R, A) int: rung each actor stands on
-    history: np.ndarray  # (HISTORY, R, A) int8: rung at the start of each recent day (ring)
-    prev_lagged: np.ndarray  # (R, A, A): what each observer's lagged view showed yesterday
-    grievance: np.ndarray  # (R, A) rungs
-    nationalism: np.ndarray  # (R, A) index 0-1
-    trust: np.ndarray  # (R, A, A) index 0-1: trust of observer i in actor j
+    level: np.ndarray  # (A, R) int: rung each actor stands on
+    history: np.ndarray  # (HISTORY, A, R) int8: rung at the start of each recent day (ring)
+    prev_lagged: list[np.ndarray]  # per pair (R,): what the observer's lagged view showed yesterday
+    grievance: np.ndarray  # (A, R) rungs
+    nationalism: np.ndarray  # (A, R) index 0-1
+    trust: np.ndarray  # (P, R) index 0-1: trust of observer i in actor j, per pair (i, j)
     trade: np.ndarray  # (R,) fraction of pre-crisis flow
     energy: np.ndarray  # (R,) fraction of pre-crisis flow
     crisis_days: np.ndarray  # (R,) consecutive days with a side at legal coercion or above
@@ -32,15 +41,20 @@ class State:
         """Day-0 state of ``n_runs`` identical runs."""
         actors = list(scenario.actors.values())
         a = len(actors)
-        level = np.tile(np.array([x.initial_rung for x in actors], dtype=np.int64), (n_runs, 1))
+
+        def column(values: list[float], dtype: type = float) -> np.ndarray:
+            return np.repeat(np.array(values, dtype=dtype)[:, None], n_runs, axis=1)
+
+        level = column([x.initial_rung for x in actors], np.int64)
+        history = np.broadcast_to(level.astype(np.int8), (HISTORY, a, n_runs)).copy()
         m = scenario.model
         return cls(
             level=level,
-            history=np.broadcast_to(level.astype(np.int8), (HISTORY, n_runs, a)).copy(),
-            prev_lagged=np.broadcast_to(level[:, None, :], (n_runs, a, a)).copy(),
-            grievance=np.tile([x.initial_grievance for x in actors], (n_runs, 1)).astype(float),
-            nationalism=np.tile([x.nationalism for x in actors], (n_runs, 1)).astype(float),
-            trust=np.full((n_runs, a, a), m.initial_trust),
+            history=history,
+            prev_lagged=[history[0, j] for _, j in pairs(a)],
+            grievance=column([x.initial_grievance for x in actors]),
+            nationalism=column([x.nationalism for x in actors]),
+            trust=np.full((len(pairs(a)), n_runs), m.initial_trust),
             trade=np.full(n_runs, m.initial_trade_flow),
             energy=np.full(n_runs, m.initial_energy_flow),
             crisis_days=np.zeros(n_runs, dtype=np.int64),

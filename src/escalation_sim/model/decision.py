@@ -99,3 +99,66 @@ def choose(utility: np.ndarray, x0: np.ndarray, window: np.ndarray, rationality:
     z -= z.max(axis=1, keepdims=True)
     cum = np.cumsum(np.exp(z), axis=1)
     return (cum <= u[:, None] * cum[:, -1:]).sum(axis=1)
+
+
+def choose_near(actor: int | np.ndarray, x0: np.ndarray, desired: np.ndarray,
+                nationalism: np.ndarray, flow: np.ndarray, mediating: np.ndarray,
+                window: int | np.ndarray, u: np.ndarray, p: Params) -> np.ndarray:
+    """The rung ``choose(utility_terms(...).sum(axis=0), ...)`` picks (§6).
+
+    ``actor`` and ``window`` are one for all decisions or one per decision. Only the rungs
+    within reach of ``x0`` are evaluated (the others have probability zero), candidate-major
+    ``(C, n)``. Each term has the values ``utility_terms`` gives and is added in the same order
+    (terms that are exactly zero for a candidate are skipped, which changes nothing), so the
+    choices are the same to the bit. ``u`` holds the uniforms as float64.
+    """
+    widest = int(np.max(window))
+    offsets = range(-widest, widest + 1)
+    x = x0 + np.arange(-widest, widest + 1)[:, None]  # candidate rungs, maybe off the ladder
+    xc = np.minimum(np.maximum(x, 0), N_RUNGS - 1)  # off-ladder candidates are masked below
+    rung, economic_rung, military, war = _rung_terms(p)
+    utility = rung.take(xc)
+    utility -= desired
+    utility **= 2
+    utility *= -p.w_fit
+    economic = economic_rung.take(xc)
+    economic *= -(p.econ_cost[actor] * flow)
+    utility += economic
+    utility += military.take(xc + actor * N_RUNGS)
+    utility += war.take(xc)
+    down = -(p.audience * nationalism)  # audience cost, on the candidates below x0
+    med = mediating.astype(float) if mediating.any() else None
+    if med is not None:
+        down = down * (1.0 - p.mediation_audience_cut * med)
+        bonus = p.mediation_bonus * med
+    for c, o in enumerate(offsets):
+        if o < 0:
+            utility[c] += down
+        if o:
+            utility[c] += -p.c_move * abs(o)
+        if o < 0 and med is not None:
+            utility[c] += bonus * -o
+    z = p.rationality[actor] * utility
+    for c, o in enumerate(offsets):  # off the ladder or beyond the decision's window
+        if o < 0:
+            z[c][(x[c] < 0) | (window < -o)] = -np.inf
+        elif o > 0:
+            z[c][(x[c] >= N_RUNGS) | (window < o)] = -np.inf
+    z -= z.max(axis=0)
+    np.exp(z, out=z)
+    for c in range(1, len(offsets)):
+        z[c] += z[c - 1]
+    # rungs below the window count as passed, exactly as in ``choose``
+    return x0 - widest + (z <= u * z[-1]).sum(axis=0)
+
+
+_RUNG_TERMS: list[tuple[Params, tuple[np.ndarray, ...]]] = []
+
+
+def _rung_terms(p: Params) -> tuple[np.ndarray, ...]:
+    """Per-rung values of ``utility_terms``' rung-only factors (military: flat, by actor)."""
+    if not _RUNG_TERMS or _RUNG_TERMS[0][0] is not p:
+        military = -p.mil_cost[:, None] * (RUNGS >= LIMITED_FORCE)
+        _RUNG_TERMS[:] = [(p, (RUNGS.astype(float), (RUNGS >= ECONOMIC_COERCION).astype(float),
+                               military.ravel(), -p.c_war * (RUNGS == OPEN_WAR)))]
+    return _RUNG_TERMS[0][1]

@@ -9,7 +9,9 @@
   applied: ``escsim run DIR/scenario.resolved.yaml --seed S`` gives the same results again.
 
 Everything is written into a temporary folder next to ``DIR``, which is renamed to ``DIR`` only
-when complete. An existing ``DIR`` from an earlier run is renamed aside first and removed after
+when complete (``StagedOutput``; per-run rows are appended there chunk by chunk while the
+ensemble runs, so they never need to be held in memory whole).
+An existing ``DIR`` from an earlier run is renamed aside first and removed after
 the swap (and put back if the swap fails), so a failure or Ctrl-C at any point leaves either the
 old output or the new one, never a mix. A folder holding anything escsim did not write is never
 replaced.
@@ -106,6 +108,62 @@ def check_out_dir(path: Path) -> None:
                           "choose a new or empty folder, or an earlier escsim output folder")
 
 
+class StagedOutput:
+    """The atomic write of ``--out DIR`` in steps, as a context manager.
+
+    Files go into a fresh staging folder next to ``DIR``: per-run rows as they are computed
+    (``append_runs``), the rest on ``commit``, which then renames the folder to ``DIR``.
+    Leaving the ``with`` block without a commit (an error, Ctrl-C) removes the staging folder.
+    Every ``OSError`` becomes a one-line ``OutputError``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        check_out_dir(path)
+        self.path = path
+        parent = path.absolute().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.folder = _fresh_folder(parent, f".{path.name}.tmp-")
+        except OSError as exc:
+            raise OutputError(f"--out {path}: cannot create it: {exc.strerror or exc}") from exc
+        self._runs: RunsWriter | None = None
+        self._committed = False
+
+    def __enter__(self) -> StagedOutput:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._runs is not None:
+            self._runs.abandon()
+        if not self._committed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def append_runs(self, table: Table) -> None:
+        """Append rows to ``runs.csv`` (and ``runs.parquet``), in run order."""
+        try:
+            if self._runs is None:
+                self._runs = RunsWriter(self.folder)
+            self._runs.append(table)
+        except OSError as exc:
+            raise OutputError(f"--out {self.path}: cannot write: {exc.strerror or exc}") from exc
+
+    def commit(self, outputs: Outputs) -> list[str]:
+        """Write the remaining files, then put the folder in place as ``DIR``.
+
+        Returns:
+            The names of the files written, in the order listed in ``OUTPUT_FILES``.
+        """
+        try:
+            runs_files = self._runs.close() if self._runs is not None else []
+            written = _write_all(self.folder, outputs, self.path, runs_files)
+            with _interrupts_deferred():
+                _swap_into_place(self.folder, self.path)
+        except OSError as exc:
+            raise OutputError(f"--out {self.path}: cannot write: {exc.strerror or exc}") from exc
+        self._committed = True
+        return written
+
+
 def write_outputs(path: Path, outputs: Outputs) -> list[str]:
     """Write every output file into ``path`` atomically (see the module docstring).
 
@@ -115,26 +173,11 @@ def write_outputs(path: Path, outputs: Outputs) -> list[str]:
     Raises:
         OutputError: ``path`` cannot be used, or writing failed (nothing of it is left behind).
     """
-    check_out_dir(path)
-    parent = path.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = _fresh_folder(parent, f".{path.name}.tmp-")
-    except OSError as exc:
-        raise OutputError(f"--out {path}: cannot create it: {exc.strerror or exc}") from exc
-    try:
-        written = _write_all(staging, outputs, path)
-        with _interrupts_deferred():
-            _swap_into_place(staging, path)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
-        raise
-    return written
+    with StagedOutput(path) as staged:
+        return staged.commit(outputs)
 
 
-def _write_all(folder: Path, outputs: Outputs, final: Path) -> list[str]:
+def _write_all(folder: Path, outputs: Outputs, final: Path, runs_files: list[str]) -> list[str]:
     written = []
     _write_text(folder / SUMMARY_FILE, summary_json(outputs.summary))
     written.append(SUMMARY_FILE)
@@ -144,6 +187,7 @@ def _write_all(folder: Path, outputs: Outputs, final: Path) -> list[str]:
         if parquet_available():
             write_parquet(folder / RUNS_PARQUET, outputs.runs)
             written.append(RUNS_PARQUET)
+    written += runs_files
     write_csv(folder / DAILY_CSV, outputs.daily)
     written.append(DAILY_CSV)
     header = SCENARIO_HEADER.format(path=final / SCENARIO_FILE)
@@ -151,6 +195,63 @@ def _write_all(folder: Path, outputs: Outputs, final: Path) -> list[str]:
         dict(outputs.scenario), sort_keys=False, allow_unicode=True, width=100))
     written.append(SCENARIO_FILE)
     return written
+
+
+class RunsWriter:
+    """Appends per-run rows to ``runs.csv`` (and ``runs.parquet`` when pyarrow is present)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._csv = (folder / RUNS_CSV).open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._csv, lineterminator="\n")
+        self._parquet: Any = None
+        self._schema: Any = None
+        self._started = False
+
+    def append(self, table: Table) -> None:
+        """Append the rows of a column table (same columns every time)."""
+        names = list(table)
+        if not self._started:
+            self._writer.writerow(names)
+            self._started = True
+        for row in zip(*(table[name] for name in names), strict=True):
+            self._writer.writerow(["" if _missing(v) else v for v in row])
+        if parquet_available():
+            self._append_parquet(table)
+
+    def _append_parquet(self, table: Table) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._parquet is None:
+            inferred = pa.table({name: list(values) for name, values in table.items()}).schema
+            # a column that is empty in the first chunk (a day that never came) holds integers
+            self._schema = pa.schema([pa.field(f.name, pa.int64()) if pa.types.is_null(f.type)
+                                      else f for f in inferred])
+            self._parquet = pq.ParquetWriter(str(self.folder / RUNS_PARQUET), self._schema)
+        self._parquet.write_table(pa.table({name: list(values) for name, values in table.items()},
+                                           schema=self._schema))
+
+    def close(self) -> list[str]:
+        """Finish the files (flushed to disk); returns their names."""
+        self._csv.flush()
+        os.fsync(self._csv.fileno())
+        self._csv.close()
+        names = [RUNS_CSV]
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+            names.append(RUNS_PARQUET)
+        return names
+
+    def abandon(self) -> None:
+        """Close the files without caring whether they are complete."""
+        self._csv.close()
+        if self._parquet is not None:
+            try:
+                self._parquet.close()
+            except Exception:  # noqa: BLE001 - the folder is being thrown away
+                pass
 
 
 def _swap_into_place(staging: Path, path: Path) -> None:
@@ -171,15 +272,23 @@ def _swap_into_place(staging: Path, path: Path) -> None:
 
 @contextmanager
 def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) back until the block is done, so the swap is never left halfway."""
+    """Hold Ctrl-C (SIGINT) back until the block is done, so the swap is never left halfway.
+
+    The Python-level handler is swapped for one that only notes the signal (a signal mask would
+    not do: the C-level signal may land on another thread, e.g. one of pyarrow's), and the
+    previous handler gets the signal once the block is over.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    caught: list[tuple[int, object]] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):  # e.g. Python's default: raise KeyboardInterrupt
+            previous(*caught[0])
 
 
 def _fresh_folder(parent: Path, prefix: str) -> Path:
