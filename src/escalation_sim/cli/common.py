@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -26,6 +26,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
+from escalation_sim.render.files import OutputError, summary_json, write_csv_file
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.schema import Scenario
@@ -121,6 +122,32 @@ def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> E
     if close is not None and ctx is not None:
         ctx.call_on_close(close)
     return pool
+
+
+def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | None,
+                  out_file: Path | None, as_json: bool, quiet: bool,
+                  render: Callable[[dict[str, Any], Console], None]) -> None:
+    """The end of an analysis command: ``--out FILE.csv`` (atomic), then JSON or the tables.
+
+    Args:
+        doc: The command's JSON document.
+        table: Its CSV table (columns), written when ``out_file`` is given.
+        out_file: ``--out``; a file that cannot be written exits 1.
+        as_json: ``--json``: print ``doc`` on stdout instead of rendering it.
+        quiet: ``--quiet``: print nothing but the JSON, if asked.
+        render: Draws ``doc`` on a console.
+    """
+    if out_file is not None and table is not None:
+        try:
+            write_csv_file(out_file, table)
+        except OutputError as exc:
+            fail(exc, EXIT_FAILURE)
+        if not quiet:
+            err.print(f"wrote {out_file}", highlight=False)
+    if as_json:
+        sys.stdout.write(summary_json(doc))
+    elif not quiet:
+        render(doc, out)
 
 
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,

@@ -7,7 +7,6 @@ the JSON document, the terminal table, or the CSV of ``--out``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -33,15 +32,15 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    emit_document,
     err,
     executor_or_exit,
     fail,
     load_or_exit,
-    out,
 )
 from escalation_sim.cli.progress import DelayedProgress
 from escalation_sim.render.compare import render_comparison
-from escalation_sim.render.files import OutputError, check_out_file, summary_json, write_csv_file
+from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.scenario.errors import ScenarioError
 
 HELP = (
@@ -113,17 +112,8 @@ def compare_cmd(
                            workers=pool.workers)
                  for v, r in zip(chosen, comparison.results, strict=True)]
     doc = comparison_dict(comparison, summaries)
-    if out_file is not None:
-        try:
-            write_csv_file(out_file, comparison_table(comparison))
-        except OutputError as exc:
-            fail(exc, 1)
-        if not quiet:
-            err.print(f"wrote {out_file}", highlight=False)
-    if as_json:
-        sys.stdout.write(summary_json(doc))
-    elif not quiet:
-        render_comparison(doc, out)
+    emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison)
 
 
 def load_variants(paths: list[Path], sets: list[str], variants: list[str],

@@ -7,7 +7,6 @@ ranked tables, or the CSV of ``--out``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -37,14 +36,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    emit_document,
     err,
     executor_or_exit,
     fail,
     load_or_exit,
-    out,
 )
 from escalation_sim.cli.progress import DelayedProgress
-from escalation_sim.render.files import OutputError, check_out_file, summary_json, write_csv_file
+from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sensitivity import render_sensitivity
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -135,17 +134,8 @@ def sensitivity_cmd(
     sha = file_sha256(scenario) if scenario.is_file() else None
     doc = sensitivity_dict(result, document_header(resolved, str(scenario), sha, sets or [],
                                                    per_point, resolved.seed))
-    if out_file is not None:
-        try:
-            write_csv_file(out_file, sensitivity_table(result))
-        except OutputError as exc:
-            fail(exc, 1)
-        if not quiet:
-            err.print(f"wrote {out_file}", highlight=False)
-    if as_json:
-        sys.stdout.write(summary_json(doc))
-    elif not quiet:
-        render_sensitivity(doc, out)
+    emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity)
 
 
 def register(app: typer.Typer) -> None:

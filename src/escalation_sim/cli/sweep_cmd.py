@@ -6,7 +6,6 @@ the JSON document, the terminal table or heatmap, or the CSV of ``--out``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,14 +24,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    emit_document,
     err,
     executor_or_exit,
     fail,
     load_or_exit,
-    out,
 )
 from escalation_sim.cli.progress import DelayedProgress
-from escalation_sim.render.files import OutputError, check_out_file, summary_json, write_csv_file
+from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -111,17 +110,8 @@ def sweep_cmd(
     sha = file_sha256(scenario) if scenario.is_file() else None
     doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
                                                      resolved.runs, resolved.seed))
-    if out_file is not None:
-        try:
-            write_csv_file(out_file, sweep_table(result, chosen))
-        except OutputError as exc:
-            fail(exc, 1)
-        if not quiet:
-            err.print(f"wrote {out_file}", highlight=False)
-    if as_json:
-        sys.stdout.write(summary_json(doc))
-    elif not quiet:
-        render_sweep(doc, out)
+    emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep)
 
 
 def register(app: typer.Typer) -> None:

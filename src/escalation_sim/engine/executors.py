@@ -12,6 +12,8 @@ executor yields ``(task index, result)`` as tasks finish, in any order; ``evalua
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import signal
 from collections.abc import Iterator, Sequence
@@ -69,6 +71,7 @@ class LocalExecutor:
                 yield i, run_task(task)
             return
         with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
+                                 mp_context=_pool_context(),
                                  initializer=ignore_interrupts) as pool:
             pending: dict[Future[ChunkResult], int] = {}
             queue = iter(enumerate(tasks))
@@ -100,6 +103,19 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: chosen here, not by whatever a library set globally.
+
+    ``fork`` where the platform has it: workers start at once, with the engine already
+    imported, and scripts that call ``simulate`` need no ``if __name__ == "__main__"`` guard.
+    (Importing Mesa, for one, switches the global default to ``spawn``.) Elsewhere the
+    platform's default.
+    """
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
 def make_executor(kind: str = "local", *, workers: int | None = None,

@@ -27,7 +27,7 @@ import secrets
 import shutil
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,18 +324,7 @@ def write_csv_file(path: Path, table: Table) -> None:
     Raises:
         OutputError: ``path`` is a folder, or it cannot be written.
     """
-    if path.is_dir():
-        raise OutputError(f"--out {path}: is a folder; give a file name such as results.csv")
-    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
-    try:
-        path.absolute().parent.mkdir(parents=True, exist_ok=True)
-        write_csv(tmp, table)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
-        raise
+    _replace_atomically(path, lambda tmp: write_csv(tmp, table), "results.csv")
 
 
 def check_out_file(path: Path) -> None:
@@ -378,13 +367,21 @@ def write_file_atomic(path: Path, text: str) -> None:
     Raises:
         OutputError: ``path`` is a folder, or the file cannot be written (nothing is left).
     """
+    _replace_atomically(path, lambda tmp: _write_text(tmp, text), "report.html")
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None], example: str) -> None:
+    """Write one file by ``write(temporary path)`` beside ``path``, then rename it over ``path``.
+
+    On any failure (or Ctrl-C) the temporary file is removed and ``path`` is left as it was.
+    """
     if path.is_dir():
-        raise OutputError(f"--out {path}: is a folder; give a file name, e.g. report.html")
+        raise OutputError(f"--out {path}: is a folder; give a file name, e.g. {example}")
     parent = path.absolute().parent
     temp = parent / f".{path.name}.tmp-{secrets.token_hex(4)}"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        _write_text(temp, text)
+        write(temp)
         os.replace(temp, path)
     except BaseException as exc:
         temp.unlink(missing_ok=True)
