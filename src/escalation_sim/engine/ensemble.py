@@ -48,15 +48,18 @@ class PointResult:
     elapsed: float
 
 
-def chunk_size(runs: int, workers: int = 1) -> int:
+def chunk_size(runs: int, workers: int = 1, points: int = 1) -> int:
     """Runs per chunk, a whole number of RNG blocks.
 
-    As few chunks as ``MAX_CHUNK_RUNS`` allows, at least two per worker when there are several
-    and a multiple of the number of workers, all of nearly equal size.
+    As few chunks as ``MAX_CHUNK_RUNS`` allows (small chunks cost more per run), yet with
+    several workers at least two tasks per worker over all ``points`` (a batch of many points
+    is split across workers by point before any point is split), all of nearly equal size.
     """
     workers = max(1, workers)  # a cluster whose workers have not joined yet reports 0
-    chunks = max(2 * workers if workers > 1 else 1, -(-runs // MAX_CHUNK_RUNS))
-    chunks = -(-chunks // workers) * workers
+    wanted = -(-2 * workers // max(1, points)) if workers > 1 else 1  # chunks per point
+    chunks = max(wanted, -(-runs // MAX_CHUNK_RUNS))
+    if points == 1:
+        chunks = -(-chunks // workers) * workers
     per_chunk = -(-runs // chunks)
     return max(RNG_BLOCK, -(-per_chunk // RNG_BLOCK) * RNG_BLOCK)
 
@@ -82,7 +85,7 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     ``monthly=True`` adds per-run monthly rungs to the kept arrays (``engine/monthly.py``).
     """
     executor = executor or LocalExecutor(workers)
-    chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers))
+    chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
     option = (MONTHLY,) if monthly else ()
     tasks = [(p.scenario, p.seed, first, n, *option) for p in points for first, n in chunks]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
