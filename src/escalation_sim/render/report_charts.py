@@ -76,7 +76,7 @@ def fan_chart(series: Mapping[str, Sequence[Any]], x: Sequence[Any], title: str,
     shape = "hv" if rungs else "linear"
     fig = go.Figure()
     for low, high, alpha in BANDS:
-        label = f"{low[1:]}–{high[1:]}% of runs"
+        label = f"{int(low[1:])}–{int(high[1:])}% of runs"
         fig.add_scatter(x=list(x), y=list(series[low]), mode="lines", line={"width": 0,
                         "shape": shape}, showlegend=False, hoverinfo="skip")
         fig.add_scatter(x=list(x), y=list(series[high]), mode="lines", fill="tonexty",
