@@ -19,18 +19,10 @@ import numpy as np
 
 from escalation_sim.engine.rng import threshold
 from escalation_sim.engine.state import HISTORY, State, pairs
-from escalation_sim.model.ladder import (
-    HOSTILITY,
-    LEGAL_COERCION,
-    MILITARY_SIGNALLING,
-    N_RUNGS,
-    STATUS_QUO,
-)
+from escalation_sim.model import dynamics
+from escalation_sim.model.dynamics import TRUST_TARGET
+from escalation_sim.model.ladder import HOSTILITY, MILITARY_SIGNALLING, N_RUNGS
 from escalation_sim.model.params import Params
-
-TRUST_TARGET = np.where(np.arange(N_RUNGS) <= STATUS_QUO, 1.0,
-                        np.where(np.arange(N_RUNGS) >= LEGAL_COERCION, 0.0, 0.5))
-"""Trust target by seen rung (§5), as ``dynamics.trust`` sets it."""
 
 
 @dataclass
@@ -187,10 +179,7 @@ def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
     else:  # summed as dynamics.hostility_suffered sums over a run's actors
         total = np.ascontiguousarray(h.T).sum(axis=1)
     suffered = total - h
-    g = s.grievance
-    g *= p.grievance_decay
-    g += p.grievance_per_hostility * suffered
-    np.minimum(g, p.grievance_max, out=g)
+    s.grievance = dynamics.grievance(s.grievance, suffered, p)
     n = s.nationalism
     drift = p.nationalism_relax * (p.n0[:, None] - n)
     drift += p.rally[:, None] * suffered
@@ -198,17 +187,10 @@ def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
     drift += p.nationalism_volatility * shock.T
     np.maximum(drift, 0.0, out=drift)  # clipped to [0, 1], as np.clip does
     np.minimum(drift, 1.0, out=n)
-    coercion = top >= 6
-    force = top >= 8
-    s.trade = np.where(coercion, s.trade * (1.0 - p.trade_fall),
-                       s.trade + p.trade_recovery * (1.0 - s.trade))
-    energy_fall = np.where(force, p.energy_force_fall, p.energy_fall)
-    s.energy = np.where(coercion, s.energy * (1.0 - energy_fall),
-                        s.energy + p.energy_recovery * (1.0 - s.energy))
+    s.trade, s.energy = dynamics.flows(s.trade, s.energy, top, p)
     for q, seen in enumerate(today.seen):
         target = TRUST_TARGET.take(seen)
         target -= s.trust[q]
         target *= p.trust_speed
         s.trust[q] += target
-    s.crisis_days = np.where(top >= LEGAL_COERCION, s.crisis_days + 1, 0)
-    s.mediating = (s.mediating | (s.crisis_days >= p.mediation_onset)) & (top > 3)
+    s.crisis_days, s.mediating = dynamics.mediation(s.crisis_days, s.mediating, top, p)

@@ -15,12 +15,17 @@ from escalation_sim.model.ladder import (
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
+    N_RUNGS,
     STATUS_QUO,
 )
 from escalation_sim.model.params import Params
 
 CRISIS_OVER = 3
 """Mediation disengages once every side is back at verbal hostility (rung 3) or below (§10)."""
+TRUST_TARGET = np.where(np.arange(N_RUNGS) <= STATUS_QUO, 1.0,
+                        np.where(np.arange(N_RUNGS) >= LEGAL_COERCION, 0.0, 0.5))
+"""Where trust heads, by the rung seen (§5): 1 at status quo or better, 0 at legal coercion or
+above, ½ between."""
 
 
 def hostility_suffered(level: np.ndarray) -> np.ndarray:
@@ -72,8 +77,7 @@ def trust(t: np.ndarray, seen: np.ndarray, p: Params) -> np.ndarray:
 
     Target 1 while the other is at status quo or better, 0 at legal coercion or above, ½ between.
     """
-    target = np.where(seen <= STATUS_QUO, 1.0, np.where(seen >= LEGAL_COERCION, 0.0, 0.5))
-    return t + p.trust_speed * (target - t)
+    return t + p.trust_speed * (TRUST_TARGET[seen] - t)
 
 
 def mediation(crisis_days: np.ndarray, mediating: np.ndarray, top: np.ndarray,
