@@ -100,9 +100,12 @@ def ignore_interrupts() -> None:
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Drop queued tasks and end the pool's worker processes without waiting for them."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    if manager is not None:  # it sees the workers gone and ends at once; left running, it races
+        manager.join(timeout=5)  # interpreter exit for its wake-up pipe (EBADF traceback)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
