@@ -176,9 +176,10 @@ def escsim_version() -> str:
         return "unknown"
 
 
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, hex."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a file's bytes, hex; ``None`` when ``path`` is no file (a bundled name)."""
+    path = Path(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def scenario_digest(scenario: Scenario) -> str:

@@ -27,13 +27,12 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    err,
     executor_or_exit,
     fail,
     out,
     print_json,
 )
-from escalation_sim.cli.run_cmd import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
 from escalation_sim.scenario.edit import set_path, split_override
@@ -85,7 +84,7 @@ def backtest(
     n = runs or scenario.runs
     point = Point(scenario, scenario.seed if seed is None else seed)
     pool = executor_or_exit(executor, scheduler, workers)
-    with DelayedProgress(n, enabled=not quiet and err.is_terminal) as progress:
+    with progress_bar(n, quiet=quiet) as progress:
         result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True,
                           progress=progress)[0]
     assert result.runs is not None

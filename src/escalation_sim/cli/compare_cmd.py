@@ -33,12 +33,11 @@ from escalation_sim.cli.common import (
     SetOpt,
     WorkersOpt,
     emit_document,
-    err,
     executor_or_exit,
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.compare import render_comparison
 from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.scenario.errors import ScenarioError
@@ -103,7 +102,7 @@ def compare_cmd(
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or COMPARE_RUNS
     master = chosen[0].scenario.seed if seed is None else seed
-    with DelayedProgress(n * len(chosen), enabled=not quiet and err.is_terminal) as progress:
+    with progress_bar(n * len(chosen), quiet=quiet) as progress:
         try:
             comparison = compare(chosen, n, master, executor=pool, progress=progress)
         except ValueError as exc:
@@ -135,7 +134,7 @@ def load_variants(paths: list[Path], sets: list[str], variants: list[str],
         specs.append((name or "variant", paths[0], shared + items))
     labels = unique_labels([label for label, _, _ in specs])
     return [Variant(label, load_or_exit(path, items, days=days), str(path),
-                    file_sha256(path) if path.is_file() else None, tuple(items))
+                    file_sha256(path), tuple(items))
             for label, (_, path, items) in zip(labels, specs, strict=True)]
 
 

@@ -70,3 +70,8 @@ class DelayedProgress:
                 self._timer.cancel()
             if self._bar is not None:
                 self._bar.stop()
+
+
+def progress_bar(total: int, *, quiet: bool = False) -> DelayedProgress:
+    """The progress bar of a command: on stderr when it is a terminal, never with ``--quiet``."""
+    return DelayedProgress(total, enabled=not quiet and err.is_terminal)

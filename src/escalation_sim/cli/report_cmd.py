@@ -29,7 +29,7 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.run_cmd import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.files import OutputError, write_file_atomic
 from escalation_sim.render.report import ReportPart, build_report
@@ -80,12 +80,12 @@ def report(
     paths = [scenario, *(compare or [])]
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
-    with DelayedProgress(main.runs * len(points), enabled=not quiet and err.is_terminal) as bar:
+    with progress_bar(main.runs * len(points), quiet=quiet) as bar:
         results = evaluate(points, main.runs, executor=pool, keep_runs=bool(others),
                            progress=bar)
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
-        summary = summarize(result, str(path), file_sha256(path) if path.is_file() else None,
+        summary = summarize(result, str(path), file_sha256(path),
                             overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
         diff = None
         if k > 0 and results[0].runs is not None and result.runs is not None:

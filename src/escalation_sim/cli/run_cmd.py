@@ -37,7 +37,7 @@ from escalation_sim.cli.common import (
     on_interrupt,
     out,
 )
-from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import (
@@ -94,7 +94,7 @@ def run(
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
-    sha = file_sha256(scenario) if scenario.is_file() else None  # the bytes that were loaded
+    sha = file_sha256(scenario)  # the bytes that were loaded
     staged: StagedOutput | None = None
     if out_dir is not None:
         try:
@@ -103,7 +103,6 @@ def run(
             fail(exc)
         on_interrupt(interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
-    show_progress = not quiet and err.is_terminal
     files: list[str] = []
     try:
         with ExitStack() as stack:
@@ -111,7 +110,7 @@ def run(
             if out_dir is not None:  # per-run rows stream into the staging folder
                 staged = stack.enter_context(StagedOutput(out_dir))
                 sink = partial(_append_runs, staged, resolved)
-            with DelayedProgress(resolved.runs, enabled=show_progress) as progress:
+            with progress_bar(resolved.runs, quiet=quiet) as progress:
                 result = simulate(resolved, executor=pool, progress=progress, on_runs=sink)
             summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
                                 workers=pool.workers)

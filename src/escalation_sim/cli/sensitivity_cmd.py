@@ -37,12 +37,11 @@ from escalation_sim.cli.common import (
     SetOpt,
     WorkersOpt,
     emit_document,
-    err,
     executor_or_exit,
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sensitivity import render_sensitivity
 from escalation_sim.scenario.errors import ScenarioError
@@ -124,14 +123,14 @@ def sensitivity_cmd(
         except OutputError as exc:
             fail(exc)
     pool = executor_or_exit(executor, scheduler, workers)
-    with DelayedProgress(points * per_point, enabled=not quiet and err.is_terminal) as bar:
+    with progress_bar(points * per_point, quiet=quiet) as bar:
         try:
             result = run_sensitivity(resolved, factors, method=method, samples=n,
                                      runs=per_point, seed=resolved.seed, executor=pool,
                                      progress=bar)
         except ValueError as exc:
             fail(exc)
-    sha = file_sha256(scenario) if scenario.is_file() else None
+    sha = file_sha256(scenario)
     doc = sensitivity_dict(result, document_header(resolved, str(scenario), sha, sets or [],
                                                    per_point, resolved.seed))
     emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,

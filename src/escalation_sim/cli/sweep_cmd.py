@@ -25,12 +25,11 @@ from escalation_sim.cli.common import (
     SetOpt,
     WorkersOpt,
     emit_document,
-    err,
     executor_or_exit,
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
@@ -101,13 +100,13 @@ def sweep_cmd(
     points = 1
     for axis in axes:
         points *= len(axis.values)
-    with DelayedProgress(points * resolved.runs, enabled=not quiet and err.is_terminal) as bar:
+    with progress_bar(points * resolved.runs, quiet=quiet) as bar:
         try:
             result = run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool,
                                progress=bar)
         except ValueError as exc:
             fail(exc)
-    sha = file_sha256(scenario) if scenario.is_file() else None
+    sha = file_sha256(scenario)
     doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
                                                      resolved.runs, resolved.seed))
     emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,

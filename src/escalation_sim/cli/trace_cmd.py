@@ -23,14 +23,13 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    err,
     executor_or_exit,
     fail,
     load_or_exit,
     out,
     print_json,
 )
-from escalation_sim.cli.run_cmd import DelayedProgress
+from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.trace import render_trace
 
@@ -87,7 +86,7 @@ def trace(
                  f"{resolved.runs - 1}); choose a smaller K or raise --runs")
     else:
         pool = executor_or_exit(executor, scheduler, workers)
-        with DelayedProgress(resolved.runs, enabled=err.is_terminal) as progress:
+        with progress_bar(resolved.runs) as progress:
             result = simulate(resolved, executor=pool, keep_runs=True, progress=progress)
         assert result.runs is not None
         found = pick_run(result.runs, pick)
