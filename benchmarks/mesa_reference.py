@@ -2,8 +2,11 @@
 
 This is what a modeller would write first: the rules of docs/model.md, day by day, in scalar
 Python, one run at a time, with Mesa's agents and per-run random numbers (``Model.random``).
-It shares nothing with the engine but the scenario files, the parameter compilation
-(``compile_params``: scenario -> numbers) and the ladder's constants, so it serves two purposes:
+It shares with the engine the scenario files, the parameter compilation (``compile_params``:
+scenario -> numbers), the ladder's constants and the model's equations (``model/decision.py``
+for the utility of a rung, ``model/dynamics.py`` for summit chances and acceptance); the
+orchestration (perception, incidents, reviews, summits, talks, settlement, state updates,
+recording) is its own, so it serves two purposes:
 
 - a speed baseline (``benchmarks/bench_vs_mesa.py``);
 - a correctness reference (``tests/engine/test_mesa_agreement.py``): its outcome and peak-rung
@@ -24,24 +27,24 @@ import math
 import mesa
 import numpy as np
 
+from escalation_sim.model import decision, dynamics
 from escalation_sim.model.ladder import (
     ECONOMIC_COERCION,
+    ENGAGEMENT,
     GOLDSTEIN,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
     MILITARY_SIGNALLING,
     N_RUNGS,
-    OPEN_WAR,
     RIVERA_POINTS,
     STATUS_QUO,
+    VERBAL_HOSTILITY,
 )
 from escalation_sim.model.outcomes import classify
-from escalation_sim.model.params import Params, compile_params
+from escalation_sim.model.params import Params, compile_params, lever_strengths, ramp_days
 from escalation_sim.scenario.edit import apply_event
 from escalation_sim.scenario.schema import Scenario
-
-CRISIS_OVER = 3
 
 
 class Actor(mesa.Agent):
@@ -59,6 +62,8 @@ class Actor(mesa.Agent):
         self.initial_trust = trust
         self.seen: dict[int, int] = {}
         self.prev_lagged: dict[int, int] = {}
+        self.answering = False
+        self.stepped_down = 0
         self.struck = False
         self.reviews = False
         self.days_coercion = 0
@@ -70,7 +75,7 @@ class Actor(mesa.Agent):
         """See each other's rung ``lag`` days ago, off by one now and then."""
         m: EscalationRun = self.model
         p, rnd, i = m.params, m.random, self.index
-        rose = False
+        rose = fell = False
         for other in m.actors:
             j = other.index
             if j == i:
@@ -83,12 +88,14 @@ class Actor(mesa.Agent):
                 seen = min(max(seen, 0), N_RUNGS - 1)
             self.seen[j] = seen
             rose = rose or lagged > self.prev_lagged.get(j, lagged)
+            fell = fell or lagged < self.prev_lagged.get(j, lagged)
             self.prev_lagged[j] = lagged
             self.trust.setdefault(j, self.initial_trust)
-        # §3 reviews: routine, reaction to a climb, incident, forum
+        self.answering = fell
+        # §3 reviews: routine, reaction to a move of the other, incident, direct talks
         self.reviews = (rnd.random() < p.p_review[i]
-                        or (rose and rnd.random() < p.reaction[i])
-                        or self.struck or m.forum_today)
+                        or ((rose or fell) and rnd.random() < p.reaction[i])
+                        or self.struck or m.talks_left > 0)
 
     # §6 decision ---------------------------------------------------------------------------
     def decide(self) -> None:
@@ -110,22 +117,13 @@ class Actor(mesa.Agent):
         desired = STATUS_QUO + drive + p.reciprocity[i] * (threat - STATUS_QUO)
         window = p.window_after_incident if self.struck else p.window
         x0 = self.level
-        cut = 1.0 - p.mediation_audience_cut * m.mediating
-        rungs = range(max(0, x0 - window), min(N_RUNGS - 1, x0 + window) + 1)
-        utility = []
-        for x in rungs:
-            u = -p.w_fit * (x - desired) ** 2
-            if x >= ECONOMIC_COERCION:
-                u -= p.econ_cost[i] * m.trade
-            if x >= LIMITED_FORCE:
-                u -= p.mil_cost[i]
-            if x == OPEN_WAR:
-                u -= p.c_war
-            if x < x0:
-                u -= p.audience * self.nationalism * cut
-                u += p.mediation_bonus * m.mediating * (x0 - x)
-            u -= p.c_move * abs(x - x0)
-            utility.append(p.rationality[i] * u)
+        talking = m.mediating or m.talks_left > 0
+        d = decision.Deciders(np.array([i]), np.array([x0]), np.array([desired]),
+                              np.array([self.nationalism]), np.array([m.trade]),
+                              np.array([talking]), np.array([self.answering]))
+        rungs = list(range(max(0, x0 - window), min(N_RUNGS - 1, x0 + window) + 1))
+        values = decision.utility(d, np.array(rungs)[:, None], p)[:, 0]
+        utility = [p.rationality[i] * float(v) for v in values]
         top = max(utility)
         weights = [math.exp(u - top) for u in utility]
         pick = m.random.random() * sum(weights)
@@ -136,6 +134,7 @@ class Actor(mesa.Agent):
                 break
         else:
             self.level = rungs[-1]
+        self.stepped_down = max(0, x0 - self.level)
 
 
 class EscalationRun(mesa.Model):
@@ -154,12 +153,15 @@ class EscalationRun(mesa.Model):
                              m.initial_trust) for i, a in enumerate(scenario.actors.values())]
         self.history: list[tuple[int, ...]] = [tuple(a.level for a in self.actors)]
         self.trade, self.energy = m.initial_trade_flow, m.initial_energy_flow
-        self.crisis_days, self.mediating = 0, False
-        self.forum_today = False
+        self.crisis_days, self.mediating, self.talks_left = 0, False, 0
+        self.meeting = 0.0
         forum = scenario.levers.multilateral_forum
         self.forum_days = set()
         if forum.enabled and forum.strength > 0:
             self.forum_days = set(range(forum.start_day, scenario.horizon_days, forum.period_days))
+        self.summit_days = {s.day for s in scenario.summits}
+        self.ramp_days = set(ramp_days(scenario))
+        self.summits = 0
         self.top_peak = max(self.history[0])
         self.top = self.top_peak
         self.first_legal = self.first_force = -1
@@ -189,19 +191,23 @@ class EscalationRun(mesa.Model):
             lever = getattr(sc.levers, name)
             if lever.enabled and lever.start_day == t and t > 0:
                 changed = True
-        if changed:
+        if changed or t in self.ramp_days:
             self.params = compile_params(self.scenario, t)
             for a in self.actors:
                 a.grievance = min(a.grievance, self.params.grievance_max)
-        self.forum_today = t in self.forum_days
+        self.meeting = 1.0 if t in self.summit_days else 0.0
+        if t in self.forum_days:
+            self.meeting = max(self.meeting,
+                               lever_strengths(self.scenario, t)["multilateral_forum"])
 
     def incidents(self) -> None:
-        """§9: each incident type strikes with its daily probability."""
+        """§9: each incident type strikes with a daily probability set by the driving rung."""
         p, rnd = self.params, self.random
         for a in self.actors:
             a.struck = False
         for k in range(len(p.incident_keys)):
-            hit = rnd.random() < p.p_incident[k]
+            driver = self.actors[int(p.perpetrator[k])].level if p.chosen[k] else self.top
+            hit = rnd.random() < p.p_incident[driver, k]
             explained = rnd.random() < p.explain_prob
             if hit:
                 victim = self.actors[int(p.victim[k])]
@@ -211,17 +217,51 @@ class EscalationRun(mesa.Model):
                                          + p.rally_per_severity[victim.index] * severity, 1.0)
                 victim.struck = True
                 self.incident_counts[k] += 1
+                if explained and p.call_days:
+                    self.talks_left = max(self.talks_left, p.call_days)
+
+    def summit(self) -> None:
+        """§10: a summit opportunity; if every leader accepts, all step down to engagement."""
+        p, rnd = self.params, self.random
+        chance = float(dynamics.summit_chance(np.array(self.crisis_days),
+                                              np.array(self.mediating), np.array(self.trade),
+                                              np.array(self.top), p))
+        if self.top >= VERBAL_HOSTILITY:
+            chance = max(chance, self.meeting)
+        if not rnd.random() < chance:
+            return
+        accept = dynamics.summit_acceptance(
+            np.array([[a.nationalism] for a in self.actors]),
+            np.array([[a.grievance] for a in self.actors]), np.array([self.trade]),
+            np.array([self.mediating]), p)[:, 0]
+        if not rnd.random() < float(np.prod(accept)):  # every leader, independently
+            return
+        self.summits += 1
+        for a in self.actors:
+            a.level = min(a.level, ENGAGEMENT)
+            a.grievance *= p.summit_grievance_keep
+            for j in a.trust:
+                a.trust[j] += p.summit_trust_gain * (1.0 - a.trust[j])
+        levels = tuple(a.level for a in self.actors)
+        self.history = [levels for _ in self.history]  # a summit is seen by all at once
+        for a in self.actors:
+            a.prev_lagged = {j: levels[j] for j in a.prev_lagged}
 
     def step(self) -> None:
         """One day: forum, incidents, perception and reviews, decisions, state, records."""
         self.scenario_changes()
         p = self.params
-        if self.forum_today:
-            for a in self.actors:
-                a.grievance *= 1.0 - p.forum_grievance_cut
         self.incidents()
+        self.summit()
         self.agents.do("perceive")
+        for a in self.actors:
+            a.stepped_down = 0
         self.agents.do("decide")
+        for a in self.actors:  # §7 settlement: a climb-down eases the others' grievance
+            for other in self.actors:
+                if other is not a and a.stepped_down:
+                    other.grievance = max(0.0, other.grievance
+                                          - p.settle_per_rung * a.stepped_down)
         levels = tuple(a.level for a in self.actors)
         self.history.append(levels)
         top = max(levels)
@@ -250,9 +290,10 @@ class EscalationRun(mesa.Model):
         else:
             self.trade += p.trade_recovery * (1.0 - self.trade)
             self.energy += p.energy_recovery * (1.0 - self.energy)
-        self.crisis_days = self.crisis_days + 1 if top >= LEGAL_COERCION else 0
+        self.crisis_days = self.crisis_days + 1 if top >= dynamics.CRISIS_RUNG else 0
         self.mediating = ((self.mediating or self.crisis_days >= p.mediation_onset)
-                          and top > CRISIS_OVER)
+                          and top > dynamics.RESTORED)
+        self.talks_left = max(0, self.talks_left - 1)
         self.top_peak = max(self.top_peak, top)
         self.record(top)
         self.day += 1
@@ -290,7 +331,7 @@ def run_reference(scenario: Scenario, runs: int, seed: int) -> dict[str, np.ndar
             "days_coercion": model.days_ge[LEGAL_COERCION],
             "days_military": model.days_ge[MILITARY_SIGNALLING],
             "trade_loss": model.trade_loss / days, "energy_loss": model.energy_loss / days,
-            "mediation_days": model.mediation_days,
+            "mediation_days": model.mediation_days, "summits": model.summits,
             "actor_peak": [a.peak for a in actors], "actor_final": [a.level for a in actors],
             "actor_days_coercion": [a.days_coercion for a in actors],
             "actor_goldstein": [a.goldstein / days for a in actors],

@@ -18,6 +18,7 @@ SECTIONS = [
     ("Alliance (`alliances[n].…`)", "alliances[0]"),
     ("Incident type (`incidents.<id>.…`)", "incidents.*"),
     ("Scheduled event (`events[n].…`)", "events[0]"),
+    ("Scheduled summit (`summits[n].…`)", "summits[0]"),
     ("Lever (`levers.<name>.…`)", "levers.crisis_hotline"),
     ("Multilateral forum (`levers.multilateral_forum.…`)", "levers.multilateral_forum"),
     ("Model weights and rates (`model.…`)", "model"),

@@ -122,9 +122,9 @@ def test_levers_list_only_enabled_ones(small_result):
     result = dataclasses.replace(small_result, point=dataclasses.replace(
         small_result.point, scenario=scenario))
     levers = summarize(result)["levers"]
-    assert levers == {"crisis_hotline": {"strength": 1.0, "start_day": 0},
+    assert levers == {"crisis_hotline": {"strength": 1.0, "start_day": 0, "ramp_days": 14.0},
                       "multilateral_forum": {"strength": 1.0, "start_day": 30,
-                                             "period_days": 30}}
+                                             "ramp_days": 0.0, "period_days": 30}}
 
 
 def test_timeline_is_weekly_with_quantile_bands(summary, small_result):

@@ -31,11 +31,14 @@ def replay(trace, actors):
     level = {e["actor"]: e["new"] for e in trace.events if e["kind"] == "start"}
     moves = {}
     for e in trace.events:
-        if e["kind"] == "move":
+        if e["kind"] in ("move", "settlement"):  # in order: a day's settlement comes first
             moves.setdefault(e["day"], []).append(e)
     days = np.zeros((trace.scenario.horizon_days, len(actors)), dtype=int)
     for t in range(trace.scenario.horizon_days):
         for e in moves.get(t, []):
+            if e["kind"] == "settlement":  # a summit puts every side at its new rung
+                level.update(zip(actors, e["levels"], strict=True))
+                continue
             assert e["old"] == level[e["actor"]], "a move starts where the last one ended"
             level[e["actor"]] = e["new"]
         days[t] = [level[a] for a in actors]

@@ -66,18 +66,12 @@ def test_choice_at_reachable_rungs_is_the_full_logit_choice(rationality: float) 
     desired = rng.normal(5, 3, n)
     nat, flow = rng.random(n), rng.random(n)
     u = (rng.integers(0, 2**24, n) * UNIT).astype(np.float32)
-    for mediating in (np.zeros(n, bool), rng.random(n) < 0.4):
+    answering = rng.random(n) < 0.2
+    for talking in (np.zeros(n, bool), rng.random(n) < 0.4):
         for window in (1, 2, np.where(rng.random(n) < 0.3, 2, 1)):
-            w = np.broadcast_to(window, (n,))
-            actor = np.zeros(n, dtype=np.int64)
-            terms = decision.utility_terms(actor, x0, desired, nat, flow, mediating, p)
-            full = decision.choose(terms.sum(axis=0), x0, w, p.rationality[actor], u)
-            near = decision.choose_near(0, x0, desired, nat, flow, mediating, window,
-                                        u.astype(float), p)
-            np.testing.assert_array_equal(near, full)
-            mixed = rng.integers(0, 2, n)  # both actors in one batch
-            terms = decision.utility_terms(mixed, x0, desired, nat, flow, mediating, p)
-            full = decision.choose(terms.sum(axis=0), x0, w, p.rationality[mixed], u)
-            near = decision.choose_near(mixed, x0, desired, nat, flow, mediating, window,
-                                        u.astype(float), p)
-            np.testing.assert_array_equal(near, full)
+            for actor in (np.zeros(n, dtype=np.int64), rng.integers(0, 2, n)):  # one or both
+                d = decision.Deciders(actor, x0, desired, nat, flow, talking, answering)
+                full = decision.choose(d, window, u, p)
+                near = decision.choose_near(d, window, u.astype(float), p)
+                np.testing.assert_array_equal(near, full)
+                assert np.all(np.abs(near - x0) <= window) and near.min() >= 0

@@ -11,8 +11,9 @@ from escalation_sim.scenario.schema import Scenario
 QUIET_MODEL = dict(
     c_econ=0, c_mil=0, c_war=0, audience=0, c_move=0, mediation_bonus=0,
     grievance_per_hostility=0, rally=0, rally_per_severity=0, nationalism_volatility=0, w_nat=0,
+    c_coop=0, c_nuclear=0, settle_per_rung=0, summit_rate=0,
 )
-"""The noise-free, cost-free limit: only the fit term of the utility is left."""
+"""The noise-free, cost-free limit: only the fit term of the utility is left, no summits."""
 
 
 def actor(**kw: Any) -> dict[str, Any]:

@@ -13,7 +13,8 @@ of each output among the factors:
   ``sigma`` (its spread: interactions and non-linearity). Cheaper; a screening method.
 
 Factors are ranked by ``ST`` (Sobol) or ``mu_star`` (Morris). The outputs are the measures
-``p_force``, ``peak_rung_mean`` and ``trade_loss_mean`` of each point's ensemble.
+``p_coercion_or_worse``, ``p_force``, ``peak_rung_mean`` and ``trade_loss_mean`` of each
+point's ensemble.
 
 Defaults (no ``--param``): the three drivers named by the source analysis — the corridor and
 Karabakh issues' heat and each actor's nationalism, over their whole range 0–1 — and each
@@ -45,7 +46,7 @@ from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
 METHODS = ("sobol", "morris")
-OUTPUTS = ("p_force", "peak_rung_mean", "trade_loss_mean")
+OUTPUTS = ("p_coercion_or_worse", "p_force", "peak_rung_mean", "trade_loss_mean")
 DEFAULT_SAMPLES = {"sobol": 64, "morris": 32}
 """Base samples ``N`` per method: Sobol 64·(D + 2) points (768 with the 10 default factors),
 Morris 32 trajectories (352 points)."""

@@ -4,9 +4,11 @@
 :class:`Tracer` watching. Random numbers depend only on the seed, the run index and the day
 (``engine/rng.py``), so the story is that of run ``K`` of the ensemble, and the run's metrics come
 back with it. The log holds, in order: the starting rungs, levers in force and day-0 events,
-then day by day the scheduled events, lever starts and forum meetings, the incidents that struck,
-each actor's moves (rung name, CAMEO code, Goldstein weight and the main reason), the mediator
-engaging or leaving; and the outcome class at the end.
+then day by day the scheduled events, lever starts, forum meetings and scheduled summits, the
+incidents that struck (the leadership's choice or uncontrolled), direct talks opened on the
+hotline, settlements at summits, each actor's moves (rung name, CAMEO code, Goldstein weight,
+declaratory or material, and the main reason), the mediator engaging or leaving; and the outcome
+class at the end.
 
 The main reason of a move is the utility term (``decision.TERMS``, docs/model.md §6) that gained
 most from the move: the largest ``U_t(new) − U_t(old)``. For a review that holds its rung it is
@@ -43,9 +45,11 @@ TERM_WORDS = {
     "economic": "trade at stake",
     "military": "cost of using force",
     "war": "cost of open war",
+    "issues": "the stakes pull towards acts of this kind",
+    "cooperation": "gains from cooperation",
     "audience": "audience costs of backing down",
     "move": "cost of changing course",
-    "mediation": "the mediator rewards stepping down",
+    "talks": "talks (mediator or hotline) reward stepping down",
     "chance": "chance: no term of its utility favoured this (bounded rationality)",
 }
 """Utility term (and ``chance``) -> what it means, in words (docs/model.md §6)."""
@@ -93,11 +97,13 @@ class Tracer:
     """The engine's ``Observer`` for ``escsim trace``: turns hooks into event dicts.
 
     Every event has ``day``, ``date`` (ISO, or ``None`` without ``start_date``) and ``kind``:
-    ``start``, ``lever``, ``event``, ``forum`` (with ``text``); ``incident`` (``key``,
-    ``label``, ``perpetrator``, ``victim``, ``rung``, ``cameo``, ``goldstein``, ``explained``);
-    ``move`` or ``hold`` (``actor``, ``old``, ``new``, ``rung_name``, ``cameo``, ``goldstein``,
-    ``reason``, ``reason_text``, ``against_utility``, ``desired``, ``threat``); ``mediation``
-    (``engaged``).
+    ``start``, ``lever``, ``event``, ``forum``, ``summit`` (a scheduled meeting) (with
+    ``text``); ``incident`` (``key``, ``label``, ``perpetrator``, ``victim``, ``control``,
+    ``rung``, ``cameo``, ``goldstein``, ``explained``); ``talks`` (hotline talks opened);
+    ``settlement`` (``levels``: each actor's rung after it); ``move`` or ``hold`` (``actor``,
+    ``old``, ``new``, ``rung_name``, ``act``: declaratory or material, ``cameo``,
+    ``goldstein``, ``reason``, ``reason_text``, ``against_utility``, ``desired``, ``threat``);
+    ``mediation`` (``engaged``).
     """
 
     scenario: Scenario
@@ -117,7 +123,8 @@ class Tracer:
         """An incident struck the traced run."""
         inc = self.scenario.incidents[key]
         self.add(day, "incident", key=key, label=inc.label or key.replace("_", " "),
-                  perpetrator=inc.perpetrator, victim=inc.victim, rung=inc.rung,
+                  perpetrator=inc.perpetrator, victim=inc.victim, control=inc.control,
+                  rung=inc.rung,
                   cameo=inc.cameo, goldstein=_goldstein(inc.cameo), explained=explained)
 
     def decision(self, day: int, actor: int, old: int, new: int, terms: np.ndarray,
@@ -127,14 +134,26 @@ class Tracer:
         rung = RUNGS[new]
         self.add(day, "move" if new != old else "hold",
                   actor=list(self.scenario.actors)[actor], old=int(old), new=int(new),
-                  rung_name=rung.name, cameo=rung.cameo, goldstein=rung.goldstein,
-                  reason=reason, reason_text=reason_text(reason, old, new, desired, threat),
+                  rung_name=rung.name, act=rung.kind, cameo=rung.cameo,
+                  goldstein=rung.goldstein, reason=reason,
+                  reason_text=reason_text(reason, old, new, desired, threat),
                   against_utility=against, desired=round(float(desired), 2),
                   threat=round(float(threat), 2))
 
     def mediation(self, day: int, engaged: bool) -> None:
         """The mediator engaged or left."""
         self.add(day, "mediation", engaged=bool(engaged))
+
+    def talks(self, day: int) -> None:
+        """An explained incident opened direct talks on the hotline."""
+        self.add(day, "talks", text="direct talks on the hotline after the incident")
+
+    def summit(self, day: int, levels: list[int]) -> None:
+        """A summit settled: every leader accepted."""
+        names = ", ".join(f"{aid} {RUNGS[x].name}"
+                          for aid, x in zip(self.scenario.actors, levels, strict=True))
+        self.add(day, "settlement", levels=[int(x) for x in levels],
+                 text=f"leaders settle at a summit (CAMEO 057, grievances settled): {names}")
 
 
 def main_reason(terms: np.ndarray, old: int, new: int) -> tuple[str, bool]:

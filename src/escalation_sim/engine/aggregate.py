@@ -56,10 +56,13 @@ class Moments:
 
 
 SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coercion",
-                  "days_military", "trade_loss", "energy_loss", "mediation_days")
+                  "days_military", "trade_loss", "energy_loss", "mediation_days",
+                  "summits", "containment_days", "containments", "misread_up",
+                  "misread_military")
 ACTOR_METRICS = ("actor_peak", "actor_final", "actor_days_coercion", "actor_goldstein",
-                 "actor_escalation_score", "actor_final_nationalism")
-EVENT_DAYS = ("first_legal_day", "first_force_day")
+                 "actor_escalation_score", "actor_final_nationalism", "actor_days_words",
+                 "actor_rally")
+EVENT_DAYS = ("first_legal_day", "first_force_day", "first_summit_day")
 """Per-run days of first occurrence; -1 where it never happened."""
 
 
@@ -77,6 +80,7 @@ class Aggregate:
     top_peak_counts: np.ndarray = field(default_factory=lambda: np.zeros(N_RUNGS, np.int64))
     incident_runs: np.ndarray | None = None  # (K,) runs with at least one
     mediated_runs: int = 0
+    settled_runs: int = 0
     daily: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -101,6 +105,7 @@ class Aggregate:
         self.top_peak_counts += np.bincount(r["peak_rung"], minlength=N_RUNGS)
         self.incident_runs += (r["incidents"] > 0).sum(axis=0)
         self.mediated_runs += int((r["mediation_days"] > 0).sum())
+        self.settled_runs += int((r["summits"] > 0).sum())
         for name, values in chunk.daily.items():
             if name in self.daily:
                 self.daily[name] += values  # in place: no new long-lived arrays per chunk

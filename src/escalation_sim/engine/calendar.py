@@ -20,10 +20,9 @@ from escalation_sim.engine.record import Recorder
 from escalation_sim.engine.rng import UNIT, Streams
 from escalation_sim.engine.state import HISTORY, State
 from escalation_sim.model import decision
-from escalation_sim.model.ladder import STATUS_QUO
-from escalation_sim.model.params import Params, compile_params
+from escalation_sim.model.params import Params, compile_params, lever_strengths, ramp_days
 from escalation_sim.scenario.edit import apply_event
-from escalation_sim.scenario.schema import Event, Scenario
+from escalation_sim.scenario.schema import Event, Scenario, Summit
 
 DRAW_RUN_DAYS = 65_536
 """Random numbers are drawn for this many run-days at a time (about 8 MB for the base)."""
@@ -42,8 +41,14 @@ class Observer(Protocol):
                  desired: float, threat: float) -> None:
         """Actor ``actor`` reviewed and chose ``new``; ``terms`` is U(x) by term (T, rungs)."""
 
+    def talks(self, day: int) -> None:
+        """An explained incident opened direct talks on the hotline in run 0."""
+
     def mediation(self, day: int, engaged: bool) -> None:
         """The mediator engaged or left in run 0."""
+
+    def summit(self, day: int, levels: list[int]) -> None:
+        """A summit settled in run 0; ``levels`` are the rungs it left each actor on."""
 
 
 @dataclass
@@ -67,7 +72,7 @@ class DaySim:
         self.first_run, self.n_runs = first_run, n_runs
         self.state = State.initial(scenario, n_runs)
         self.recorder = Recorder(n_runs, len(scenario.actors), len(scenario.incidents), self.days)
-        self.forum_today = False
+        self.meeting_today = 0.0  # chance of a summit opportunity from a meeting held today
         self._draws: dict[str, np.ndarray] = {}
         self._draws_from = 0
         for event in scenario.events:  # day-0 events act before the first day
@@ -101,13 +106,27 @@ class DaySim:
         self.params = compile_params(self.scenario, day)
         self._note(day, "lever", f"{name.replace('_', ' ')} starts")
 
+    def ramp_process(self, env: simpy.Environment) -> Generator[Any, Any, None]:
+        """Levers build up over their time constants: recompile every 10 days of a ramp (§10)."""
+        for when in ramp_days(self.scenario):
+            yield env.timeout(when - env.now)
+            self.params = compile_params(self.scenario, when)
+
+    def summit_process(self, env: simpy.Environment, summit: Summit) -> Generator[Any, Any, None]:
+        """A scheduled leader-level meeting: a sure summit opportunity on its day (§10)."""
+        if summit.day > 0:  # a zero timeout would fire after day 0 had been stepped
+            yield env.timeout(summit.day)
+        self.meeting_today = 1.0
+        self._note(summit.day, "summit", summit.label or "leader-level meeting")
+
     def forum_process(self, env: simpy.Environment) -> Generator[Any, Any, None]:
-        """Multilateral forum meetings every ``period_days`` from the lever's start day (§10)."""
+        """Multilateral forum meetings every ``period_days``: summit opportunities (§10)."""
         forum = self.scenario.levers.multilateral_forum
         if forum.start_day > 0:  # a zero timeout would fire after day 0 had been stepped
             yield env.timeout(forum.start_day)
         while True:
-            self.forum_today = True
+            strength = lever_strengths(self.scenario, int(env.now))["multilateral_forum"]
+            self.meeting_today = max(self.meeting_today, strength)
             self._note(int(env.now), "forum", "multilateral forum meets")
             yield env.timeout(forum.period_days)
 
@@ -116,7 +135,7 @@ class DaySim:
         self.recorder.start(self.state)
         for t in range(self.days):
             self.step(t)
-            self.forum_today = False
+            self.meeting_today = 0.0
             yield env.timeout(1)
 
     # -- one day -----------------------------------------------------------------------------
@@ -126,45 +145,53 @@ class DaySim:
             p, n = self.params, self.days - t
             n = max(1, min(n, DRAW_RUN_DAYS // max(1, self.n_runs)))
             a, k, st = p.n_actors, len(p.incident_keys), self.streams
-            self._draws = {"incidents": st.uniform_bits("incidents", 2 * k, n),
+            self._draws = {"incidents": st.uniform_bits("incidents", k, n),
                            "perception": st.uniform_bits("perception", 2 * a * a, n),
                            "reviews": st.uniform_bits("reviews", 2 * a, n),
                            "decisions": st.uniform_bits("decisions", a, n),
-                           "shock": st.normal("domestic", a, n)}
+                           "shock": st.normal("domestic", a, n),
+                           "summits": st.uniform_bits("summits", 2, n)}
             self._draws_from = t
         i, d = t - self._draws_from, self._draws
-        return day.Draws(d["incidents"][i], d["perception"][i], d["reviews"][i],
-                         d["decisions"][i], d["shock"][i])
+        return day.Draws(*(d[name][i] for name in ("incidents", "perception", "reviews",
+                                                   "decisions", "shock", "summits")))
 
     def step(self, t: int) -> None:
         """Advance every run by day ``t``."""
         p, s, th = self.params, self.state, self.thresholds
         u = self.draws(t)
-        if self.forum_today:  # §10 forum: grievances aired and reduced, joint review
-            s.grievance *= 1.0 - p.forum_grievance_cut
         today = day.incidents(s, p, th, u.incidents, self._cap_grievance)
         self._cap_grievance = False
-        if self.observer is not None:
-            k = len(p.incident_keys)
-            for j in today.hit_kinds[today.hit_rows == 0]:
-                self.observer.incident(t, p.incident_keys[j],
-                                       bool(u.incidents[0, k + j] < th.explain))
-        rose = day.perceive(t, s, p, th, u.perception, today)
-        review = day.reviews(s, th, u.reviews, rose, today, p, self.forum_today)
+        day.summits(t, s, p, u.summits, self.meeting_today, today)
+        rose, fell = day.perceive(t, s, p, th, u.perception, today)
+        review = day.reviews(s, th, u.reviews, rose | fell, today, p)
         struck = np.zeros(review.shape, dtype=bool)
         if today.hit_rows.size:
             struck[p.victim[today.hit_kinds], today.hit_rows] = True
-        self._decide(t, review, struck, u.decisions, today)
+        if self.observer is not None:
+            self._observe_morning(t, u, today)
+        self._decide(t, review, struck, fell, u.decisions, today)
         s.history[(t + 1) % HISTORY] = s.level
         was = bool(s.mediating[0])
         day.update(s, p, today, u.shock)
         if self.observer is not None and bool(s.mediating[0]) != was:
             self.observer.mediation(t, bool(s.mediating[0]))
-        assert today.top is not None
-        self.recorder.day(t, s, today.top, today.hit_rows, today.hit_kinds)
+        self.recorder.day(t, s, today)
 
-    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, u: np.ndarray,
-                today: day.Today) -> None:
+    def _observe_morning(self, t: int, u: day.Draws, today: day.Today) -> None:
+        """Tell the observer about run 0's incidents, talks and summit of day ``t``."""
+        assert self.observer is not None
+        p = self.params
+        mine = today.hit_rows == 0
+        for j, explained in zip(today.hit_kinds[mine], today.explained[mine], strict=True):
+            self.observer.incident(t, p.incident_keys[j], bool(explained))
+            if explained and p.call_days:
+                self.observer.talks(t)
+        if today.settled.size and today.settled[0] == 0:
+            self.observer.summit(t, [int(x) for x in self.state.level[:, 0]])
+
+    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, fell: np.ndarray,
+                u: np.ndarray, today: day.Today) -> None:
         """§6: every reviewing actor chooses a rung near its current one (one batch)."""
         flat = np.flatnonzero(review)  # actor-major: actor * R + run
         if flat.size == 0:
@@ -173,25 +200,24 @@ class DaySim:
         actor, rows = np.divmod(flat, r)
         tmax = day.threat_max(s, p, today, actor, rows)
         nat = s.nationalism.take(flat)
-        drive = p.stake[actor] + p.w_nat * (nat - 0.5) + s.grievance.take(flat)
-        desired = STATUS_QUO + drive + p.reciprocity[actor] * (tmax - STATUS_QUO)
-        x0 = s.level.take(flat)
-        trade, mediating = s.trade[rows], s.mediating[rows]
+        d = decision.Deciders(
+            actor=actor, x0=s.level.take(flat),
+            desired=decision.desired_rung(actor, tmax, s.grievance.take(flat), nat, p),
+            nationalism=nat, flow=s.trade[rows], talking=s.talking(rows),
+            answering=fell.take(flat))
         uniform = u.take(rows * p.n_actors + actor) * UNIT
         window: int | np.ndarray = p.window
         hit = struck.take(flat)
         if p.window_after_incident != p.window and hit.any():  # struck: reach further
             window = np.where(hit, p.window_after_incident, p.window)
-        new = decision.choose_near(actor, x0, desired, nat, trade, mediating, window, uniform, p)
+        new = decision.choose_near(d, window, uniform, p)
         s.level.put(flat, new)
+        day.settle(s, p, actor, rows, d.x0 - new)
         if self.observer is not None:
             for n in np.flatnonzero(rows == 0):
-                i = int(actor[n])
-                terms = decision.utility_terms(actor[n:n + 1], x0[n:n + 1], desired[n:n + 1],
-                                               nat[n:n + 1], trade[n:n + 1],
-                                               mediating[n:n + 1], p)
-                self.observer.decision(t, i, int(x0[n]), int(new[n]), terms[:, 0],
-                                       float(desired[n]), float(tmax[n]))
+                terms = decision.utility_terms(d.one(n), decision.RUNGS[:, None], p)
+                self.observer.decision(t, int(actor[n]), int(d.x0[n]), int(new[n]),
+                                       terms[:, :, 0], float(d.desired[n]), float(tmax[n]))
 
     def _note(self, day: int, kind: str, text: str) -> None:
         if self.observer is not None:
@@ -210,6 +236,11 @@ class DaySim:
             lever = getattr(self.scenario.levers, name)
             if lever.enabled and 0 < lever.start_day < self.days:
                 env.process(self.lever_process(env, name, lever.start_day))
+        if ramp_days(self.scenario):
+            env.process(self.ramp_process(env))
+        for summit in self.scenario.summits:
+            if summit.day < self.days:
+                env.process(self.summit_process(env, summit))
         forum = self.scenario.levers.multilateral_forum
         if forum.enabled and forum.strength > 0 and forum.start_day < self.days:
             env.process(self.forum_process(env))

@@ -1,27 +1,32 @@
 """One day of the model over every run of a chunk (docs/model.md §3-§10), made cheap.
 
-The arithmetic is the model's own (``model/decision.py``, ``model/dynamics.py``), done in the
-same order, so results are the same to the bit; what is saved is work:
+The arithmetic is the model's own (``model/decision.py``, ``model/dynamics.py``); what is saved
+is work:
 
 - state is actor-major ``(A, R)`` and pairwise quantities are kept only for pairs of distinct
   actors, so every operation runs over contiguous runs;
 - uniforms stay 24-bit integers and are compared with precomputed integer thresholds
-  (``rng.threshold``), so no uniform is ever converted to float but the decisions' own;
-- rare things are handled sparsely: incidents, misperceptions, and decisions (computed only for
-  the actors that review, at the rungs within their reach, ``decision.choose_near``).
+  (``rng.threshold``) where the probability is a parameter;
+- rare things are handled sparsely: incidents, misperceptions, summits, and decisions
+  (computed only for the actors that review, at the rungs within their reach,
+  ``decision.choose_near``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from escalation_sim.engine.rng import threshold
+from escalation_sim.engine.rng import UNIT, threshold
 from escalation_sim.engine.state import HISTORY, State, pairs
-from escalation_sim.model import dynamics
-from escalation_sim.model.dynamics import TRUST_TARGET
-from escalation_sim.model.ladder import HOSTILITY, MILITARY_SIGNALLING, N_RUNGS
+from escalation_sim.model import decision, dynamics
+from escalation_sim.model.ladder import (
+    ENGAGEMENT,
+    MILITARY_SIGNALLING,
+    N_RUNGS,
+    VERBAL_HOSTILITY,
+)
 from escalation_sim.model.params import Params
 
 
@@ -29,10 +34,11 @@ from escalation_sim.model.params import Params
 class Draws:
     """Today's random numbers, ``(R, width)``: 24-bit uniforms and float32 normals.
 
-    Columns are laid out as the model draws them: incidents ``[hit k..., explained k...]``,
+    Columns are laid out as the model draws them: incidents ``[hit k...]`` (a hit's uniform,
+    below ``p``, also decides whether it is explained: below ``p * explain_prob``),
     perception ``[wrong (i, j)..., upwards (i, j)...]`` over all ``A * A`` pairs (the diagonal
     is drawn but unused), reviews ``[routine i..., reaction i...]``, decisions ``[i...]``,
-    shock ``[i...]``.
+    shock ``[i...]``, summits ``[opportunity, agreement]``.
     """
 
     incidents: np.ndarray
@@ -40,18 +46,18 @@ class Draws:
     reviews: np.ndarray
     decisions: np.ndarray
     shock: np.ndarray
+    summits: np.ndarray
 
 
 class Thresholds:
     """Integer thresholds of the compiled parameters' probabilities (see ``rng.threshold``)."""
 
     def __init__(self, p: Params, n_runs: int) -> None:
-        k = len(p.incident_keys)
-        # hit thresholds tiled over a day's incident draws (explained columns never hit), so
-        # that one flat comparison finds every hit
-        self.incident = np.tile(np.concatenate([threshold(p.p_incident),
-                                                np.zeros(k, np.uint32)]), n_runs)
-        self.explain = threshold(np.float32(p.explain_prob))  # compared with a Python float
+        self.incident = threshold(p.p_incident).T.copy()  # (K, N_RUNGS)
+        self.explained = threshold(p.p_incident * p.explain_prob).T.copy()
+        # the highest threshold of each type, tiled over a day's incident draws: no hit is
+        # possible above it, so one flat comparison finds every candidate
+        self.incident_any = np.tile(self.incident.max(axis=1), n_runs)
         self.mis = threshold(p.p_mis)
         self.mis_military = threshold(p.p_mis_military)
         self.mis_any = np.maximum(self.mis, self.mis_military)
@@ -66,52 +72,105 @@ class Today:
 
     hit_rows: np.ndarray  # runs struck by an incident (one entry per hit)
     hit_kinds: np.ndarray  # incident type of each hit
-    seen: list[np.ndarray]  # per pair (R,): the rung the observer sees
-    top: np.ndarray | None = None  # (R,) highest rung after today's decisions
+    explained: np.ndarray  # whether each hit was explained on the hotline
+    seen: list[np.ndarray] = field(default_factory=list)  # per pair (R,): the rung seen
+    settled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # summit runs
+    misread_up: list[np.ndarray] = field(default_factory=list)  # runs, per upward misreading
+    misread_military: list[np.ndarray] = field(default_factory=list)  # runs, per military one
+    jumps: tuple[np.ndarray, np.ndarray] | None = None  # (flat actor-major index, rally) of hits
+    top_before: np.ndarray | None = None  # (R,) highest rung at the start of the day
+    rally: np.ndarray | None = None  # (A, R) nationalism gained today from hostility suffered
 
 
 def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> Today:
-    """§9: Poisson incidents strike; victims gain grievance and nationalism at once.
+    """§9: incidents strike at rates set by the state; victims gain grievance and nationalism.
 
-    ``cap``: apply the grievance cap to every run (needed when the cap may have changed).
+    A leadership-chosen type's rate follows its perpetrator's rung, any other type's the run's
+    highest rung (both as of the end of yesterday). An explained hit (hotline) has its severity
+    halved and opens ``call_days`` of direct talks. ``cap``: apply the grievance cap to every
+    run (needed when the cap may have changed).
     """
     k = len(p.incident_keys)
     if cap:
         np.minimum(s.grievance, p.grievance_max, out=s.grievance)
     if k == 0:
         empty = np.zeros(0, dtype=np.intp)
-        return Today(empty, empty, [])
-    hits = np.flatnonzero(u.reshape(-1) < th.incident[:u.size])
-    rows = hits // (2 * k)
-    kinds = hits - rows * (2 * k)
+        return Today(empty, empty, np.zeros(0, bool), top_before=s.top)
+    # hits are rare: find the draws below the highest threshold of their type, then test those
+    # against the threshold of the rung that drives the type in their run
+    maybe = np.flatnonzero(u.reshape(-1) < th.incident_any[:u.size])
+    rows, kinds = np.divmod(maybe, k)
     if rows.size:
-        explained = u[rows, k + kinds] < th.explain
+        driver = np.where(p.chosen[kinds], s.level[np.maximum(p.perpetrator[kinds], 0), rows],
+                          s.top[rows])
+        draw = u[rows, kinds]
+        hit = draw < th.incident[kinds, driver]
+        rows, kinds = rows[hit], kinds[hit]
+        explained = draw[hit] < th.explained[kinds, driver[hit]]
+    if rows.size:
+        if p.call_days:
+            talks = rows[explained]
+            s.talks_left[talks] = np.maximum(s.talks_left[talks], p.call_days)
         severity = p.severity[kinds] * np.where(explained, 0.5, 1.0)
-        if rows.size == 1 or (rows[1:] != rows[:-1]).all():  # one hit per struck run
-            victim = p.victim[kinds]
-            g = s.grievance[victim, rows] + severity
-            s.grievance[victim, rows] = np.minimum(g, p.grievance_max)
-            n = s.nationalism[victim, rows] + p.rally_per_severity[victim] * severity
-            s.nationalism[victim, rows] = np.minimum(n, 1.0)
-        else:  # summed per run as ``severity @ to_victim`` sums them
-            hit, where = np.unique(rows, return_inverse=True)
-            per_run = np.zeros((hit.size, k))
-            per_run[where, kinds] = severity
-            suffered = (per_run @ p.to_victim).T  # (A, struck runs)
-            s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered, p.grievance_max)
-            s.nationalism[:, hit] = np.minimum(
-                s.nationalism[:, hit] + p.rally_per_severity[:, None] * suffered, 1.0)
-    return Today(rows, kinds, [])
+        hit, where = np.unique(rows, return_inverse=True)
+        per_run = np.zeros((hit.size, k))
+        np.add.at(per_run, (where, kinds), severity)
+        suffered = (per_run @ p.to_victim).T  # (A, struck runs)
+        s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered, p.grievance_max)
+        jump = p.rally_per_severity[:, None] * suffered
+        gained = np.minimum(s.nationalism[:, hit] + jump, 1.0) - s.nationalism[:, hit]
+        s.nationalism[:, hit] += gained
+        flat = (np.arange(p.n_actors)[:, None] * s.top.size + hit).ravel()
+        return Today(rows, kinds, explained, jumps=(flat, gained.ravel()), top_before=s.top)
+    return Today(rows, kinds, np.zeros(0, bool), top_before=s.top)
+
+
+def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today: Today) -> None:
+    """§10: leader-level summits; where every side accepts, both move down together.
+
+    An opportunity arises with ``dynamics.summit_chance``, or with ``scheduled`` where a meeting
+    is held today (1 for a scheduled summit, the forum's strength at a forum meeting) and some
+    side is at verbal hostility or above. Each
+    leader accepts with ``dynamics.summit_acceptance``. A settlement puts every side at
+    engagement or better, settles ``summit_grievance_cut`` of the grievances, raises trust, and
+    is seen by all at once (a summit is public).
+    """
+    if scheduled:  # a meeting held today settles only where there is something to settle
+        chance = dynamics.summit_chance(s.crisis_days, s.mediating, s.trade, s.top, p)
+        chance = np.maximum(chance, np.where(s.top >= VERBAL_HOSTILITY, scheduled, 0.0))
+        rows = np.flatnonzero(u[:, 0] * UNIT < chance)
+    else:  # opportunities are rare: test the runs below the highest chance there can be today
+        ceiling = dynamics.summit_chance(np.array(t + 1), True, 0.0, N_RUNGS - 1, p)
+        rows = np.flatnonzero(u[:, 0] < threshold(float(ceiling)))
+        chance = dynamics.summit_chance(s.crisis_days[rows], s.mediating[rows], s.trade[rows],
+                                        s.top[rows], p)
+        rows = rows[u[rows, 0] * UNIT < chance]
+    if rows.size == 0:
+        return
+    accept = dynamics.summit_acceptance(s.nationalism[:, rows], s.grievance[:, rows],
+                                        s.trade[rows], s.mediating[rows], p)
+    rows = rows[u[rows, 1] * UNIT < accept.prod(axis=0)]  # every leader, independently
+    if rows.size == 0:
+        return
+    s.level[:, rows] = np.minimum(s.level[:, rows], ENGAGEMENT)
+    s.grievance[:, rows] *= p.summit_grievance_keep
+    s.trust[:, rows] += p.summit_trust_gain * (1.0 - s.trust[:, rows])
+    s.history[:, :, rows] = s.level[:, rows].astype(np.int8)
+    for q, (_, j) in enumerate(pairs(p.n_actors)):
+        s.prev_lagged[q][rows] = s.level[j, rows]
+    today.settled = rows
 
 
 def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
-             today: Today) -> np.ndarray:
-    """§5: what each observer sees of each other; returns whether each actor saw a climb (A, R).
+             today: Today) -> tuple[np.ndarray, np.ndarray]:
+    """§5: what each observer sees of each other.
 
+    Returns whether each actor saw another climb, and step down, since yesterday, each (A, R).
     A reading is off by one rung with small probability, upwards with ``worst_case_bias``.
     """
     a, r = p.n_actors, s.level.shape[1]
     rose = np.zeros((a, r), dtype=bool)
+    fell = np.zeros((a, r), dtype=bool)
     for q, (i, j) in enumerate(pairs(a)):
         lagged = s.history[(t - p.lag[i]) % HISTORY, j]
         col = i * a + j
@@ -119,30 +178,40 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
         seen = lagged
         if maybe.size:
             rung = lagged[maybe]
-            limit = np.where(rung >= MILITARY_SIGNALLING, th.mis_military[i], th.mis[i])
-            wrong = maybe[u[maybe, col] < limit]
+            military = rung >= MILITARY_SIGNALLING
+            limit = np.where(military, th.mis_military[i], th.mis[i])
+            is_wrong = u[maybe, col] < limit
+            wrong = maybe[is_wrong]
             if wrong.size:
                 seen = lagged.copy()
-                shift = np.where(u[wrong, a * a + col] < th.upwards[i], 1, -1)
-                seen[wrong] = np.minimum(np.maximum(lagged[wrong] + shift, 0), N_RUNGS - 1)
+                up = u[wrong, a * a + col] < th.upwards[i]
+                seen[wrong] = np.minimum(np.maximum(lagged[wrong] + np.where(up, 1, -1), 0),
+                                         N_RUNGS - 1)
+                today.misread_up.append(wrong[up])
+                today.misread_military.append(wrong[military[is_wrong]])
         today.seen.append(seen)
         rose[i] |= lagged > s.prev_lagged[q]
+        fell[i] |= lagged < s.prev_lagged[q]
         s.prev_lagged[q] = lagged
-    return rose
+    return rose, fell
 
 
-def reviews(s: State, th: Thresholds, u: np.ndarray, rose: np.ndarray, today: Today,
-            p: Params, forum: bool) -> np.ndarray:
-    """§3: who reviews today: routine, reaction to a perceived climb, incident, forum (A, R)."""
-    if forum:
-        return np.ones(rose.shape, dtype=bool)
-    a = rose.shape[0]
-    review = np.empty(rose.shape, dtype=bool)
+def reviews(s: State, th: Thresholds, u: np.ndarray, moved: np.ndarray, today: Today,
+            p: Params) -> np.ndarray:
+    """§3: who reviews today (A, R).
+
+    Routine reviews; reactions to a perceived move of the other, up or down; the victims of
+    today's incidents; and both sides every day of direct talks.
+    """
+    a = moved.shape[0]
+    review = np.empty(moved.shape, dtype=bool)
     for i in range(a):
         np.less(u[:, i], th.review[i], out=review[i])
-        review[i] |= rose[i] & (u[:, a + i] < th.reaction[i])
+        review[i] |= moved[i] & (u[:, a + i] < th.reaction[i])
     if today.hit_rows.size:
         review[p.victim[today.hit_kinds], today.hit_rows] = True
+    if p.call_days:
+        review |= s.talks_left > 0
     return review
 
 
@@ -160,37 +229,39 @@ def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
         other = (actor + k) % a
         q = np.array([index[i, (i + k) % a] for i in range(a)])[actor]
         seen = seen_all.take(q * r + rows).astype(np.int64)
-        nat = s.nationalism.take(other * r + rows)
-        rhetoric = (p.rhetoric_gain[other] * nat) * (1.0 - s.trust.take(q * r + rows))
-        threat = seen - p.signal_discount * (seen == MILITARY_SIGNALLING) + rhetoric
-        best = threat if best is None else np.maximum(best, threat)
+        found = decision.threat(seen, s.nationalism.take(other * r + rows),
+                                s.trust.take(q * r + rows), p.rhetoric_gain[other],
+                                p.signal_discount)
+        best = found if best is None else np.maximum(best, found)
     assert best is not None
     return best
 
 
+def settle(s: State, p: Params, actor: np.ndarray, rows: np.ndarray,
+           stepped_down: np.ndarray) -> None:
+    """§7: each climb-down settles some of every other side's grievance (``dynamics.settle``)."""
+    a, r = p.n_actors, s.level.shape[1]
+    down = stepped_down > 0
+    if not down.any():
+        return
+    actor, rows, steps = actor[down], rows[down], stepped_down[down]
+    for k in range(1, a):  # one decision per (actor, run): no index repeats for a given k
+        flat = ((actor + k) % a) * r + rows
+        s.grievance.put(flat, dynamics.settle(s.grievance.take(flat), steps, p))
+
+
 def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
-    """§7, §10: grievance, nationalism, flows, trust and mediation move on to tomorrow."""
+    """§7, §10: grievance, nationalism, flows, trust, mediation and talks move on to tomorrow."""
     level = s.level
-    top = level.max(axis=0) if level.shape[0] > 2 else np.maximum(level[0], level[-1])
-    today.top = top
-    h = HOSTILITY.take(level)
-    if level.shape[0] == 2:
-        total = h[0] + h[1]
-    else:  # summed as dynamics.hostility_suffered sums over a run's actors
-        total = np.ascontiguousarray(h.T).sum(axis=1)
-    suffered = total - h
+    s.top = top = level.max(axis=0)
+    suffered = dynamics.hostility_suffered(level)
     s.grievance = dynamics.grievance(s.grievance, suffered, p)
-    n = s.nationalism
-    drift = p.nationalism_relax * (p.n0[:, None] - n)
-    drift += p.rally[:, None] * suffered
-    drift += n
-    drift += p.nationalism_volatility * shock.T
-    np.maximum(drift, 0.0, out=drift)  # clipped to [0, 1], as np.clip does
-    np.minimum(drift, 1.0, out=n)
+    s.nationalism = dynamics.nationalism(s.nationalism, suffered, shock.T, p)
+    today.rally = p.rally[:, None] * suffered
     s.trade, s.energy = dynamics.flows(s.trade, s.energy, top, p)
     for q, seen in enumerate(today.seen):
-        target = TRUST_TARGET.take(seen)
-        target -= s.trust[q]
-        target *= p.trust_speed
-        s.trust[q] += target
+        s.trust[q] = dynamics.trust(s.trust[q], seen, p)
     s.crisis_days, s.mediating = dynamics.mediation(s.crisis_days, s.mediating, top, p)
+    if p.call_days:
+        np.maximum(s.talks_left - 1, 0, out=s.talks_left)
+

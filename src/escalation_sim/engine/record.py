@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation_sim.engine.day import Today
 from escalation_sim.engine.state import State
 from escalation_sim.model.ladder import (
     GOLDSTEIN,
@@ -16,6 +17,7 @@ from escalation_sim.model.ladder import (
     MILITARY_SIGNALLING,
     N_RUNGS,
     RIVERA_POINTS,
+    VERBAL_HOSTILITY,
 )
 from escalation_sim.model.outcomes import classify
 
@@ -47,6 +49,18 @@ class Recorder:
         self.energy_loss = np.zeros(r)
         self.mediation_days = np.zeros(r, dtype=np.int32)
         self.incidents = np.zeros((r, n_incidents), dtype=np.int64)
+        self.summits = np.zeros(r, dtype=np.int32)
+        self.first_summit = np.full(r, -1, dtype=np.int64)
+        self.days_words = np.zeros((a, r), dtype=np.int32)
+        self.rally = np.zeros((a, r))
+        self.misread_up = np.zeros(r, dtype=np.int64)
+        self.misread_military = np.zeros(r, dtype=np.int64)
+        # containment (§10): from an incident until the highest rung is back where it stood
+        self.contain_ref = np.full(r, -1, dtype=np.int64)  # rung to get back to; -1: none open
+        self.contain_from = np.zeros(r, dtype=np.int64)
+        self.contain_days = np.zeros(r, dtype=np.int64)
+        self.contained = np.zeros(r, dtype=np.int64)
+        self.open_containments = False
         self.daily = {
             "rungs": np.zeros((days, a, N_RUNGS), dtype=np.int64),
             "top": np.zeros((days, N_RUNGS), dtype=np.int64),
@@ -63,26 +77,50 @@ class Recorder:
         """Count the day-0 rungs towards the peaks."""
         np.maximum(self.peak, state.level, out=self.peak)
 
-    def day(self, t: int, state: State, top: np.ndarray, hit_rows: np.ndarray,
-            hit_kinds: np.ndarray) -> None:
-        """Record the state at the end of day ``t``.
+    def _contain(self, t: int, top: np.ndarray) -> None:
+        """Close the containments whose run is back at or below its pre-incident highest rung."""
+        done = np.flatnonzero((self.contain_ref >= 0) & (top <= self.contain_ref))
+        if done.size:
+            self.contain_days[done] += t - self.contain_from[done]
+            self.contained[done] += 1
+            self.contain_ref[done] = -1
+            self.open_containments = bool((self.contain_ref >= 0).any())
 
-        ``top`` is the highest rung of each run; ``hit_rows``/``hit_kinds`` are today's
-        incidents, one entry per hit.
-        """
-        level = state.level
+    def day(self, t: int, state: State, today: Today) -> None:
+        """Record the state at the end of day ``t`` and what happened during it."""
+        level, top = state.level, state.top
         np.maximum(self.peak, level, out=self.peak)
         self._firsts(t, top)
         for k, count in self.days_ge.items():
             count += top >= k
         self.days_coercion += level >= LEGAL_COERCION
+        self.days_words += level == VERBAL_HOSTILITY
         self.goldstein += GOLDSTEIN.take(level)
         self.rivera += _RIVERA_INT.take(level)
         self.trade_loss += 1.0 - state.trade
         self.energy_loss += 1.0 - state.energy
         self.mediation_days += state.mediating
-        if hit_rows.size:
-            np.add.at(self.incidents, (hit_rows, hit_kinds), 1)
+        if today.rally is not None:
+            self.rally += today.rally
+        if today.jumps is not None:
+            np.add.at(self.rally.reshape(-1), *today.jumps)
+        for runs in today.misread_up:
+            np.add.at(self.misread_up, runs, 1)
+        for runs in today.misread_military:
+            np.add.at(self.misread_military, runs, 1)
+        if today.settled.size:
+            self.summits[today.settled] += 1
+            new = today.settled[self.first_summit[today.settled] < 0]
+            self.first_summit[new] = t
+        if today.hit_rows.size:
+            np.add.at(self.incidents, (today.hit_rows, today.hit_kinds), 1)
+            opened = today.hit_rows[self.contain_ref[today.hit_rows] < 0]
+            assert today.top_before is not None
+            self.contain_ref[opened] = today.top_before[opened]
+            self.contain_from[opened] = t
+            self.open_containments = True
+        if self.open_containments:
+            self._contain(t, top)
         d = self.daily
         a = level.shape[0]
         d["rungs"][t] = np.bincount((level + self._offsets).ravel(),
@@ -105,8 +143,14 @@ class Recorder:
                     self._not_yet[rung] = runs[~reached]
 
     def finish(self, state: State) -> dict[str, np.ndarray]:
-        """Per-run metrics of the chunk, keyed by metric name; (R,) or (R, A) or (R, K)."""
+        """Per-run metrics of the chunk, keyed by metric name; (R,) or (R, A) or (R, K).
+
+        Containments still open at the horizon count with their days so far (censored).
+        """
         days = float(self.days)
+        still = self.contain_ref >= 0
+        self.contain_days[still] += self.days - self.contain_from[still]
+        self.contained[still] += 1
         top_peak, top_final = self.peak.max(axis=0), state.level.max(axis=0)
 
         def runs_first(x: np.ndarray) -> np.ndarray:
@@ -124,12 +168,20 @@ class Recorder:
             "trade_loss": self.trade_loss / days,
             "energy_loss": self.energy_loss / days,
             "mediation_days": self.mediation_days.astype(np.int64),
+            "summits": self.summits.astype(np.int64),
+            "first_summit_day": self.first_summit,
+            "containment_days": self.contain_days,
+            "containments": self.contained,
+            "misread_up": self.misread_up,
+            "misread_military": self.misread_military,
             "actor_peak": runs_first(self.peak),
             "actor_final": runs_first(state.level),
             "actor_days_coercion": runs_first(self.days_coercion.astype(np.int64)),
             "actor_goldstein": runs_first(self.goldstein / days),
             "actor_escalation_score": runs_first(self.rivera / days),  # exact: whole points
             "actor_final_nationalism": runs_first(state.nationalism),
+            "actor_days_words": runs_first(self.days_words.astype(np.int64)),
+            "actor_rally": runs_first(self.rally),
             "incidents": self.incidents,
         }
 

@@ -1,7 +1,7 @@
 """Random streams: one seed fans out into independent streams per block of runs and per process.
 
 Runs are grouped in fixed blocks of ``RNG_BLOCK`` runs. Block ``b`` and random process ``s``
-(incidents, perception, reviews, decisions, domestic politics) get the generator seeded by
+(incidents, perception, reviews, decisions, domestic politics, summits) get the generator seeded by
 ``SeedSequence(seed, spawn_key=(b, s))``, and every day each stream draws a full block's worth
 of numbers whatever the state. So the numbers a run sees depend only on the seed, the run's
 index and the day: results do not change with the number of runs, the chunking or the number of
@@ -21,7 +21,7 @@ import numpy as np
 
 RNG_BLOCK = 1024
 """Runs per random block; chunks of work are whole numbers of blocks (except the last)."""
-STREAMS = ("incidents", "perception", "reviews", "decisions", "domestic")
+STREAMS = ("incidents", "perception", "reviews", "decisions", "domestic", "summits")
 UNIFORM_BITS = 24
 """A float32 uniform on [0, 1) is ``m * 2**-24`` with ``m`` a 24-bit integer."""
 UNIT = 2.0**-UNIFORM_BITS

@@ -33,8 +33,10 @@ class State:
     trust: np.ndarray  # (P, R) index 0-1: trust of observer i in actor j, per pair (i, j)
     trade: np.ndarray  # (R,) fraction of pre-crisis flow
     energy: np.ndarray  # (R,) fraction of pre-crisis flow
-    crisis_days: np.ndarray  # (R,) consecutive days with a side at legal coercion or above
+    crisis_days: np.ndarray  # (R,) consecutive days with a side at diplomatic retaliation or above
     mediating: np.ndarray  # (R,) bool: a mediator is engaged
+    talks_left: np.ndarray  # (R,) days of hotline talks still to run
+    top: np.ndarray  # (R,) highest rung at the end of the previous day
 
     @classmethod
     def initial(cls, scenario: Scenario, n_runs: int) -> State:
@@ -59,4 +61,10 @@ class State:
             energy=np.full(n_runs, m.initial_energy_flow),
             crisis_days=np.zeros(n_runs, dtype=np.int64),
             mediating=np.zeros(n_runs, dtype=bool),
+            talks_left=np.zeros(n_runs, dtype=np.int64),
+            top=level.max(axis=0),
         )
+
+    def talking(self, rows: np.ndarray) -> np.ndarray:
+        """Whether a mediator or the hotline's talks are engaged in each of ``rows``."""
+        return self.mediating[rows] | (self.talks_left[rows] > 0)

@@ -1,26 +1,48 @@
 """The decision rule (docs/model.md §5-§6): perceived threat, desired rung, utility, logit choice.
 
 All functions are vectorised over a flat batch of (run, actor) decisions, so the engine can call
-them on just the actors that review today.
+them on just the actors that review today. The utility of a rung is a sum of named terms
+(``TERMS``, ``utility_terms``: what the trace reads its reasons from). Decisions use their sum,
+``utility``, evaluated only at the rungs within reach (``choose_near``) or at every rung
+(``choose``) with the same function, so both choose the same rung from the same uniform.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from escalation_sim.model.ladder import (
-    ECONOMIC_COERCION,
-    LIMITED_FORCE,
-    MILITARY_SIGNALLING,
-    N_RUNGS,
-    OPEN_WAR,
-    STATUS_QUO,
-)
-from escalation_sim.model.params import Params
+from escalation_sim.model.ladder import MILITARY_SIGNALLING, N_RUNGS, STATUS_QUO
+from escalation_sim.model.params import RUNG_TERMS, Params
 
 RUNGS = np.arange(N_RUNGS)
-TERMS = ("fit", "economic", "military", "war", "audience", "move", "mediation")
+TERMS = ("fit", "economic", "military", "war", "issues", "cooperation", "audience", "move",
+         "talks")
 """Names of the utility terms, in the order ``utility_terms`` returns them (§6)."""
+
+
+@dataclass
+class Deciders:
+    """A batch of decisions, one entry each (shape ``(n,)``).
+
+    ``actor``: who decides; ``x0``: its current rung; ``desired``: its desired rung;
+    ``nationalism``: its nationalism; ``flow``: the trade still flowing in its run; ``talking``:
+    a mediator or the hotline's talks are engaged in its run; ``answering``: it is answering a
+    step down it has just perceived (reciprocity downwards).
+    """
+
+    actor: np.ndarray
+    x0: np.ndarray
+    desired: np.ndarray
+    nationalism: np.ndarray
+    flow: np.ndarray
+    talking: np.ndarray
+    answering: np.ndarray
+
+    def one(self, n: int) -> Deciders:
+        """The batch of decision ``n`` alone."""
+        return Deciders(*(np.asarray(v)[n:n + 1] for v in vars(self).values()))
 
 
 def perceive(lagged: np.ndarray, u_wrong: np.ndarray, u_up: np.ndarray, p_mis: np.ndarray,
@@ -42,123 +64,102 @@ def perceive(lagged: np.ndarray, u_wrong: np.ndarray, u_up: np.ndarray, p_mis: n
     return np.clip(lagged + shift, 0, N_RUNGS - 1)
 
 
-def threat(seen: np.ndarray, nationalism: np.ndarray, trust: np.ndarray, p: Params) -> np.ndarray:
-    """Perceived threat of each observer from each other actor, in rungs (§5).
+def threat(seen: np.ndarray, nationalism_other: np.ndarray, trust: np.ndarray,
+           rhetoric_gain_other: np.ndarray | float, signal_discount: float) -> np.ndarray:
+    """Perceived threat from one other actor, in rungs (§5).
 
-    ``threat_ij = seen_ij - discount*[seen_ij = 7] + rhetoric_gain_j * n_j * (1 - trust_ij)``.
+    ``threat_ij = seen_ij - discount * [seen_ij = 7] + rhetoric_gain_j * n_j * (1 - trust_ij)``.
     """
-    rhetoric = (p.rhetoric_gain * nationalism)[:, None, :] * (1.0 - trust)
-    discount = p.signal_discount * (seen == MILITARY_SIGNALLING)
-    return seen - discount + rhetoric
+    rhetoric = (rhetoric_gain_other * nationalism_other) * (1.0 - trust)
+    return seen - signal_discount * (seen == MILITARY_SIGNALLING) + rhetoric
 
 
-def desired_rung(threat_max: np.ndarray, grievance: np.ndarray, nationalism: np.ndarray,
-                 p: Params) -> np.ndarray:
-    """Richardson action-reaction target (§6): ``2 + drive + r (threat - 2)``, shape (R, A)."""
-    drive = p.stake + p.w_nat * (nationalism - 0.5) + grievance
-    return STATUS_QUO + drive + p.reciprocity * (threat_max - STATUS_QUO)
+def desired_rung(actor: np.ndarray, threat_max: np.ndarray, grievance: np.ndarray,
+                 nationalism: np.ndarray, p: Params) -> np.ndarray:
+    """Richardson action-reaction target (§6): ``2 + drive + r (threat - 2)``."""
+    drive = p.stake[actor] + p.w_nat * (nationalism - 0.5) + grievance
+    return STATUS_QUO + drive + p.reciprocity[actor] * (threat_max - STATUS_QUO)
 
 
-def utility_terms(actor: np.ndarray, x0: np.ndarray, desired: np.ndarray, nationalism: np.ndarray,
-                  flow: np.ndarray, mediating: np.ndarray, p: Params) -> np.ndarray:
-    """Each term of U(x) for every rung x, shape (len(TERMS), n, N_RUNGS) (§6).
+def utility_terms(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
+    """Each term of U(x) at candidate rungs ``x`` (§6), shape ``(len(TERMS), C, n)``.
 
-    Args:
-        actor: actor index of each decision, shape (n,).
-        x0: current rung, shape (n,).
-        desired: desired rung, shape (n,).
-        nationalism: current nationalism of the decider, shape (n,).
-        flow: trade flow still at stake (1 = pre-crisis), shape (n,).
-        mediating: whether a mediator is engaged in the decider's run, shape (n,).
-        p: compiled parameters.
+    ``x`` holds rungs on the ladder, shape ``(C, n)`` or ``(C, 1)``. Their sum is ``utility``
+    up to rounding (the trace names the term that gained most; decisions use ``utility``).
     """
-    x = RUNGS[None, :]
-    x0c = x0[:, None]
-    med = mediating[:, None].astype(float)
-    down = x < x0c
-    terms = np.empty((len(TERMS), x0.size, N_RUNGS))
-    terms[0] = -p.w_fit * (x - desired[:, None]) ** 2
-    terms[1] = -(p.econ_cost[actor] * flow)[:, None] * (x >= ECONOMIC_COERCION)
-    terms[2] = -p.mil_cost[actor][:, None] * (x >= LIMITED_FORCE)
-    terms[3] = -p.c_war * (x == OPEN_WAR)
-    terms[4] = -(p.audience * nationalism)[:, None] * down * (1.0 - p.mediation_audience_cut * med)
-    terms[5] = -p.c_move * np.abs(x - x0c)
-    terms[6] = p.mediation_bonus * med * np.maximum(0, x0c - x)
+    x = np.broadcast_to(x, (x.shape[0], d.x0.size))
+    down = x < d.x0
+    terms = np.empty((len(TERMS), *x.shape))
+    terms[0] = -p.w_fit * (x - d.desired) ** 2
+    terms[1] = -(p.econ_cost[d.actor] * d.flow) * p.econ_rung[x]
+    for t in range(len(RUNG_TERMS)):  # by actor and rung: military, war, issues, cooperation
+        terms[2 + t] = p.rung_terms[:, t, :].ravel()[d.actor * N_RUNGS + x]
+    terms[6] = -_audience(d, p) * down
+    terms[7] = -p.c_move * np.abs(x - d.x0)
+    terms[8] = p.mediation_bonus * d.talking * np.maximum(0, d.x0 - x)
     return terms
 
 
-def choose(utility: np.ndarray, x0: np.ndarray, window: np.ndarray, rationality: np.ndarray,
-           u: np.ndarray) -> np.ndarray:
-    """Logit (quantal response) choice of a rung within ``window`` rungs of ``x0`` (§6).
+def _audience(d: Deciders, p: Params) -> np.ndarray:
+    """Audience cost of stepping down, per decision (§6).
 
-    ``P(x) ∝ exp(rationality * U(x))`` over the allowed rungs; ``u`` is one uniform per decision,
-    used by inverse-CDF sampling so that the same uniforms give the same choices.
+    Scaled by resolve, cut by talks and when answering a step down of the other.
     """
-    allowed = np.abs(RUNGS[None, :] - x0[:, None]) <= window[:, None]
-    z = np.where(allowed, rationality[:, None] * utility, -np.inf)
-    z -= z.max(axis=1, keepdims=True)
-    cum = np.cumsum(np.exp(z), axis=1)
-    return (cum <= u[:, None] * cum[:, -1:]).sum(axis=1)
+    return (p.audience[d.actor] * d.nationalism
+            * (1.0 - p.mediation_audience_cut * d.talking)
+            * (1.0 - p.reciprocal_cut * d.answering))
 
 
-def choose_near(actor: int | np.ndarray, x0: np.ndarray, desired: np.ndarray,
-                nationalism: np.ndarray, flow: np.ndarray, mediating: np.ndarray,
-                window: int | np.ndarray, u: np.ndarray, p: Params) -> np.ndarray:
-    """The rung ``choose(utility_terms(...).sum(axis=0), ...)`` picks (§6).
+def utility(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
+    """U(x) at candidate rungs ``x`` (shape ``(C, n)``), the sum of ``utility_terms`` (§6).
 
-    ``actor`` and ``window`` are one for all decisions or one per decision. Only the rungs
-    within reach of ``x0`` are evaluated (the others have probability zero), candidate-major
-    ``(C, n)``. Each term has the values ``utility_terms`` gives and is added in the same order
-    (terms that are exactly zero for a candidate are skipped, which changes nothing), so the
-    choices are the same to the bit. ``u`` holds the uniforms as float64.
+    Computed directly, with the rung-only terms pre-summed per actor (``Params.rung_total``),
+    so that the engine pays for one array per term family rather than nine.
     """
-    widest = int(np.max(window))
-    offsets = range(-widest, widest + 1)
-    x = x0 + np.arange(-widest, widest + 1)[:, None]  # candidate rungs, maybe off the ladder
-    xc = np.minimum(np.maximum(x, 0), N_RUNGS - 1)  # off-ladder candidates are masked below
-    rung, economic_rung, military, war = _rung_terms(p)
-    utility = rung.take(xc)
-    utility -= desired
-    utility **= 2
-    utility *= -p.w_fit
-    economic = economic_rung.take(xc)
-    economic *= -(p.econ_cost[actor] * flow)
-    utility += economic
-    utility += military.take(xc + actor * N_RUNGS)
-    utility += war.take(xc)
-    down = -(p.audience * nationalism)  # audience cost, on the candidates below x0
-    med = mediating.astype(float) if mediating.any() else None
-    if med is not None:
-        down = down * (1.0 - p.mediation_audience_cut * med)
-        bonus = p.mediation_bonus * med
-    for c, o in enumerate(offsets):
-        if o < 0:
-            utility[c] += down
-        if o:
-            utility[c] += -p.c_move * abs(o)
-        if o < 0 and med is not None:
-            utility[c] += bonus * -o
-    z = p.rationality[actor] * utility
-    for c, o in enumerate(offsets):  # off the ladder or beyond the decision's window
-        if o < 0:
-            z[c][(x[c] < 0) | (window < -o)] = -np.inf
-        elif o > 0:
-            z[c][(x[c] >= N_RUNGS) | (window < o)] = -np.inf
+    u = p.rung_total.take(d.actor * N_RUNGS + x)
+    gap = x - d.desired
+    gap *= gap
+    gap *= p.w_fit
+    u -= gap
+    u -= (p.econ_cost[d.actor] * d.flow) * p.econ_rung.take(x)
+    below = d.x0 - x
+    u -= p.c_move * np.abs(below)
+    np.maximum(below, 0, out=below)
+    u -= _audience(d, p) * (below > 0)
+    u += (p.mediation_bonus * d.talking) * below
+    return u
+
+
+def pick(utility: np.ndarray, allowed: np.ndarray, rationality: np.ndarray,
+         u: np.ndarray) -> np.ndarray:
+    """Logit (quantal response) choice among candidates, by inverse CDF (§6).
+
+    ``P(c) ∝ exp(rationality * U(c))`` over the allowed candidates (axis 0); ``u`` is one
+    uniform per decision. Returns the index of the chosen candidate.
+    """
+    z = np.where(allowed, rationality * utility, -np.inf)
     z -= z.max(axis=0)
     np.exp(z, out=z)
-    for c in range(1, len(offsets)):
-        z[c] += z[c - 1]
-    # rungs below the window count as passed, exactly as in ``choose``
-    return x0 - widest + (z <= u * z[-1]).sum(axis=0)
+    cum = np.cumsum(z, axis=0)
+    return np.minimum((cum <= u * cum[-1]).sum(axis=0), z.shape[0] - 1)
 
 
-_RUNG_TERMS: list[tuple[Params, tuple[np.ndarray, ...]]] = []
+def choose(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params) -> np.ndarray:
+    """The rung chosen with every rung of the ladder evaluated (reference for ``choose_near``)."""
+    x = np.broadcast_to(RUNGS[:, None], (N_RUNGS, d.x0.size))
+    allowed = np.abs(x - d.x0) <= window
+    return pick(utility(d, x, p), allowed, p.rationality[d.actor], u)
 
 
-def _rung_terms(p: Params) -> tuple[np.ndarray, ...]:
-    """Per-rung values of ``utility_terms``' rung-only factors (military: flat, by actor)."""
-    if not _RUNG_TERMS or _RUNG_TERMS[0][0] is not p:
-        military = -p.mil_cost[:, None] * (RUNGS >= LIMITED_FORCE)
-        _RUNG_TERMS[:] = [(p, (RUNGS.astype(float), (RUNGS >= ECONOMIC_COERCION).astype(float),
-                               military.ravel(), -p.c_war * (RUNGS == OPEN_WAR)))]
-    return _RUNG_TERMS[0][1]
+def choose_near(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params) -> np.ndarray:
+    """The rung ``choose`` picks, evaluating only the rungs within ``window`` of ``x0`` (§6).
+
+    Rungs out of reach have probability zero, so they change neither the choice nor (as
+    ``exp(-inf) = 0``) the cumulative sums the uniform is compared with.
+    """
+    widest = int(np.max(window))
+    offsets = np.arange(-widest, widest + 1)[:, None]
+    x = d.x0 + offsets
+    allowed = (x >= 0) & (x < N_RUNGS) & (np.abs(offsets) <= window)
+    values = utility(d, np.clip(x, 0, N_RUNGS - 1), p)
+    return d.x0 - widest + pick(values, allowed, p.rationality[d.actor], u)

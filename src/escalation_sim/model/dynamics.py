@@ -1,9 +1,10 @@
-"""State that evolves from day to day (docs/model.md §7, §10).
+"""State that evolves from day to day (docs/model.md §7, §9, §10).
 
-Grievance, nationalism, trade and energy flows, trust and mediation.
+Grievance, nationalism, trade and energy flows, trust, mediation, settlement and summits.
 
-Each function takes today's arrays (leading run axis) and returns tomorrow's; none of them draws
-random numbers, so they are deterministic given the decisions already made.
+Each function takes today's arrays (leading actor axis where there is one, then runs) and
+returns tomorrow's, or a probability; none of them draws random numbers, so they are
+deterministic given the draws and decisions already made.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ from __future__ import annotations
 import numpy as np
 
 from escalation_sim.model.ladder import (
+    DIPLOMATIC_RETALIATION,
     ECONOMIC_COERCION,
+    ENGAGEMENT,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
     N_RUNGS,
     STATUS_QUO,
 )
-from escalation_sim.model.params import Params
+from escalation_sim.model.params import COOPERATION, Params
 
-CRISIS_OVER = 3
-"""Mediation disengages once every side is back at verbal hostility (rung 3) or below (§10)."""
+CRISIS_RUNG = DIPLOMATIC_RETALIATION
+"""A day counts as a day of crisis while some side is at diplomatic retaliation or above: the
+clock of mediation and of summit opportunities (§10)."""
+RESTORED = STATUS_QUO
+"""Relations count as restored once every side is at status quo or better; a mediator stays
+until then (§10)."""
 TRUST_TARGET = np.where(np.arange(N_RUNGS) <= STATUS_QUO, 1.0,
                         np.where(np.arange(N_RUNGS) >= LEGAL_COERCION, 0.0, 0.5))
 """Where trust heads, by the rung seen (§5): 1 at status quo or better, 0 at legal coercion or
@@ -29,9 +36,10 @@ above, ½ between."""
 
 
 def hostility_suffered(level: np.ndarray) -> np.ndarray:
-    """Hostility each actor suffers from all the others, in units of 10 Goldstein points (R, A)."""
-    h = HOSTILITY[level]
-    return h.sum(axis=1, keepdims=True) - h
+    """Hostility each actor suffers from all the others, in units of 10 Goldstein points (A, R)."""
+    h = HOSTILITY.take(level)
+    total = h[0] + h[1] if h.shape[0] == 2 else h.sum(axis=0)
+    return total - h
 
 
 def grievance(g: np.ndarray, suffered: np.ndarray, p: Params) -> np.ndarray:
@@ -44,15 +52,27 @@ def grievance(g: np.ndarray, suffered: np.ndarray, p: Params) -> np.ndarray:
                       p.grievance_max)
 
 
+def settle(g_other: np.ndarray, stepped_down: np.ndarray, p: Params) -> np.ndarray:
+    """The other side's grievance after one steps down ``stepped_down`` rungs (§7 settlement).
+
+    A climb-down undoes some of the harm that fed the grievance: a ban lifted, detainees
+    released, an envoy sent back.
+    """
+    return np.maximum(0.0, g_other - p.settle_per_rung * stepped_down)
+
+
 def nationalism(n: np.ndarray, suffered: np.ndarray, shock: np.ndarray, p: Params) -> np.ndarray:
     """Nationalism relaxes to its baseline, rallies under hostility and drifts (§7).
 
-    An Ornstein-Uhlenbeck process kept in [0, 1]; ``shock`` is a standard normal per run and
-    actor (domestic politics).
+    An Ornstein-Uhlenbeck process kept in [0, 1]; ``shock`` is a standard normal per actor and
+    run (domestic politics).
     """
-    drift = p.nationalism_relax * (p.n0 - n) + p.rally * suffered
-    n = n + drift + p.nationalism_volatility * shock
-    return np.clip(n, 0.0, 1.0)
+    out = p.n0[:, None] - n
+    out *= p.nationalism_relax
+    out += p.rally[:, None] * suffered
+    out += n
+    out += p.nationalism_volatility * shock
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def flows(trade: np.ndarray, energy: np.ndarray, top: np.ndarray,
@@ -73,20 +93,50 @@ def flows(trade: np.ndarray, energy: np.ndarray, top: np.ndarray,
 
 
 def trust(t: np.ndarray, seen: np.ndarray, p: Params) -> np.ndarray:
-    """Trust of each observer in each other moves slowly to a target set by what it sees (§5).
-
-    Target 1 while the other is at status quo or better, 0 at legal coercion or above, ½ between.
-    """
-    return t + p.trust_speed * (TRUST_TARGET[seen] - t)
+    """Trust of each observer in each other moves slowly to a target set by what it sees (§5)."""
+    target = TRUST_TARGET.take(seen)
+    target -= t
+    target *= p.trust_speed
+    return target + t
 
 
 def mediation(crisis_days: np.ndarray, mediating: np.ndarray, top: np.ndarray,
               p: Params) -> tuple[np.ndarray, np.ndarray]:
-    """Mediator engages after ``mediation_onset`` days of crisis and leaves when it ends (§10).
+    """A mediator engages after ``mediation_onset`` days of crisis, stays until relations mend.
 
-    A crisis day is one with some side at legal coercion or above; the count restarts after a
-    day without. The mediator leaves once every side is at verbal hostility or below.
+    A crisis day is one with some side at diplomatic retaliation or above; the count restarts
+    after a day without. The mediator leaves once relations are restored (§10): every side at
+    status quo or better.
     """
-    crisis_days = np.where(top >= LEGAL_COERCION, crisis_days + 1, 0)
-    mediating = (mediating | (crisis_days >= p.mediation_onset)) & (top > CRISIS_OVER)
+    crisis_days = np.where(top >= CRISIS_RUNG, crisis_days + 1, 0)
+    mediating = (mediating | (crisis_days >= p.mediation_onset)) & (top > RESTORED)
     return crisis_days, mediating
+
+
+def summit_chance(crisis_days: np.ndarray, mediating: np.ndarray, trade: np.ndarray,
+                  top: np.ndarray, p: Params) -> np.ndarray:
+    """Daily chance of a leader-level summit opportunity in each run (§10).
+
+    ``rate * (1 + time_gain * days in crisis) * (1 + pain_gain * trade lost)
+    * (1 + mediation_gain * mediating)`` per day while relations are reduced, none otherwise.
+    """
+    rate = (p.summit_rate * (1.0 + p.summit_time_gain * crisis_days)
+            * (1.0 + p.summit_pain_gain * (1.0 - trade))
+            * (1.0 + p.summit_mediation_gain * mediating))
+    return np.where(top >= CRISIS_RUNG, -np.expm1(-rate), 0.0)
+
+
+def summit_acceptance(nationalism: np.ndarray, grievance: np.ndarray, trade: np.ndarray,
+                      mediating: np.ndarray, p: Params) -> np.ndarray:
+    """Chance that each actor's leader accepts a settlement at a summit, shape (A, R) (§10).
+
+    Logit in the actor's rationality of ``summit_value + c_econ dep (1 - trade) / resolve +
+    c_coop dep + mediation_bonus * mediating - audience * resolve * n - w_g * grievance``: the
+    pain of lost trade, the gains of restored cooperation and a mediator's help against the
+    audience cost of compromise and the grievance not yet answered.
+    """
+    gain = (p.summit_value + p.econ_cost[:, None] * (1.0 - trade)
+            + p.rung_terms[:, COOPERATION, ENGAGEMENT][:, None] + p.mediation_bonus * mediating)
+    cost = p.audience[:, None] * nationalism + p.summit_grievance_weight * grievance
+    z = np.clip(p.rationality[:, None] * (gain - cost), -60.0, 60.0)
+    return 1.0 / (1.0 + np.exp(-z))

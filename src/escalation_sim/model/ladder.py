@@ -14,7 +14,10 @@ from importlib import resources
 import numpy as np
 
 N_RUNGS = 10
+ENGAGEMENT = 1
 STATUS_QUO = 2
+VERBAL_HOSTILITY = 3
+DIPLOMATIC_RETALIATION = 4
 LEGAL_COERCION = 5
 ECONOMIC_COERCION = 6
 MILITARY_SIGNALLING = 7
@@ -34,6 +37,8 @@ class Rung:
     domain: str
     rivera: str
     rivera_points: int
+    kind: str
+    """'declaratory' (words: CAMEO 01-05, 10-14) or 'material' (deeds: 06-09, 15-20)."""
 
     @property
     def goldstein(self) -> float:
@@ -43,29 +48,29 @@ class Rung:
 
 RUNGS: tuple[Rung, ...] = (
     Rung(0, "cooperation", "cooperation", "joint projects, agreements, easing sanctions",
-         "06", "economic", "de-escalation", -2),
+         "06", "economic", "de-escalation", -2, "material"),
     Rung(1, "engagement", "engagement", "visits, calls, negotiation",
-         "05", "diplomatic", "de-escalation", -2),
+         "05", "diplomatic", "de-escalation", -2, "declaratory"),
     Rung(2, "status_quo", "status quo", "routine statements",
-         "01", "none", "status quo", 0),
+         "01", "none", "status quo", 0, "declaratory"),
     Rung(3, "verbal_hostility", "verbal hostility", "criticism, accusations, demands",
-         "11", "diplomatic", "non-violent escalation", 12),
+         "11", "diplomatic", "non-violent escalation", 12, "declaratory"),
     Rung(4, "diplomatic_retaliation", "diplomatic retaliation",
          "summon/recall envoys, cancel visits and cultural events",
-         "16", "diplomatic", "non-violent escalation", 12),
+         "16", "diplomatic", "non-violent escalation", 12, "material"),
     Rung(5, "legal_coercion", "legal coercion", "arrests, deportations, closing media/offices",
-         "172", "legal", "non-violent escalation", 12),
+         "172", "legal", "non-violent escalation", 12, "material"),
     Rung(6, "economic_coercion", "economic coercion",
          "embargoes, import bans, transit and energy restrictions",
-         "163", "economic", "non-violent escalation", 12),
+         "163", "economic", "non-violent escalation", 12, "material"),
     Rung(7, "military_signalling", "military signalling",
          "threats of force, alerts, mobilisation, exercises at the border",
-         "15", "military", "non-violent escalation", 12),
+         "15", "military", "non-violent escalation", 12, "material"),
     Rung(8, "limited_force", "limited force",
          "strikes on assets, border clashes, shoot-downs, sabotage",
-         "190", "military", "violent escalation", 28),
+         "190", "military", "violent escalation", 28, "material"),
     Rung(9, "open_war", "open war", "sustained armed conflict",
-         "194", "military", "violent escalation", 28),
+         "194", "military", "violent escalation", 28, "material"),
 )
 
 
@@ -89,8 +94,12 @@ HOSTILITY = np.maximum(0.0, -GOLDSTEIN) / 10.0
 RIVERA_POINTS = np.array([r.rivera_points for r in RUNGS], dtype=float)
 """Escalation-score points per rung (Rivera et al. 2024)."""
 
-ENGAGEMENT = 1
-"""Rung 1: relations count as back to engagement (or better) when the higher rung is at most 1."""
+DOMAIN_RUNG = {"diplomatic": DIPLOMATIC_RETALIATION, "legal": LEGAL_COERCION,
+               "economic": ECONOMIC_COERCION, "military": MILITARY_SIGNALLING}
+"""The rung at which each domain of acts first bites (docs/model.md §8): an issue of that domain
+pulls its holders towards this rung."""
+DECLARATORY = np.array([r.kind == "declaratory" for r in RUNGS])
+"""Rungs whose acts are words, not deeds (docs/model.md §2)."""
 
 CAMEO_ROOT_RUNG = {
     "01": 2, "02": 2, "03": 1, "04": 1, "05": 1, "06": 0, "07": 0, "08": 0, "09": 2,

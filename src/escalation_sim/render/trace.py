@@ -16,7 +16,8 @@ from rich.text import Text
 from escalation_sim.analysis.trace import Trace
 from escalation_sim.render.terminal import OUTCOME_TEXT
 
-NOTE_TEXT = {"lever": "lever", "event": "event", "forum": "forum"}
+NOTE_TEXT = {"lever": "lever", "event": "event", "forum": "forum", "summit": "summit",
+             "talks": "hotline", "settlement": "settlement"}
 """Calendar note kind -> its label in the log."""
 
 
@@ -80,6 +81,8 @@ def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str,
     kind = event["kind"]
     if kind == "incident":
         why = f"{event['label']} → {names.get(event['victim'], event['victim'])}"
+        if event.get("control") == "leadership":
+            why += " (the leadership's choice)"
         if event["explained"]:
             why += "; explained on the hotline: half the grievance"
         return f"⚡ incident, rung {event['rung']}", "yellow", why
@@ -89,7 +92,7 @@ def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str,
     if kind == "hold":
         return f"= {rung}", "grey50", f"holds: {event['reason_text']}"
     up = event["new"] > event["old"]
-    why = event["reason_text"]
+    why = f"{event['act']}; {event['reason_text']}"
     if event["against_utility"] and event["reason"] != "chance":
         why += "; a chance choice against the balance of its utility"
     return f"{'↑' if up else '↓'} {rung}", "red1" if up else "green3", why

@@ -9,9 +9,16 @@ that explains it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
@@ -79,6 +86,8 @@ class Actor(Strict):
     rhetoric_gain: float = param(0.3, 0, 5, unit="rungs",
                                  doc="Rungs of perceived threat added by this actor's rhetoric at "
                                      "nationalism 1 and no trust.", section="§5 Perception")
+    nuclear: bool = Field(False, description="Whether the actor is a nuclear-armed state: force "
+                                             "against it costs model.c_nuclear more (§6).")
     initial_rung: int = param(2, 0, 9, unit="rung",
                               doc="Rung the actor stands on at day 0.", section="§2 Ladder")
     initial_grievance: float = param(0.0, 0, 20, unit="rungs",
@@ -92,6 +101,10 @@ class Issue(Strict):
     heat: float = param(0.5, 0, 1, unit="index 0-1",
                         doc="How live the issue is now; scheduled events may change it.",
                         section="§8 Issues")
+    domain: Literal["none", "diplomatic", "legal", "economic", "military"] = Field(
+        "none", description="Domain of the acts the issue invites (§8): corridors and energy "
+                            "routes economic, border security legal, the format of talks "
+                            "diplomatic; 'none' pulls towards no domain.")
     position: dict[ActorId, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=dict,
         description="Each actor's position on the issue, 0-1; the stake is the gap between them.")
@@ -106,6 +119,10 @@ class Alliance(Strict):
     backs: ActorId = Field(description="Id of the actor the patron backs.")
     commitment: float = param(0.5, 0, 1, unit="index 0-1",
                               doc="Credibility of the patron's commitment.", section="§8 Alliances")
+    restraint: float = param(0.0, 0, 1, unit="index 0-1",
+                             doc="How hard the patron holds its protege back from using force "
+                                 "(Benson 2012): raises the protege's cost of force.",
+                             section="§8 Alliances")
 
 
 class Incident(Strict):
@@ -113,9 +130,17 @@ class Incident(Strict):
 
     label: Label = Field("", description="What happens, in a few words.")
     rate_per_year: float = param(0.5, 0, 365, unit="events/year",
-                                 doc="Mean number of such incidents per year.",
+                                 doc="Mean number per year in a crisis at legal coercion and, "
+                                     "for an incident linked to an issue, at heat 0.5 (§9).",
                                  section="§9 Incidents")
     perpetrator: ActorId | None = Field(None, description="Actor whose agents cause it, if any.")
+    control: Literal["uncontrolled", "leadership"] = Field(
+        "uncontrolled", description="'leadership': the perpetrator's leaders choose it (a raid, "
+                                    "an arrest), so it follows their own rung; 'uncontrolled': "
+                                    "security services, third parties or accidents, following "
+                                    "the dyad's hostility (§9).")
+    issue: Key | None = Field(None, description="Issue the incident belongs to: its rate scales "
+                                                "with that issue's heat (§9).")
     victim: ActorId = Field(description="Actor that suffers it.")
     severity: float = param(1.0, 0, 10, unit="rungs",
                             doc="Grievance the victim gains at once.", section="§9 Incidents")
@@ -137,6 +162,13 @@ class Event(Strict):
                                   description="Dotted parameter paths and the amount to add.")
 
 
+class Summit(Strict):
+    """A scheduled leader-level meeting: a sure opportunity to settle (model.md §10)."""
+
+    day: int = param(0, 0, 36500, unit="day", doc="Day of the meeting.", section="§10 Summits")
+    label: Label = Field("", description="What meeting, e.g. 'CIS summit, Dushanbe'.")
+
+
 class Lever(Strict):
     """A de-escalation instrument recommended by the source analysis (model.md §10)."""
 
@@ -145,44 +177,75 @@ class Lever(Strict):
                             section="§10 Levers")
     start_day: int = param(0, 0, 36500, unit="day", doc="Day on which the lever starts to act.",
                            section="§10 Levers")
+    ramp_days: float = param(30.0, 0, 3650, unit="days",
+                             doc="Time constant of the lever's build-up: its effect is "
+                                 "strength x (1 - exp(-(day - start_day) / ramp_days)); 0 acts "
+                                 "at once.", section="§10 Levers")
+
+
+def _lever_kind(name: str, ramp_days: float, doc: str) -> type[Lever]:
+    """A lever class whose build-up time has its own documented default."""
+    fields = {"ramp_days": (float, param(ramp_days, 0, 3650, unit="days", doc=doc,
+                                          section="§10 Levers"))}
+    return create_model(name, __base__=Lever, **fields)  # type: ignore[call-overload]
+
+
+HotlineLever = _lever_kind(
+    "HotlineLever", 14.0, "Build-up of the hotline: days to agree procedures and use it.")
+EconomicLever = _lever_kind(
+    "EconomicLever", 180.0, "Build-up of joint projects: months before flows depend on them.")
+TransparencyLever = _lever_kind(
+    "TransparencyLever", 30.0, "Build-up of notifications: the next cycle of exercises.")
+CultureLever = _lever_kind(
+    "CultureLever", 365.0, "Build-up of exchanges: slow, a year to soften rally and rhetoric.")
+IntermediaryLever = _lever_kind(
+    "IntermediaryLever", 30.0, "Build-up of a trusted intermediary's role.")
 
 
 class ForumLever(Lever):
-    """Multilateral forum: a lever that meets on a schedule."""
+    """Multilateral forum: a lever that meets on a schedule (each meeting a summit opportunity)."""
 
+    ramp_days: float = param(0.0, 0, 3650, unit="days",
+                             doc="Build-up of the forum (meetings act from the first one).",
+                             section="§10 Levers")
     period_days: int = param(30, 1, 365, unit="days", doc="Days between forum meetings.",
                              section="§10 Levers")
 
 
 class Levers(Strict):
-    """The six levers of the source analysis."""
+    """The six levers of the source analysis, each acting through its own mechanism (§10)."""
 
-    crisis_hotline: Lever = Field(default_factory=Lever,
-                                  description="Direct leader/military line: faster, truer "
-                                              "perception; incidents can be explained.")
-    economic_initiatives: Lever = Field(default_factory=Lever,
-                                        description="Joint projects: more mutual dependence, "
-                                                    "faster recovery of flows.")
-    military_transparency: Lever = Field(default_factory=Lever,
-                                         description="Notification of exercises and deployments: "
-                                                     "military moves read truer and less "
-                                                     "threatening.")
-    cultural_exchanges: Lever = Field(default_factory=Lever,
-                                      description="Cultural and academic exchanges: lower "
-                                                  "nationalism and rally effects.")
-    multilateral_forum: ForumLever = Field(default_factory=ForumLever,
-                                           description="Regular multilateral meetings: grievances "
-                                                       "aired and reduced, joint reviews.")
-    trusted_intermediaries: Lever = Field(default_factory=Lever,
-                                          description="Mediators both sides trust: earlier "
-                                                      "mediation, cheaper climb-downs.")
+    crisis_hotline: HotlineLever = Field(  # type: ignore[valid-type]
+        default_factory=HotlineLever,
+        description="Direct leader line: an incident can be explained and opens days of direct "
+                    "talks (faster containment); truer perception.")
+    economic_initiatives: EconomicLever = Field(  # type: ignore[valid-type]
+        default_factory=EconomicLever,
+        description="Joint projects: more mutual dependence, so coercion costs more and "
+                    "cooperation gains more; faster recovery of flows.")
+    military_transparency: TransparencyLever = Field(  # type: ignore[valid-type]
+        default_factory=TransparencyLever,
+        description="Notification of exercises and deployments: fewer misread military acts, "
+                    "less worst-case reading, signalling reads less threatening.")
+    cultural_exchanges: CultureLever = Field(  # type: ignore[valid-type]
+        default_factory=CultureLever,
+        description="Cultural and academic exchanges: slowly smaller rally effects and softer "
+                    "rhetoric.")
+    multilateral_forum: ForumLever = Field(
+        default_factory=ForumLever,
+        description="Regular multilateral meetings: each one an opportunity for a leader-level "
+                    "settlement.")
+    trusted_intermediaries: IntermediaryLever = Field(  # type: ignore[valid-type]
+        default_factory=IntermediaryLever,
+        description="Mediators both sides trust: earlier mediation, cheaper climb-downs, more "
+                    "summit opportunities.")
 
 
 class ModelParams(Strict):
     """Weights of the decision rule and rates of the state updates (model.md §6-§10)."""
 
     # §6 decision rule
-    w_issue: float = param(0.25, 0, 20, unit="rungs per unit stake",
+    w_issue: float = param(1.0, 0, 20, unit="rungs per unit stake",
                            doc="Drive from issue stakes (salience x gap x heat, summed).",
                            section="§6 Decision rule")
     w_nat: float = param(1.5, 0, 10, unit="rungs",
@@ -209,6 +272,78 @@ class ModelParams(Strict):
     window_after_incident: int = param(2, 1, 9, unit="rungs",
                                        doc="How far the victim may move right after an incident.",
                                        section="§6 Decision rule")
+    w_resolve: float = param(1.0, 0, 10, unit="relative per unit stake",
+                             doc="Resolve from stakes: audience costs are multiplied, and the "
+                                 "economic and military costs divided, by 1 + w_resolve x stake.",
+                             section="§6 Decision rule")
+    w_domain: float = param(1.0, 0, 20, unit="utility per unit stake",
+                            doc="Pull of each issue's stake towards the rung of its domain of "
+                                "acts (economic 6, legal 5, diplomatic 4, military 7).",
+                            section="§6 Decision rule")
+    legal_econ_share: float = param(0.5, 0, 1, unit="fraction",
+                                    doc="Share of the economic cost of coercion already paid at "
+                                        "legal coercion (arrests of traders, closed offices).",
+                                    section="§6 Decision rule")
+    c_coop: float = param(4.0, 0, 100, unit="utility per unit dependence per rung",
+                          doc="Gains from cooperation: per rung below status quo, times the "
+                              "actor's dependence on the dyad.", section="§6 Decision rule")
+    c_nuclear: float = param(4.0, 0, 100, unit="utility",
+                             doc="Extra cost of force against a nuclear-armed side (again for "
+                                 "open war): the reply one must expect.",
+                             section="§6 Decision rule")
+    patron_restraint: float = param(1.0, 0, 10, unit="relative",
+                                    doc="Rise of a protege's cost of force at restraint x "
+                                        "commitment 1 (a patron that holds it back).",
+                                    section="§8 Alliances")
+    reciprocal_audience_cut: float = param(0.5, 0, 1, unit="fraction",
+                                           doc="Share of the audience cost of stepping down "
+                                               "removed when answering a step down by the other "
+                                               "(reciprocity downwards, GRIT).",
+                                           section="§6 Decision rule")
+    settle_per_rung: float = param(0.3, 0, 5, unit="rungs per rung",
+                                   doc="Grievance the other side loses per rung one steps down "
+                                       "(a ban lifted, detainees released).",
+                                   section="§7 State")
+    # §9 incidents
+    hostility_incident_gain: float = param(1.0, 0, 20, unit="relative",
+                                           doc="Rise of incident rates at full hostility over "
+                                               "none (self-exciting incidents).",
+                                           section="§9 Incidents")
+    issue_rate_elasticity: float = param(1.0, 0, 5, unit="relative",
+                                         doc="Elasticity of an issue-linked incident's rate in "
+                                             "the issue's heat: rate x (heat / 0.5)^elasticity.",
+                                         section="§9 Incidents")
+    calm_chosen_share: float = param(0.25, 0, 1, unit="fraction",
+                                     doc="Rate of leadership-chosen incidents while their "
+                                         "perpetrator is at status quo or better, relative to "
+                                         "zero hostility.", section="§9 Incidents")
+    # §10 summits
+    summit_rate: float = param(1.0, 0, 365, unit="opportunities/year",
+                               doc="Opportunities for a leader-level meeting while relations are "
+                                   "reduced (highest rung >= 4), before the gains below.",
+                               section="§10 Summits")
+    summit_time_gain: float = param(1.0, 0, 20, unit="relative per year",
+                                    doc="Rise of summit opportunities per year spent in crisis.",
+                                    section="§10 Summits")
+    summit_pain_gain: float = param(2.0, 0, 20, unit="relative per unit flow lost",
+                                    doc="Rise of summit opportunities with the share of trade "
+                                        "lost.", section="§10 Summits")
+    summit_mediation_gain: float = param(1.0, 0, 20, unit="relative",
+                                         doc="Rise of summit opportunities while a mediator is "
+                                             "engaged.", section="§10 Summits")
+    summit_value: float = param(1.5, -20, 20, unit="utility",
+                                doc="Value a leader puts on settling at a summit, before "
+                                    "audience costs and grievance.", section="§10 Summits")
+    summit_grievance_weight: float = param(0.5, 0, 10, unit="utility per rung",
+                                           doc="Reluctance to settle per rung of grievance.",
+                                           section="§10 Summits")
+    summit_grievance_cut: float = param(0.8, 0, 1, unit="fraction",
+                                        doc="Share of both sides' grievance a settlement removes "
+                                            "(admission, compensation, releases).",
+                                        section="§10 Summits")
+    summit_trust_gain: float = param(0.5, 0, 1, unit="fraction",
+                                     doc="Share of the gap to full trust a settlement closes.",
+                                     section="§10 Summits")
     # §10 mediation
     mediation_onset_days: float = param(45.0, 1, 3650, unit="days",
                                         doc="Days with a side at legal coercion or above before "
@@ -217,7 +352,8 @@ class ModelParams(Strict):
                                           doc="Share of audience costs a mediator removes.",
                                           section="§10 Mediation")
     mediation_bonus: float = param(1.0, 0, 5, unit="utility per rung",
-                                   doc="Gain per rung stepped down while mediation is engaged.",
+                                   doc="Gain per rung stepped down while a mediator or the "
+                                       "hotline's talks are engaged.",
                                    section="§10 Mediation")
     # §8 alliances
     patron_weight: float = param(0.5, 0, 1, unit="fraction",
@@ -279,7 +415,12 @@ class ModelParams(Strict):
                                              section="§10 Levers")
     hotline_explain_prob: float = param(0.5, 0, 1, unit="probability",
                                         doc="Chance an incident is explained on the hotline "
-                                            "(severity halved).", section="§10 Levers")
+                                            "(severity halved, direct talks opened).",
+                                        section="§10 Levers")
+    hotline_call_days: int = param(14, 0, 365, unit="days",
+                                   doc="Days of direct talks after an explained incident: both "
+                                       "review daily, climb-downs cost less (containment).",
+                                   section="§10 Levers")
     econ_dependence_gain: float = param(0.5, 0, 5, unit="relative",
                                         doc="Relative rise of dependence from joint projects.",
                                         section="§10 Levers")
@@ -292,18 +433,24 @@ class ModelParams(Strict):
     transparency_signal_discount: float = param(0.5, 0, 3, unit="rungs",
                                                 doc="How much lower military signalling reads.",
                                                 section="§10 Levers")
-    culture_nationalism_cut: float = param(0.3, 0, 1, unit="fraction",
-                                           doc="Share of baseline nationalism and rally removed.",
+    transparency_bias_cut: float = param(0.8, 0, 1, unit="fraction",
+                                         doc="Share of the worst-case bias (above one half) "
+                                             "removed.", section="§10 Levers")
+    culture_nationalism_cut: float = param(0.1, 0, 1, unit="fraction",
+                                           doc="Share of baseline nationalism removed.",
                                            section="§10 Levers")
-    forum_grievance_cut: float = param(0.3, 0, 1, unit="fraction",
-                                       doc="Share of grievance removed at each forum meeting.",
-                                       section="§10 Levers")
+    culture_rally_cut: float = param(0.5, 0, 1, unit="fraction",
+                                     doc="Share of rally effects and rhetoric removed.",
+                                     section="§10 Levers")
     intermediary_onset_cut: float = param(0.5, 0, 1, unit="fraction",
                                           doc="Share of the mediation onset delay removed.",
                                           section="§10 Levers")
     intermediary_audience_cut: float = param(0.3, 0, 1, unit="fraction",
                                              doc="Further share of audience costs removed under "
                                                  "mediation.", section="§10 Levers")
+    intermediary_summit_gain: float = param(1.0, 0, 20, unit="relative",
+                                            doc="Rise of summit opportunities with a trusted "
+                                                "intermediary.", section="§10 Levers")
 
 
 def _allow_extends(schema: dict[str, Any]) -> None:
@@ -342,6 +489,9 @@ class Scenario(Strict):
                                            description="Incident types, keyed by id.")
     events: list[Event] = Field(default_factory=list, max_length=500,
                                 description="Scheduled parameter changes.")
+    summits: list[Summit] = Field(default_factory=list, max_length=500,
+                                  description="Scheduled leader-level meetings (sure summit "
+                                              "opportunities).")
     levers: Levers = Field(default_factory=Levers, description="De-escalation levers.")
     model: ModelParams = Field(default_factory=ModelParams,
                                description="Weights and rates of the model.")
@@ -371,6 +521,12 @@ class Scenario(Strict):
             if incident.perpetrator == incident.victim:
                 raise ReferenceProblem(f"incidents.{key}.perpetrator", incident.perpetrator,
                                        "an actor other than the victim")
+            if incident.issue is not None and incident.issue not in self.issues:
+                raise ReferenceProblem(f"incidents.{key}.issue", incident.issue,
+                                       f"an issue id: one of {', '.join(self.issues) or '(none)'}")
+            if incident.control == "leadership" and incident.perpetrator is None:
+                raise ReferenceProblem(f"incidents.{key}.control", incident.control,
+                                       "'uncontrolled' when the incident has no perpetrator")
         return self
 
 
