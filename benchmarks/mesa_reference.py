@@ -113,8 +113,9 @@ class Actor(mesa.Agent):
             t = (seen - (p.signal_discount if seen == MILITARY_SIGNALLING else 0.0)
                  + p.rhetoric_gain[j] * other.nationalism * (1.0 - self.trust[j]))
             threat = max(threat, t)
-        drive = p.stake[i] + p.w_nat * (self.nationalism - 0.5) + self.grievance
-        desired = STATUS_QUO + drive + p.reciprocity[i] * (threat - STATUS_QUO)
+        desired = float(decision.desired_rung(np.array(i), np.array(threat),
+                                              np.array(self.grievance),
+                                              np.array(self.nationalism), p))
         window = p.window_after_incident if self.struck else p.window
         x0 = self.level
         talking = m.mediating or m.talks_left > 0

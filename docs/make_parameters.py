@@ -16,6 +16,7 @@ SECTIONS = [
     ("Actor (`actors.<id>.…`)", "actors.*"),
     ("Issue (`issues.<id>.…`)", "issues.*"),
     ("Alliance (`alliances[n].…`)", "alliances[0]"),
+    ("Backing of an outside party (`clients[n].…`)", "clients[0]"),
     ("Incident type (`incidents.<id>.…`)", "incidents.*"),
     ("Scheduled event (`events[n].…`)", "events[0]"),
     ("Scheduled summit (`summits[n].…`)", "summits[0]"),

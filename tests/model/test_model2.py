@@ -120,15 +120,9 @@ def sobol_totals() -> dict[str, float]:
     return {path: v["ST"] for path, v in found.indices["p_coercion_or_worse"].items()}
 
 
-def test_sobol_total_index_of_corridors_heat_is_material(sobol_totals) -> None:
-    assert sobol_totals["issues.corridors.heat"] >= 0.05, sobol_totals
-
-
-@pytest.mark.xfail(strict=True, reason="Karabakh heat moves P(coercive standoff or worse) by "
-                   "~15 pp but its Sobol total index is ~0.03 beside the nationalisms: Russia's "
-                   "backing of Armenia acts only through the issue's stake (docs/model.md §8)")
-def test_sobol_total_index_of_karabakh_heat_is_material(sobol_totals) -> None:
-    assert sobol_totals["issues.karabakh.heat"] >= 0.05, sobol_totals
+@pytest.mark.parametrize("issue", ["corridors", "karabakh"])
+def test_sobol_total_index_of_the_issue_heat_is_material(sobol_totals, issue: str) -> None:
+    assert sobol_totals[f"issues.{issue}.heat"] >= 0.05, sobol_totals
 
 
 # -- force ----------------------------------------------------------------------------------

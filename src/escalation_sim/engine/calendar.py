@@ -146,7 +146,7 @@ class DaySim:
             n = max(1, min(n, DRAW_RUN_DAYS // max(1, self.n_runs)))
             a, k, st = p.n_actors, len(p.incident_keys), self.streams
             self._draws = {"incidents": st.uniform_bits("incidents", k, n),
-                           "perception": st.uniform_bits("perception", 2 * a * a, n),
+                           "perception": st.uniform_bits("perception", 2 * a * (a - 1), n),
                            "reviews": st.uniform_bits("reviews", 2 * a, n),
                            "decisions": st.uniform_bits("decisions", a, n),
                            "shock": st.normal("domestic", a, n),

@@ -36,8 +36,8 @@ class Draws:
 
     Columns are laid out as the model draws them: incidents ``[hit k...]`` (a hit's uniform,
     below ``p``, also decides whether it is explained: below ``p * explain_prob``),
-    perception ``[wrong (i, j)..., upwards (i, j)...]`` over all ``A * A`` pairs (the diagonal
-    is drawn but unused), reviews ``[routine i..., reaction i...]``, decisions ``[i...]``,
+    perception ``[wrong (i, j)..., upwards (i, j)...]`` over the ``A (A - 1)`` ordered pairs of
+    distinct actors (``state.pairs``), reviews ``[routine i..., reaction i...]``, decisions ``[i...]``,
     shock ``[i...]``, summits ``[opportunity, agreement]``.
     """
 
@@ -173,7 +173,7 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
     fell = np.zeros((a, r), dtype=bool)
     for q, (i, j) in enumerate(pairs(a)):
         lagged = s.history[(t - p.lag[i]) % HISTORY, j]
-        col = i * a + j
+        col, n_pairs = q, a * (a - 1)
         maybe = np.flatnonzero(u[:, col] < th.mis_any[i])
         seen = lagged
         if maybe.size:
@@ -184,7 +184,7 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
             wrong = maybe[is_wrong]
             if wrong.size:
                 seen = lagged.copy()
-                up = u[wrong, a * a + col] < th.upwards[i]
+                up = u[wrong, n_pairs + col] < th.upwards[i]
                 seen[wrong] = np.minimum(np.maximum(lagged[wrong] + np.where(up, 1, -1), 0),
                                          N_RUNGS - 1)
                 today.misread_up.append(wrong[up])

@@ -76,9 +76,13 @@ def threat(seen: np.ndarray, nationalism_other: np.ndarray, trust: np.ndarray,
 
 def desired_rung(actor: np.ndarray, threat_max: np.ndarray, grievance: np.ndarray,
                  nationalism: np.ndarray, p: Params) -> np.ndarray:
-    """Richardson action-reaction target (§6): ``2 + drive + r (threat - 2)``."""
+    """Richardson action-reaction target (§6): ``2 + drive + r (threat - 2)``.
+
+    The threat includes what the actor reads from the others' backing of outside parties (§8).
+    """
     drive = p.stake[actor] + p.w_nat * (nationalism - 0.5) + grievance
-    return STATUS_QUO + drive + p.reciprocity[actor] * (threat_max - STATUS_QUO)
+    threat = threat_max + p.client_threat[actor]
+    return STATUS_QUO + drive + p.reciprocity[actor] * (threat - STATUS_QUO)
 
 
 def utility_terms(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:

@@ -45,6 +45,7 @@ class Params:
     actors: tuple[str, ...]
     # §4 actors and §6 decision rule
     stake: np.ndarray  # (A,) rungs of drive: w_issue * stake (max over others)
+    client_threat: np.ndarray  # (A,) rungs of threat from the others' backing of outside parties
     n0: np.ndarray  # (A,) baseline nationalism after cultural exchanges
     reciprocity: np.ndarray  # (A,) rungs per rung
     rationality: np.ndarray  # (A,) 1/utility
@@ -186,6 +187,19 @@ def issue_stakes(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return pair.max(axis=1), by_rung[np.arange(n), other]
 
 
+def client_threat(scenario: Scenario) -> np.ndarray:
+    """Threat each actor reads from the others' backing of outside parties, in rungs (§8).
+
+    ``w_client * commitment * heat`` of the issue, summed over the backings aimed at it.
+    """
+    ids = list(scenario.actors)
+    out = np.zeros(len(ids))
+    for c in scenario.clients:
+        out[ids.index(c.against)] += (scenario.model.w_client * c.commitment
+                                      * scenario.issues[c.issue].heat)
+    return out
+
+
 def incident_rates(scenario: Scenario) -> np.ndarray:
     """Daily probability of each incident type by the rung that drives it, ``(N_RUNGS, K)`` (§9).
 
@@ -261,6 +275,7 @@ def compile_params(scenario: Scenario, day: int = 0) -> Params:
     return Params(
         actors=ids,
         stake=m.w_issue * stake,
+        client_threat=client_threat(scenario),
         n0=arr("nationalism") * (1.0 - m.culture_nationalism_cut * culture),
         reciprocity=arr("reciprocity"),
         rationality=arr("rationality"),

@@ -26,7 +26,8 @@ from escalation_sim.scenario.validate import Locator, build
 from escalation_sim.scenario.yaml_io import Document, parse_yaml
 
 EVENT_TARGETS = ("actors", "issues", "incidents", "levers", "model")
-"""Sections whose parameters scheduled events may change (plus ``alliances[n].commitment``)."""
+"""Sections whose parameters scheduled events may change (plus ``alliances[n].commitment`` and
+``clients[n].commitment``)."""
 
 Change = tuple[str, Any, bool]
 """One change: (dotted path, value, True if the value is a delta to add)."""
@@ -91,13 +92,13 @@ def apply_overrides(raw: dict[str, Any], sets: Sequence[str]) -> dict[str, Any]:
 
 def _event_loc(path: str) -> Loc:
     loc = parse_path(path)
-    if loc[0] == "alliances" and len(loc) == 3 and str(loc[1]).isdigit() and \
+    if loc[0] in ("alliances", "clients") and len(loc) == 3 and str(loc[1]).isdigit() and \
             loc[2] == "commitment":
         return loc
     if loc[0] in EVENT_TARGETS and len(loc) > 1:
         return loc
-    raise ScenarioError("events may change actors.*, issues.*, incidents.*, levers.*, model.* "
-                        "and alliances[n].commitment", path=path)
+    raise ScenarioError("events may change actors.*, issues.*, incidents.*, levers.*, model.*, "
+                        "alliances[n].commitment and clients[n].commitment", path=path)
 
 
 def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> None:

@@ -125,6 +125,21 @@ class Alliance(Strict):
                              section="§8 Alliances")
 
 
+class Client(Strict):
+    """An actor's backing of a party outside the dyad on an issue (model.md §8).
+
+    Russia's backing of Armenia on the Karabakh question is the source's example: Baku reads it
+    as a threat from Moscow, the more so the hotter the issue.
+    """
+
+    actor: ActorId = Field(description="Id of the actor that backs the outside party.")
+    client: Label = Field(description="Name of the party it backs, e.g. 'Armenia'.")
+    against: ActorId = Field(description="Id of the actor that reads the backing as a threat.")
+    issue: Key = Field(description="Issue the backing is about: its heat scales the threat.")
+    commitment: float = param(0.5, 0, 1, unit="index 0-1",
+                              doc="How firmly the actor backs the party.", section="§8 Clients")
+
+
 class Incident(Strict):
     """A type of shock that neither side fully controls: a Poisson process (model.md §9)."""
 
@@ -291,6 +306,9 @@ class ModelParams(Strict):
                              doc="Extra cost of force against a nuclear-armed side (again for "
                                  "open war): the reply one must expect.",
                              section="§6 Decision rule")
+    w_client: float = param(1.0, 0, 10, unit="rungs",
+                            doc="Threat read from the other side's backing of an outside party, "
+                                "at commitment 1 and issue heat 1.", section="§8 Clients")
     patron_restraint: float = param(1.0, 0, 10, unit="relative",
                                     doc="Rise of a protege's cost of force at restraint x "
                                         "commitment 1 (a patron that holds it back).",
@@ -485,6 +503,9 @@ class Scenario(Strict):
     issues: dict[Key, Issue] = Field(default_factory=dict, description="Stakes, keyed by id.")
     alliances: list[Alliance] = Field(default_factory=list, max_length=20,
                                       description="Patrons outside the dyad.")
+    clients: list[Client] = Field(default_factory=list, max_length=20,
+                                  description="Parties outside the dyad that an actor backs on an "
+                                              "issue, read as a threat by another actor.")
     incidents: dict[Key, Incident] = Field(default_factory=dict,
                                            description="Incident types, keyed by id.")
     events: list[Event] = Field(default_factory=list, max_length=500,
@@ -515,6 +536,15 @@ class Scenario(Strict):
                     check(f"issues.{key}.{field}.{actor}", actor)
         for n, alliance in enumerate(self.alliances):
             check(f"alliances[{n}].backs", alliance.backs)
+        for n, client in enumerate(self.clients):
+            check(f"clients[{n}].actor", client.actor)
+            check(f"clients[{n}].against", client.against)
+            if client.against == client.actor:
+                raise ReferenceProblem(f"clients[{n}].against", client.against,
+                                       "an actor other than the backer")
+            if client.issue not in self.issues:
+                raise ReferenceProblem(f"clients[{n}].issue", client.issue,
+                                       f"an issue id: one of {', '.join(self.issues) or '(none)'}")
         for key, incident in self.incidents.items():
             check(f"incidents.{key}.victim", incident.victim)
             check(f"incidents.{key}.perpetrator", incident.perpetrator)
