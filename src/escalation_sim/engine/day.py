@@ -37,8 +37,8 @@ class Draws:
     Columns are laid out as the model draws them: incidents ``[hit k...]`` (a hit's uniform,
     below ``p``, also decides whether it is explained: below ``p * explain_prob``),
     perception ``[wrong (i, j)..., upwards (i, j)...]`` over the ``A (A - 1)`` ordered pairs of
-    distinct actors (``state.pairs``), reviews ``[routine i..., reaction i...]``, decisions ``[i...]``,
-    shock ``[i...]``, summits ``[opportunity, agreement]``.
+    distinct actors (``state.pairs``), reviews ``[routine i..., reaction i...]``, decisions
+    ``[i...]``, shock ``[i...]``, summits ``[opportunity, agreement]``.
     """
 
     incidents: np.ndarray
