@@ -160,8 +160,8 @@ def test_one_day_and_one_run(check):
     assert summary["timeline"]["day"] == [0]
 
 
-def test_empty_issues_incidents_alliances_and_events(check):
-    check(scenario([], issues={}, incidents={}, alliances=[], events=[]), runs=32)
+def test_empty_issues_incidents_alliances_clients_and_events(check):
+    check(scenario([], issues={}, incidents={}, alliances=[], clients=[], events=[]), runs=32)
 
 
 def test_ten_year_horizon(check):
