@@ -87,7 +87,9 @@ def test_a_settlement_puts_both_sides_at_engagement_and_settles_grievance() -> N
     assert today.settled.tolist() == [0, 1, 3]
     assert np.all(s.level[:, [0, 1, 3]] == ENGAGEMENT) and np.all(s.level[:, 2] == 5)
     assert np.allclose(s.grievance[:, [0, 1, 3]], 2.0 * p.summit_grievance_keep)
-    assert np.all(s.history[:, :, 0] == ENGAGEMENT)  # a summit is seen by all at once
+    # a summit is seen by all at once: every day a lagged view can reach shows the new rungs
+    seen = [(0 - back) % len(s.history) for back in range(int(p.lag.max()) + 1)]
+    assert np.all(s.history[seen][:, :, 0] == ENGAGEMENT)
 
 
 # -- drivers --------------------------------------------------------------------------------

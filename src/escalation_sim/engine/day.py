@@ -14,11 +14,12 @@ is work:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from escalation_sim.engine.rng import UNIT, threshold
+from escalation_sim.engine.rng import UNIFORM_BITS, UNIT, threshold
 from escalation_sim.engine.state import HISTORY, State, pairs
 from escalation_sim.model import decision, dynamics
 from escalation_sim.model.ladder import (
@@ -140,8 +141,8 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
         chance = np.maximum(chance, np.where(s.top >= VERBAL_HOSTILITY, scheduled, 0.0))
         rows = np.flatnonzero(u[:, 0] * UNIT < chance)
     else:  # opportunities are rare: test the runs below the highest chance there can be today
-        ceiling = dynamics.summit_chance(np.array(t + 1), True, 0.0, N_RUNGS - 1, p)
-        rows = np.flatnonzero(u[:, 0] < threshold(float(ceiling)))
+        ceiling = dynamics.summit_ceiling(t + 1, p)
+        rows = np.flatnonzero(u[:, 0] < math.ceil(ceiling * 2.0**UNIFORM_BITS))
         chance = dynamics.summit_chance(s.crisis_days[rows], s.mediating[rows], s.trade[rows],
                                         s.top[rows], p)
         rows = rows[u[rows, 0] * UNIT < chance]
@@ -155,7 +156,8 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
     s.level[:, rows] = np.minimum(s.level[:, rows], ENGAGEMENT)
     s.grievance[:, rows] *= p.summit_grievance_keep
     s.trust[:, rows] += p.summit_trust_gain * (1.0 - s.trust[:, rows])
-    s.history[:, :, rows] = s.level[:, rows].astype(np.int8)
+    for back in range(int(p.lag.max()) + 1):  # the days any actor's lagged view can reach
+        s.history[(t - back) % HISTORY][:, rows] = s.level[:, rows]
     for q, (_, j) in enumerate(pairs(p.n_actors)):
         s.prev_lagged[q][rows] = s.level[j, rows]
     today.settled = rows

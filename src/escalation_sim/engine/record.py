@@ -104,10 +104,10 @@ class Recorder:
             self.rally += today.rally
         if today.jumps is not None:
             np.add.at(self.rally.reshape(-1), *today.jumps)
-        for runs in today.misread_up:
-            np.add.at(self.misread_up, runs, 1)
-        for runs in today.misread_military:
-            np.add.at(self.misread_military, runs, 1)
+        if today.misread_up:
+            np.add.at(self.misread_up, np.concatenate(today.misread_up), 1)
+        if today.misread_military:
+            np.add.at(self.misread_military, np.concatenate(today.misread_military), 1)
         if today.settled.size:
             self.summits[today.settled] += 1
             new = today.settled[self.first_summit[today.settled] < 0]

@@ -142,10 +142,18 @@ def pick(utility: np.ndarray, allowed: np.ndarray, rationality: np.ndarray,
     uniform per decision. Returns the index of the chosen candidate.
     """
     z = np.where(allowed, rationality * utility, -np.inf)
-    z -= z.max(axis=0)
+    top = z[0].copy()
+    for row in z[1:]:  # row by row: the candidates are few and the decisions many
+        np.maximum(top, row, out=top)
+    z -= top
     np.exp(z, out=z)
-    cum = np.cumsum(z, axis=0)
-    return np.minimum((cum <= u * cum[-1]).sum(axis=0), z.shape[0] - 1)
+    for c in range(1, z.shape[0]):  # cumulative sums, in place
+        z[c] += z[c - 1]
+    threshold = u * z[-1]
+    chosen = np.zeros(z.shape[1], dtype=np.int64)
+    for row in z[:-1]:  # candidates passed: their cumulative sum is still below the uniform
+        chosen += row <= threshold
+    return chosen
 
 
 def choose(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params) -> np.ndarray:

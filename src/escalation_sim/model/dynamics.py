@@ -9,6 +9,8 @@ deterministic given the draws and decisions already made.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from escalation_sim.model.ladder import (
@@ -124,6 +126,16 @@ def summit_chance(crisis_days: np.ndarray, mediating: np.ndarray, trade: np.ndar
             * (1.0 + p.summit_pain_gain * (1.0 - trade))
             * (1.0 + p.summit_mediation_gain * mediating))
     return np.where(top >= CRISIS_RUNG, -np.expm1(-rate), 0.0)
+
+
+def summit_ceiling(days_in_crisis: int, p: Params) -> float:
+    """The highest daily chance ``summit_chance`` can give after ``days_in_crisis`` days.
+
+    With a mediator engaged and all trade lost: runs below it are the only candidates.
+    """
+    rate = (p.summit_rate * (1.0 + p.summit_time_gain * days_in_crisis)
+            * (1.0 + p.summit_pain_gain) * (1.0 + p.summit_mediation_gain))
+    return -math.expm1(-rate)
 
 
 def summit_acceptance(nationalism: np.ndarray, grievance: np.ndarray, trade: np.ndarray,
