@@ -199,7 +199,8 @@ class EscalationRun(mesa.Model):
         self.meeting = 1.0 if t in self.summit_days else 0.0
         if t in self.forum_days:
             self.meeting = max(self.meeting,
-                               lever_strengths(self.scenario, t)["multilateral_forum"])
+                               lever_strengths(self.scenario, t)["multilateral_forum"]
+                               * self.scenario.model.forum_summit_chance)
 
     def incidents(self) -> None:
         """§9: each incident type strikes with a daily probability set by the driving rung."""

@@ -126,7 +126,8 @@ class DaySim:
             yield env.timeout(forum.start_day)
         while True:
             strength = lever_strengths(self.scenario, int(env.now))["multilateral_forum"]
-            self.meeting_today = max(self.meeting_today, strength)
+            chance = strength * self.scenario.model.forum_summit_chance
+            self.meeting_today = max(self.meeting_today, chance)
             self._note(int(env.now), "forum", "multilateral forum meets")
             yield env.timeout(forum.period_days)
 

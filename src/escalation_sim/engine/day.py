@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -130,7 +131,8 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
     """§10: leader-level summits; where every side accepts, both move down together.
 
     An opportunity arises with ``dynamics.summit_chance``, or with ``scheduled`` where a meeting
-    is held today (1 for a scheduled summit, the forum's strength at a forum meeting) and some
+    is held today (1 for a scheduled summit, the forum's strength times ``forum_summit_chance``
+    at a forum meeting) and some
     side is at verbal hostility or above. Each
     leader accepts with ``dynamics.summit_acceptance``. A settlement puts every side at
     engagement or better, settles ``summit_grievance_cut`` of the grievances, raises trust, and
@@ -224,12 +226,11 @@ def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
     ``actor`` and ``rows`` are the observer and run of each decision.
     """
     a, r = p.n_actors, s.level.shape[1]
-    index = {pair: q for q, pair in enumerate(pairs(a))}
     seen_all = np.stack(today.seen)  # (P, R)
     best = None
     for k in range(1, a):
         other = (actor + k) % a
-        q = np.array([index[i, (i + k) % a] for i in range(a)])[actor]
+        q = _pair_of(a, k).take(actor)
         seen = seen_all.take(q * r + rows).astype(np.int64)
         found = decision.threat(seen, s.nationalism.take(other * r + rows),
                                 s.trust.take(q * r + rows), p.rhetoric_gain[other],
@@ -237,6 +238,13 @@ def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
         best = found if best is None else np.maximum(best, found)
     assert best is not None
     return best
+
+
+@cache
+def _pair_of(n_actors: int, k: int) -> np.ndarray:
+    """Index in ``pairs(n_actors)`` of the pair (i, i + k mod A), for each observer i."""
+    index = {pair: q for q, pair in enumerate(pairs(n_actors))}
+    return np.array([index[i, (i + k) % n_actors] for i in range(n_actors)])
 
 
 def settle(s: State, p: Params, actor: np.ndarray, rows: np.ndarray,

@@ -466,6 +466,10 @@ class ModelParams(Strict):
     intermediary_audience_cut: float = param(0.3, 0, 1, unit="fraction",
                                              doc="Further share of audience costs removed under "
                                                  "mediation.", section="§10 Levers")
+    forum_summit_chance: float = param(0.25, 0, 1, unit="probability",
+                                       doc="Chance that a forum meeting, at full strength, "
+                                           "brings the leaders together: a summit opportunity.",
+                                       section="§10 Levers")
     intermediary_summit_gain: float = param(1.0, 0, 20, unit="relative",
                                             doc="Rise of summit opportunities with a trusted "
                                                 "intermediary.", section="§10 Levers")
