@@ -18,12 +18,14 @@ from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
     ExecutorOpt,
+    ForceOpt,
     QuietOpt,
     RunsOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_out_file_or_exit,
     err,
     executor_or_exit,
     fail,
@@ -32,7 +34,7 @@ from escalation_sim.cli.common import (
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.files import OutputError, write_file_atomic
-from escalation_sim.render.report import ReportPart, build_report
+from escalation_sim.render.report import GENERATOR_META, ReportPart, build_report
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
@@ -69,11 +71,12 @@ def report(
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
-    if out_file.is_dir():
-        fail(f"--out {out_file}: is a folder; give a file name, e.g. report.html")
+    check_out_file_or_exit(out_file, inputs=[scenario, *(compare or [])], force=force,
+                           recognise=lambda head: GENERATOR_META in head, example="report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     others = [load_or_exit(path, runs=main.runs, days=days, seed=main.seed)
               for path in compare or []]
