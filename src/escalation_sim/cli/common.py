@@ -28,6 +28,7 @@ from typer.core import TyperGroup
 
 from escalation_sim.cli.signals import exit_code, stop_message
 from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
+from escalation_sim.engine.pool import WorkerError
 from escalation_sim.render.files import (
     OutputError,
     Recognise,
@@ -246,7 +247,7 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
-        except ExecutorError as exc:  # e.g. a Dask scheduler lost mid-run
+        except (ExecutorError, WorkerError) as exc:  # a Dask scheduler lost, a worker died
             error_line(exc)
             sys.exit(EXIT_FAILURE)
         except Exception as exc:  # the guard: one line, not a traceback

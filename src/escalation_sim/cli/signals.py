@@ -26,11 +26,16 @@ _first: list[float] = []
 
 
 class Stopped(KeyboardInterrupt):
-    """A signal stopped escsim; ``signum`` says which (exit code ``128 + signum``)."""
+    """A signal stopped escsim; ``Stopped(signum)`` (exit code ``128 + signum``)."""
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
+    @property
+    def signum(self) -> int:
+        """The signal's number (the exception's only argument, so a copy keeps it)."""
+        first = self.args[0] if self.args else signal.SIGINT
+        return int(signal.Signals[first]) if isinstance(first, str) else int(first)
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name
 
 
 def signal_number(exc: BaseException) -> int:
@@ -81,3 +86,7 @@ def main() -> None:
     except KeyboardInterrupt as exc:  # before or after a command, outside its guard
         sys.stderr.write(f"error: {stop_message(exc)}\n")
         sys.exit(exit_code(exc))
+    finally:
+        if _first:  # stopped: the exit code is set; Python's exit would restore the default
+            for signum in HANDLED:  # action, and a further signal would kill the process
+                signal.signal(signum, signal.SIG_IGN)

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -94,6 +96,24 @@ def _abandon_client(dd: ModuleType, exc: BaseException) -> None:
         tb = tb.tb_next
 
 
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start processes with SIGINT ignored: Ctrl-C is escsim's to handle, not its workers'.
+
+    A terminal sends Ctrl-C to every process in the foreground group, LocalCluster workers
+    included; ignoring it (inherited by the processes started meanwhile, and kept by Python
+    and asyncio in them) spares their tracebacks. escsim itself stops them in ``close``.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def dask_config() -> ModuleType:
     """``dask.config`` (imported only when a Dask executor is made)."""
     import dask.config
@@ -111,7 +131,7 @@ class DaskExecutor:
         self.scheduler = scheduler
         if scheduler is None:
             self.workers = workers or default_workers()
-            with dask_config().set(KEEP_MALLOC_DEFAULTS):
+            with dask_config().set(KEEP_MALLOC_DEFAULTS), _workers_ignore_ctrl_c():
                 self._cluster = dd.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
                     host="127.0.0.1", silence_logs=logging.ERROR,
