@@ -35,7 +35,7 @@ from escalation_sim.cli.common import (
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
-from escalation_sim.scenario.edit import set_path, split_override
+from escalation_sim.scenario.edit import set_path, set_source, split_override
 from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
@@ -109,7 +109,7 @@ def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
         try:
             set_path(scenario, path, value)
         except ScenarioError as exc:
-            raise ScenarioError(exc.message, source=f"--set {item}", path=path,
+            raise ScenarioError(exc.message, source=set_source(item), path=path,
                                 value=value) from None
     return scenario
 

@@ -9,6 +9,7 @@ issues that leave an actor out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -185,7 +186,23 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scena
         raise reference_error(problem, locate) from None
     check_incident_codes(scenario, locate)
     check_issue_coverage(scenario, locate)
+    check_calendar(scenario, locate)
     return scenario
+
+
+CALENDAR_MARGIN_DAYS = 62
+"""Days past the horizon that dates are computed for (month ends of monthly summaries)."""
+
+
+def check_calendar(scenario: Scenario, locate: Locator) -> None:
+    """Every simulated day must have a calendar date (the last date Python knows: 9999-12-31)."""
+    start = scenario.start_date
+    if start is None:
+        return
+    latest = dt.date.max - dt.timedelta(days=scenario.horizon_days + CALENDAR_MARGIN_DAYS)
+    if start > latest:
+        raise _at(f"with horizon_days {scenario.horizon_days} the run would pass 9999-12-31; "
+                  f"must be {latest.isoformat()} or earlier", ("start_date",), locate, start)
 
 
 def check_incident_codes(scenario: Scenario, locate: Locator) -> None:
