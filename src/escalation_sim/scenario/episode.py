@@ -41,7 +41,7 @@ class ObservedEvent(Strict):
     date: dt.date = Field(description="Day of the act (YYYY-MM-DD), within the episode window.")
     actor: str = Field(description="Who acted: a scenario actor id or an alias from `actors`.")
     target: str = Field(description="Towards whom: a scenario actor id or an alias.")
-    rung: int | None = Field(None, ge=0, le=N_RUNGS - 1,
+    rung: int | None = Field(None, ge=0, le=N_RUNGS - 1, strict=True,
                              description="Ladder rung 0-9 (default: the rung of `cameo`).")
     cameo: Cameo | None = Field(None, description="CAMEO event code, e.g. '161'.")
     incident: Key | None = Field(None, description="The scenario's incident type this act is an "

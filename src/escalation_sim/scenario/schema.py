@@ -22,11 +22,14 @@ RESERVED_ACTOR_IDS = ("day", "date", "trade", "energy")
 
 def param(default: Any, lo: float | None = None, hi: float | None = None, *, unit: str, doc: str,
           section: str | None = None) -> Any:
-    """Declare a numeric parameter with its unit, closed range and one-line meaning."""
+    """Declare a numeric parameter with its unit, closed range and one-line meaning.
+
+    Strict: ``true``, ``yes`` and quoted numbers (``'2000'``) are refused, not read as numbers.
+    """
     extra: dict[str, Any] = {"unit": unit}
     if section:
         extra["section"] = section
-    return Field(default, ge=lo, le=hi, description=doc, json_schema_extra=extra)
+    return Field(default, ge=lo, le=hi, strict=True, description=doc, json_schema_extra=extra)
 
 
 class Strict(BaseModel):
@@ -92,10 +95,10 @@ class Issue(Strict):
     heat: float = param(0.5, 0, 1, unit="index 0-1",
                         doc="How live the issue is now; scheduled events may change it.",
                         section="§8 Issues")
-    position: dict[ActorId, Annotated[float, Field(ge=0, le=1)]] = Field(
+    position: dict[ActorId, Annotated[float, Field(ge=0, le=1, strict=True)]] = Field(
         default_factory=dict,
         description="Each actor's position on the issue, 0-1; the stake is the gap between them.")
-    salience: dict[ActorId, Annotated[float, Field(ge=0, le=1)]] = Field(
+    salience: dict[ActorId, Annotated[float, Field(ge=0, le=1, strict=True)]] = Field(
         default_factory=dict, description="How much the issue matters to each actor, 0-1.")
 
 

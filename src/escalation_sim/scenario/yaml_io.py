@@ -13,6 +13,7 @@ The result is a :class:`Document`: the data plus, for each key path, its source 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,13 @@ class LineLoader(yaml.SafeLoader):
             self.lines[(*loc, key)] = first_line[key]
             result[key] = self._value(value_node, (*loc, key))
         return result
+
+
+# YAML 1.1 (PyYAML) reads 1e-9 or 2E5 as text; YAML 1.2, and every user, as a number.
+LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ScenarioError:
