@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 Label = Annotated[str, StringConstraints(max_length=200)]
+MAX_INCIDENT_TYPES = 64
+"""Most incident types a scenario may list: each costs memory in every chunk of runs (about
+5 MB at 10,240 runs), so the bound keeps a run's memory bounded too."""
 RESERVED_ACTOR_IDS = ("day", "date", "trade", "energy")
 """Names the summary's timeline uses for its own series, so no actor may take them."""
 
@@ -341,7 +344,7 @@ class Scenario(Strict):
     issues: dict[Key, Issue] = Field(default_factory=dict, description="Stakes, keyed by id.")
     alliances: list[Alliance] = Field(default_factory=list, max_length=20,
                                       description="Patrons outside the dyad.")
-    incidents: dict[Key, Incident] = Field(default_factory=dict,
+    incidents: dict[Key, Incident] = Field(default_factory=dict, max_length=MAX_INCIDENT_TYPES,
                                            description="Incident types, keyed by id.")
     events: list[Event] = Field(default_factory=list, max_length=500,
                                 description="Scheduled parameter changes.")

@@ -126,7 +126,9 @@ def translate(error: dict[str, Any], locate: Locator) -> ScenarioError:
         lo = next((m.min_length for m in node.metadata if isinstance(m, at.MinLen)), 0)
         hi = next((m.max_length for m in node.metadata if isinstance(m, at.MaxLen)), None)
         count = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
-        size = error.get("ctx", {}).get("actual_length", "?")
+        size = error.get("ctx", {}).get("actual_length")
+        if size is None:
+            size = len(value) if hasattr(value, "__len__") else "?"
         return _at(f"has {size} {'entry' if size == 1 else 'entries'}; must have {count}"
                    f"{meaning(node)}", loc, locate)
     if kind == "string_too_long":
