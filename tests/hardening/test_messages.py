@@ -1,13 +1,16 @@
-"""The one-line messages of input that used to crash, be misreported, or pass as a number.
+"""The one-line messages of input that used to crash, be misreported, pass as a number, or block.
 
 Dates past the calendar, an episode that sets its own window, an inverted window, a huge
-``--set`` value, a folder given as an episode; and strict numbers: ``true``, ``yes`` or a quoted
-number is not a number.
+``--set`` value, a folder given as an episode; strict numbers (``true``, ``yes`` or a quoted
+number is not a number); ``extends`` kept to the scenario's folder; named pipes refused.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from escalation_sim.scenario import bundled
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
 BASE_TEXT = BASE.read_text(encoding="utf-8")
+ESCSIM = Path(sys.executable).with_name("escsim")
 EPISODE = next(p for p in bundled.episode_files() if p.suffix == ".yaml")
 EPISODE_TEXT = EPISODE.read_text(encoding="utf-8")
 
@@ -105,3 +109,39 @@ def test_scientific_notation_is_a_number(tmp_path):
     path = write(tmp_path, "s.yaml", BASE_TEXT, r"^(\s+)rationality: 3$", r"\1rationality: 3e0")
     result = run("validate", path)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("ref", ["/etc/hostname", "../base.yaml", "sub/../../base.yaml"])
+def test_extends_reaches_no_further_than_the_scenarios_folder(tmp_path, ref):
+    (tmp_path / "sub").mkdir()
+    child = tmp_path / "sub" / "child.yaml"
+    child.write_text(f"extends: {ref}\nname: child\n", encoding="utf-8")
+    (tmp_path / "base.yaml").write_text(BASE_TEXT, encoding="utf-8")
+    line = one_error(run("validate", child))
+    assert "extends" in line and "no absolute path, no '..'" in line
+
+
+def test_extends_into_a_subfolder_and_by_bundled_name_still_work(tmp_path):
+    (tmp_path / "parents").mkdir()
+    (tmp_path / "parents" / "mine.yaml").write_text(BASE_TEXT, encoding="utf-8")
+    for ref in ("parents/mine.yaml", "base.yaml"):
+        child = tmp_path / "child.yaml"
+        child.write_text(f"extends: {ref}\nname: child\n", encoding="utf-8")
+        result = run("validate", child)
+        assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("how", ["scenario", "extends", "episode"])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path, how):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    target = fifo
+    if how == "extends":
+        target = tmp_path / "child.yaml"
+        target.write_text("extends: pipe.yaml\nname: child\n", encoding="utf-8")
+    command = ["backtest", str(target)] if how == "episode" else ["validate", str(target)]
+    done = subprocess.run([str(ESCSIM), *command], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"error: {fifo}: is not a regular file (a pipe, device or " \
+        "socket); give a scenario file"
