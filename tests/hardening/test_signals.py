@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -65,6 +66,19 @@ def processes() -> dict[int, tuple[str, int, int]]:
 def children(pid: int) -> list[int]:
     """Live processes whose parent is ``pid``."""
     return sorted(p for p, (_, ppid, _) in processes().items() if ppid == pid)
+
+
+def handles_sigterm(pid: int) -> bool:
+    """Whether ``pid`` catches SIGTERM: escsim's handlers are in (its very first step).
+
+    Before that, Python itself is starting (under a second): a Ctrl-C then is Python's.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(re.search(r"^SigCgt:\s*([0-9a-f]+)", status, re.MULTILINE)[1], 16)
+    return bool(caught >> (signal.SIGTERM - 1) & 1)
 
 
 def group_alive(pgid: int) -> bool:
@@ -120,8 +134,9 @@ def test_ctrl_c_at_a_random_moment(tmp_path, trial):
     rng = random.Random(trial)
     out = tmp_path / "result"
     proc = start("run", BASE, *LONG, "--out", out)
-    if trial % 3 == 0:
-        time.sleep(rng.uniform(0.0, 0.6))  # during start-up (imports)
+    if trial % 3 == 0:  # during start-up (imports), once escsim's first line has run
+        wait_until(lambda: handles_sigterm(proc.pid), proc)
+        time.sleep(rng.uniform(0.0, 0.6))
     else:
         wait_until(lambda: len(children(proc.pid)) >= 2, proc)
         time.sleep(rng.uniform(0.0, 2.0))

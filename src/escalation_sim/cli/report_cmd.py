@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import paired_differences
+from escalation_sim.analysis.compare import PairedStats, differences_dict
 from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
@@ -83,16 +83,15 @@ def report(
     paths = [scenario, *(compare or [])]
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
+    stats = PairedStats(len(points))  # paired differences from counts and moments
     with progress_bar(main.runs * len(points), quiet=quiet) as bar:
-        results = evaluate(points, main.runs, executor=pool, keep_runs=bool(others),
-                           progress=bar)
+        results = evaluate(points, main.runs, executor=pool, progress=bar,
+                           on_runs=stats.add if others else None)
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
         summary = summarize(result, str(path), file_sha256(path),
                             overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
-        diff = None
-        if k > 0 and results[0].runs is not None and result.runs is not None:
-            diff = paired_differences(results[0].runs, result.runs)
+        diff = differences_dict(stats.differences(k)) if k > 0 else None
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
         write_file_atomic(out_file, build_report(parts[0], parts[1:]))
