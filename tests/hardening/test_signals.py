@@ -68,17 +68,21 @@ def children(pid: int) -> list[int]:
     return sorted(p for p, (_, ppid, _) in processes().items() if ppid == pid)
 
 
+def signal_mask(pid: int, field: str) -> int:
+    """A signal mask of ``pid`` from /proc (``SigCgt``: caught, ``SigIgn``: ignored); 0 if gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return int(re.search(rf"^{field}:\s*([0-9a-f]+)", status, re.MULTILINE)[1], 16)
+
+
 def handles_sigterm(pid: int) -> bool:
     """Whether ``pid`` catches SIGTERM: escsim's handlers are in (its very first step).
 
     Before that, Python itself is starting (under a second): a Ctrl-C then is Python's.
     """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    caught = int(re.search(r"^SigCgt:\s*([0-9a-f]+)", status, re.MULTILINE)[1], 16)
-    return bool(caught >> (signal.SIGTERM - 1) & 1)
+    return bool(signal_mask(pid, "SigCgt") >> (signal.SIGTERM - 1) & 1)
 
 
 def group_alive(pgid: int) -> bool:
@@ -95,15 +99,15 @@ def wait_until(check, proc: subprocess.Popen[str] | None, limit: float = 60.0) -
         time.sleep(0.05)
 
 
-def finish(proc: subprocess.Popen[str]) -> tuple[int, str, float]:
+def finish(proc: subprocess.Popen[str], limit: float = HANG_S) -> tuple[int, str, float]:
     """Wait for escsim to end; (exit code, stderr, seconds). Fails (and kills it) on a hang."""
     sent = time.monotonic()
     try:
-        _, stderr = proc.communicate(timeout=HANG_S)
+        _, stderr = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        pytest.fail(f"escsim still running {HANG_S:.0f} s after the signal")
+        pytest.fail(f"escsim still running {limit:.0f} s after the signal")
     return proc.returncode, stderr, time.monotonic() - sent
 
 
@@ -233,3 +237,19 @@ def test_a_full_disk_ends_promptly_with_one_line_and_leaves_nothing(small_disk):
     assert one_line(stderr) == f"error: --out {out}: cannot write: No space left on device"
     no_worker_left(proc.pid)
     assert list(small_disk.iterdir()) == []
+
+
+def test_ctrl_c_with_a_local_dask_cluster_gives_one_line(tmp_path):
+    """The cluster's worker processes ignore Ctrl-C: no tracebacks of theirs."""
+    pytest.importorskip("distributed")
+    proc = start("run", BASE, "--runs", "2000000", "--workers", "2", "--executor", "dask")
+    wait_until(lambda: len(children(proc.pid)) >= 3, proc)  # a resource tracker, 2 workers
+    time.sleep(5)  # the workers are computing
+    for pid in children(proc.pid):  # whatever moment a Ctrl-C comes, they ignore it
+        assert signal_mask(pid, "SigIgn") >> (signal.SIGINT - 1) & 1, f"worker {pid}"
+    os.killpg(proc.pid, signal.SIGINT)
+    code, stderr, took = finish(proc, limit=90)  # the cluster lets running chunks finish
+    print(f"dask: exit {code} {took:.1f} s after SIGINT")
+    assert code == 130, stderr
+    assert one_line(stderr) == "error: interrupted"
+    no_worker_left(proc.pid)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import signal
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -44,6 +42,8 @@ KEEP_MALLOC_DEFAULTS = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHO
 """Dask starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns off glibc's adaptive
 mmap threshold: every large numpy temporary is then mapped and unmapped afresh, and the engine
 spends twice the CPU on page faults. LocalClusters of escsim keep glibc's defaults."""
+PRELOAD = "escalation_sim.engine.dask_preload"
+"""Module Dask runs in each worker of a LocalCluster started by escsim."""
 INSTALL_HINT = "install it with: pip install 'escsim[dask]'"
 QUIET_LOGGERS = ("distributed", "tornado")
 
@@ -96,24 +96,6 @@ def _abandon_client(dd: ModuleType, exc: BaseException) -> None:
         tb = tb.tb_next
 
 
-@contextlib.contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Start processes with SIGINT ignored: Ctrl-C is escsim's to handle, not its workers'.
-
-    A terminal sends Ctrl-C to every process in the foreground group, LocalCluster workers
-    included; ignoring it (inherited by the processes started meanwhile, and kept by Python
-    and asyncio in them) spares their tracebacks. escsim itself stops them in ``close``.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def dask_config() -> ModuleType:
     """``dask.config`` (imported only when a Dask executor is made)."""
     import dask.config
@@ -131,7 +113,8 @@ class DaskExecutor:
         self.scheduler = scheduler
         if scheduler is None:
             self.workers = workers or default_workers()
-            with dask_config().set(KEEP_MALLOC_DEFAULTS), _workers_ignore_ctrl_c():
+            with dask_config().set({**KEEP_MALLOC_DEFAULTS,
+                                    "distributed.worker.preload": [PRELOAD]}):
                 self._cluster = dd.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
                     host="127.0.0.1", silence_logs=logging.ERROR,

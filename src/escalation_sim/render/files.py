@@ -128,7 +128,10 @@ def check_out_dir(path: Path) -> None:
     if os.path.ismount(target):
         raise OutputError(f"--out {path}: is a mount point, which escsim cannot replace; give "
                           f"a folder inside it, e.g. {path / 'results'}")
-    cwd = Path.cwd().resolve()
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the current folder was removed: it cannot be the target
+        cwd = Path("/nonexistent-cwd")
     if target.resolve() == cwd or target.resolve() in cwd.parents:
         raise OutputError(f"--out {path}: is the current folder (or holds it), which escsim "
                           "cannot replace; give a new folder name, e.g. results")
