@@ -6,7 +6,9 @@ Imported only when ``--executor dask`` is asked for, so Dask never slows down es
   ``dask worker`` processes; the workers need escsim installed). An unreachable scheduler is an
   ``ExecutorError`` after ``CONNECT_TIMEOUT_S``.
 - Without one, escsim starts a ``LocalCluster`` of ``workers`` processes (one thread each, no
-  dashboard, quiet logs) and shuts it down in ``close``.
+  dashboard, only critical log lines: a task's error reaches escsim as its exception, and the
+  workers' complaints while the cluster shuts down are noise) and shuts it down in ``close``.
+  The workers ignore Ctrl-C (``dask_preload.py``): escsim handles it.
 
 Each chunk is submitted as its own task under a unique key with its seed and run indices in its
 arguments, so no result is ever taken from Dask's cache of earlier tasks. At most
@@ -117,7 +119,7 @@ class DaskExecutor:
                                     "distributed.worker.preload": [PRELOAD]}):
                 self._cluster = dd.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
-                    host="127.0.0.1", silence_logs=logging.ERROR,
+                    host="127.0.0.1", silence_logs=logging.CRITICAL,
                     dashboard_address=None,  # no dashboard, and its HTTP server on any free
                     scheduler_kwargs={"dashboard_address": ":0"})  # port rather than 8787
             self.client = dd.Client(self._cluster, set_as_default=False)
