@@ -199,7 +199,11 @@ def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers
 def _give(worker: _Worker, queue: Iterator[tuple[int, Any]]) -> None:
     nxt = next(queue, None)
     if nxt is not None:
-        worker.conn.send(nxt[1])
+        try:
+            worker.conn.send(nxt[1])
+        except OSError:  # the worker is gone (a broken pipe)
+            worker.process.join(JOIN_S)
+            raise _died(worker) from None
         worker.task = nxt[0]
 
 
