@@ -7,8 +7,10 @@ import pytest
 
 from escalation_sim.analysis.backtest import (
     Simulated,
+    _resampled_scores,
     backtest_scores,
     band,
+    bootstrap_blocks,
     bootstrap_weights,
     brier,
     covered,
@@ -133,3 +135,23 @@ def test_bootstrap_weights_resample_whole_runs():
     np.testing.assert_allclose(w.sum(axis=1), 1.0)
     np.testing.assert_allclose((w * 5) % 1, 0.0)  # counts of runs drawn
     np.testing.assert_array_equal(w, bootstrap_weights(5, 3, seed=0))
+
+
+def test_resamples_weighed_a_block_at_a_time_give_the_scores_of_all_at_once():
+    """The bootstrap holds a block of weights per run, never all ``boot`` rows: same numbers."""
+    rng = np.random.default_rng(1)
+    month_max = rng.integers(0, 10, size=(300, 2, 5)).astype(np.uint8)
+    sim = Simulated(month_max, month_max.min(axis=1))
+    _, observed = toy()
+    observed = Observed(month_max=np.array([[3, 2, 4, 4, 5], [2, 2, 3, 9, 1]]),
+                        force_by=np.array([False] * 4 + [True]),
+                        engaged_by=np.array([False, True, True, True, True]),
+                        start=np.array([2, 2]), labels=[str(m) for m in range(5)])
+    blocks = list(bootstrap_blocks(300, 20, seed=4, block=8))
+    assert [b.shape[0] for b in blocks] == [8, 8, 4]
+    np.testing.assert_array_equal(np.concatenate(blocks), bootstrap_weights(300, 20, seed=4))
+    whole = scores(forecasts(sim, bootstrap_weights(300, 20, seed=4)), observed)
+    parts = _resampled_scores(sim, observed, 20, 4)
+    for name in whole:
+        for key in whole[name]:
+            np.testing.assert_allclose(parts[name][key], whole[name][key], rtol=1e-12)

@@ -13,8 +13,10 @@ from escalation_sim.analysis.compare import (
     Variant,
     compare,
     difference,
+    estimate,
     parse_variant,
 )
+from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.engine.executors import LocalExecutor
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
@@ -43,7 +45,8 @@ def test_levers_lower_p_force_with_an_interval_that_excludes_zero(hot_comparison
 
 
 def test_paired_intervals_are_narrower_than_unpaired_ones():
-    base, levers = (r.runs for r in base_vs_levers(["horizon_days=120"], 600).results)
+    points = [Point(load_scenario(path, ["horizon_days=120"]), 5) for path in (BASE, LEVERS)]
+    base, levers = (r.runs for r in evaluate(points, 600, keep_runs=True))
     narrower = 0
     for measure in MEASURES:
         paired = difference(levers, base, measure)
@@ -54,6 +57,24 @@ def test_paired_intervals_are_narrower_than_unpaired_ones():
     for measure in ("p_coercion_or_worse", "peak_rung_mean", "days_coercion_mean"):
         paired = difference(levers, base, measure).half_width
         assert paired < 0.9 * difference(levers, base, measure, paired=False).half_width, measure
+
+
+def test_streamed_estimates_and_differences_equal_those_of_all_runs_at_once():
+    """compare keeps counts and moments, not runs: the numbers are those of the full arrays."""
+    variants = [Variant(name, load_scenario(path, ["horizon_days=60"]))
+                for name, path in (("base", BASE), ("all_levers", LEVERS))]
+    streamed = compare(variants, 2500, 5, executor=LocalExecutor(2))  # 2 chunks each
+    base, levers = (r.runs for r in evaluate([Point(v.scenario, 5) for v in variants], 2500,
+                                             keep_runs=True))
+    for measure in MEASURES:
+        for label, runs in (("base", base), ("all_levers", levers)):
+            got, want = streamed.estimates[label][measure], estimate(runs, measure)
+            assert got.n == want.n == 2500
+            assert got.estimate == pytest.approx(want.estimate, rel=1e-12, abs=1e-12), measure
+            assert got.high == pytest.approx(want.high, rel=1e-9, abs=1e-12), measure
+        got, want = streamed.differences["all_levers"][measure], difference(levers, base, measure)
+        assert got.estimate == pytest.approx(want.estimate, rel=1e-12, abs=1e-12), measure
+        assert (got.low, got.high) == pytest.approx((want.low, want.high), rel=1e-9, abs=1e-12)
 
 
 def test_all_levers_lower_p_force_in_the_bundled_base_at_the_default_run_count(run):
@@ -130,7 +151,7 @@ def test_bad_input_exits_2_with_one_line(run, args, message):
 
 def test_different_horizons_need_days(run, tmp_path):
     short = tmp_path / "short.yaml"
-    short.write_text(f"extends: {BASE}\nname: short\nhorizon_days: 30\n", encoding="utf-8")
+    short.write_text("extends: base.yaml\nname: short\nhorizon_days: 30\n", encoding="utf-8")
     result = run("compare", BASE, short, "--runs", "10")
     assert result.exit_code == 2 and "--days" in result.stderr
     assert run("compare", BASE, short, "--runs", "10", "--days", "20", "--json").exit_code == 0

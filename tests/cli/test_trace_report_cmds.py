@@ -65,7 +65,10 @@ def test_trace_bad_choices_exit_2(run):
 def test_report_writes_one_file_and_replaces_it_whole(run, tmp_path):
     out = tmp_path / "report.html"
     out.write_text("old")
-    result = run("report", BASE, "--compare", HOTLINE, *FAST, "--out", out)
+    refused = run("report", BASE, *FAST, "--out", out)  # not a report escsim wrote
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "old"
+    result = run("report", BASE, "--compare", HOTLINE, *FAST, "--out", out, "--force")
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Differences from the reference" in text and "levers.crisis_hotline.enabled" in text
@@ -74,3 +77,6 @@ def test_report_writes_one_file_and_replaces_it_whole(run, tmp_path):
     assert folder.exit_code == 2 and "is a folder" in folder.stderr
     bad = run("report", BASE, "--compare", tmp_path / "nope.yaml", *FAST, "--out", out)
     assert bad.exit_code == 2 and out.read_text(encoding="utf-8") == text
+    again = run("report", BASE, *FAST, "--out", out)  # escsim's own report: replaced
+    assert again.exit_code == 0, again.stderr
+    assert "Differences from the reference" not in out.read_text(encoding="utf-8")

@@ -1,7 +1,8 @@
 """Ctrl-C during ``escsim run --out DIR``: prompt exit 130, one line, DIR whole or untouched.
 
 The run is started in its own process group and the group is sent SIGINT, as a terminal does
-on Ctrl-C, so the worker processes receive it too.
+on Ctrl-C, so the worker processes receive it too. (Other signals, dead and stopped workers:
+``test_signals.py``.)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,8 +40,25 @@ def start(*args: object) -> subprocess.Popen[str]:
                             start_new_session=True, preexec_fn=_default_sigint)
 
 
-def interrupt(proc: subprocess.Popen[str], after: float) -> tuple[int, str, float]:
-    """Send the process group SIGINT after ``after`` seconds; return (code, stderr, seconds)."""
+def wait_for(ready: Callable[[], bool], proc: subprocess.Popen[str], limit: float = 60) -> None:
+    """Wait until ``ready()`` (e.g. the run has begun writing), while the process runs."""
+    deadline = time.monotonic() + limit
+    while not ready():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, "escsim did not get going"
+        time.sleep(0.05)
+
+
+def staging(folder: Path) -> list[Path]:
+    """The staging folders of escsim in ``folder``."""
+    return [p for p in folder.iterdir() if ".tmp-" in p.name]
+
+
+def interrupt(proc: subprocess.Popen[str], after: float,
+              ready: Callable[[], bool] | None = None) -> tuple[int, str, float]:
+    """Send the process group SIGINT ``after`` seconds after ``ready()``; (code, stderr, s)."""
+    if ready is not None:
+        wait_for(ready, proc)
     time.sleep(after)
     assert proc.poll() is None, proc.communicate()[1]  # still working: a long run
     os.killpg(proc.pid, signal.SIGINT)
@@ -70,7 +89,7 @@ def check_one_line(stderr: str, expected: str) -> None:
 def test_sigint_before_any_output_leaves_nothing(tmp_path):
     out = tmp_path / "result"
     proc = start(*LONG, "--out", out)
-    code, stderr, took = interrupt(proc, after=2.0)
+    code, stderr, took = interrupt(proc, after=0.5, ready=lambda: bool(staging(tmp_path)))
     assert code == 130
     check_one_line(stderr, f"error: interrupted — nothing written to {out}")
     assert not out.exists()
@@ -92,7 +111,7 @@ def test_sigint_keeps_the_previous_result_intact(tmp_path):
     assert files.SUMMARY_FILE in before and files.SCENARIO_FILE in before
 
     proc = start(*LONG, "--out", out)
-    code, stderr, _ = interrupt(proc, after=2.0)
+    code, stderr, _ = interrupt(proc, after=0.5, ready=lambda: bool(staging(tmp_path)))
     assert code == 130
     check_one_line(stderr, f"error: interrupted — {out} left as it was (the earlier result)")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -39,7 +39,7 @@ def test_all_files_are_written(tmp_path, outputs, base_result):
     written = write_outputs(target, outputs)
     expected = [f for f in OUTPUT_FILES if f != "runs.parquet" or files.parquet_available()]
     assert written == expected
-    assert sorted(p.name for p in target.iterdir()) == sorted(expected)
+    assert sorted(p.name for p in target.iterdir()) == sorted([*expected, files.MARKER_FILE])
     assert json.loads((target / "summary.json").read_text()) == outputs.summary
     with (target / "runs.csv").open() as fh:
         rows = list(csv.DictReader(fh))
@@ -68,12 +68,12 @@ def test_parquet_matches_csv(tmp_path, outputs):
 def test_an_earlier_output_folder_is_replaced_whole(tmp_path, outputs):
     target = tmp_path / "out"
     write_outputs(target, outputs)
-    (target / "runs.parquet").write_text("stale")  # a file this write may not produce
+    assert (target / "runs.csv").exists()  # a file the next write does not produce
     newer = Outputs(summary={**outputs.summary, "seed": 99}, daily=outputs.daily,
                     scenario=outputs.scenario, runs=None)
     written = write_outputs(target, newer)
     assert "runs.csv" not in written
-    assert sorted(p.name for p in target.iterdir()) == sorted(written)
+    assert sorted(p.name for p in target.iterdir()) == sorted([*written, files.MARKER_FILE])
     assert json.loads((target / "summary.json").read_text())["seed"] == 99
     assert leftovers(tmp_path) == []
 

@@ -17,6 +17,7 @@ pooled over months) and persistence (the starting rungs carried forward), as a s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,11 +45,13 @@ def rung_probs(samples: np.ndarray, weights: np.ndarray | None = None) -> np.nda
 
     ``weights`` (B, R) resample the runs (each row sums to 1) and give ``(B, ..., K)``.
     """
-    onehot = (samples[..., None] == np.arange(N_RUNGS)).astype(float)
-    if weights is None:
-        return onehot.mean(axis=0)
-    flat = onehot.reshape(samples.shape[0], -1)
-    return (weights @ flat).reshape(weights.shape[0], *samples.shape[1:], N_RUNGS)
+    rungs = samples.reshape(samples.shape[0], -1)
+    lead = () if weights is None else (weights.shape[0],)
+    out = np.empty((*lead, rungs.shape[1], N_RUNGS))
+    for k in range(N_RUNGS):  # one rung at a time: no (R, ..., K) array of floats
+        hit = (rungs == k).astype(float)
+        out[..., k] = hit.mean(axis=0) if weights is None else weights @ hit
+    return out.reshape(*lead, *samples.shape[1:], N_RUNGS)
 
 
 def rps(probs: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -100,8 +103,35 @@ def skill(score: np.ndarray | float, reference: np.ndarray | float) -> np.ndarra
 
 def bootstrap_weights(runs: int, n: int, seed: int) -> np.ndarray:
     """``(n, runs)`` weights of ``n`` resamples of the runs with replacement (rows sum to 1)."""
+    return next(bootstrap_blocks(runs, n, seed, block=n))
+
+
+BOOTSTRAP_BLOCK = 8
+"""Resamples weighed at a time: memory holds this many weights per run, not ``BOOTSTRAP``."""
+
+
+def bootstrap_blocks(runs: int, n: int, seed: int, block: int = BOOTSTRAP_BLOCK
+                     ) -> Iterator[np.ndarray]:
+    """The rows of ``bootstrap_weights(runs, n, seed)``, ``block`` rows at a time.
+
+    The generator draws the rows one after the other, so the blocks are those very rows.
+    """
     rng = np.random.default_rng(seed)
-    return rng.multinomial(runs, np.full(runs, 1.0 / runs), size=n) / runs
+    p = np.full(runs, 1.0 / runs)
+    for start in range(0, n, block):
+        yield rng.multinomial(runs, p, size=min(block, n - start)) / runs
+
+
+def _resampled_scores(sim: Simulated, path: Observed, boot: int, seed: int
+                      ) -> dict[str, dict[str, np.ndarray]]:
+    """``scores`` of ``boot`` bootstrap resamples, computed a block of resamples at a time."""
+    parts = [scores(forecasts(sim, w), path)
+             for w in bootstrap_blocks(sim.month_max.shape[0], boot, seed)]
+    def joined(name: str, key: str) -> np.ndarray:
+        values = [p[name][key] for p in parts]  # persistence does not resample: one value
+        return values[0] if np.ndim(values[0]) == 0 else np.concatenate(values)
+
+    return {name: {key: joined(name, key) for key in parts[0][name]} for name in parts[0]}
 
 
 def onehot(rungs: np.ndarray) -> np.ndarray:
@@ -178,8 +208,7 @@ def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,
     skill arrays, each of shape ``(boot,)``.
     """
     point = scores(forecasts(sim), path)
-    weights = bootstrap_weights(sim.month_max.shape[0], boot, seed)
-    resampled = scores(forecasts(sim, weights), path)
+    resampled = _resampled_scores(sim, path, boot, seed)
     alpha = (1 - CI_LEVEL) / 2
     result: dict[str, Any] = {}
     samples: dict[str, np.ndarray] = {}

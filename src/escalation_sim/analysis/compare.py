@@ -16,6 +16,7 @@ whether that interval excludes zero.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +31,10 @@ from escalation_sim.analysis.stats import (
     mean_interval,
     paired_difference,
     paired_proportion_difference,
+    paired_proportion_from_counts,
     wilson,
 )
+from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import Point, PointResult, Progress, evaluate
 from escalation_sim.engine.executors import Executor
 from escalation_sim.model.ladder import LIMITED_FORCE, MILITARY_SIGNALLING
@@ -91,7 +94,7 @@ class Comparison:
 
     Attributes:
         variants: The scenarios, the first being the baseline.
-        results: Their ensembles (per-run arrays kept).
+        results: Their ensembles (aggregates; per-run arrays are not kept).
         estimates: Per label, measure -> interval of the estimate.
         differences: Per label other than the baseline, measure -> interval of the paired
             difference (scenario minus baseline).
@@ -157,18 +160,104 @@ def compare(variants: Sequence[Variant], runs: int, seed: int, *, executor: Exec
         shown = ", ".join(f"{v.label} {v.scenario.horizon_days}" for v in variants)
         raise ValueError(f"the scenarios simulate different numbers of days ({shown}); "
                          "pass --days to compare them over one horizon")
+    stats = PairedStats(len(variants))
     results = evaluate([Point(v.scenario, seed) for v in variants], runs, executor=executor,
-                       keep_runs=True, progress=progress)
+                       progress=progress, on_runs=stats.add)
     comparison = Comparison(list(variants), results)
-    base = results[0].runs
-    assert base is not None
-    for variant, result in zip(variants, results, strict=True):
-        assert result.runs is not None
-        comparison.estimates[variant.label] = {m: estimate(result.runs, m) for m in MEASURES}
-        if variant is not variants[0]:
-            comparison.differences[variant.label] = {m: difference(result.runs, base, m)
-                                                     for m in MEASURES}
+    for k, variant in enumerate(variants):
+        comparison.estimates[variant.label] = stats.estimates(k)
+        if k:
+            comparison.differences[variant.label] = stats.differences(k)
     return comparison
+
+
+@dataclass
+class Moments:
+    """Count, mean and sum of squared deviations of values added chunk by chunk.
+
+    Chunks are merged with the pairwise update of Chan, Golub and LeVeque (1979), so the result
+    is that of all the values at once, to rounding.
+    """
+
+    n: int = 0
+    mean: float = 0.0
+    m2: float = 0.0
+
+    def add(self, values: np.ndarray) -> None:
+        """Take in a chunk of values."""
+        values = np.asarray(values, dtype=float).ravel()
+        k = values.size
+        if not k:
+            return
+        mean = float(values.mean())
+        m2 = float(np.square(values - mean).sum())
+        n, delta = self.n + k, mean - self.mean
+        self.mean += delta * k / n
+        self.m2 += m2 + delta * delta * self.n * k / n
+        self.n = n
+
+    def interval(self) -> Interval:
+        """Normal interval of the mean (as :func:`estimate` gives from all the values)."""
+        if not self.n:
+            return Interval(math.nan, math.nan, math.nan, 0)
+        std = math.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else math.nan
+        return mean_interval(self.mean, std, self.n)
+
+
+class PairedStats:
+    """Every measure's estimate and paired difference, from chunks of runs as they come.
+
+    ``add`` is an ``evaluate`` runs sink. A chunk waits until every scenario's chunk of the
+    same runs has come, then only counts and moments are kept: memory does not grow with runs.
+    """
+
+    def __init__(self, points: int) -> None:
+        self.points = points
+        self._waiting: dict[int, dict[int, dict[str, np.ndarray]]] = {}
+        self._hits = [dict.fromkeys(PROPORTIONS, 0) for _ in range(points)]
+        self._n = [0] * points
+        self._means = [{m: Moments() for m in MEANS} for _ in range(points)]
+        self._tables = [{m: [0, 0, 0] for m in PROPORTIONS} for _ in range(points)]
+        self._diffs = [{m: Moments() for m in MEANS} for _ in range(points)]
+
+    def add(self, point: int, chunk: ChunkResult) -> None:
+        """Take in one scenario's chunk of per-run results."""
+        slot = self._waiting.setdefault(chunk.first_run, {})
+        slot[point] = chunk.runs
+        if len(slot) < self.points:
+            return
+        del self._waiting[chunk.first_run]
+        base = slot[0]
+        for k in range(self.points):
+            runs = slot[k]
+            self._n[k] += runs["outcome"].shape[0]
+            for m, indicator in PROPORTIONS.items():
+                hits = indicator(runs)
+                self._hits[k][m] += int(hits.sum())
+                if k:
+                    ref = indicator(base)
+                    table = self._tables[k][m]
+                    table[0] += int((hits & ref).sum())
+                    table[1] += int((hits & ~ref).sum())
+                    table[2] += int((~hits & ref).sum())
+            for m, metric in MEANS.items():
+                self._means[k][m].add(runs[metric])
+                if k:
+                    self._diffs[k][m].add(np.asarray(runs[metric], dtype=float)
+                                          - np.asarray(base[metric], dtype=float))
+
+    def estimates(self, point: int) -> dict[str, Interval]:
+        """Measure -> interval of the estimate, for scenario ``point`` (as :func:`estimate`)."""
+        out = {m: wilson(self._hits[point][m], self._n[point]) for m in PROPORTIONS}
+        out.update({m: self._means[point][m].interval() for m in MEANS})
+        return out
+
+    def differences(self, point: int) -> dict[str, Interval]:
+        """Measure -> paired difference of scenario ``point`` minus the first scenario."""
+        out = {m: paired_proportion_from_counts(*self._tables[point][m], self._n[point])
+               for m in PROPORTIONS}
+        out.update({m: self._diffs[point][m].interval() for m in MEANS})
+        return out
 
 
 def difference_dict(interval: Interval) -> dict[str, Any]:

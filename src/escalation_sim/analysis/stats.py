@@ -215,9 +215,21 @@ def paired_proportion_difference(a: ArrayLike, b: ArrayLike, z: float = Z95) -> 
     a, b = np.asarray(a, dtype=bool).ravel(), np.asarray(b, dtype=bool).ravel()
     if a.shape != b.shape:
         raise ValueError(f"paired values need equal shapes, got {a.shape} and {b.shape}")
-    n = a.size
-    both, only_a = int((a & b).sum()), int((a & ~b).sum())
-    only_b = int((~a & b).sum())
+    return paired_proportion_from_counts(int((a & b).sum()), int((a & ~b).sum()),
+                                         int((~a & b).sum()), a.size, z)
+
+
+def paired_proportion_from_counts(both: int, only_a: int, only_b: int, n: int,
+                                  z: float = Z95) -> Interval:
+    """:func:`paired_proportion_difference` from the 2×2 table of ``n`` runs.
+
+    Args:
+        both: Runs where both indicators are 1.
+        only_a: Runs where only ``a`` is.
+        only_b: Runs where only ``b`` is.
+        n: All runs.
+        z: Normal quantile of the two-sided level.
+    """
     neither = n - both - only_a - only_b
     margins = float(both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
     cross = float(both) * neither - float(only_a) * only_b

@@ -51,5 +51,5 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point of the ``escsim`` console script."""
+    """Run the ``escsim`` command line (the console script is ``signals.main``)."""
     app(prog_name="escsim")

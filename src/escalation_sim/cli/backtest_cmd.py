@@ -33,9 +33,10 @@ from escalation_sim.cli.common import (
     print_json,
 )
 from escalation_sim.cli.progress import progress_bar
+from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
-from escalation_sim.scenario.edit import set_path, split_override
+from escalation_sim.scenario.edit import set_path, set_source, split_override
 from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
@@ -84,12 +85,11 @@ def backtest(
     n = runs or scenario.runs
     point = Point(scenario, scenario.seed if seed is None else seed)
     pool = executor_or_exit(executor, scheduler, workers)
+    months = MonthlyRungs(n)
     with progress_bar(n, quiet=quiet) as progress:
-        result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True,
-                          progress=progress)[0]
-    assert result.runs is not None
-    sim = Simulated(result.runs["actor_month_max"].astype(np.int64),
-                    result.runs["month_min_top"].astype(np.int64))
+        evaluate([point], n, executor=pool, monthly=True, progress=progress,
+                 on_runs=months.add)
+    sim = Simulated(months.month_max, months.month_min_top)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
@@ -101,6 +101,25 @@ def backtest(
         render_report(data, out)
 
 
+class MonthlyRungs:
+    """Keeps only what the scores need of each run: its monthly rungs, one byte each."""
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+        self.month_max = np.zeros((0, 0, 0), dtype=np.uint8)
+        self.month_min_top = np.zeros((0, 0), dtype=np.uint8)
+
+    def add(self, _: int, chunk: ChunkResult) -> None:
+        """Copy one chunk's monthly rungs into place (an ``evaluate`` runs sink)."""
+        top, low = chunk.runs["actor_month_max"], chunk.runs["month_min_top"]
+        if not self.month_max.size:
+            self.month_max = np.zeros((self.runs, *top.shape[1:]), dtype=np.uint8)
+            self.month_min_top = np.zeros((self.runs, *low.shape[1:]), dtype=np.uint8)
+        end = chunk.first_run + top.shape[0]
+        self.month_max[chunk.first_run:end] = top
+        self.month_min_top[chunk.first_run:end] = low
+
+
 def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
     """The episode's scenario with ``--set`` items applied (validated)."""
     scenario = loaded.scenario.model_copy(deep=True)
@@ -109,7 +128,7 @@ def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
         try:
             set_path(scenario, path, value)
         except ScenarioError as exc:
-            raise ScenarioError(exc.message, source=f"--set {item}", path=path,
+            raise ScenarioError(exc.message, source=set_source(item), path=path,
                                 value=value) from None
     return scenario
 

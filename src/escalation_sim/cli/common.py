@@ -7,8 +7,9 @@
   ``TERM=dumb`` or when the stream is not a terminal. With ``--json`` stdout holds only JSON.
 - :class:`GuardedGroup` turns every failure into one line on stderr: usage errors and bad
   scenarios exit 2, anything unexpected exits 1 (``ESCSIM_DEBUG=1`` shows the traceback),
-  Ctrl-C (SIGINT) exits 130 with ``error: interrupted`` (a command may say what it leaves
-  behind with :func:`on_interrupt`).
+  Ctrl-C (SIGINT) exits 130 with ``error: interrupted``, SIGTERM 143 and SIGHUP 129 with
+  ``error: stopped by SIG…`` (``signals.py``; a command may say what it leaves behind with
+  :func:`on_interrupt`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,16 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from escalation_sim.cli.signals import exit_code, stop_message
 from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
-from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+from escalation_sim.engine.pool import WorkerError
+from escalation_sim.render.files import (
+    OutputError,
+    Recognise,
+    check_out_file,
+    summary_json,
+    write_csv_file,
+)
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.schema import Scenario
@@ -66,6 +75,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", metavar="DIR",
                                              help="Write output files here.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that "
+                                                        "escsim did not write (never one of "
+                                                        "the command's inputs).")]
 CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
                                                 help="Write the table as CSV to this file "
                                                      "(replaced whole, never half-written).")]
@@ -150,6 +162,16 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         render(doc, out)
 
 
+def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bool = False,
+                           recognise: Recognise | None = None,
+                           example: str = "results.csv") -> None:
+    """``render.files.check_out_file`` before any work, or one line and exit 2."""
+    try:
+        check_out_file(path, inputs=inputs, force=force, recognise=recognise, example=example)
+    except OutputError as exc:
+        fail(exc)
+
+
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
                  days: int | None = None, seed: int | None = None) -> Scenario:
     """Load a scenario for a command, or print its problem in one line and exit with code 2.
@@ -175,9 +197,16 @@ INTERRUPT_NOTE = "escsim.interrupt_note"
 
 
 class Interrupted(click_errors.ClickException):
-    """Ctrl-C (SIGINT) stopped a command: exit 130 with one line saying what was (not) kept."""
+    """A signal stopped a command: one line saying what was (not) kept, exit 128 + signal.
+
+    130 for Ctrl-C (SIGINT), 143 for SIGTERM, 129 for SIGHUP.
+    """
 
     exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str, code: int = EXIT_INTERRUPTED) -> None:
+        super().__init__(message)
+        self.exit_code = code
 
 
 def on_interrupt(note: str | Callable[[], str]) -> None:
@@ -218,7 +247,7 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
-        except ExecutorError as exc:  # e.g. a Dask scheduler lost mid-run
+        except (ExecutorError, WorkerError) as exc:  # a Dask scheduler lost, a worker died
             error_line(exc)
             sys.exit(EXIT_FAILURE)
         except Exception as exc:  # the guard: one line, not a traceback
@@ -232,10 +261,11 @@ class GuardedGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command; Ctrl-C becomes :class:`Interrupted` (one line, exit 130)."""
+        """Run the command; Ctrl-C, SIGTERM, SIGHUP become :class:`Interrupted` (one line)."""
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             note = ctx.meta.get(INTERRUPT_NOTE)
             note = note() if callable(note) else note
-            raise Interrupted(f"interrupted — {note}" if note else "interrupted") from None
+            what = stop_message(exc)
+            raise Interrupted(f"{what} — {note}" if note else what, exit_code(exc)) from None

@@ -26,12 +26,14 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    ForceOpt,
     JsonOpt,
     QuietOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
@@ -39,7 +41,7 @@ from escalation_sim.cli.common import (
 )
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.compare import render_comparison
-from escalation_sim.render.files import OutputError, check_out_file
+from escalation_sim.render.files import csv_header_starts
 from escalation_sim.scenario.errors import ScenarioError
 
 HELP = (
@@ -91,14 +93,13 @@ def compare_cmd(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
     if out_file is not None:
-        try:
-            check_out_file(out_file)
-        except OutputError as exc:
-            fail(exc)
+        check_out_file_or_exit(
+            out_file, inputs=[*scenarios], force=force, recognise=csv_header_starts("measure,"))
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or COMPARE_RUNS
     master = chosen[0].scenario.seed if seed is None else seed

@@ -12,18 +12,20 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import paired_differences
+from escalation_sim.analysis.compare import PairedStats, differences_dict
 from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
     ExecutorOpt,
+    ForceOpt,
     QuietOpt,
     RunsOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_out_file_or_exit,
     err,
     executor_or_exit,
     fail,
@@ -32,7 +34,7 @@ from escalation_sim.cli.common import (
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.files import OutputError, write_file_atomic
-from escalation_sim.render.report import ReportPart, build_report
+from escalation_sim.render.report import GENERATOR_META, ReportPart, build_report
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
@@ -69,27 +71,27 @@ def report(
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
-    if out_file.is_dir():
-        fail(f"--out {out_file}: is a folder; give a file name, e.g. report.html")
+    check_out_file_or_exit(out_file, inputs=[scenario, *(compare or [])], force=force,
+                           recognise=lambda head: GENERATOR_META in head, example="report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     others = [load_or_exit(path, runs=main.runs, days=days, seed=main.seed)
               for path in compare or []]
     paths = [scenario, *(compare or [])]
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
+    stats = PairedStats(len(points))  # paired differences from counts and moments
     with progress_bar(main.runs * len(points), quiet=quiet) as bar:
-        results = evaluate(points, main.runs, executor=pool, keep_runs=bool(others),
-                           progress=bar)
+        results = evaluate(points, main.runs, executor=pool, progress=bar,
+                           on_runs=stats.add if others else None)
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
         summary = summarize(result, str(path), file_sha256(path),
                             overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
-        diff = None
-        if k > 0 and results[0].runs is not None and result.runs is not None:
-            diff = paired_differences(results[0].runs, result.runs)
+        diff = differences_dict(stats.differences(k)) if k > 0 else None
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
         write_file_atomic(out_file, build_report(parts[0], parts[1:]))

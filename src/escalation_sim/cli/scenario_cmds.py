@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,15 +16,19 @@ from rich.text import Text
 
 from escalation_sim.cli.common import (
     EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    ForceOpt,
     JsonOpt,
     QuietOpt,
     SetOpt,
+    check_out_file_or_exit,
     err,
     error_line,
     fail,
     out,
     print_json,
 )
+from escalation_sim.render.files import OutputError, write_file_atomic
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.editor_schema import json_schema_text
 from escalation_sim.scenario.episode import load_episode
@@ -36,6 +38,8 @@ from escalation_sim.scenario.load import load_scenario, load_scenario_text
 
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
+SCHEMA_ID = '"$id": "urn:escsim:scenario:'
+"""How a schema file escsim wrote begins (``schema --out`` may replace such a file)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -72,6 +76,7 @@ def schema(
     out_file: Annotated[Path | None, typer.Option("--out", metavar="FILE",
                                                   help="Write the schema to FILE instead of "
                                                        "stdout.")] = None,
+    force: ForceOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Print the JSON Schema of scenario files (draft 2020-12), for editors and tools."""
@@ -79,6 +84,8 @@ def schema(
     if out_file is None:
         sys.stdout.write(text)
         return
+    check_out_file_or_exit(out_file, force=force, recognise=lambda head: SCHEMA_ID in head,
+                           example=SCHEMA_FILE)
     write_atomically(out_file, text)
     if not quiet:
         err.print(Text(f"wrote {out_file}"))
@@ -203,7 +210,7 @@ def new(
         fail(f"cannot write {target}: {exc.strerror or exc}")
     schema_path = folder / SCHEMA_FILE
     if not schema_path.exists():
-        write_atomically(schema_path, json_schema_text())
+        write_atomically(schema_path, json_schema_text(), label=str(schema_path))
     if not quiet:
         err.print(Text(f"wrote {target} (from {original.name}); check it with: "
                        f"escsim validate {target}"))
@@ -222,24 +229,12 @@ def scaffold_text(text: str, name: str, origin: str) -> str:
     return header + body
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write a text file via a temporary file and a rename, so no half-written file is left."""
-    tmp: str | None = None
+def write_atomically(path: Path, text: str, label: str | None = None) -> None:
+    """Write a text file atomically (``render.files.write_file_atomic``), or exit 1."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        write_file_atomic(path, text, example=SCHEMA_FILE, label=label)
+    except OutputError as exc:
+        fail(exc, EXIT_FAILURE)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,19 +30,21 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    ForceOpt,
     JsonOpt,
     QuietOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.files import OutputError, check_out_file
+from escalation_sim.render.files import csv_header_starts
 from escalation_sim.render.sensitivity import render_sensitivity
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -101,6 +103,7 @@ def sensitivity_cmd(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Global sensitivity of the outcome to the main drivers (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
@@ -118,10 +121,9 @@ def sensitivity_cmd(
     except ValueError as exc:
         fail(exc)
     if out_file is not None:
-        try:
-            check_out_file(out_file)
-        except OutputError as exc:
-            fail(exc)
+        check_out_file_or_exit(
+            out_file, inputs=[scenario], force=force,
+            recognise=csv_header_starts("output,rank,factor"))
     pool = executor_or_exit(executor, scheduler, workers)
     with progress_bar(points * per_point, quiet=quiet) as bar:
         try:

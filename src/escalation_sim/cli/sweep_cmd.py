@@ -18,19 +18,20 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    ForceOpt,
     JsonOpt,
     QuietOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -83,6 +84,7 @@ def sweep_cmd(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Sweep one or two parameters (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
@@ -92,10 +94,7 @@ def sweep_cmd(
     except (ScenarioError, ValueError) as exc:
         fail(exc)
     if out_file is not None:
-        try:
-            check_out_file(out_file)
-        except OutputError as exc:
-            fail(exc)
+        check_out_file_or_exit(out_file, inputs=[scenario], force=force, recognise=_sweep_csv)
     pool = executor_or_exit(executor, scheduler, workers)
     points = 1
     for axis in axes:
@@ -118,3 +117,9 @@ def register(app: typer.Typer) -> None:
     app.command("sweep", help=HELP, epilog=EPILOG,
                 short_help="Grid over one or two parameters: table or heatmap of outcome "
                            "probabilities.")(sweep_cmd)
+
+
+def _sweep_csv(head: str) -> bool:
+    """A sweep table: measures with intervals, and the runs column last."""
+    header = head.split("\n", 1)[0].rstrip("\r")
+    return "_ci_low" in header and header.endswith(",runs")

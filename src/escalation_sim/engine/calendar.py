@@ -141,10 +141,13 @@ class DaySim:
 
     # -- one day -----------------------------------------------------------------------------
     def draws(self, t: int) -> day.Draws:
-        """Day ``t``'s random numbers, drawn ``DRAW_RUN_DAYS // n_runs`` days at a time."""
+        """Day ``t``'s random numbers, ``DRAW_RUN_DAYS`` run-days at a time.
+
+        Runs are counted as drawn: whole random blocks, whatever the runs simulated.
+        """
         if t == 0 or t - self._draws_from >= next(iter(self._draws.values())).shape[0]:
             p, n = self.params, self.days - t
-            n = max(1, min(n, DRAW_RUN_DAYS // max(1, self.n_runs)))
+            n = max(1, min(n, DRAW_RUN_DAYS // self.streams.drawn_runs))
             a, k, st = p.n_actors, len(p.incident_keys), self.streams
             self._draws = {"incidents": st.uniform_bits("incidents", k, n),
                            "perception": st.uniform_bits("perception", 2 * a * (a - 1), n),

@@ -6,7 +6,9 @@ Imported only when ``--executor dask`` is asked for, so Dask never slows down es
   ``dask worker`` processes; the workers need escsim installed). An unreachable scheduler is an
   ``ExecutorError`` after ``CONNECT_TIMEOUT_S``.
 - Without one, escsim starts a ``LocalCluster`` of ``workers`` processes (one thread each, no
-  dashboard, quiet logs) and shuts it down in ``close``.
+  dashboard, only critical log lines: a task's error reaches escsim as its exception, and the
+  workers' complaints while the cluster shuts down are noise) and shuts it down in ``close``.
+  The workers ignore Ctrl-C (``dask_preload.py``): escsim handles it.
 
 Each chunk is submitted as its own task under a unique key with its seed and run indices in its
 arguments, so no result is ever taken from Dask's cache of earlier tasks. At most
@@ -42,6 +44,8 @@ KEEP_MALLOC_DEFAULTS = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHO
 """Dask starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which turns off glibc's adaptive
 mmap threshold: every large numpy temporary is then mapped and unmapped afresh, and the engine
 spends twice the CPU on page faults. LocalClusters of escsim keep glibc's defaults."""
+PRELOAD = "escalation_sim.engine.dask_preload"
+"""Module Dask runs in each worker of a LocalCluster started by escsim."""
 INSTALL_HINT = "install it with: pip install 'escsim[dask]'"
 QUIET_LOGGERS = ("distributed", "tornado")
 
@@ -111,10 +115,11 @@ class DaskExecutor:
         self.scheduler = scheduler
         if scheduler is None:
             self.workers = workers or default_workers()
-            with dask_config().set(KEEP_MALLOC_DEFAULTS):
+            with dask_config().set({**KEEP_MALLOC_DEFAULTS,
+                                    "distributed.worker.preload": [PRELOAD]}):
                 self._cluster = dd.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
-                    host="127.0.0.1", silence_logs=logging.ERROR,
+                    host="127.0.0.1", silence_logs=logging.CRITICAL,
                     dashboard_address=None,  # no dashboard, and its HTTP server on any free
                     scheduler_kwargs={"dashboard_address": ":0"})  # port rather than 8787
             self.client = dd.Client(self._cluster, set_as_default=False)

@@ -89,7 +89,8 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
     option = (MONTHLY,) if monthly else ()
-    tasks = [(p.scenario, p.seed, first, n, *option) for p in points for first, n in chunks]
+    # chunk-major: the points' chunks of the same runs come close together (paired sinks)
+    tasks = [(p.scenario, p.seed, first, n, *option) for first, n in chunks for p in points]
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
@@ -97,12 +98,12 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     next_chunk = [0] * len(points)
     start = time.perf_counter()
     for index, result in executor.map(tasks):
-        which = index // len(chunks)
+        which = index % len(points)
         aggs[which].add(result)
         if keep_runs:
             _place(kept[which], result, runs)
         if on_runs is not None:
-            waiting[which][index % len(chunks)] = result
+            waiting[which][index // len(points)] = result
             while next_chunk[which] in waiting[which]:
                 on_runs(which, waiting[which].pop(next_chunk[which]))
                 next_chunk[which] += 1

@@ -4,7 +4,7 @@ A task is ``(scenario, seed, first_run, n_runs)`` and its result a ``ChunkResult
 result depends on nothing else, so any executor gives the same answer (``rng.py``). Every
 executor yields ``(task index, result)`` as tasks finish, in any order; ``evaluate`` merges them.
 
-- ``LocalExecutor``: the calling process (1 worker) or a local process pool.
+- ``LocalExecutor``: the calling process (1 worker) or a local process pool (``pool.py``).
 - ``DaskExecutor``: a Dask distributed cluster (optional extra ``dask``).
 
 ``make_executor`` builds one from the CLI's ``--executor``, ``--scheduler`` and ``--workers``.
@@ -15,13 +15,12 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import os
-import signal
 from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
 
 from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
 from escalation_sim.engine.monthly import MONTHLY, simulate_chunk_monthly
+from escalation_sim.engine.pool import imap_unordered
 from escalation_sim.scenario.schema import Scenario
 
 Task = tuple[Scenario, int, int, int] | tuple[Scenario, int, int, int, str]
@@ -65,47 +64,12 @@ class LocalExecutor:
         self.workers = workers or default_workers()
 
     def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
-        """Yield results as tasks finish, keeping at most 2 per worker in flight."""
+        """Yield results as tasks finish (one task in flight per worker, see ``pool.py``)."""
         if self.workers <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):
                 yield i, run_task(task)
             return
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)),
-                                 mp_context=_pool_context(),
-                                 initializer=ignore_interrupts) as pool:
-            pending: dict[Future[ChunkResult], int] = {}
-            queue = iter(enumerate(tasks))
-            try:
-                while True:
-                    while len(pending) < 2 * self.workers:
-                        nxt = next(queue, None)
-                        if nxt is None:
-                            break
-                        pending[pool.submit(run_task, nxt[1])] = nxt[0]
-                    if not pending:
-                        return
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        yield pending.pop(fut), fut.result()
-            except BaseException:  # Ctrl-C, or the caller gave up: stop the workers at once
-                stop_workers(pool)
-                raise
-
-
-def ignore_interrupts() -> None:
-    """Worker initializer: Ctrl-C is the parent's to handle (no tracebacks from workers)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Drop queued tasks and end the pool's worker processes without waiting for them."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    if manager is not None:  # it sees the workers gone and ends at once; left running, it races
-        manager.join(timeout=5)  # interpreter exit for its wake-up pipe (EBADF traceback)
+        yield from imap_unordered(run_task, tasks, self.workers, _pool_context())
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

@@ -57,6 +57,11 @@ class Streams:
         }
         self._start = first_run - first_block * RNG_BLOCK
 
+    @property
+    def drawn_runs(self) -> int:
+        """Runs each draw is made for: whole blocks (``RNG_BLOCK`` runs), whatever ``n_runs``."""
+        return len(self.blocks) * RNG_BLOCK
+
     def _buffer(self, stream: str, days: int, width: int, dtype: type) -> np.ndarray:
         """A reused output array: the previous draws of ``stream`` are overwritten.
 

@@ -88,10 +88,14 @@ def build_report(main: ReportPart, compared: Sequence[ReportPart] = ()) -> str:
     body.append("<footer>Made by escsim " + e(s["escsim_version"]) + ". Probabilities carry "
                 "Wilson 95% intervals, means normal-approximation 95% intervals; each number is "
                 "rounded to the digits its interval supports.</footer>")
-    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>" + GENERATOR_META +
             f"<title>{e(s['scenario']['name'])} — escsim report</title>"
             f"<style>{CSS}</style><script type='text/javascript'>{get_plotlyjs()}</script>"
             "</head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+GENERATOR_META = "<meta name='generator' content='escsim'>"
+"""In every report's head: ``report --out`` may replace a file that has it."""
 
 
 def _meta(s: Mapping[str, Any]) -> str:

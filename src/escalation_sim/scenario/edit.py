@@ -33,13 +33,25 @@ Change = tuple[str, Any, bool]
 """One change: (dotted path, value, True if the value is a delta to add)."""
 
 
+def set_source(item: str) -> str:
+    """How messages name a ``--set`` item: ``--set PATH=VALUE``, shortened if long."""
+    text = " ".join(item.split())
+    if len(text) > SOURCE_CHARS:
+        text = text[:SOURCE_CHARS - 1] + "…"
+    return f"--set {text}"
+
+
+SOURCE_CHARS = 80
+"""Longest ``--set`` item shown whole in a message."""
+
+
 def split_override(item: str) -> tuple[str, Any]:
     """Split ``PATH=VALUE`` and read VALUE as YAML (``true``, ``0.8``, ``2025-08-08``, text).
 
     Raises:
         ScenarioError: If there is no ``=`` or the value is not valid YAML.
     """
-    source = f"--set {item}"
+    source = set_source(item)
     path, sep, text = item.partition("=")
     if not sep or not path.strip():
         raise ScenarioError("expected PATH=VALUE, e.g. --set actors.baku.nationalism=0.8",
@@ -58,7 +70,7 @@ def override_document(doc: Document, sets: Sequence[str]) -> None:
         ScenarioError: If an item is malformed or its path does not exist (did-you-mean hint).
     """
     for item in sets:
-        source = f"--set {item}"
+        source = set_source(item)
         path, value = split_override(item)
         try:
             loc = parse_path(path)

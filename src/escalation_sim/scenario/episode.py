@@ -41,7 +41,7 @@ class ObservedEvent(Strict):
     date: dt.date = Field(description="Day of the act (YYYY-MM-DD), within the episode window.")
     actor: str = Field(description="Who acted: a scenario actor id or an alias from `actors`.")
     target: str = Field(description="Towards whom: a scenario actor id or an alias.")
-    rung: int | None = Field(None, ge=0, le=N_RUNGS - 1,
+    rung: int | None = Field(None, ge=0, le=N_RUNGS - 1, strict=True,
                              description="Ladder rung 0-9 (default: the rung of `cameo`).")
     cameo: Cameo | None = Field(None, description="CAMEO event code, e.g. '161'.")
     incident: Key | None = Field(None, description="The scenario's incident type this act is an "
@@ -154,6 +154,9 @@ def load_episode(path: str | Path) -> LoadedEpisode:
         ScenarioError: The first problem, in one line (file:line, key path, value, allowed).
     """
     path = find_episode(path)
+    if path.is_dir():
+        raise ScenarioError("is a folder; give an episode file (YAML, docs/episodes.md) or a "
+                            "bundled episode's name (escsim list)", source=str(path))
     if path.suffix not in (".yaml", ".yml"):
         raise ScenarioError("an episode for backtest is a YAML file (docs/episodes.md); a CSV "
                             "record must be converted first", source=str(path))
@@ -220,6 +223,10 @@ def _model_at(loc: Loc) -> type[Strict] | None:
     return model
 
 
+WINDOW_KEYS = ("start_date", "horizon_days")
+"""Scenario keys an episode's ``set`` may not change: the episode's window fixes them."""
+
+
 def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     """The scenario of ``episode``, moved to its start.
 
@@ -228,6 +235,13 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     ``start_date`` and ``horizon_days`` become the episode's window, the ``set`` changes are
     applied, and the trigger's victim starts with the trigger's severity as grievance.
     """
+    if episode.end_date < episode.start_date:
+        raise _at(doc, ("end_date",), f"must not be before start_date {episode.start_date}",
+                  episode.end_date)
+    for key in WINDOW_KEYS:
+        if key in episode.set:
+            raise _at(doc, ("set", key), "is fixed by the episode's start_date and end_date; "
+                      "remove it from set", episode.set[key])
     ref = episode.scenario
     path = folder / ref
     try:

@@ -120,6 +120,9 @@ def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Do
 
     if not isinstance(ref, str) or not ref.strip():
         raise fail("must be the file this scenario builds on, e.g. base.yaml")
+    if Path(ref).is_absolute() or ".." in Path(ref).parts or ":" in ref or "\\" in ref:
+        raise fail("must name a file in this scenario's folder or below it (no absolute path, "
+                   "no '..'), or a bundled scenario, e.g. base.yaml")
     parent = folder / ref
     if not parent.exists():
         try:

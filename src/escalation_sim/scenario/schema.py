@@ -23,17 +23,23 @@ from pydantic import (
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
 Label = Annotated[str, StringConstraints(max_length=200)]
+MAX_INCIDENT_TYPES = 64
+"""Most incident types a scenario may list: each costs memory in every chunk of runs (about
+5 MB at 10,240 runs), so the bound keeps a run's memory bounded too."""
 RESERVED_ACTOR_IDS = ("day", "date", "trade", "energy")
 """Names the summary's timeline uses for its own series, so no actor may take them."""
 
 
 def param(default: Any, lo: float | None = None, hi: float | None = None, *, unit: str, doc: str,
           section: str | None = None) -> Any:
-    """Declare a numeric parameter with its unit, closed range and one-line meaning."""
+    """Declare a numeric parameter with its unit, closed range and one-line meaning.
+
+    Strict: ``true``, ``yes`` and quoted numbers (``'2000'``) are refused, not read as numbers.
+    """
     extra: dict[str, Any] = {"unit": unit}
     if section:
         extra["section"] = section
-    return Field(default, ge=lo, le=hi, description=doc, json_schema_extra=extra)
+    return Field(default, ge=lo, le=hi, strict=True, description=doc, json_schema_extra=extra)
 
 
 class Strict(BaseModel):
@@ -105,10 +111,10 @@ class Issue(Strict):
         "none", description="Domain of the acts the issue invites (§8): corridors and energy "
                             "routes economic, border security legal, the format of talks "
                             "diplomatic; 'none' pulls towards no domain.")
-    position: dict[ActorId, Annotated[float, Field(ge=0, le=1)]] = Field(
+    position: dict[ActorId, Annotated[float, Field(ge=0, le=1, strict=True)]] = Field(
         default_factory=dict,
         description="Each actor's position on the issue, 0-1; the stake is the gap between them.")
-    salience: dict[ActorId, Annotated[float, Field(ge=0, le=1)]] = Field(
+    salience: dict[ActorId, Annotated[float, Field(ge=0, le=1, strict=True)]] = Field(
         default_factory=dict, description="How much the issue matters to each actor, 0-1.")
 
 
@@ -510,7 +516,7 @@ class Scenario(Strict):
     clients: list[Client] = Field(default_factory=list, max_length=20,
                                   description="Parties outside the dyad that an actor backs on an "
                                               "issue, read as a threat by another actor.")
-    incidents: dict[Key, Incident] = Field(default_factory=dict,
+    incidents: dict[Key, Incident] = Field(default_factory=dict, max_length=MAX_INCIDENT_TYPES,
                                            description="Incident types, keyed by id.")
     events: list[Event] = Field(default_factory=list, max_length=500,
                                 description="Scheduled parameter changes.")

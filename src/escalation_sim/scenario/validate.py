@@ -9,6 +9,7 @@ issues that leave an actor out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -125,7 +126,9 @@ def translate(error: dict[str, Any], locate: Locator) -> ScenarioError:
         lo = next((m.min_length for m in node.metadata if isinstance(m, at.MinLen)), 0)
         hi = next((m.max_length for m in node.metadata if isinstance(m, at.MaxLen)), None)
         count = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
-        size = error.get("ctx", {}).get("actual_length", "?")
+        size = error.get("ctx", {}).get("actual_length")
+        if size is None:
+            size = len(value) if hasattr(value, "__len__") else "?"
         return _at(f"has {size} {'entry' if size == 1 else 'entries'}; must have {count}"
                    f"{meaning(node)}", loc, locate)
     if kind == "string_too_long":
@@ -185,7 +188,23 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scena
         raise reference_error(problem, locate) from None
     check_incident_codes(scenario, locate)
     check_issue_coverage(scenario, locate)
+    check_calendar(scenario, locate)
     return scenario
+
+
+CALENDAR_MARGIN_DAYS = 62
+"""Days past the horizon that dates are computed for (month ends of monthly summaries)."""
+
+
+def check_calendar(scenario: Scenario, locate: Locator) -> None:
+    """Every simulated day must have a calendar date (the last date Python knows: 9999-12-31)."""
+    start = scenario.start_date
+    if start is None:
+        return
+    latest = dt.date.max - dt.timedelta(days=scenario.horizon_days + CALENDAR_MARGIN_DAYS)
+    if start > latest:
+        raise _at(f"with horizon_days {scenario.horizon_days} the run would pass 9999-12-31; "
+                  f"must be {latest.isoformat()} or earlier", ("start_date",), locate, start)
 
 
 def check_incident_codes(scenario: Scenario, locate: Locator) -> None:

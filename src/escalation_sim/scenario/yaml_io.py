@@ -13,6 +13,9 @@ The result is a :class:`Document`: the data plus, for each key path, its source 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,6 +178,13 @@ class LineLoader(yaml.SafeLoader):
         return result
 
 
+# YAML 1.1 (PyYAML) reads 1e-9 or 2E5 as text; YAML 1.2, and every user, as a number.
+LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ScenarioError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "unreadable"
@@ -231,7 +241,7 @@ def read_document(text: str, source: str) -> Document:
 
 
 def read_file(path: Path, display: str | None = None) -> str:
-    """Read a scenario file as text, refusing directories, huge files and non-UTF-8 bytes.
+    """Read a scenario file as text, refusing folders, pipes, huge files and non-UTF-8 bytes.
 
     Args:
         path: The file.
@@ -244,7 +254,12 @@ def read_file(path: Path, display: str | None = None) -> str:
     try:
         if path.is_dir():
             raise ScenarioError("is a directory, not a scenario file", source=name)
-        with path.open("rb") as fh:
+        # non-blocking open, then a look at what was opened: a FIFO or device never blocks
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise ScenarioError("is not a regular file (a pipe, device or socket); give "
+                                    "a scenario file", source=name)
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ScenarioError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
