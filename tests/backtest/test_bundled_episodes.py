@@ -49,7 +49,7 @@ def test_the_library_spans_dyads_and_endings() -> None:
     loaded = [load_episode(p) for p in EPISODES]
     dyads = {frozenset(ep.scenario.actors) | {ep.episode.start_date.year} for ep in loaded}
     pairs = {frozenset(e.actor for e in ep.episode.events) for ep in loaded}
-    assert len(dyads) >= 8 and len(pairs) >= 7
+    assert len(dyads) >= 9 and len(pairs) >= 8
     chosen_force = [ep for ep in loaded if any(
         e.chosen == "leadership" and rung_of_cameo(e.cameo or "") >= LIMITED_FORCE
         for e in ep.episode.events)]
