@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -89,6 +90,11 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
     ("  actors.baku.initial_rung: 3", "  actors.baku.initial_rung: 11",
      ["set.actors.baku.initial_rung", "11"]),
     ("name: small\n", "name: small\nwhen: now\n", ["when", "unknown key"]),
+    ("rung: 5}", "rung: 5, kind: words}", ["events[0].kind", "declaratory", "material"]),
+    ("rung: 5}", "rung: 5, ends: 2025-01-20}", ["events[0].ends", "2025-01-20", "between"]),
+    ("rung: 5}", "rung: 5, chosen: uncontrolled}", ["events[0].chosen", "`incident:` type"]),
+    ("incident: energy_asset_strike}", "incident: energy_asset_strike, chosen: leadership}",
+     ["events[2].chosen", "no `incident:`"]),
 ])
 def test_malformed_episode_exits_2_with_one_line(tmp_path, old, new, words):
     assert old in SMALL
@@ -141,3 +147,32 @@ def test_backtest_table_and_set(tmp_path):
     bad = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "8",
                                    "--set", "actors.moscow.reciprocity=7"])
     assert bad.exit_code == 2 and "--set actors.moscow.reciprocity=7" in bad.stderr
+
+
+def test_scenario_file_relative_to_the_episode_and_coding_fields(tmp_path):
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "episodes").mkdir()
+    minimal = (REPO / "tests" / "scenario" / "minimal.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scenarios" / "dyad.yaml").write_text(minimal, encoding="utf-8")
+    path = tmp_path / "episodes" / "rel.yaml"
+    path.write_text("""\
+name: relative
+scenario: ../scenarios/dyad.yaml
+start_date: 2025-01-01
+end_date: 2025-02-28
+events:
+  - {date: 2025-01-05, actor: baku, target: moscow, cameo: "163", kind: material,
+     chosen: leadership, ends: 2025-02-10}
+  - {date: 2025-01-06, actor: moscow, target: baku, cameo: "173", incident: raid,
+     kind: material, chosen: uncontrolled, ends: open}
+  - {date: 2025-02-10, actor: baku, target: moscow, cameo: "085", kind: material}
+""", encoding="utf-8")
+    ep = load_episode(path)
+    assert ep.scenario.name == "minimal" and ep.scenario.horizon_days == 59
+    assert [e.ends for e in ep.episode.events] == [dt.date(2025, 2, 10), "open", None]
+    assert [e.chosen for e in ep.episode.events] == ["leadership", "uncontrolled", None]
+    missing = path.with_name("bad.yaml")
+    missing.write_text(path.read_text().replace("../scenarios/dyad.yaml", "../scenarios/no.yaml"),
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, ["backtest", str(missing), "--runs", "8"])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, StringConstraints, ValidationError
@@ -48,6 +48,16 @@ class ObservedEvent(Strict):
                                                    "instance of (then not a chosen rung).")
     event: Text = Field("", description="What happened.")
     source: Text = Field("", description="Where it is reported (URL).")
+    kind: Literal["declaratory", "material"] | None = Field(
+        None, description="Words (declaratory) or deeds (material); docs/episodes.md, coding "
+                          "protocol. Recorded for the monthly reading; not yet scored.")
+    chosen: Literal["leadership", "uncontrolled", "external"] | None = Field(
+        None, description="Who chose the act: the leadership, towards the other side; no one in "
+                          "control (security services, third parties, accidents); or the "
+                          "leadership, aimed elsewhere. The last two are incidents.")
+    ends: dt.date | Literal["open"] | None = Field(
+        None, description="For a measure that stays in force (a ban, a closure, a suspension): "
+                          "the day its lifting is recorded, or 'open' if the record holds none.")
 
 
 class Trigger(Strict):
@@ -324,6 +334,13 @@ def check_episode(episode: Episode, scenario: Scenario, doc: Document) -> None:
                           e.cameo) from None
         elif e.rung is None:
             raise _at(doc, loc, "each event needs a rung (0-9) or a CAMEO code")
+        if isinstance(e.ends, dt.date) and not e.date <= e.ends <= episode.end_date:
+            raise _at(doc, (*loc, "ends"), f"must lie between the act's date {e.date} and the "
+                      f"episode's end {episode.end_date} (or be 'open')", e.ends)
+        if e.chosen is not None and (e.chosen == "leadership") != (e.incident is None):
+            need = "no `incident:`" if e.chosen == "leadership" else "an `incident:` type"
+            raise _at(doc, (*loc, "chosen"), f"an act chosen '{e.chosen}' takes {need} "
+                      "(docs/episodes.md, coding protocol)", e.chosen)
         if e.incident is not None and e.incident not in scenario.incidents:
             raise _at(doc, (*loc, "incident"), f"not an incident type of the scenario; "
                       f"{did_you_mean(e.incident, scenario.incidents, what='incident types')}",
