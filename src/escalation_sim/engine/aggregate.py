@@ -57,7 +57,7 @@ class Moments:
 
 SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coercion",
                   "days_military", "trade_loss", "energy_loss", "mediation_days",
-                  "summits", "containment_days", "containments", "misread_up",
+                  "summits", "containment_days", "containments",
                   "misread_military")
 ACTOR_METRICS = ("actor_peak", "actor_final", "actor_days_coercion", "actor_goldstein",
                  "actor_escalation_score", "actor_final_nationalism", "actor_days_words",

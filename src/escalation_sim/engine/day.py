@@ -77,7 +77,6 @@ class Today:
     explained: np.ndarray  # whether each hit was explained on the hotline
     seen: list[np.ndarray] = field(default_factory=list)  # per pair (R,): the rung seen
     settled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # summit runs
-    misread_up: list[np.ndarray] = field(default_factory=list)  # runs, per upward misreading
     misread_military: list[np.ndarray] = field(default_factory=list)  # runs, per military one
     jumps: tuple[np.ndarray, np.ndarray] | None = None  # (flat actor-major index, rally) of hits
     top_before: np.ndarray | None = None  # (R,) highest rung at the start of the day
@@ -191,7 +190,6 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
                 up = u[wrong, n_pairs + col] < th.upwards[i]
                 seen[wrong] = np.minimum(np.maximum(lagged[wrong] + np.where(up, 1, -1), 0),
                                          N_RUNGS - 1)
-                today.misread_up.append(wrong[up])
                 today.misread_military.append(wrong[military[is_wrong]])
         today.seen.append(seen)
         rose[i] |= lagged > s.prev_lagged[q]

@@ -53,7 +53,6 @@ class Recorder:
         self.first_summit = np.full(r, -1, dtype=np.int64)
         self.days_words = np.zeros((a, r), dtype=np.int32)
         self.rally = np.zeros((a, r))
-        self.misread_up = np.zeros(r, dtype=np.int64)
         self.misread_military = np.zeros(r, dtype=np.int64)
         # containment (§10): from an incident until the highest rung is back where it stood
         self.contain_ref = np.full(r, -1, dtype=np.int64)  # rung to get back to; -1: none open
@@ -104,8 +103,6 @@ class Recorder:
             self.rally += today.rally
         if today.jumps is not None:
             np.add.at(self.rally.reshape(-1), *today.jumps)
-        if today.misread_up:
-            np.add.at(self.misread_up, np.concatenate(today.misread_up), 1)
         if today.misread_military:
             np.add.at(self.misread_military, np.concatenate(today.misread_military), 1)
         if today.settled.size:
@@ -172,7 +169,6 @@ class Recorder:
             "first_summit_day": self.first_summit,
             "containment_days": self.contain_days,
             "containments": self.contained,
-            "misread_up": self.misread_up,
             "misread_military": self.misread_military,
             "actor_peak": runs_first(self.peak),
             "actor_final": runs_first(state.level),

@@ -125,12 +125,15 @@ def utility(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
     gap *= gap
     gap *= p.w_fit
     u -= gap
-    u -= (p.econ_cost[d.actor] * d.flow) * p.econ_rung.take(x)
-    below = d.x0 - x
-    u -= p.c_move * np.abs(below)
-    np.maximum(below, 0, out=below)
-    u -= _audience(d, p) * (below > 0)
-    u += (p.mediation_bonus * d.talking) * below
+    econ = p.econ_rung.take(x)
+    econ *= p.econ_cost[d.actor] * d.flow
+    u -= econ
+    # moving: friction both ways; below x0 also the audience cost and the talks' reward
+    below = (d.x0 - x).astype(float)
+    down = below > 0
+    step = np.where(down, (p.mediation_bonus * d.talking - p.c_move) * below - _audience(d, p),
+                    p.c_move * below)
+    u += step
     return u
 
 
