@@ -18,7 +18,7 @@ from rich.text import Text
 
 from escalation_sim.analysis.points import is_probability, short_label
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.render.numbers import MISSING, decimals
+from escalation_sim.render.numbers import MISSING, PERCENT_PLACES, decimals
 
 SHARES = ("trade_loss_mean", "energy_loss_mean")
 """Mean measures that are fractions (shown as percentages)."""
@@ -35,8 +35,7 @@ def signed(entry: Mapping[str, Any], percent: bool) -> tuple[str, str]:
     value, low, high = entry.get("value"), entry.get("ci_low"), entry.get("ci_high")
     if value is None:
         return MISSING, ""
-    scale, places = (100.0, max(0, decimals(value, low, high) - 2)) if percent else \
-        (1.0, decimals(value, low, high))
+    scale, places = (100.0, PERCENT_PLACES) if percent else (1.0, decimals(value, low, high))
 
     def fmt(x: float) -> str:
         shown = round(scale * x, places)
@@ -53,7 +52,7 @@ def plain(entry: Mapping[str, Any], percent: bool) -> str:
         return MISSING
     places = decimals(value, entry.get("ci_low"), entry.get("ci_high"))
     if percent:
-        return f"{100.0 * value:.{max(0, places - 2)}f}%"
+        return f"{100.0 * value:.{PERCENT_PLACES}f}%"
     return f"{value:,.{places}f}"
 
 

@@ -88,8 +88,12 @@ def load_scenario_text(text: str, source: str = "<string>", overrides: Sequence[
 
 
 def load_document(path: str | Path) -> Document:
-    """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated)."""
-    return _read(Path(path), ())
+    """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated).
+
+    ``path`` may also be the name of a bundled scenario (``base``) when no such file exists
+    (:func:`~escalation_sim.scenario.bundled.scenario_source`).
+    """
+    return _read(bundled.scenario_source(path), ())
 
 
 def _read(path: Path, chain: tuple[Path, ...]) -> Document:

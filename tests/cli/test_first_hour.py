@@ -1,0 +1,59 @@
+"""The analyst's first hour: bundled names from any folder, a scheduled add held at a bound."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from escalation_sim.scenario.edit import held_at_bounds
+from escalation_sim.scenario.load import load_scenario
+
+REPO = Path(__file__).resolve().parents[2]
+BASE = REPO / "scenarios" / "base.yaml"
+FAST = ("--runs", "60", "--days", "45")
+
+
+def test_heat_bound_is_held_and_reported_once(run):
+    result = run("run", BASE, *FAST, "--set", "actors.baku.nationalism=0.9",
+                 "--set", "issues.corridors.heat=0.9", "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["held_at_bound"] == ["day 38: corridors heat held at 1.0"]
+    shown = run("run", BASE, *FAST, "--set", "issues.corridors.heat=0.9")
+    assert shown.stdout.count("corridors heat held at 1.0") == 1
+
+
+def test_heat_one_can_be_set_and_out_of_range_set_stays_an_error(run):
+    scenario = load_scenario(BASE, ["issues.corridors.heat=1.0"])
+    assert [h["text"] for h in held_at_bounds(scenario)] == ["day 38: corridors heat held at 1.0"]
+    assert held_at_bounds(load_scenario(BASE)) == []
+    result = run("run", BASE, *FAST, "--set", "issues.corridors.heat=1.1")
+    assert result.exit_code == 2
+    assert "--set issues.corridors.heat=1.1" in result.stderr
+
+
+def test_trace_says_where_the_bound_held(run):
+    result = run("trace", BASE, "--set", "issues.corridors.heat=0.95", "--json")
+    assert result.exit_code == 0, result.stderr
+    texts = [e.get("text") for e in json.loads(result.stdout)["events"] if e["day"] == 38]
+    assert "corridors heat held at 1.0" in texts
+
+
+@pytest.mark.parametrize("command", [
+    ("run", "base", *FAST), ("trace", "base"), ("validate", "base"),
+    ("sweep", "base", "--vary", "actors.baku.nationalism=0:1:2", *FAST),
+    ("compare", "base", "all_levers", *FAST)])
+def test_bundled_name_from_another_folder(run, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_missing_path_points_to_the_bundled_name(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("run", "scenarios/base.yaml", *FAST)
+    assert result.exit_code == 2
+    assert "no file scenarios/base.yaml here; the bundled scenario is `base` (escsim list)" \
+        in result.stderr
