@@ -37,7 +37,9 @@ from escalation_sim.render.report import ReportPart, build_report
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
     "probabilities with 95% intervals, a fan chart of each side's rung, trade and energy flows, "
-    "impacts and actors. The file needs no network to open.\n\n"
+    "impacts and actors, and the six de-escalation levers ranked by their paired effect (as "
+    "escsim levers; --no-levers leaves the ranking out). The file needs no network to "
+    "open.\n\n"
     "With --compare B (repeatable), B runs with the reference's seed over the same runs "
     "(common random numbers) and the report adds B's outcomes and its paired differences from "
     "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
@@ -70,6 +72,9 @@ def report(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     quiet: QuietOpt = False,
+    levers: Annotated[bool, typer.Option(
+        "--levers/--no-levers", help="Rank the six levers by paired effect in the report "
+                                     "(as escsim levers; 8 more ensembles).")] = True,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
     if out_file.is_dir():
@@ -80,9 +85,18 @@ def report(
     paths = [scenario, *(compare or [])]
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
-    with progress_bar(main.runs * len(points), quiet=quiet) as bar:
+    extra = len(type(main.levers).model_fields) + 2 if levers else 0
+    with progress_bar(main.runs * (len(points) + extra), quiet=quiet) as bar:
         results = evaluate(points, main.runs, executor=pool, keep_runs=bool(others),
                            progress=bar)
+        ranking = None
+        if levers:
+            from escalation_sim.analysis.levers import rank_levers, ranking_dict
+            from escalation_sim.analysis.points import document_header
+
+            found = rank_levers(main, main.runs, main.seed, executor=pool, progress=bar)
+            ranking = ranking_dict(found, document_header(main, str(scenario), None,
+                                                          sets or [], main.runs, main.seed))
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
         summary = summarize(result, str(path), file_sha256(path),
@@ -92,7 +106,7 @@ def report(
             diff = paired_differences(results[0].runs, result.runs)
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
-        write_file_atomic(out_file, build_report(parts[0], parts[1:]))
+        write_file_atomic(out_file, build_report(parts[0], parts[1:], ranking))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
     if not quiet:
