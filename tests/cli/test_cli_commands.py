@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from escalation_sim.cli import scenario_cmds
 from escalation_sim.scenario import bundled
+from escalation_sim.scenario import load as scenario_load
 from escalation_sim.scenario.load import load_scenario
 
 ESCSIM = Path(sys.executable).with_name("escsim")
@@ -135,7 +135,7 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(scenario_cmds, "load_scenario", boom)
+    monkeypatch.setattr(scenario_load, "load_scenario", boom)
     result = run("validate", "x.yaml")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -145,7 +145,7 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
 
 
 def test_debug_env_lets_the_traceback_through(run, monkeypatch):
-    monkeypatch.setattr(scenario_cmds, "load_scenario", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(scenario_load, "load_scenario", lambda *a, **k: 1 / 0)
     result = run("validate", "x.yaml", env={"ESCSIM_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.analysis.compare import (
-    COMPARE_RUNS,
     MEASURES,
     Variant,
     compare,
     difference,
     parse_variant,
 )
+from escalation_sim.analysis.defaults import COMPARE_RUNS
 from escalation_sim.engine.executors import LocalExecutor
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,18 @@ def test_missing_path_points_to_the_bundled_name(run, tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "no file scenarios/base.yaml here; the bundled scenario is `base` (escsim list)" \
         in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["run", "--help"]])
+def test_version_and_help_load_neither_numpy_nor_the_engine(args):
+    code = ("import sys\nfrom escalation_sim.cli.app import app\n"
+            f"try:\n    app({args!r}, prog_name='escsim')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('numpy', 'escalation_sim.engine.ensemble')"
+            " if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip().splitlines()[-1]
+    assert found == "[]"
+
+
+def test_shell_completion_is_offered(run):
+    assert "--install-completion" in run("--help").stdout

@@ -39,9 +39,6 @@ from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
-COMPARE_RUNS = 10_000
-"""Runs per scenario when ``--runs`` is not given: enough to resolve differences of about one
-percentage point in common outcomes (paired intervals of ±0.2–0.8 points)."""
 COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
 
 Indicator = Callable[[dict[str, np.ndarray]], np.ndarray]

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.picks import PICKS
 from escalation_sim.engine.calendar import simulate_chunk
 from escalation_sim.model.decision import TERMS
 from escalation_sim.model.ladder import N_RUNGS, RUNGS, cameo_table
@@ -34,9 +35,6 @@ from escalation_sim.scenario.schema import Scenario
 
 TRACE_SCHEMA_VERSION = 1
 """Version of the trace's JSON layout."""
-PICKS = {"war": "war", "clashes": "armed_clashes", "normalization": "normalization",
-         "median": None}
-"""``--pick`` choice -> outcome class (``None``: the median run)."""
 GAIN_TOLERANCE = 1e-9
 """Utility gains at or below this count as none (terms that are flat between two rungs)."""
 TERM_WORDS = {

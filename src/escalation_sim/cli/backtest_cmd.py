@@ -7,12 +7,10 @@ persistence (``analysis.backtest.report``) → a table, or JSON on stdout.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
-from escalation_sim.analysis.backtest import Simulated, report
 from escalation_sim.cli.common import (
     ExecutorOpt,
     JsonOpt,
@@ -27,13 +25,11 @@ from escalation_sim.cli.common import (
     out,
     print_json,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.render.backtest import render_backtest
-from escalation_sim.scenario.edit import set_path, split_override
-from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from escalation_sim.scenario.episode import LoadedEpisode
+    from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Backtest the model on a dated episode: simulate from the episode's start and score the "
@@ -71,6 +67,14 @@ def backtest(
     quiet: QuietOpt = False,
 ) -> None:
     """Backtest the model on an episode (help text: ``HELP``)."""
+    import numpy as np
+
+    from escalation_sim.analysis.backtest import Simulated, report
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.render.backtest import render_backtest
+    from escalation_sim.scenario.episode import load_episode
+
     try:
         loaded = load_episode(episode)
         scenario = with_sets(loaded, sets or [])
@@ -98,6 +102,8 @@ def backtest(
 
 def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
     """The episode's scenario with ``--set`` items applied (validated)."""
+    from escalation_sim.scenario.edit import set_path, split_override
+
     scenario = loaded.scenario.model_copy(deep=True)
     for item in sets:
         path, value = split_override(item)

@@ -18,18 +18,19 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
-from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
+    from escalation_sim.engine.executors import Executor
+    from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
@@ -111,6 +112,8 @@ def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> E
     Bad values exit 2; an executor that cannot be set up or reached exits 1. The executor is
     closed (a Dask cluster shut down) when the command ends, however it ends.
     """
+    from escalation_sim.engine.executors import make_executor
+
     try:
         pool = make_executor(kind, workers=workers, scheduler=scheduler)
     except ValueError as exc:
@@ -137,6 +140,8 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         quiet: ``--quiet``: print nothing but the JSON, if asked.
         render: Draws ``doc`` on a console.
     """
+    from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+
     if out_file is not None and table is not None:
         try:
             write_csv_file(out_file, table)
@@ -161,6 +166,8 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         days: ``--days``, if given (overrides ``horizon_days``).
         seed: ``--seed``, if given (overrides ``seed``).
     """
+    from escalation_sim.scenario.load import load_scenario
+
     items = list(sets or ())
     for key, value in (("runs", runs), ("horizon_days", days), ("seed", seed)):
         if value is not None:
@@ -170,6 +177,27 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
     except ScenarioError as exc:
         fail(exc)
 
+
+def _help_without_type_names() -> None:
+    """Typer's help shows a type column (``<bool>``, ``<list[Path]>``); show words instead.
+
+    A flag shows nothing there, an option its metavar (``N``, ``PATH=VALUE``), and an argument
+    nothing more than its name. Typer versions without this column are left as they are.
+    """
+    from typer import core
+
+    def option_type(self: Any, ctx: Any) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        return self.metavar
+
+    if hasattr(core, "TyperOption") and hasattr(core.TyperOption, "display_type_rich"):
+        core.TyperOption.display_type_rich = option_type
+    if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = lambda self, ctx: None
+
+
+_help_without_type_names()
 
 INTERRUPT_NOTE = "escsim.interrupt_note"
 

@@ -8,20 +8,11 @@ the JSON document, the terminal table, or the CSV of ``--out``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import (
-    COMPARE_RUNS,
-    Variant,
-    compare,
-    comparison_dict,
-    comparison_table,
-    parse_variant,
-    unique_labels,
-)
-from escalation_sim.analysis.summary import file_sha256, summarize
+from escalation_sim.analysis.defaults import COMPARE_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -37,10 +28,10 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.compare import render_comparison
-from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from escalation_sim.analysis.compare import Variant
 
 HELP = (
     "Compare scenarios run with the same seed: every scenario sees the same random numbers run "
@@ -93,6 +84,12 @@ def compare_cmd(
     out_file: CsvOutOpt = None,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
+    from escalation_sim.analysis.compare import compare, comparison_dict, comparison_table
+    from escalation_sim.analysis.summary import summarize
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.compare import render_comparison
+    from escalation_sim.render.files import OutputError, check_out_file
+
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
     if out_file is not None:
         try:
@@ -118,6 +115,9 @@ def compare_cmd(
 def load_variants(paths: list[Path], sets: list[str], variants: list[str],
                   days: int | None) -> list[Variant]:
     """The scenarios to compare, loaded and validated (a bad one exits 2 with its problem)."""
+    from escalation_sim.analysis.compare import Variant, parse_variant, unique_labels
+    from escalation_sim.analysis.summary import file_sha256
+
     inline = len(paths) == 1 and not variants
     if inline and not sets:
         fail("compare needs two or more scenarios, or one scenario with --set or --variant "

@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import paired_differences
-from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -29,10 +27,6 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.render.files import OutputError, write_file_atomic
-from escalation_sim.render.report import ReportPart, build_report
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
@@ -77,6 +71,15 @@ def report(
                                      "(as escsim levers; 8 more ensembles).")] = True,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
+    from escalation_sim.analysis.compare import paired_differences
+    from escalation_sim.analysis.levers import rank_levers, ranking_dict
+    from escalation_sim.analysis.points import document_header
+    from escalation_sim.analysis.summary import file_sha256, summarize
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.render.report import ReportPart, build_report
+
     if out_file.is_dir():
         fail(f"--out {out_file}: is a folder; give a file name, e.g. report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
@@ -91,9 +94,6 @@ def report(
                            progress=bar)
         ranking = None
         if levers:
-            from escalation_sim.analysis.levers import rank_levers, ranking_dict
-            from escalation_sim.analysis.points import document_header
-
             found = rank_levers(main, main.runs, main.seed, executor=pool, progress=bar)
             ranking = ranking_dict(found, document_header(main, str(scenario), None,
                                                           sets or [], main.runs, main.seed))

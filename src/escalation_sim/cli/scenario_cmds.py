@@ -28,11 +28,7 @@ from escalation_sim.cli.common import (
     print_json,
 )
 from escalation_sim.scenario import bundled
-from escalation_sim.scenario.editor_schema import json_schema_text
-from escalation_sim.scenario.episode import load_episode
 from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.explain import describe
-from escalation_sim.scenario.load import load_scenario, load_scenario_text
 
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -50,6 +46,8 @@ def validate(
 
     Exits with 2 if any file is bad.
     """
+    from escalation_sim.scenario.load import load_scenario
+
     results: list[dict[str, Any]] = []
     for file in files:
         try:
@@ -75,6 +73,8 @@ def schema(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the JSON Schema of scenario files (draft 2020-12), for editors and tools."""
+    from escalation_sim.scenario.editor_schema import json_schema_text
+
     text = json_schema_text()
     if out_file is None:
         sys.stdout.write(text)
@@ -90,6 +90,8 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Explain a scenario parameter or section: type, unit, default, range, meaning."""
+    from escalation_sim.scenario.explain import describe
+
     try:
         info = describe(path)
     except ScenarioError as exc:
@@ -143,6 +145,8 @@ def list_bundled(as_json: JsonOpt = False) -> None:
 
 
 def _scenario_row(path: Path) -> dict[str, Any]:
+    from escalation_sim.scenario.load import load_scenario
+
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:
@@ -153,6 +157,8 @@ def _scenario_row(path: Path) -> dict[str, Any]:
 
 
 def _episode_row(path: Path) -> dict[str, Any]:
+    from escalation_sim.scenario.episode import load_episode
+
     dates: list[str] = []
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as fh:
@@ -179,6 +185,9 @@ def new(
     quiet: QuietOpt = False,
 ) -> None:
     """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
+    from escalation_sim.scenario.editor_schema import json_schema_text
+    from escalation_sim.scenario.load import load_scenario_text
+
     stem = name.removesuffix(".yaml")
     if not _NAME.match(stem):
         fail(ScenarioError("must be 1-64 letters, digits, '_', '-' or '.', starting with a "
