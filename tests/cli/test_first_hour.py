@@ -74,3 +74,48 @@ def test_version_and_help_load_neither_numpy_nor_the_engine(args):
 
 def test_shell_completion_is_offered(run):
     assert "--install-completion" in run("--help").stdout
+
+
+# -- quiet ends ----------------------------------------------------------------------------------
+ESCSIM = Path(sys.executable).with_name("escsim")
+
+
+@pytest.mark.parametrize("args", [["list"], ["run", "base", "--runs", "50", "--days", "30"],
+                                  ["run", "base", "--runs", "50", "--days", "30", "--json"]])
+def test_a_closed_pipe_ends_quietly_with_exit_0(args):
+    proc = subprocess.Popen([str(ESCSIM), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # `| head -1`: read one line, then close the pipe
+    proc.stdout.close()
+    stderr = proc.stderr.read() if proc.stderr else b""
+    assert proc.wait(timeout=120) == 0
+    assert stderr == b""
+
+
+def test_variant_mistakes_name_the_variant(run):
+    result = run("compare", "base", "--variant", "hot: issues.corridors.heet=0.8", "--runs", "10")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --variant 'hot: issues.corridors.heet=0.8'")
+    assert "did you mean 'heat'" in result.stderr
+
+
+def test_list_shows_only_episodes_backtest_takes(run):
+    result = run("list", "--json")
+    assert [e["file"] for e in json.loads(result.stdout)["episodes"]] == \
+        ["azerbaijan_russia_2024_2026.yaml"]
+
+
+def test_validate_checks_an_episode_as_an_episode(run):
+    result = run("validate", REPO / "episodes" / "azerbaijan_russia_2024_2026.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip().endswith("(episode)") and "unknown key" not in result.stderr
+
+
+def test_new_says_it_wrote_the_schema(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "mine", "--from", "base")
+    assert result.exit_code == 0, result.stderr
+    assert "wrote scenario.schema.json" in result.stderr
+    again = run("new", "other", "--from", "base")
+    assert "scenario.schema.json" not in again.stderr  # there already: not written again

@@ -73,14 +73,26 @@ CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
 
 
 def colour_off() -> bool:
-    """Whether the environment asks for no colour (``NO_COLOR`` set, or ``TERM=dumb``)."""
-    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    """Whether the environment asks for no colour.
+
+    ``NO_COLOR`` set to a non-empty value (as no-color.org defines it), or ``TERM=dumb``.
+    """
+    return os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb"
+
+
+class _Console(Console):
+    """A rich console that ends quietly (exit 0) when its reader goes away (``| head``)."""
+
+    def on_broken_pipe(self) -> None:
+        """The pipe closed: stop with exit 0, as ``git log | head`` does (rich exits 1)."""
+        _drop_stdout()
+        raise SystemExit(EXIT_OK)
 
 
 def make_console(*, stderr: bool) -> Console:
     """A rich console on stdout or stderr that never wraps lines and honours ``colour_off``."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=colour_off(),
-                   color_system=None if colour_off() else "auto")
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=colour_off(),
+                    color_system=None if colour_off() else "auto")
 
 
 out = make_console(stderr=False)
@@ -199,6 +211,15 @@ def _help_without_type_names() -> None:
 
 _help_without_type_names()
 
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit finds no closed pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+
+
 INTERRUPT_NOTE = "escsim.interrupt_note"
 
 
@@ -249,6 +270,9 @@ class GuardedGroup(TyperGroup):
         except ExecutorError as exc:  # e.g. a Dask scheduler lost mid-run
             error_line(exc)
             sys.exit(EXIT_FAILURE)
+        except BrokenPipeError:  # `escsim … | head`: the reader has all it wants
+            _drop_stdout()
+            sys.exit(EXIT_OK)
         except Exception as exc:  # the guard: one line, not a traceback
             if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
                 raise

@@ -26,12 +26,12 @@ from escalation_sim.cli.common import (
     emit_document,
     executor_or_exit,
     fail,
-    load_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
     from escalation_sim.analysis.compare import Variant
+    from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Compare scenarios run with the same seed: every scenario sees the same random numbers run "
@@ -126,16 +126,33 @@ def load_variants(paths: list[Path], sets: list[str], variants: list[str],
     specs: list[tuple[str, Path, list[str]]] = [(p.stem, p, shared) for p in paths]
     if inline:
         specs.append(("variant", paths[0], sets))
+    origins: dict[str, str] = {}
     for text in variants:
         try:
             name, items = parse_variant(text)
         except ScenarioError as exc:
             fail(exc)
         specs.append((name or "variant", paths[0], shared + items))
+        origins.update({item: text for item in items if item not in shared})
     labels = unique_labels([label for label, _, _ in specs])
-    return [Variant(label, load_or_exit(path, items, days=days), str(path),
+    return [Variant(label, _load_variant(path, items, days, origins), str(path),
                     file_sha256(path), tuple(items))
             for label, (_, path, items) in zip(labels, specs, strict=True)]
+
+
+def _load_variant(path: Path, items: list[str], days: int | None,
+                  origins: dict[str, str]) -> Scenario:
+    """Load one scenario of the comparison; a bad ``--variant`` item is reported as such."""
+    from escalation_sim.scenario.load import load_scenario
+
+    try:
+        return load_scenario(path, [*items, *([f"horizon_days={days}"] if days else [])])
+    except ScenarioError as exc:
+        for item, origin in origins.items():
+            if exc.source == f"--set {item}":
+                exc.source = f"--variant {origin!r} ({item})"
+                exc.args = (str(exc),)
+        fail(exc)
 
 
 def register(app: typer.Typer) -> None:

@@ -44,26 +44,50 @@ def validate(
 ) -> None:
     """Check scenario files: print 'ok  FILE' for each good one, the first problem of each bad one.
 
-    Exits with 2 if any file is bad.
+    An episode file (a dated record for ``escsim backtest``) is checked as an episode. Exits
+    with 2 if any file is bad.
     """
+    from escalation_sim.scenario.episode import load_episode
     from escalation_sim.scenario.load import load_scenario
 
     results: list[dict[str, Any]] = []
     for file in files:
+        episode = is_episode(file)
         try:
-            load_scenario(file, sets or ())
-            results.append({"file": str(file), "ok": True})
+            if episode:
+                load_episode(file)
+            else:
+                load_scenario(file, sets or ())
+            results.append({"file": str(file), "ok": True,
+                            "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
             results.append({"file": str(file), "ok": False, "error": exc.to_dict()})
             if not as_json:
                 error_line(exc)
             continue
         if not as_json and not quiet:
-            out.print(Text(f"ok  {file}"))
+            out.print(Text(f"ok  {file}" + ("  (episode)" if episode else "")))
     if as_json:
         print_json({"ok": all(r["ok"] for r in results), "files": results})
     if not all(r["ok"] for r in results):
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+EPISODE_KEYS = {"scenario", "end_date"}
+"""Top-level keys that mark a YAML file as an episode rather than a scenario."""
+
+
+def is_episode(path: Path) -> bool:
+    """Whether a file reads as an episode (``scenario:`` and ``end_date:`` at the top)."""
+    from escalation_sim.scenario.yaml_io import read_document, read_file
+
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = read_document(read_file(path), str(path)).data
+    except ScenarioError:
+        return False
+    return isinstance(data, dict) and EPISODE_KEYS <= data.keys()
 
 
 def schema(
@@ -126,7 +150,7 @@ def explain(
 def list_bundled(as_json: JsonOpt = False) -> None:
     """List the bundled scenarios (name, file, description) and episodes."""
     scenarios = [_scenario_row(p) for p in bundled.scenario_files()]
-    episodes = [_episode_row(p) for p in bundled.episode_files()]
+    episodes = [_episode_row(p) for p in bundled.episode_files() if p.suffix == ".yaml"]
     if as_json:
         print_json({"scenarios": scenarios, "episodes": episodes})
         return
@@ -138,7 +162,8 @@ def list_bundled(as_json: JsonOpt = False) -> None:
                              subsequent_indent="    ")
         out.print(Text(text, style="dim"))
     table = Table("file", "events", "period", title="Episodes", title_justify="left",
-                  title_style="bold", box=None, header_style="bold", pad_edge=False)
+                  title_style="bold", box=None, header_style="bold", pad_edge=False,
+                  caption="(escsim backtest NAME)", caption_justify="left", caption_style="dim")
     for row in episodes:
         table.add_row(Text(row["file"]), Text(str(row["events"])), Text(row["period"]))
     out.print(table)
@@ -211,11 +236,15 @@ def new(
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
     schema_path = folder / SCHEMA_FILE
-    if not schema_path.exists():
+    wrote_schema = not schema_path.exists()
+    if wrote_schema:
         write_atomically(schema_path, json_schema_text())
     if not quiet:
         err.print(Text(f"wrote {target} (from {original.name}); check it with: "
-                       f"escsim validate {target}"))
+                       f"escsim validate {target}"), soft_wrap=False)
+        if wrote_schema:
+            err.print(Text(f"wrote {schema_path} (the JSON Schema your editor uses to check "
+                           f"and complete {target.name})"), soft_wrap=False)
 
 
 def scaffold_text(text: str, name: str, origin: str) -> str:
