@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -184,19 +183,12 @@ def _scenario_row(path: Path) -> dict[str, Any]:
 def _episode_row(path: Path) -> dict[str, Any]:
     from escalation_sim.scenario.episode import load_episode
 
-    dates: list[str] = []
-    if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            dates = [row.get("date", "") for row in csv.DictReader(fh)]
-    elif path.suffix == ".yaml":  # an episode for escsim backtest (docs/episodes.md)
-        try:
-            episode = load_episode(path).episode
-        except ScenarioError as exc:
-            return {"file": path.name, "events": 0, "period": f"invalid: {exc}"}
-        return {"file": path.name, "events": len(episode.events),
-                "period": f"{episode.start_date} – {episode.end_date}"}
-    period = f"{min(dates)} – {max(dates)}" if dates else ""
-    return {"file": path.name, "events": len(dates), "period": period}
+    try:  # an episode for escsim backtest (docs/episodes.md)
+        episode = load_episode(path).episode
+    except ScenarioError as exc:
+        return {"file": path.name, "events": 0, "period": f"invalid: {exc}"}
+    return {"file": path.name, "events": len(episode.events),
+            "period": f"{episode.start_date} – {episode.end_date}"}
 
 
 def new(
