@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,34 @@ def test_new_says_it_wrote_the_schema(run, tmp_path, monkeypatch):
     assert "wrote scenario.schema.json" in result.stderr
     again = run("new", "other", "--from", "base")
     assert "scenario.schema.json" not in again.stderr  # there already: not written again
+
+
+# -- scenario editing ----------------------------------------------------------------------------
+def test_warnings_are_one_line_each_on_stderr(run, tmp_path):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("extends: base\nname: variant\nevents:\n  - day: 400\n    add:\n"
+                       "      actors.baku.nationalism: 0.05\n", encoding="utf-8")
+    result = run("run", variant, *FAST, "--json")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("warning: ") for line in lines)
+    assert "dropping day 38" in lines[0] and "after the horizon" in lines[1]
+    json.loads(result.stdout)  # stdout still holds only the JSON
+
+
+def test_explain_shows_the_scenarios_value_and_finds_bare_names(run):
+    result = run("explain", "issues.karabakh.heat")
+    assert "default  0.5" in result.stdout and "in base  0.4" in result.stdout
+    surge = run("explain", "actors.baku.nationalism", "--scenario", "nationalist_surge")
+    assert re.search(r"in nationalist_surge\s+0\.9\b", surge.stdout)
+    bare = run("explain", "c_mil")
+    assert bare.exit_code == 2 and "did you mean model.c_mil?" in bare.stderr
+
+
+@pytest.mark.parametrize(("term", "words"), [("rps", "ranked probability score"),
+                                             ("Brier", "squared error"),
+                                             ("persistence", "carried forward"),
+                                             ("goldstein", "−10")])
+def test_explain_holds_a_glossary(run, term, words):
+    result = run("explain", term)
+    assert result.exit_code == 0 and words in " ".join(result.stdout.split())

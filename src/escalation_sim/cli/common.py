@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -26,7 +28,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from escalation_sim.engine.errors import ExecutorError
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 
 if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
     from escalation_sim.engine.executors import Executor
@@ -112,6 +114,33 @@ def error_line(message: str | BaseException) -> None:
     err.print(Text.assemble(("error: ", "bold red"), text), soft_wrap=True)
 
 
+_WARNED: set[str] = set()
+
+
+def warning_line(message: str) -> None:
+    """Print one warning line on stderr, ``warning: <message>``, once per run."""
+    text = " ".join(str(message).split())
+    if text not in _WARNED:
+        _WARNED.add(text)
+        err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
+
+
+@contextmanager
+def scenario_warnings() -> Iterator[None]:
+    """Print the scenario warnings issued inside the block (others pass on as usual)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        try:
+            yield
+        finally:
+            for item in caught:
+                if issubclass(item.category, ScenarioWarning):
+                    warning_line(str(item.message))
+                else:  # pragma: no cover - a library's own warning
+                    warnings.showwarning(item.message, item.category, item.filename,
+                                         item.lineno)
+
+
 def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one error line and stop with ``code`` (2 = bad input, 1 = runtime failure)."""
     error_line(message)
@@ -185,7 +214,8 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         if value is not None:
             items.append(f"{key}={value}")
     try:
-        return load_scenario(path, items)
+        with scenario_warnings():
+            return load_scenario(path, items)
     except ScenarioError as exc:
         fail(exc)
 

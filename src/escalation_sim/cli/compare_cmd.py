@@ -26,6 +26,7 @@ from escalation_sim.cli.common import (
     emit_document,
     executor_or_exit,
     fail,
+    scenario_warnings,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -146,7 +147,8 @@ def _load_variant(path: Path, items: list[str], days: int | None,
     from escalation_sim.scenario.load import load_scenario
 
     try:
-        return load_scenario(path, [*items, *([f"horizon_days={days}"] if days else [])])
+        with scenario_warnings():
+            return load_scenario(path, [*items, *([f"horizon_days={days}"] if days else [])])
     except ScenarioError as exc:
         for item, origin in origins.items():
             if exc.source == f"--set {item}":

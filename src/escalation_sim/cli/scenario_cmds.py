@@ -25,6 +25,7 @@ from escalation_sim.cli.common import (
     fail,
     out,
     print_json,
+    scenario_warnings,
 )
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.errors import ScenarioError
@@ -53,10 +54,11 @@ def validate(
     for file in files:
         episode = is_episode(file)
         try:
-            if episode:
-                load_episode(file)
-            else:
-                load_scenario(file, sets or ())
+            with scenario_warnings():
+                if episode:
+                    load_episode(file)
+                else:
+                    load_scenario(file, sets or ())
             results.append({"file": str(file), "ok": True,
                             "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
@@ -109,28 +111,48 @@ def schema(
 
 def explain(
     path: Annotated[str, typer.Argument(metavar="PATH", help="Dotted parameter path, e.g. "
-                                                             "actors.baku.nationalism.")],
+                                                             "actors.baku.nationalism; or a "
+                                                             "term such as rps, brier, "
+                                                             "goldstein.")],
+    scenario: Annotated[str, typer.Option(
+        "--scenario", metavar="SCENARIO", help="Also show the value in this scenario (file "
+                                               "or bundled name).")] = "base",
     as_json: JsonOpt = False,
 ) -> None:
-    """Explain a scenario parameter or section: type, unit, default, range, meaning."""
+    """Explain a scenario parameter or section: type, unit, default, range, meaning.
+
+    Also the value in a scenario (--scenario, default the bundled base), and the words of the
+    tables: rps, brier, persistence, climatology, skill, goldstein, cameo, crn, sobol, morris.
+    """
+    from escalation_sim.analysis.glossary import lookup
     from escalation_sim.scenario.explain import describe
 
+    term = lookup(path)
+    if term is not None:
+        if as_json:
+            print_json({"term": term[0], "text": term[1]})
+        else:
+            out.print(Text(term[0], style="bold"))
+            out.print(Text(term[1]), soft_wrap=False)
+        return
     try:
         info = describe(path)
     except ScenarioError as exc:
         fail(exc)
+    value = scenario_value(scenario, info.subject.path)
     if as_json:
-        print_json(info.to_dict())
+        print_json({**info.to_dict(), "value": value})
         return
     s = info.subject
     out.print(Text(s.path or "scenario", style="bold"), Text(f"  {s.type}", style="cyan"))
     if s.description:
         out.print(Text(s.description))
     facts = Table.grid(padding=(0, 2))
-    for label, value in (("unit", s.unit), ("range", s.range), ("default", s.default),
-                         ("docs", f"docs/model.md {s.section}" if s.section else "")):
-        if value:
-            facts.add_row(Text(label, style="dim"), Text(value))
+    for label, fact in (("unit", s.unit), ("range", s.range), ("default", s.default),
+                        (f"in {scenario}", value or ""),
+                        ("docs", f"docs/model.md {s.section}" if s.section else "")):
+        if fact:
+            facts.add_row(Text(label, style="dim"), Text(fact))
     if facts.row_count:
         out.print(facts)
     if info.fields:
@@ -144,6 +166,26 @@ def explain(
                 f"default {f.default}"
             table.add_row(Text(f.path), Text(f"{kind}; {default}"), Text(f.description))
         out.print(table)
+
+
+def scenario_value(scenario: str, path: str) -> str | None:
+    """The value at ``path`` in the scenario, shown as YAML would.
+
+    ``None`` where there is none to show: a ``*`` path, a section, an id the scenario lacks,
+    a scenario that does not load.
+    """
+    from escalation_sim.scenario.errors import show_value
+    from escalation_sim.scenario.load import load_scenario, resolve_path
+
+    if not path or "*" in path:
+        return None
+    try:
+        found = resolve_path(load_scenario(scenario), path)
+    except ScenarioError:
+        return None
+    if hasattr(found, "model_dump") or isinstance(found, dict | list):
+        return None
+    return show_value(found)
 
 
 def list_bundled(as_json: JsonOpt = False) -> None:

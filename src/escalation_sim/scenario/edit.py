@@ -172,6 +172,35 @@ def event_changes(event: Event) -> list[Change]:
         [(p, v, True) for p, v in event.add.items()]
 
 
+def resolve_event_dates(scenario: Scenario, locate: Locator) -> None:
+    """Give every event written with ``date:`` its day, counted from ``start_date`` (in place).
+
+    Raises:
+        ScenarioError: At ``events[n].date``: no ``start_date``, a date before it, or a
+            ``day:`` given too that names another day.
+    """
+    for n, event in enumerate(scenario.events):
+        if event.date is None:
+            continue
+        source, line = locate(("events", n, "date"))
+        problem = ""
+        if scenario.start_date is None:
+            problem = ("an event's date needs the scenario's start_date; give day: instead, or "
+                       "set start_date")
+        else:
+            day = (event.date - scenario.start_date).days
+            if day < 0:
+                problem = (f"is before the scenario's start_date ({scenario.start_date}); "
+                           "events happen on or after it")
+            elif "day" in event.model_fields_set and event.day != day:
+                problem = (f"is day {day} from start_date {scenario.start_date}, but day: says "
+                           f"{event.day}; give one of them")
+        if problem:
+            raise ScenarioError(problem, source=source, line=line, path=f"events[{n}].date",
+                                value=event.date)
+        event.day = day
+
+
 def check_events(scenario: Scenario, locate: Locator) -> None:
     """Apply every event, in day order, to a copy and check each change leaves a valid scenario.
 

@@ -130,6 +130,8 @@ class Event(Strict):
 
     day: int = param(0, 0, 36500, unit="day", doc="Day on which the change takes effect.",
                      section="§9 Events")
+    date: dt.date | None = Field(None, description="Date of the change, instead of 'day' "
+                                                   "(needs the scenario's start_date).")
     label: Label = Field("", description="What happens, e.g. 'Washington declaration'.")
     set: dict[str, Any] = Field(default_factory=dict,
                                 description="Dotted parameter paths and their new values.")
