@@ -151,3 +151,12 @@ def test_explain_shows_the_scenarios_value_and_finds_bare_names(run):
 def test_explain_holds_a_glossary(run, term, words):
     result = run("explain", term)
     assert result.exit_code == 0 and words in " ".join(result.stdout.split())
+
+
+def test_a_scenario_that_fails_gets_its_error_line_alone(run, tmp_path):
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("extends: base\nname: variant\nevents:\n  - day: 400\n    set:\n"
+                       "      actors.baku.nationalism: 5\n", encoding="utf-8")
+    result = run("validate", variant)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")

@@ -77,3 +77,17 @@ def test_backtest_intervals_stay_on_one_line(run):
     assert_readable(text)
     assert all(line.count("[") == line.count("]") for line in text.splitlines())
     assert "RPS (ranked probability score)" in " ".join(text.split())
+
+
+def test_trace_wraps_its_reasons_at_word_boundaries(run):
+    from escalation_sim.analysis.trace import trace_run
+    from escalation_sim.render.trace import render_trace
+    from escalation_sim.scenario.load import load_scenario
+
+    story = trace_run(load_scenario("base", ["runs=40"]), 3)
+    text = shown(lambda doc, console: render_trace(doc, console), story)
+    assert_readable(text)
+    words = set(" ".join(text.split()).split())
+    for event in story.events:
+        if event["kind"] == "move":  # every word of every reason survives whole
+            assert set(event["reason_text"].split()) <= words

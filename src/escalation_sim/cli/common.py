@@ -127,18 +127,19 @@ def warning_line(message: str) -> None:
 
 @contextmanager
 def scenario_warnings() -> Iterator[None]:
-    """Print the scenario warnings issued inside the block (others pass on as usual)."""
+    """Print the scenario warnings issued inside the block, if it ends without an error.
+
+    A scenario that fails to load gets its one ``error:`` line and nothing else; other
+    warnings pass on as usual.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
-        try:
-            yield
-        finally:
-            for item in caught:
-                if issubclass(item.category, ScenarioWarning):
-                    warning_line(str(item.message))
-                else:  # pragma: no cover - a library's own warning
-                    warnings.showwarning(item.message, item.category, item.filename,
-                                         item.lineno)
+        yield
+    for item in caught:
+        if issubclass(item.category, ScenarioWarning):
+            warning_line(str(item.message))
+        else:  # pragma: no cover - a library's own warning
+            warnings.showwarning(item.message, item.category, item.filename, item.lineno)
 
 
 def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
