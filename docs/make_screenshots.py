@@ -1,12 +1,14 @@
-"""Regenerate the README's screenshot of ``escsim run scenarios/base.yaml`` (docs/run-summary.svg).
+"""Regenerate the README's terminal screenshots (SVG) at 80 columns.
 
 Usage (from anywhere)::
 
-    python docs/make_screenshots.py              # writes docs/run-summary.svg
-    python docs/make_screenshots.py --png x.png  # also a PNG preview (needs cairosvg)
+    python docs/make_screenshots.py              # docs/run-summary.svg, levers.svg, compare.svg
+    python docs/make_screenshots.py run          # only one of them
+    python docs/make_screenshots.py --png DIR    # also PNG previews (needs cairosvg)
 
-The summary is drawn exactly as ``escsim run`` draws it on an 80-column colour terminal, by the
-same functions, and recorded with rich's ``Console(record=True)``.
+Each screenshot is the output of the escsim command itself, run in this process with its
+result console replaced by one that records (rich's ``Console(record=True)``) on an 80-column
+colour terminal.
 """
 
 from __future__ import annotations
@@ -17,47 +19,59 @@ import os
 from pathlib import Path
 
 from rich.console import Console
+from typer.testing import CliRunner
 
-from escalation_sim.analysis.summary import file_sha256, summarize
-from escalation_sim.engine.ensemble import simulate
-from escalation_sim.engine.executors import default_workers
-from escalation_sim.render.terminal import render_summary
-from escalation_sim.scenario.load import load_scenario
+from escalation_sim.cli import common, run_cmd
+from escalation_sim.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
-SCENARIO = "scenarios/base.yaml"
 WIDTH = 80
+LEVERS = ["base", *(f"lever_{name}" for name in (
+    "crisis_hotline", "economic_initiatives", "military_transparency", "cultural_exchanges",
+    "multilateral_forum", "trusted_intermediaries")), "all_levers"]
+SHOTS = {
+    "run": ("run-summary.svg", ["run", "scenarios/base.yaml"]),
+    "levers": ("levers.svg", ["levers", "base", "--runs", "4000"]),
+    "compare": ("compare.svg", ["compare", *LEVERS, "--runs", "4000"]),
+}
+"""Name -> (file in docs/, the escsim arguments)."""
 
 
-def record_summary(scenario: str = SCENARIO, width: int = WIDTH) -> Console:
-    """Run the scenario as ``escsim run`` does and record the summary in a console."""
-    os.chdir(REPO)  # so that the header shows the path as a user would type it
-    workers = default_workers()
-    result = simulate(load_scenario(scenario), workers=workers)
-    summary = summarize(result, scenario, file_sha256(scenario), workers=workers)
+def record(args: list[str], width: int = WIDTH) -> Console:
+    """Run ``escsim ARGS`` and return the console that recorded what it printed."""
+    os.chdir(REPO)  # so that headers show paths as a user would type them
     console = Console(record=True, width=width, force_terminal=True, color_system="truecolor",
-                      file=io.StringIO())
-    render_summary(summary, console)
+                      file=io.StringIO(), highlight=False, soft_wrap=True)
+    common.out, run_cmd.out = console, console
+    result = CliRunner().invoke(app, args)  # the progress bar goes to stderr, not recorded
+    if result.exit_code != 0:
+        raise SystemExit(f"escsim {' '.join(args)} failed: {result.stderr or result.output}")
     return console
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "run-summary.svg")
-    parser.add_argument("--png", type=Path, help="also write a PNG preview (needs cairosvg)")
+    parser.add_argument("names", nargs="*", help=f"which screenshots ({', '.join(SHOTS)})")
+    parser.add_argument("--png", type=Path, help="also write PNG previews here (needs cairosvg)")
     args = parser.parse_args()
-    console = record_summary()
-    svg = console.export_svg(title=f"escsim run {SCENARIO}")
-    args.out.write_text(svg, encoding="utf-8")
-    print(f"wrote {args.out}")
-    if args.png:
-        import cairosvg  # optional: only for looking at the result
+    unknown = sorted(set(args.names) - set(SHOTS))
+    if unknown:
+        parser.error(f"unknown screenshot {unknown[0]!r}; choose from {', '.join(SHOTS)}")
+    for name in args.names or list(SHOTS):
+        filename, argv = SHOTS[name]
+        svg = record(argv).export_svg(title=f"escsim {' '.join(argv)}")
+        out = REPO / "docs" / filename
+        out.write_text(svg, encoding="utf-8")
+        print(f"wrote {out}")
+        if args.png:
+            import cairosvg  # optional: only for looking at the result
 
-        # cairosvg cannot fetch the web font; any installed monospace font keeps the grid
-        preview = svg.replace("Fira Code", "DejaVu Sans Mono")
-        cairosvg.svg2png(bytestring=preview.encode("utf-8"), write_to=str(args.png),
-                         output_width=1200)
-        print(f"wrote {args.png}")
+            # cairosvg cannot fetch the web font; any installed monospace font keeps the grid
+            preview = svg.replace("Fira Code", "DejaVu Sans Mono")
+            target = args.png / filename.replace(".svg", ".png")
+            cairosvg.svg2png(bytestring=preview.encode("utf-8"), write_to=str(target),
+                             output_width=1200)
+            print(f"wrote {target}")
 
 
 if __name__ == "__main__":

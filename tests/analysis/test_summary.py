@@ -26,7 +26,8 @@ from escalation_sim.scenario.load import load_scenario
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 TOP_KEYS = ["schema_version", "escsim_version", "scenario", "runs", "days", "seed", "start_date",
-            "outcomes", "metrics", "actors", "impacts", "incidents", "levers", "timeline",
+            "outcomes", "metrics", "actors", "impacts", "incidents", "incident_force", "levers",
+            "held_at_bound", "timeline",
             "timing"]
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from escalation_sim.cli import scenario_cmds
 from escalation_sim.scenario import bundled
+from escalation_sim.scenario import load as scenario_load
 from escalation_sim.scenario.load import load_scenario
 
 ESCSIM = Path(sys.executable).with_name("escsim")
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_schema_prints_a_valid_json_schema(run):
@@ -70,13 +71,14 @@ def test_list_shows_scenarios_and_episodes(run):
                for row in data["scenarios"])
 
 
-def test_list_episodes_from_csv(run, tmp_path, monkeypatch):
-    episode = tmp_path / "e.csv"
-    episode.write_text("date,event\n2025-01-02,a\n2024-12-25,b\n")
-    monkeypatch.setattr(bundled, "episode_files", lambda: [episode])
+def test_list_leaves_out_csv_records_backtest_refuses(run, tmp_path, monkeypatch):
+    record = tmp_path / "e.csv"
+    record.write_text("date,event\n2025-01-02,a\n2024-12-25,b\n")
+    episode = REPO / "episodes" / "azerbaijan_russia_2024_2026.yaml"
+    monkeypatch.setattr(bundled, "episode_files", lambda: [record, episode])
     data = json.loads(run("list", "--json").stdout)
-    assert data["episodes"] == [{"file": "e.csv", "events": 2,
-                                 "period": "2024-12-25 – 2025-01-02"}]
+    assert [row["file"] for row in data["episodes"]] == [episode.name]
+    assert data["episodes"][0]["period"] == "2024-12-25 – 2026-03-31"
 
 
 def test_new_copies_a_bundled_scenario(run, tmp_path):
@@ -135,7 +137,7 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(scenario_cmds, "load_scenario", boom)
+    monkeypatch.setattr(scenario_load, "load_scenario", boom)
     result = run("validate", "x.yaml")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -145,7 +147,7 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
 
 
 def test_debug_env_lets_the_traceback_through(run, monkeypatch):
-    monkeypatch.setattr(scenario_cmds, "load_scenario", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(scenario_load, "load_scenario", lambda *a, **k: 1 / 0)
     result = run("validate", "x.yaml", env={"ESCSIM_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 

@@ -106,7 +106,7 @@ def test_json_output(run, case):
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data["ok"] is False
-    assert data["files"][0] == {"file": str(good), "ok": True}
+    assert data["files"][0] == {"file": str(good), "ok": True, "kind": "scenario"}
     error = data["files"][1]["error"]
     assert (error["line"], error["path"], error["value"]) == (5, "actors.baku.nationalism", "2")
     assert result.stderr == ""

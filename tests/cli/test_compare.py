@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.analysis.compare import (
-    COMPARE_RUNS,
     MEASURES,
     Variant,
     compare,
@@ -16,6 +15,7 @@ from escalation_sim.analysis.compare import (
     estimate,
     parse_variant,
 )
+from escalation_sim.analysis.defaults import COMPARE_RUNS
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.engine.executors import LocalExecutor
 from escalation_sim.scenario.errors import ScenarioError

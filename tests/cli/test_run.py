@@ -229,6 +229,7 @@ def test_terminal_output_is_coloured_unless_no_color_or_dumb():
     assert COLOUR.search(in_pty(args, clean_env()))  # the control: a terminal gets colour
     assert not COLOUR.search(in_pty(args, clean_env(NO_COLOR="1")))
     assert not ANSI.search(in_pty(args, clean_env(TERM="dumb")))
+    assert COLOUR.search(in_pty(args, clean_env(NO_COLOR="")))  # empty: not set (no-color.org)
 
 
 # -- the progress bar --------------------------------------------------------------------------

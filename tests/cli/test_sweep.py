@@ -75,7 +75,7 @@ def test_out_writes_one_csv_row_per_point(run, tmp_path):
 @pytest.mark.parametrize(("vary", "message"), [
     ("actors.baku.nationalsm=0:1:3", "did you mean 'nationalism'"),
     ("actors.baku.nationalism=0:2:3", "between 0 and 1"),
-    ("issues.corridors.heat=0:1:3", "on day 38 this makes issues.corridors.heat 1.2"),
+    ("issues.corridors.heat=0:1.2:3", "between 0 and 1"),
     ("actors.baku.nationalism=0:1", "LO:HI:N"),
     ("actors.baku.name=0:1:3", "not a number"),
     ("actors.baku.nationalism", "PATH=LO:HI:N"),

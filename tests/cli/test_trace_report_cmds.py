@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from escalation_sim.analysis.trace import trace_run
@@ -21,8 +22,9 @@ def test_trace_prints_a_dated_log_ending_in_the_outcome(run):
     lines = result.stdout.splitlines()
     assert "run 5 of seed 20250701" in lines[0]
     assert lines[1].startswith("2025-07-01  Baku") and "CAMEO 172" in lines[1]
-    assert any("◆ event: Washington declaration" in line for line in lines)
-    assert lines[-1].startswith("Outcome: ")
+    assert any(re.search(r"◆\s+event: Washington declaration", line) for line in lines)
+    outcome = next(i for i, line in enumerate(lines) if line.startswith("Outcome: "))
+    assert "Goldstein weight" in " ".join(lines[outcome:])  # then the legend, nothing else
     story = trace_run(load_scenario(BASE, ["runs=200", "horizon_days=60"]), 5)
     moves = [e for e in story.events if e["kind"] == "move"]
     assert sum(("↑ " in line or "↓ " in line) for line in lines) == len(moves)

@@ -130,13 +130,13 @@ def test_every_command_turns_ctrl_c_into_one_line(monkeypatch, tmp_path):
     """Whatever a command is doing, Ctrl-C gives exit 130 and one line (here: validate)."""
     from typer.testing import CliRunner
 
-    from escalation_sim.cli import scenario_cmds
     from escalation_sim.cli.app import app
+    from escalation_sim.scenario import load as scenario_load
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scenario_cmds, "load_scenario", interrupted)
+    monkeypatch.setattr(scenario_load, "load_scenario", interrupted)
     result = CliRunner().invoke(app, ["validate", str(BASE)])
     assert result.exit_code == 130
     check_one_line(result.stderr, "error: interrupted")

@@ -89,6 +89,14 @@ def test_axis_labels_months_at_their_first_week():
     assert _axis(list(range(0, 42, 7)), dates)[1] == "Jul"  # no room for Aug past the axis
 
 
+def test_axis_gives_years_when_the_dates_cross_one():
+    dates = [f"2025-{m:02d}-01" for m in range(7, 13)] + [f"2026-{m:02d}-01" for m in (1, 2, 3)]
+    labels = _axis(list(range(0, 270, 30)), dates, cell=4)[1]
+    assert labels.startswith("Jul 2025") and "Jan 2026" in labels and "Nov" in labels
+    assert _axis(list(range(0, 42, 7)), [f"2025-07-{d:02d}" for d in (1, 8, 15, 22, 29)] +
+                 ["2025-08-05"], room=10)[1] == "Jul  Aug"  # one year: months alone
+
+
 def test_axis_without_dates_counts_days():
     axis, labels = _axis(list(range(0, 364, 7)), None)
     assert labels.startswith("0   28  56")

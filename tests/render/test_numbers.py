@@ -19,8 +19,9 @@ def test_number_and_percent():
     assert number(1234.5) == "1,234.5"
     assert number(None) == "—"
     assert number(0.5, 3) == "0.500"
-    assert percent(0.27) == "27%"
-    assert percent(0.0035) == "0.35%"
+    assert percent(0.27) == "27.0%"  # one rule: one decimal for every percentage
+    assert percent(0.0035) == "0.4%"
+    assert percent(0.0004) == "<0.1%" and percent(0.0) == "0.0%"
     assert percent(0.828) == "82.8%"
     assert percent(None) == "—"
 

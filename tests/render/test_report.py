@@ -48,3 +48,22 @@ def test_changes_list_what_a_variant_sets(base_result):
         ("actors.baku.nationalism", 0.6, 0.9), ("levers.crisis_hotline.enabled", "false",
                                                 "true")]
     assert scenario_changes(scenario, scenario) == []
+
+
+def test_report_shows_the_lever_ranking_and_points_for_standoff_or_worse(base_summary,
+                                                                         base_result):
+    effect = {"value": -0.078, "ci_low": -0.09, "ci_high": -0.066, "n": 300,
+              "excludes_zero": True}
+    levers = {"runs": 300, "measures": {"p_coercion_or_worse": "P(coercive standoff or worse)",
+                                        "p_force": "P(force)"},
+              "levers": [{"rank": 1, "lever": "cultural_exchanges", "already_on": False,
+                          "effects": {"p_coercion_or_worse": effect, "p_force": effect}},
+                         {"rank": None, "lever": "all_levers", "already_on": False,
+                          "effects": {"p_coercion_or_worse": effect, "p_force": effect}}]}
+    diffs = {"outcomes": {}, "metrics": {"p_coercion_or_worse": effect}}
+    main = ReportPart(base_summary, base_result.point.scenario)
+    other = ReportPart(base_summary, base_result.point.scenario, diffs)
+    text = build_report(main, [other], levers)
+    assert "Which lever helps most" in text and "cultural exchanges" in text
+    assert "all six together" in text
+    assert "-0.078" not in text and "-7.8 pp" in text  # percentage points, not a fraction

@@ -39,7 +39,7 @@ def test_numbers_come_from_the_summary(base_summary):
     summary["actors"]["baku"]["days_coercion_mean"] = 41.7
     text = render(summary)
     assert re.search(r"cold tension\s+12\.3%\s+\[10\.1, 14\.5\]", text)
-    assert re.search(r"P\(force: limited force or war\)\s+4\.17%\s+\[3\.11, 5\.55\]", text)
+    assert re.search(r"P\(force: limited force or war\)\s+4\.2%\s+\[3\.1, 5\.5\]", text)
     assert "41.7" in text
 
 
@@ -102,3 +102,37 @@ def test_one_run_one_day_reads_in_the_singular(base_summary):
     summary = copy.deepcopy(base_summary)
     summary["runs"], summary["days"] = 1, 1
     assert "1 run × 1 day ·" in render(summary)
+
+
+def test_headline_sentence_opens_the_summary(base_summary):
+    summary = copy.deepcopy(base_summary)
+    for key in summary["outcomes"]:
+        summary["outcomes"][key] = {"p": 0.0, "ci_low": 0.0, "ci_high": 0.1}
+    summary["outcomes"]["cold_tension"] = {"p": 0.66, "ci_low": 0.63, "ci_high": 0.69}
+    summary["metrics"]["p_force"] = {"value": 0.018, "ci_low": 0.011, "ci_high": 0.028, "n": 300}
+    summary["actors"]["baku"]["p_force"] = 0.018
+    summary["actors"]["moscow"]["p_force"] = 0.0
+    summary["incident_force"] = {"p": 0.61, "ci_low": 0.58, "ci_high": 0.64, "rung": 8,
+                                 "kinds": ["energy_asset_strike"]}
+    first = " ".join(render(summary, width=200).split("\n\n")[0].split())
+    assert first == ("Most likely cold tension (66.0%); the chance that either side chooses "
+                     "force is 1.8% [1.1, 2.8], mostly by Azerbaijan (Baku) (1.8% of runs, "
+                     "against 0.0% for Russia (Moscow)); incidents at a force rung strike in "
+                     "61.0% of runs.")
+
+
+def test_incident_force_is_shown_apart_from_chosen_force(base_summary):
+    summary = copy.deepcopy(base_summary)
+    summary["incident_force"] = {"p": 0.56, "ci_low": 0.5, "ci_high": 0.62, "rung": 8,
+                                 "kinds": ["energy_asset_strike"]}
+    text = render(summary)
+    assert re.search(r"incident force\s+56\.0%\s+\[50\.0, 62\.0\]", text)
+    assert "Outcome classes count the rungs the two capitals chose" in " ".join(text.split())
+    for jargon in ("rule: higher rung", "Goldstein\nmean/day", "n0"):
+        assert jargon not in text
+
+
+def test_more_incidents_note_names_summary_json_only_when_written(base_summary):
+    assert "more in --json" in render(base_summary)
+    assert "more in summary.json and --json" in render(base_summary, files=["summary.json"],
+                                                       out_dir="results")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import (
     apply_event,
@@ -47,9 +48,13 @@ def test_apply_event_set_and_add(scenario):
     assert changed.model.w_nat == pytest.approx(scenario.model.w_nat + 0.5)
 
 
-def test_apply_event_refuses_a_bad_result(scenario):
+def test_apply_event_holds_an_add_at_the_bound_and_refuses_a_bad_set(scenario):
+    held = apply_event(scenario, Event(day=3, add={"issues.corridors.heat": 0.5}))
+    assert held.issues["corridors"].heat == 1.0
+    lowered = apply_event(scenario, Event(day=3, add={"issues.corridors.heat": -5}))
+    assert lowered.issues["corridors"].heat == 0.0
     with pytest.raises(ScenarioError, match="between 0 and 1") as info:
-        apply_event(scenario, Event(day=3, add={"issues.corridors.heat": 0.5}))
+        apply_event(scenario, Event(day=3, set={"issues.corridors.heat": 1.5}))
     assert info.value.source == "event on day 3"
 
 
@@ -66,12 +71,14 @@ def test_bad_event_paths_are_reported_at_the_event_key(minimal_text, new, words)
     assert words in str(err)
 
 
-def test_events_are_checked_cumulatively_in_day_order(minimal_text):
+def test_events_apply_cumulatively_in_day_order(minimal_text):
     text = minimal_text + "  - day: 5\n    set:\n      issues.corridors.heat: 0.9\n"
-    err = error_of(text)  # day 5 sets 0.9, then day 10 adds 0.2 -> 1.1
-    assert (err.line, err.path) == (26, "events[0].add.issues.corridors.heat")
-    assert "on day 10 this makes issues.corridors.heat 1.1" in str(err)
-    assert "between 0 and 1" in str(err)
+    scenario = load_scenario_text(text)  # day 5 sets 0.9, then day 10 adds 0.2 -> held at 1
+    assert [h["text"] for h in held_at_bounds(scenario)] == \
+        ["day 10: corridors heat held at 1.0"]
+    text = minimal_text + "  - day: 5\n    add:\n      model.w_nat: -0.5\n" \
+        "  - day: 4\n    set:\n      actors.baku.reciprocity: 0.5\n"
+    assert held_at_bounds(load_scenario_text(text)) == []
 
 
 def test_event_set_value_must_validate(minimal_text):

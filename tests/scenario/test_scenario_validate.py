@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 from escalation_sim.scenario.load import load_scenario, load_scenario_text
 
 
@@ -91,9 +91,11 @@ def test_first_error_in_file_order_is_reported(minimal_text):
     assert error_of(text).line == 7
 
 
-def test_event_after_the_horizon_is_accepted(minimal_text):
-    # a shortened horizon (--days) simply ends before the event: not an error
-    scenario = load_scenario_text(minimal_text.replace("day: 10", "day: 100"))
+def test_event_after_the_horizon_is_accepted_with_a_warning(minimal_text):
+    # not an error (a shortened run simply ends before it), but the file's own horizon is
+    # passed: the event never happens, and the loader says so
+    with pytest.warns(ScenarioWarning, match="day 100 is after the horizon"):
+        scenario = load_scenario_text(minimal_text.replace("day: 10", "day: 100"))
     assert scenario.events[0].day == 100 >= scenario.horizon_days
 
 

@@ -42,9 +42,6 @@ from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
-COMPARE_RUNS = 10_000
-"""Runs per scenario when ``--runs`` is not given: enough to resolve differences of about one
-percentage point in common outcomes (paired intervals of ±0.2–0.8 points)."""
 COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
 
 Indicator = Callable[[dict[str, np.ndarray]], np.ndarray]
@@ -104,6 +101,9 @@ class Comparison:
     results: list[PointResult]
     estimates: dict[str, dict[str, Interval]] = field(default_factory=dict)
     differences: dict[str, dict[str, Interval]] = field(default_factory=dict)
+    differing: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per label other than the baseline, measure -> runs whose value differs from the
+    baseline's run (0: the two are the same run by run, and the difference is exactly 0)."""
 
     @property
     def baseline(self) -> str:
@@ -146,6 +146,15 @@ def difference(runs: dict[str, np.ndarray], base: dict[str, np.ndarray], measure
     return paired_difference(runs[MEANS[measure]], base[MEANS[measure]])
 
 
+def differing_runs(runs: dict[str, np.ndarray], base: dict[str, np.ndarray], measure: str
+                   ) -> int:
+    """How many runs have a different value of ``measure`` than the same run of ``base``."""
+    if measure in PROPORTIONS:
+        indicator = PROPORTIONS[measure]
+        return int((indicator(runs) != indicator(base)).sum())
+    return int((np.asarray(runs[MEANS[measure]]) != np.asarray(base[MEANS[measure]])).sum())
+
+
 def compare(variants: Sequence[Variant], runs: int, seed: int, *, executor: Executor,
             progress: Progress | None = None) -> Comparison:
     """Run every variant with ``seed`` over runs ``0 .. runs-1`` and compare with the first.
@@ -168,6 +177,7 @@ def compare(variants: Sequence[Variant], runs: int, seed: int, *, executor: Exec
         comparison.estimates[variant.label] = stats.estimates(k)
         if k:
             comparison.differences[variant.label] = stats.differences(k)
+            comparison.differing[variant.label] = stats.differing(k)
     return comparison
 
 
@@ -209,6 +219,8 @@ class PairedStats:
 
     ``add`` is an ``evaluate`` runs sink. A chunk waits until every scenario's chunk of the
     same runs has come, then only counts and moments are kept: memory does not grow with runs.
+    Besides the intervals it counts, per measure, the runs whose value differs from the same
+    run of the first scenario (0: the two agree run by run).
     """
 
     def __init__(self, points: int) -> None:
@@ -219,6 +231,7 @@ class PairedStats:
         self._means = [{m: Moments() for m in MEANS} for _ in range(points)]
         self._tables = [{m: [0, 0, 0] for m in PROPORTIONS} for _ in range(points)]
         self._diffs = [{m: Moments() for m in MEANS} for _ in range(points)]
+        self._differing = [dict.fromkeys(MEASURES, 0) for _ in range(points)]
 
     def add(self, point: int, chunk: ChunkResult) -> None:
         """Take in one scenario's chunk of per-run results."""
@@ -240,11 +253,14 @@ class PairedStats:
                     table[0] += int((hits & ref).sum())
                     table[1] += int((hits & ~ref).sum())
                     table[2] += int((~hits & ref).sum())
+                    self._differing[k][m] += int((hits != ref).sum())
             for m, metric in MEANS.items():
                 self._means[k][m].add(runs[metric])
                 if k:
                     self._diffs[k][m].add(np.asarray(runs[metric], dtype=float)
                                           - np.asarray(base[metric], dtype=float))
+                    self._differing[k][m] += int(
+                        (np.asarray(runs[metric]) != np.asarray(base[metric])).sum())
 
     def estimates(self, point: int) -> dict[str, Interval]:
         """Measure -> interval of the estimate, for scenario ``point`` (as :func:`estimate`)."""
@@ -259,22 +275,37 @@ class PairedStats:
         out.update({m: self._diffs[point][m].interval() for m in MEANS})
         return out
 
+    def differing(self, point: int) -> dict[str, int]:
+        """Measure -> runs of scenario ``point`` whose value differs from the first's run."""
+        return dict(self._differing[point])
 
-def difference_dict(interval: Interval) -> dict[str, Any]:
-    """JSON entry of a difference: rounded value and interval, ``n``, ``excludes_zero``."""
-    return {**interval.rounded().to_dict(), "excludes_zero": interval.excludes(0.0)}
+
+def difference_dict(interval: Interval, differing: int | None = None) -> dict[str, Any]:
+    """JSON entry of a difference: rounded value and interval, ``n``, ``excludes_zero``.
+
+    With ``differing`` (runs whose value differs from the baseline's), also
+    ``differing_runs``; where it is 0 the two scenarios agree run by run.
+    """
+    entry = {**interval.rounded().to_dict(), "excludes_zero": interval.excludes(0.0)}
+    if differing is not None:
+        entry["differing_runs"] = int(differing)
+    return entry
 
 
-def differences_dict(diffs: dict[str, Interval]) -> dict[str, Any]:
+def differences_dict(diffs: dict[str, Interval],
+                     differing: dict[str, int] | None = None) -> dict[str, Any]:
     """``{"outcomes": {class: d}, "metrics": {key: d}}`` of ``difference_dict`` entries."""
-    return {"outcomes": {m: difference_dict(diffs[m]) for m in OUTCOMES},
-            "metrics": {m: difference_dict(d) for m, d in diffs.items() if m not in OUTCOMES}}
+    counts = differing or {}
+    return {"outcomes": {m: difference_dict(diffs[m], counts.get(m)) for m in OUTCOMES},
+            "metrics": {m: difference_dict(d, counts.get(m)) for m, d in diffs.items()
+                        if m not in OUTCOMES}}
 
 
 def paired_differences(base: dict[str, np.ndarray], runs: dict[str, np.ndarray]
                        ) -> dict[str, Any]:
     """Every measure of ``runs`` minus ``base``, paired run by run, as ``differences_dict``."""
-    return differences_dict({m: difference(runs, base, m) for m in MEASURES})
+    return differences_dict({m: difference(runs, base, m) for m in MEASURES},
+                            {m: differing_runs(runs, base, m) for m in MEASURES})
 
 
 def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
@@ -285,10 +316,12 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
     ``baseline`` (label), ``scenarios`` {label: summary of ``escsim run --json``},
     ``estimates`` {label: {measure: {value, ci_low, ci_high, n}}} (the measures compared),
     ``differences`` {label: {vs, outcomes {class: d}, metrics {key: d}}} with each ``d`` =
-    ``{value, ci_low, ci_high, n, excludes_zero}`` (the scenario minus the baseline).
+    ``{value, ci_low, ci_high, n, excludes_zero, differing_runs}`` (the scenario minus the
+    baseline; ``differing_runs`` 0 where the two agree in every run).
     """
     first = summaries[0]
-    differences = {label: {"vs": comparison.baseline, **differences_dict(diffs)}
+    differences = {label: {"vs": comparison.baseline,
+                           **differences_dict(diffs, comparison.differing.get(label))}
                    for label, diffs in comparison.differences.items()}
     return {
         "schema_version": first["schema_version"],

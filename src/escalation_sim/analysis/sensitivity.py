@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.defaults import METHODS, OUTPUTS
 from escalation_sim.analysis.points import (
     Parameter,
     evaluate_measures,
@@ -45,14 +46,6 @@ from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
-METHODS = ("sobol", "morris")
-OUTPUTS = ("p_coercion_or_worse", "p_force", "peak_rung_mean", "trade_loss_mean")
-DEFAULT_SAMPLES = {"sobol": 64, "morris": 32}
-"""Base samples ``N`` per method: Sobol 64·(D + 2) points (768 with the 10 default factors),
-Morris 32 trajectories (352 points)."""
-DEFAULT_RUNS = 256
-"""Runs per point when ``--runs`` is not given. Common random numbers make the output a smooth
-function of the factors, so a larger sample of points buys more than more runs per point."""
 MORRIS_LEVELS = 4
 RESAMPLES = 200
 """Bootstrap resamples for the intervals."""

@@ -15,7 +15,12 @@ show is here. Keys (``schema_version`` 1)::
                        p_force, peak_distribution[10]}}
     impacts    {military|economic|diplomatic: {<metric>: {value, ci_low, ci_high, n}}}
     incidents  {<key>: {label, mean_count, p_any}}
+    incident_force {p, ci_low, ci_high, rung, kinds[]}  runs struck by an incident at a force
+                           rung (``rung`` or more; ``kinds``: those incidents), apart from the
+                           chosen rungs that outcomes and ``p_force`` count
     levers     {<lever>: {strength, start_day[, period_days]}}      (enabled levers only)
+    held_at_bound [text]   scheduled ``add``s held at a range bound ("day 38: corridors heat
+                           held at 1.0")
     timeline   {day[], date[] (when start_date is set),
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
@@ -58,6 +63,9 @@ from escalation_sim.model.ladder import (
     OPEN_WAR,
 )
 from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario import bundled
+from escalation_sim.scenario.edit import held_at_bounds
+from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 
@@ -150,7 +158,9 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "impacts": {domain: {key: metrics[key] for key in keys}
                     for domain, keys in IMPACTS.items()},
         "incidents": _incidents(scenario, agg),
+        "incident_force": _incident_force(scenario, agg),
         "levers": _levers(scenario),
+        "held_at_bound": [h["text"] for h in held_at_bounds(scenario)],
         "timeline": _timeline(scenario, agg),
         "timing": {
             "elapsed_s": round(result.elapsed, 3),
@@ -177,8 +187,14 @@ def escsim_version() -> str:
 
 
 def file_sha256(path: str | Path) -> str | None:
-    """SHA-256 of a file's bytes, hex; ``None`` when ``path`` is no file (a bundled name)."""
-    path = Path(path)
+    """SHA-256 of a scenario file's bytes, hex (for a bundled name, the bundled file's).
+
+    ``None`` when ``path`` names no file.
+    """
+    try:
+        path = bundled.scenario_source(path)
+    except ScenarioError:
+        return None
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
@@ -251,6 +267,18 @@ def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
             "p_any": json_float(wilson(int(agg.incident_runs[k]), agg.runs).rounded().estimate),
         }
     return out
+
+
+def _incident_force(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
+    """Runs struck by an incident at a force rung (limited force or more), whoever chose it.
+
+    The outcome classes and ``p_force`` count the rungs the actors chose; an incident (a strike
+    neither capital ordered as policy, in the model) is counted here, apart from them.
+    """
+    kinds = [k for k, inc in enumerate(scenario.incidents.values()) if inc.rung >= LIMITED_FORCE]
+    found = wilson(agg.runs_with_any(kinds), agg.runs).rounded().to_dict("p", with_n=False)
+    return {**found, "rung": LIMITED_FORCE,
+            "kinds": [key for k, key in enumerate(scenario.incidents) if k in kinds]}
 
 
 def _levers(scenario: Scenario) -> dict[str, dict[str, Any]]:

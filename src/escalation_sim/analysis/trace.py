@@ -27,17 +27,16 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.picks import PICKS
 from escalation_sim.engine.calendar import simulate_chunk
 from escalation_sim.model.decision import TERMS
 from escalation_sim.model.ladder import N_RUNGS, RUNGS, cameo_table
 from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.schema import Scenario
 
 TRACE_SCHEMA_VERSION = 1
 """Version of the trace's JSON layout."""
-PICKS = {"war": "war", "clashes": "armed_clashes", "normalization": "normalization",
-         "median": None}
-"""``--pick`` choice -> outcome class (``None``: the median run)."""
 GAIN_TOLERANCE = 1e-9
 """Utility gains at or below this count as none (terms that are flat between two rungs)."""
 TERM_WORDS = {
@@ -200,7 +199,25 @@ def trace_run(scenario: Scenario, run: int, seed: int | None = None) -> Trace:
     metrics = run_metrics(result.runs, 0, scenario)
     tracer.add(scenario.horizon_days - 1, "outcome", outcome=metrics["outcome"],
                peak_rung=metrics["peak_rung"], final_rung=metrics["final_rung"])
-    return Trace(scenario, seed, run, tracer.events, metrics)
+    return Trace(scenario, seed, run, _with_held(tracer.events, held_at_bounds(scenario)),
+                 metrics)
+
+
+def _with_held(events: list[dict[str, Any]], held: list[dict[str, Any]]
+               ) -> list[dict[str, Any]]:
+    """The events with a note after each scheduled event whose ``add`` was held at a bound."""
+    if not held:
+        return events
+    out: list[dict[str, Any]] = []
+    for i, event in enumerate(events):
+        out.append(event)
+        following = events[i + 1] if i + 1 < len(events) else None
+        last_of_day = event["kind"] == "event" and not (
+            following and following["kind"] == "event" and following["day"] == event["day"])
+        if last_of_day:
+            out += [{"day": event["day"], "date": event["date"], "kind": "event",
+                     "text": h["note"]} for h in held if h["day"] == event["day"]]
+    return out
 
 
 def _opening(tracer: Tracer) -> None:

@@ -6,7 +6,7 @@ add new modules to :data:`COMMAND_MODULES`.
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import Annotated
 
 import typer
@@ -14,7 +14,8 @@ import typer
 from escalation_sim.cli.common import GuardedGroup, out
 
 COMMAND_MODULES = ("escalation_sim.cli.run_cmd", "escalation_sim.cli.compare_cmd",
-                   "escalation_sim.cli.sweep_cmd", "escalation_sim.cli.sensitivity_cmd",
+                   "escalation_sim.cli.levers_cmd", "escalation_sim.cli.sweep_cmd",
+                   "escalation_sim.cli.sensitivity_cmd",
                    "escalation_sim.cli.trace_cmd", "escalation_sim.cli.report_cmd",
                    "escalation_sim.cli.backtest_cmd", "escalation_sim.cli.scenario_cmds")
 """Modules whose ``register(app)`` adds commands, in the order they are listed in ``--help``."""
@@ -26,7 +27,7 @@ app = typer.Typer(
          "run an ensemble, compare what-ifs.",
     epilog="Example: escsim new my_case --from base && escsim validate my_case.yaml",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -34,6 +35,8 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
+        from importlib import metadata
+
         out.print(f"escsim {metadata.version('escsim')}")
         raise typer.Exit()
 

@@ -7,17 +7,10 @@ persistence (``analysis.backtest.report``) → a table, or JSON on stdout.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-from rich import box
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from escalation_sim.analysis.backtest import Simulated, report
 from escalation_sim.cli.common import (
     ExecutorOpt,
     JsonOpt,
@@ -32,14 +25,12 @@ from escalation_sim.cli.common import (
     out,
     print_json,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
-from escalation_sim.scenario.edit import set_path, set_source, split_override
-from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from escalation_sim.engine.calendar import ChunkResult
+    from escalation_sim.scenario.episode import LoadedEpisode
+    from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Backtest the model on a dated episode: simulate from the episode's start and score the "
@@ -77,6 +68,12 @@ def backtest(
     quiet: QuietOpt = False,
 ) -> None:
     """Backtest the model on an episode (help text: ``HELP``)."""
+    from escalation_sim.analysis.backtest import Simulated, report
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.render.backtest import render_backtest
+    from escalation_sim.scenario.episode import load_episode
+
     try:
         loaded = load_episode(episode)
         scenario = with_sets(loaded, sets or [])
@@ -98,19 +95,23 @@ def backtest(
     if as_json:
         print_json(data)
     elif not quiet:
-        render_report(data, out)
+        render_backtest(data, out)
 
 
 class MonthlyRungs:
     """Keeps only what the scores need of each run: its monthly rungs, one byte each."""
 
     def __init__(self, runs: int) -> None:
+        import numpy as np
+
         self.runs = runs
         self.month_max = np.zeros((0, 0, 0), dtype=np.uint8)
         self.month_min_top = np.zeros((0, 0), dtype=np.uint8)
 
     def add(self, _: int, chunk: ChunkResult) -> None:
         """Copy one chunk's monthly rungs into place (an ``evaluate`` runs sink)."""
+        import numpy as np
+
         top, low = chunk.runs["actor_month_max"], chunk.runs["month_min_top"]
         if not self.month_max.size:
             self.month_max = np.zeros((self.runs, *top.shape[1:]), dtype=np.uint8)
@@ -122,6 +123,8 @@ class MonthlyRungs:
 
 def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
     """The episode's scenario with ``--set`` items applied (validated)."""
+    from escalation_sim.scenario.edit import set_path, set_source, split_override
+
     scenario = loaded.scenario.model_copy(deep=True)
     for item in sets:
         path, value = split_override(item)
@@ -131,56 +134,6 @@ def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
             raise ScenarioError(exc.message, source=set_source(item), path=path,
                                 value=value) from None
     return scenario
-
-
-def render_report(data: Mapping[str, Any], console: Console) -> None:
-    """The score table and the month-by-month path."""
-    console.print(f"[bold]{escape(data['episode'])}[/bold] — {data['start_date']} to "
-                  f"{data['end_date']}; scenario {escape(repr(data['scenario']))}, "
-                  f"{data['runs']:,} runs, seed {data['seed']}")
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-                  title="Scores, lower is better (RPS per actor-month, Brier per month); "
-                        "skill = 1 − score/reference, 95% CI", title_justify="left")
-    for name in ("score", "model", "climatology", "skill", "persistence", "skill"):
-        table.add_column(name, justify="left" if name == "score" else "right")
-    for row in data["scores"]:
-        coverage = row["score"].startswith("cover")
-        cells = [row["label"], _cell(row["model"], as_percent=coverage)]
-        model = row["model"]
-        places = decimals(model["value"], model["ci_low"], model["ci_high"])
-        for ref in ("climatology", "persistence"):
-            value = row[ref]
-            cells.append(percent(value, places) if coverage else number(value, places))
-            skill = row.get(f"skill_{ref}")
-            if skill is None:
-                cells.append("")
-            elif skill["value"] is None:
-                cells.append(f"{MISSING}\nreference 0")
-            else:
-                cells.append(_cell(skill))
-        table.add_row(*cells)
-    console.print(table)
-    actors = list(data["months"][0]["observed"]) if data["months"] else []
-    months = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-                   title=escape("By month: observed rung [simulated 50% band]; observed and "
-                                "simulated P(by month)"), title_justify="left")
-    months.add_column("month")
-    for a in actors:
-        months.add_column(a, justify="right")
-    months.add_column("force", justify="right")
-    months.add_column("engaged ≤ 1", justify="right")
-    for m in data["months"]:
-        cells = [m["month"]] + [escape(f"{m['observed'][a]} [{m['band_50'][a][0]}–"
-                                       f"{m['band_50'][a][1]}]") for a in actors]
-        for key in ("force_by", "engaged_by"):
-            cells.append(f"{'yes' if m[key]['observed'] else 'no'} {percent(m[key]['p'], 3)}")
-        months.add_row(*cells)
-    console.print(months)
-
-
-def _cell(entry: Mapping[str, Any], *, as_percent: bool = False) -> str:
-    value, bounds = estimate(entry, as_percent=as_percent)
-    return escape(f"{value}\n{bounds}" if bounds else value)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -27,18 +29,14 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from escalation_sim.cli.signals import exit_code, stop_message
-from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
+from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.pool import WorkerError
-from escalation_sim.render.files import (
-    OutputError,
-    Recognise,
-    check_out_file,
-    summary_json,
-    write_csv_file,
-)
-from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.schema import Scenario
+from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
+
+if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
+    from escalation_sim.engine.executors import Executor
+    from escalation_sim.render.files import Recognise
+    from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
@@ -84,14 +82,26 @@ CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
 
 
 def colour_off() -> bool:
-    """Whether the environment asks for no colour (``NO_COLOR`` set, or ``TERM=dumb``)."""
-    return "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    """Whether the environment asks for no colour.
+
+    ``NO_COLOR`` set to a non-empty value (as no-color.org defines it), or ``TERM=dumb``.
+    """
+    return os.environ.get("NO_COLOR", "") != "" or os.environ.get("TERM") == "dumb"
+
+
+class _Console(Console):
+    """A rich console that ends quietly (exit 0) when its reader goes away (``| head``)."""
+
+    def on_broken_pipe(self) -> None:
+        """The pipe closed: stop with exit 0, as ``git log | head`` does (rich exits 1)."""
+        _drop_stdout()
+        raise SystemExit(EXIT_OK)
 
 
 def make_console(*, stderr: bool) -> Console:
     """A rich console on stdout or stderr that never wraps lines and honours ``colour_off``."""
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=colour_off(),
-                   color_system=None if colour_off() else "auto")
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True, no_color=colour_off(),
+                    color_system=None if colour_off() else "auto")
 
 
 out = make_console(stderr=False)
@@ -111,6 +121,34 @@ def error_line(message: str | BaseException) -> None:
     err.print(Text.assemble(("error: ", "bold red"), text), soft_wrap=True)
 
 
+_WARNED: set[str] = set()
+
+
+def warning_line(message: str) -> None:
+    """Print one warning line on stderr, ``warning: <message>``, once per run."""
+    text = " ".join(str(message).split())
+    if text not in _WARNED:
+        _WARNED.add(text)
+        err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
+
+
+@contextmanager
+def scenario_warnings() -> Iterator[None]:
+    """Print the scenario warnings issued inside the block, if it ends without an error.
+
+    A scenario that fails to load gets its one ``error:`` line and nothing else; other
+    warnings pass on as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        yield
+    for item in caught:
+        if issubclass(item.category, ScenarioWarning):
+            warning_line(str(item.message))
+        else:  # pragma: no cover - a library's own warning
+            warnings.showwarning(item.message, item.category, item.filename, item.lineno)
+
+
 def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one error line and stop with ``code`` (2 = bad input, 1 = runtime failure)."""
     error_line(message)
@@ -123,6 +161,8 @@ def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> E
     Bad values exit 2; an executor that cannot be set up or reached exits 1. The executor is
     closed (a Dask cluster shut down) when the command ends, however it ends.
     """
+    from escalation_sim.engine.executors import make_executor
+
     try:
         pool = make_executor(kind, workers=workers, scheduler=scheduler)
     except ValueError as exc:
@@ -149,6 +189,8 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         quiet: ``--quiet``: print nothing but the JSON, if asked.
         render: Draws ``doc`` on a console.
     """
+    from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+
     if out_file is not None and table is not None:
         try:
             write_csv_file(out_file, table)
@@ -166,6 +208,8 @@ def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bo
                            recognise: Recognise | None = None,
                            example: str = "results.csv") -> None:
     """``render.files.check_out_file`` before any work, or one line and exit 2."""
+    from escalation_sim.render.files import OutputError, check_out_file
+
     try:
         check_out_file(path, inputs=inputs, force=force, recognise=recognise, example=example)
     except OutputError as exc:
@@ -183,14 +227,47 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         days: ``--days``, if given (overrides ``horizon_days``).
         seed: ``--seed``, if given (overrides ``seed``).
     """
+    from escalation_sim.scenario.load import load_scenario
+
     items = list(sets or ())
     for key, value in (("runs", runs), ("horizon_days", days), ("seed", seed)):
         if value is not None:
             items.append(f"{key}={value}")
     try:
-        return load_scenario(path, items)
+        with scenario_warnings():
+            return load_scenario(path, items)
     except ScenarioError as exc:
         fail(exc)
+
+
+def _help_without_type_names() -> None:
+    """Typer's help shows a type column (``<bool>``, ``<list[Path]>``); show words instead.
+
+    A flag shows nothing there, an option its metavar (``N``, ``PATH=VALUE``), and an argument
+    nothing more than its name. Typer versions without this column are left as they are.
+    """
+    from typer import core
+
+    def option_type(self: Any, ctx: Any) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        return self.metavar
+
+    if hasattr(core, "TyperOption") and hasattr(core.TyperOption, "display_type_rich"):
+        core.TyperOption.display_type_rich = option_type
+    if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
+        core.TyperArgument.display_type_rich = lambda self, ctx: None
+
+
+_help_without_type_names()
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit finds no closed pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 INTERRUPT_NOTE = "escsim.interrupt_note"
@@ -250,6 +327,9 @@ class GuardedGroup(TyperGroup):
         except (ExecutorError, WorkerError) as exc:  # a Dask scheduler lost, a worker died
             error_line(exc)
             sys.exit(EXIT_FAILURE)
+        except BrokenPipeError:  # `escsim … | head`: the reader has all it wants
+            _drop_stdout()
+            sys.exit(EXIT_OK)
         except Exception as exc:  # the guard: one line, not a traceback
             if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
                 raise

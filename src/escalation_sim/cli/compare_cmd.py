@@ -8,20 +8,11 @@ the JSON document, the terminal table, or the CSV of ``--out``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import (
-    COMPARE_RUNS,
-    Variant,
-    compare,
-    comparison_dict,
-    comparison_table,
-    parse_variant,
-    unique_labels,
-)
-from escalation_sim.analysis.summary import file_sha256, summarize
+from escalation_sim.analysis.defaults import COMPARE_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -37,12 +28,13 @@ from escalation_sim.cli.common import (
     emit_document,
     executor_or_exit,
     fail,
-    load_or_exit,
+    scenario_warnings,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.compare import render_comparison
-from escalation_sim.render.files import csv_header_starts
 from escalation_sim.scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from escalation_sim.analysis.compare import Variant
+    from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Compare scenarios run with the same seed: every scenario sees the same random numbers run "
@@ -96,6 +88,12 @@ def compare_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
+    from escalation_sim.analysis.compare import compare, comparison_dict, comparison_table
+    from escalation_sim.analysis.summary import summarize
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.compare import render_comparison
+    from escalation_sim.render.files import csv_header_starts
+
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
     if out_file is not None:
         check_out_file_or_exit(
@@ -119,6 +117,9 @@ def compare_cmd(
 def load_variants(paths: list[Path], sets: list[str], variants: list[str],
                   days: int | None) -> list[Variant]:
     """The scenarios to compare, loaded and validated (a bad one exits 2 with its problem)."""
+    from escalation_sim.analysis.compare import Variant, parse_variant, unique_labels
+    from escalation_sim.analysis.summary import file_sha256
+
     inline = len(paths) == 1 and not variants
     if inline and not sets:
         fail("compare needs two or more scenarios, or one scenario with --set or --variant "
@@ -127,16 +128,35 @@ def load_variants(paths: list[Path], sets: list[str], variants: list[str],
     specs: list[tuple[str, Path, list[str]]] = [(p.stem, p, shared) for p in paths]
     if inline:
         specs.append(("variant", paths[0], sets))
+    origins: dict[str, str] = {}
     for text in variants:
         try:
             name, items = parse_variant(text)
         except ScenarioError as exc:
             fail(exc)
         specs.append((name or "variant", paths[0], shared + items))
+        origins.update({item: text for item in items if item not in shared})
     labels = unique_labels([label for label, _, _ in specs])
-    return [Variant(label, load_or_exit(path, items, days=days), str(path),
+    return [Variant(label, _load_variant(path, items, days, origins), str(path),
                     file_sha256(path), tuple(items))
             for label, (_, path, items) in zip(labels, specs, strict=True)]
+
+
+def _load_variant(path: Path, items: list[str], days: int | None,
+                  origins: dict[str, str]) -> Scenario:
+    """Load one scenario of the comparison; a bad ``--variant`` item is reported as such."""
+    from escalation_sim.scenario.edit import set_source
+    from escalation_sim.scenario.load import load_scenario
+
+    try:
+        with scenario_warnings():
+            return load_scenario(path, [*items, *([f"horizon_days={days}"] if days else [])])
+    except ScenarioError as exc:
+        for item, origin in origins.items():
+            if exc.source == set_source(item):
+                exc.source = f"--variant {origin!r} ({item})"
+                exc.args = (str(exc),)
+        fail(exc)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.compare import PairedStats, differences_dict
-from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -31,15 +29,13 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.render.files import OutputError, write_file_atomic
-from escalation_sim.render.report import GENERATOR_META, ReportPart, build_report
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
     "probabilities with 95% intervals, a fan chart of each side's rung, trade and energy flows, "
-    "impacts and actors. The file needs no network to open.\n\n"
+    "impacts and actors, and the six de-escalation levers ranked by their paired effect (as "
+    "escsim levers; --no-levers leaves the ranking out). The file needs no network to "
+    "open.\n\n"
     "With --compare B (repeatable), B runs with the reference's seed over the same runs "
     "(common random numbers) and the report adds B's outcomes and its paired differences from "
     "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
@@ -73,8 +69,20 @@ def report(
     scheduler: SchedulerOpt = None,
     force: ForceOpt = False,
     quiet: QuietOpt = False,
+    levers: Annotated[bool, typer.Option(
+        "--levers/--no-levers", help="Rank the six levers by paired effect in the report "
+                                     "(as escsim levers; 8 more ensembles).")] = True,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
+    from escalation_sim.analysis.compare import PairedStats, differences_dict
+    from escalation_sim.analysis.levers import rank_levers, ranking_dict
+    from escalation_sim.analysis.points import document_header
+    from escalation_sim.analysis.summary import file_sha256, summarize
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.render.report import GENERATOR_META, ReportPart, build_report
+
     check_out_file_or_exit(out_file, inputs=[scenario, *(compare or [])], force=force,
                            recognise=lambda head: GENERATOR_META in head, example="report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
@@ -84,17 +92,24 @@ def report(
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
     stats = PairedStats(len(points))  # paired differences from counts and moments
-    with progress_bar(main.runs * len(points), quiet=quiet) as bar:
+    extra = len(type(main.levers).model_fields) + 2 if levers else 0
+    with progress_bar(main.runs * (len(points) + extra), quiet=quiet) as bar:
         results = evaluate(points, main.runs, executor=pool, progress=bar,
                            on_runs=stats.add if others else None)
+        ranking = None
+        if levers:
+            found = rank_levers(main, main.runs, main.seed, executor=pool, progress=bar)
+            ranking = ranking_dict(found, document_header(main, str(scenario), None,
+                                                          sets or [], main.runs, main.seed))
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
         summary = summarize(result, str(path), file_sha256(path),
                             overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
-        diff = differences_dict(stats.differences(k)) if k > 0 else None
+        diff = (differences_dict(stats.differences(k), stats.differing(k)) if k > 0
+                else None)
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
-        write_file_atomic(out_file, build_report(parts[0], parts[1:]))
+        write_file_atomic(out_file, build_report(parts[0], parts[1:], ranking))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
     if not quiet:

@@ -12,12 +12,10 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escalation_sim.analysis.summary import file_sha256, summarize
-from escalation_sim.analysis.tables import daily_table, runs_table
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -37,20 +35,11 @@ from escalation_sim.cli.common import (
     on_interrupt,
     out,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.ensemble import simulate
-from escalation_sim.render.files import (
-    SUMMARY_FILE,
-    OutputError,
-    Outputs,
-    StagedOutput,
-    check_out_dir,
-    summary_json,
-)
-from escalation_sim.render.terminal import render_summary
-from escalation_sim.scenario.load import scenario_to_dict
-from escalation_sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from escalation_sim.engine.calendar import ChunkResult
+    from escalation_sim.render.files import StagedOutput
+    from escalation_sim.scenario.schema import Scenario
 
 HELP = (
     "Run an ensemble of a scenario and summarise it: outcome probabilities with 95% intervals, "
@@ -93,6 +82,20 @@ def run(
     out_dir: OutOpt = None,
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
+    from escalation_sim.analysis.summary import file_sha256, summarize
+    from escalation_sim.analysis.tables import daily_table
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.render.files import (
+        OutputError,
+        Outputs,
+        StagedOutput,
+        check_out_dir,
+        summary_json,
+    )
+    from escalation_sim.render.terminal import render_summary
+    from escalation_sim.scenario.load import scenario_to_dict
+
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     sha = file_sha256(scenario)  # the bytes that were loaded
     staged: StagedOutput | None = None
@@ -134,6 +137,8 @@ ROWS_PER_WRITE = 8192
 
 
 def _append_runs(staged: StagedOutput, scenario: Scenario, chunk: ChunkResult) -> None:
+    from escalation_sim.analysis.tables import runs_table
+
     n = chunk.runs["outcome"].shape[0]
     for start in range(0, n, ROWS_PER_WRITE):
         part = {name: values[start:start + ROWS_PER_WRITE] for name, values in chunk.runs.items()}
@@ -146,6 +151,8 @@ def interrupted_note(out_dir: Path) -> Callable[[], str]:
     Never a mix (``write_outputs`` swaps whole folders); which one is told by the identity of
     ``summary.json`` when the run started and when the interrupt comes.
     """
+    from escalation_sim.render.files import SUMMARY_FILE
+
     before = _identity(out_dir / SUMMARY_FILE)
 
     def note() -> str:

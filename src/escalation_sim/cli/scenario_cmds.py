@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -27,14 +26,10 @@ from escalation_sim.cli.common import (
     fail,
     out,
     print_json,
+    scenario_warnings,
 )
-from escalation_sim.render.files import OutputError, write_file_atomic
 from escalation_sim.scenario import bundled
-from escalation_sim.scenario.editor_schema import json_schema_text
-from escalation_sim.scenario.episode import load_episode
 from escalation_sim.scenario.errors import ScenarioError
-from escalation_sim.scenario.explain import describe
-from escalation_sim.scenario.load import load_scenario, load_scenario_text
 
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -52,24 +47,51 @@ def validate(
 ) -> None:
     """Check scenario files: print 'ok  FILE' for each good one, the first problem of each bad one.
 
-    Exits with 2 if any file is bad.
+    An episode file (a dated record for ``escsim backtest``) is checked as an episode. Exits
+    with 2 if any file is bad.
     """
+    from escalation_sim.scenario.episode import load_episode
+    from escalation_sim.scenario.load import load_scenario
+
     results: list[dict[str, Any]] = []
     for file in files:
+        episode = is_episode(file)
         try:
-            load_scenario(file, sets or ())
-            results.append({"file": str(file), "ok": True})
+            with scenario_warnings():
+                if episode:
+                    load_episode(file)
+                else:
+                    load_scenario(file, sets or ())
+            results.append({"file": str(file), "ok": True,
+                            "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
             results.append({"file": str(file), "ok": False, "error": exc.to_dict()})
             if not as_json:
                 error_line(exc)
             continue
         if not as_json and not quiet:
-            out.print(Text(f"ok  {file}"))
+            out.print(Text(f"ok  {file}" + ("  (episode)" if episode else "")))
     if as_json:
         print_json({"ok": all(r["ok"] for r in results), "files": results})
     if not all(r["ok"] for r in results):
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+EPISODE_KEYS = {"scenario", "end_date"}
+"""Top-level keys that mark a YAML file as an episode rather than a scenario."""
+
+
+def is_episode(path: Path) -> bool:
+    """Whether a file reads as an episode (``scenario:`` and ``end_date:`` at the top)."""
+    from escalation_sim.scenario.yaml_io import read_document, read_file
+
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = read_document(read_file(path), str(path)).data
+    except ScenarioError:
+        return False
+    return isinstance(data, dict) and EPISODE_KEYS <= data.keys()
 
 
 def schema(
@@ -80,6 +102,8 @@ def schema(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the JSON Schema of scenario files (draft 2020-12), for editors and tools."""
+    from escalation_sim.scenario.editor_schema import json_schema_text
+
     text = json_schema_text()
     if out_file is None:
         sys.stdout.write(text)
@@ -93,26 +117,48 @@ def schema(
 
 def explain(
     path: Annotated[str, typer.Argument(metavar="PATH", help="Dotted parameter path, e.g. "
-                                                             "actors.baku.nationalism.")],
+                                                             "actors.baku.nationalism; or a "
+                                                             "term such as rps, brier, "
+                                                             "goldstein.")],
+    scenario: Annotated[str, typer.Option(
+        "--scenario", metavar="SCENARIO", help="Also show the value in this scenario (file "
+                                               "or bundled name).")] = "base",
     as_json: JsonOpt = False,
 ) -> None:
-    """Explain a scenario parameter or section: type, unit, default, range, meaning."""
+    """Explain a scenario parameter or section: type, unit, default, range, meaning.
+
+    Also the value in a scenario (--scenario, default the bundled base), and the words of the
+    tables: rps, brier, persistence, climatology, skill, goldstein, cameo, crn, sobol, morris.
+    """
+    from escalation_sim.analysis.glossary import lookup
+    from escalation_sim.scenario.explain import describe
+
+    term = lookup(path)
+    if term is not None:
+        if as_json:
+            print_json({"term": term[0], "text": term[1]})
+        else:
+            out.print(Text(term[0], style="bold"))
+            out.print(Text(term[1]), soft_wrap=False)
+        return
     try:
         info = describe(path)
     except ScenarioError as exc:
         fail(exc)
+    value = scenario_value(scenario, info.subject.path)
     if as_json:
-        print_json(info.to_dict())
+        print_json({**info.to_dict(), "value": value})
         return
     s = info.subject
     out.print(Text(s.path or "scenario", style="bold"), Text(f"  {s.type}", style="cyan"))
     if s.description:
         out.print(Text(s.description))
     facts = Table.grid(padding=(0, 2))
-    for label, value in (("unit", s.unit), ("range", s.range), ("default", s.default),
-                         ("docs", f"docs/model.md {s.section}" if s.section else "")):
-        if value:
-            facts.add_row(Text(label, style="dim"), Text(value))
+    for label, fact in (("unit", s.unit), ("range", s.range), ("default", s.default),
+                        (f"in {scenario}", value or ""),
+                        ("docs", f"docs/model.md {s.section}" if s.section else "")):
+        if fact:
+            facts.add_row(Text(label, style="dim"), Text(fact))
     if facts.row_count:
         out.print(facts)
     if info.fields:
@@ -128,10 +174,30 @@ def explain(
         out.print(table)
 
 
+def scenario_value(scenario: str, path: str) -> str | None:
+    """The value at ``path`` in the scenario, shown as YAML would.
+
+    ``None`` where there is none to show: a ``*`` path, a section, an id the scenario lacks,
+    a scenario that does not load.
+    """
+    from escalation_sim.scenario.errors import show_value
+    from escalation_sim.scenario.load import load_scenario, resolve_path
+
+    if not path or "*" in path:
+        return None
+    try:
+        found = resolve_path(load_scenario(scenario), path)
+    except ScenarioError:
+        return None
+    if hasattr(found, "model_dump") or isinstance(found, dict | list):
+        return None
+    return show_value(found)
+
+
 def list_bundled(as_json: JsonOpt = False) -> None:
     """List the bundled scenarios (name, file, description) and episodes."""
     scenarios = [_scenario_row(p) for p in bundled.scenario_files()]
-    episodes = [_episode_row(p) for p in bundled.episode_files()]
+    episodes = [_episode_row(p) for p in bundled.episode_files() if p.suffix == ".yaml"]
     if as_json:
         print_json({"scenarios": scenarios, "episodes": episodes})
         return
@@ -143,13 +209,16 @@ def list_bundled(as_json: JsonOpt = False) -> None:
                              subsequent_indent="    ")
         out.print(Text(text, style="dim"))
     table = Table("file", "events", "period", title="Episodes", title_justify="left",
-                  title_style="bold", box=None, header_style="bold", pad_edge=False)
+                  title_style="bold", box=None, header_style="bold", pad_edge=False,
+                  caption="(escsim backtest NAME)", caption_justify="left", caption_style="dim")
     for row in episodes:
         table.add_row(Text(row["file"]), Text(str(row["events"])), Text(row["period"]))
     out.print(table)
 
 
 def _scenario_row(path: Path) -> dict[str, Any]:
+    from escalation_sim.scenario.load import load_scenario
+
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:
@@ -160,19 +229,14 @@ def _scenario_row(path: Path) -> dict[str, Any]:
 
 
 def _episode_row(path: Path) -> dict[str, Any]:
-    dates: list[str] = []
-    if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            dates = [row.get("date", "") for row in csv.DictReader(fh)]
-    elif path.suffix == ".yaml":  # an episode for escsim backtest (docs/episodes.md)
-        try:
-            episode = load_episode(path).episode
-        except ScenarioError as exc:
-            return {"file": path.name, "events": 0, "period": f"invalid: {exc}"}
-        return {"file": path.name, "events": len(episode.events),
-                "period": f"{episode.start_date} – {episode.end_date}"}
-    period = f"{min(dates)} – {max(dates)}" if dates else ""
-    return {"file": path.name, "events": len(dates), "period": period}
+    from escalation_sim.scenario.episode import load_episode
+
+    try:  # an episode for escsim backtest (docs/episodes.md)
+        episode = load_episode(path).episode
+    except ScenarioError as exc:
+        return {"file": path.name, "events": 0, "period": f"invalid: {exc}"}
+    return {"file": path.name, "events": len(episode.events),
+            "period": f"{episode.start_date} – {episode.end_date}"}
 
 
 def new(
@@ -186,6 +250,9 @@ def new(
     quiet: QuietOpt = False,
 ) -> None:
     """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
+    from escalation_sim.scenario.editor_schema import json_schema_text
+    from escalation_sim.scenario.load import load_scenario_text
+
     stem = name.removesuffix(".yaml")
     if not _NAME.match(stem):
         fail(ScenarioError("must be 1-64 letters, digits, '_', '-' or '.', starting with a "
@@ -209,11 +276,15 @@ def new(
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
     schema_path = folder / SCHEMA_FILE
-    if not schema_path.exists():
+    wrote_schema = not schema_path.exists()
+    if wrote_schema:
         write_atomically(schema_path, json_schema_text(), label=str(schema_path))
     if not quiet:
         err.print(Text(f"wrote {target} (from {original.name}); check it with: "
-                       f"escsim validate {target}"))
+                       f"escsim validate {target}"), soft_wrap=False)
+        if wrote_schema:
+            err.print(Text(f"wrote {schema_path} (the JSON Schema your editor uses to check "
+                           f"and complete {target.name})"), soft_wrap=False)
 
 
 def scaffold_text(text: str, name: str, origin: str) -> str:
@@ -231,6 +302,8 @@ def scaffold_text(text: str, name: str, origin: str) -> str:
 
 def write_atomically(path: Path, text: str, label: str | None = None) -> None:
     """Write a text file atomically (``render.files.write_file_atomic``), or exit 1."""
+    from escalation_sim.render.files import OutputError, write_file_atomic
+
     try:
         write_file_atomic(path, text, example=SCHEMA_FILE, label=label)
     except OutputError as exc:

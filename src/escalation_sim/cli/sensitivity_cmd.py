@@ -12,20 +12,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.points import document_header
-from escalation_sim.analysis.sensitivity import (
-    DEFAULT_RUNS,
-    DEFAULT_SAMPLES,
-    METHODS,
-    OUTPUTS,
-    default_factors,
-    design,
-    parse_factor,
-    run_sensitivity,
-    sensitivity_dict,
-    sensitivity_table,
-)
-from escalation_sim.analysis.summary import file_sha256
+from escalation_sim.analysis.defaults import DEFAULT_RUNS, DEFAULT_SAMPLES, METHODS, OUTPUTS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -43,9 +30,6 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.files import csv_header_starts
-from escalation_sim.render.sensitivity import render_sensitivity
 from escalation_sim.scenario.errors import ScenarioError
 
 HELP = (
@@ -106,6 +90,20 @@ def sensitivity_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Global sensitivity of the outcome to the main drivers (help text: ``HELP``)."""
+    from escalation_sim.analysis.points import document_header
+    from escalation_sim.analysis.sensitivity import (
+        default_factors,
+        design,
+        parse_factor,
+        run_sensitivity,
+        sensitivity_dict,
+        sensitivity_table,
+    )
+    from escalation_sim.analysis.summary import file_sha256
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.files import csv_header_starts
+    from escalation_sim.render.sensitivity import render_sensitivity
+
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     if method not in METHODS:
         fail(f"--method {method!r} is not known; use one of: {', '.join(METHODS)}")

@@ -11,9 +11,6 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.points import check_measure, document_header
-from escalation_sim.analysis.summary import file_sha256
-from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -31,8 +28,6 @@ from escalation_sim.cli.common import (
     fail,
     load_or_exit,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
 
 DEFAULT_METRIC = "p_coercion_or_worse"
@@ -87,6 +82,12 @@ def sweep_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Sweep one or two parameters (help text: ``HELP``)."""
+    from escalation_sim.analysis.points import check_measure, document_header
+    from escalation_sim.analysis.summary import file_sha256
+    from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.sweep import render_sweep
+
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     try:
         chosen = [check_measure(m) for m in (metrics or [DEFAULT_METRIC])]

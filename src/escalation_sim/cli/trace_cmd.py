@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.trace import PICKS, pick_run, trace_run
+from escalation_sim.analysis.picks import PICKS
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -29,9 +29,6 @@ from escalation_sim.cli.common import (
     out,
     print_json,
 )
-from escalation_sim.cli.progress import progress_bar
-from escalation_sim.engine.ensemble import simulate
-from escalation_sim.render.trace import render_trace
 
 HELP = (
     "Tell one run of a scenario as a dated event log: incidents, each side's moves with the "
@@ -73,6 +70,11 @@ def trace(
     as_json: JsonOpt = False,
 ) -> None:
     """Tell one run as a dated event log (help text: ``HELP``)."""
+    from escalation_sim.analysis.trace import pick_run, trace_run
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.render.trace import render_trace
+
     if run_index is not None and pick is not None:
         fail("--run and --pick exclude each other; give one")
     if pick is not None and pick not in PICKS:

@@ -62,6 +62,8 @@ SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coe
 ACTOR_METRICS = ("actor_peak", "actor_final", "actor_days_coercion", "actor_goldstein",
                  "actor_escalation_score", "actor_final_nationalism", "actor_days_words",
                  "actor_rally")
+MAX_SET_KINDS = 62
+"""Incident kinds tracked in ``Aggregate.incident_sets`` (bits of one int64)."""
 EVENT_DAYS = ("first_legal_day", "first_force_day", "first_summit_day")
 """Per-run days of first occurrence; -1 where it never happened."""
 
@@ -82,6 +84,9 @@ class Aggregate:
     mediated_runs: int = 0
     settled_runs: int = 0
     daily: dict[str, np.ndarray] = field(default_factory=dict)
+    incident_sets: dict[int, int] = field(default_factory=dict)
+    """Runs per set of incident kinds that struck (bit k: kind k), so that the chance of "any
+    of these kinds" can be read for any group of kinds; the first ``MAX_SET_KINDS`` kinds."""
 
     def __post_init__(self) -> None:
         if self.peak_counts is None:
@@ -104,6 +109,10 @@ class Aggregate:
             self.peak_counts[a] += np.bincount(r["actor_peak"][:, a], minlength=N_RUNGS)
         self.top_peak_counts += np.bincount(r["peak_rung"], minlength=N_RUNGS)
         self.incident_runs += (r["incidents"] > 0).sum(axis=0)
+        hit = r["incidents"][:, :MAX_SET_KINDS] > 0
+        masks = (hit.astype(np.int64) << np.arange(hit.shape[1], dtype=np.int64)).sum(axis=1)
+        for mask, count in zip(*np.unique(masks, return_counts=True), strict=True):
+            self.incident_sets[int(mask)] = self.incident_sets.get(int(mask), 0) + int(count)
         self.mediated_runs += int((r["mediation_days"] > 0).sum())
         self.settled_runs += int((r["summits"] > 0).sum())
         for name, values in chunk.daily.items():
@@ -111,6 +120,11 @@ class Aggregate:
                 self.daily[name] += values  # in place: no new long-lived arrays per chunk
             else:
                 self.daily[name] = values.copy()
+
+    def runs_with_any(self, kinds: list[int]) -> int:
+        """Runs in which at least one incident of the given kinds (indices) struck."""
+        wanted = sum(1 << k for k in kinds if k < MAX_SET_KINDS)
+        return sum(n for mask, n in self.incident_sets.items() if mask & wanted)
 
     def daily_mean(self, name: str) -> np.ndarray:
         """Per-day mean over runs of a summed daily quantity (e.g. nationalism, grievance)."""

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.monthly import MONTHLY, simulate_chunk_monthly
 from escalation_sim.engine.pool import imap_unordered
 from escalation_sim.scenario.schema import Scenario
@@ -27,12 +28,10 @@ Task = tuple[Scenario, int, int, int] | tuple[Scenario, int, int, int, str]
 """``(scenario, seed, first_run, n_runs)``: one chunk of runs of one scenario point, optionally
 followed by a recording option (``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
 
+__all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "default_workers",
+           "make_executor", "run_task"]
 EXECUTORS = ("local", "dask")
 """The values ``--executor`` accepts."""
-
-
-class ExecutorError(RuntimeError):
-    """An executor cannot be set up or reached (the CLI exits 1 with this message)."""
 
 
 class Executor(Protocol):

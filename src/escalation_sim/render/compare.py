@@ -18,11 +18,14 @@ from rich.text import Text
 
 from escalation_sim.analysis.points import is_probability, short_label
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.render.numbers import MISSING, decimals
+from escalation_sim.render.layout import fits, pack
+from escalation_sim.render.numbers import MISSING, PERCENT_PLACES, decimals
 
 SHARES = ("trade_loss_mean", "energy_loss_mean")
 """Mean measures that are fractions (shown as percentages)."""
 MARK = "*"
+SAME = "(same in every run)"
+"""Shown instead of an interval where two scenarios agree run by run."""
 
 
 def as_percent(measure: str) -> bool:
@@ -35,8 +38,9 @@ def signed(entry: Mapping[str, Any], percent: bool) -> tuple[str, str]:
     value, low, high = entry.get("value"), entry.get("ci_low"), entry.get("ci_high")
     if value is None:
         return MISSING, ""
-    scale, places = (100.0, max(0, decimals(value, low, high) - 2)) if percent else \
-        (1.0, decimals(value, low, high))
+    if entry.get("differing_runs") == 0:
+        return f"{0.0:.{PERCENT_PLACES if percent else 0}f}", SAME
+    scale, places = (100.0, PERCENT_PLACES) if percent else (1.0, decimals(value, low, high))
 
     def fmt(x: float) -> str:
         shown = round(scale * x, places)
@@ -53,22 +57,32 @@ def plain(entry: Mapping[str, Any], percent: bool) -> str:
         return MISSING
     places = decimals(value, entry.get("ci_low"), entry.get("ci_high"))
     if percent:
-        return f"{100.0 * value:.{max(0, places - 2)}f}%"
+        return f"{100.0 * value:.{PERCENT_PLACES}f}%"
     return f"{value:,.{places}f}"
 
 
 def render_comparison(doc: Mapping[str, Any], console: Console) -> None:
-    """Print the comparison."""
-    for part in comparison_renderables(doc):
-        console.print(part)
+    """Print the comparison, fitted to the console's width."""
+    for part in comparison_renderables(doc, console.width):
+        console.print(part, soft_wrap=False)
 
 
-def comparison_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
-    """Header, the scenarios compared, the table and its footnote."""
+def comparison_renderables(doc: Mapping[str, Any], width: int = 80) -> list[RenderableType]:
+    """Header, the scenarios compared, the table(s) and the footnote, fitted to ``width``.
+
+    With few scenarios the measures are rows and the scenarios columns; when that table is
+    wider than ``width``, the scenarios become rows (keyed A, B, C … in the list above them)
+    and the measures columns, spread over as many tables as the width needs.
+    """
     labels = list(doc["scenarios"])
     head = Text.assemble(("Compare ", "bold"), f"{doc['runs']:,} runs × {doc['days']:,} days · "
                          f"seed {doc['seed']} · the same random numbers in every scenario")
+    wide = comparison_table(doc, labels)
+    by_row = not fits(wide, width)
+    keys = {label: _key(i) for i, label in enumerate(labels)} if by_row else {}
     sources = Table.grid(padding=(0, 2))
+    if by_row:
+        sources.add_column(style="bold", no_wrap=True)
     sources.add_column(style="bold", no_wrap=True)
     sources.add_column(style="dim")
     for label in labels:
@@ -76,8 +90,53 @@ def comparison_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
         what = sc.get("path") or "(built in memory)"
         if sc.get("overrides"):
             what += " " + " ".join(f"--set {o}" for o in sc["overrides"])
-        sources.add_row(label, f"{sc['name']} — {what}")
-    return [head, sources, Text(), comparison_table(doc, labels), footnote(doc)]
+        cells = [label, f"{sc['name']} — {what}"]
+        sources.add_row(*([keys[label]] if by_row else []), *cells)
+    if not by_row:
+        return [head, sources, Text(), wide, footnote(doc)]
+    measures = list(doc["estimates"][doc["baseline"]])
+    tables = pack(measures, lambda chosen: scenario_rows(doc, labels, keys, chosen), width)
+    parts: list[RenderableType] = [head, sources, Text()]
+    for table in tables:
+        parts += [table, Text()]
+    return [*parts, footnote(doc, by_row=True)]
+
+
+def _key(i: int) -> str:
+    """A, B, … Z, then AA, AB, …: the short name of the i-th scenario in narrow tables."""
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def scenario_rows(doc: Mapping[str, Any], labels: Sequence[str], keys: Mapping[str, str],
+                  measures: Sequence[str]) -> Table:
+    """Rows: scenarios (by key); a column per measure: the estimate, then Δ [95% CI]."""
+    base = doc["baseline"]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False)
+    table.add_column("", no_wrap=True, style="bold")
+    for measure in measures:
+        table.add_column(short_label(measure), no_wrap=True)
+    for label in labels:
+        row: list[RenderableType] = [keys[label]]
+        for measure in measures:
+            percent = as_percent(measure)
+            shown = plain(doc["estimates"][label][measure], percent)
+            cell = Text(f"{shown:>6}", style="bold" if label == base else "")
+            if label != base:
+                entry = _difference(doc, label, measure)
+                delta, ci = signed(entry, percent)
+                strong = bool(entry.get("excludes_zero"))
+                cell.append_text(Text.assemble("  ", (delta, "bold" if strong else ""), " ",
+                                               (ci, "dim"), (f" {MARK}" if strong else "",
+                                                             "bold")))
+            row.append(cell)
+        table.add_row(*row)
+    return table
 
 
 def comparison_table(doc: Mapping[str, Any], labels: Sequence[str]) -> Table:
@@ -105,11 +164,13 @@ def comparison_table(doc: Mapping[str, Any], labels: Sequence[str]) -> Table:
     return table
 
 
-def footnote(doc: Mapping[str, Any]) -> RenderableType:
+def footnote(doc: Mapping[str, Any], *, by_row: bool = False) -> RenderableType:
     """How to read the differences."""
+    cells = (f"Each cell: the estimate, then Δ [95% CI] from {doc['baseline']} (first row). "
+             if by_row else "")
     return Group(Text(
-        f"Δ: the scenario minus {doc['baseline']}, paired run by run, in percentage points for "
-        f"probabilities and shares; {MARK} where the 95% interval excludes 0. "
+        f"{cells}Δ: the scenario minus {doc['baseline']}, paired run by run, in percentage "
+        f"points for probabilities and shares; {MARK} where the 95% interval excludes 0. "
         "Trade and energy lost: mean share of the pre-crisis flow.", style="dim"))
 
 

@@ -149,16 +149,22 @@ def _axis(days: Sequence[int], dates: Sequence[str] | None, cell: int = 1,
           room: int | None = None) -> tuple[str, str]:
     """The axis line with ticks, and the labels under it (months, or day numbers).
 
-    Labels never overlap, and never reach past ``room`` cells (default: the axis's length).
+    When the dates cross into another year, the first month and each January carry the year
+    (``Jul 2025``, ``Jan 2026``). Labels never overlap (a blank cell between two), and never
+    reach past ``room`` cells (default: the axis's length).
     """
     n = len(days)
     room = n * cell if room is None else max(room, n * cell)
     ticks: list[tuple[int, str]] = []
+    years: list[tuple[int, str]] = []  # labelled first, so they are never crowded out
     if dates:
         parsed = [dt.date.fromisoformat(d) for d in dates]
+        several = parsed[0].year != parsed[-1].year
         for i, day in enumerate(parsed):
             if i == 0 or (day.year, day.month) != (parsed[i - 1].year, parsed[i - 1].month):
-                ticks.append((i, day.strftime("%b")))
+                new_year = several and (i == 0 or day.year != parsed[i - 1].year)
+                (years if new_year else ticks).append(
+                    (i, day.strftime("%b %Y" if new_year else "%b")))
     else:
         span = max(1, days[-1] - days[0])
         every = _nice_step(span / max(1, n) * 4 / cell)
@@ -167,13 +173,14 @@ def _axis(days: Sequence[int], dates: Sequence[str] | None, cell: int = 1,
                 ticks.append((i, str(day if i == 0 else (day // every) * every)))
     axis = ["─"] * (n * cell)
     labels = [" "] * room
-    end = -1
-    for i, label in ticks:
+    taken = [False] * (room + 1)
+    for i, label in [*years, *ticks]:
         at = i * cell
         axis[at] = "┬"
-        if at > end and at + len(label) <= room:
-            labels[at:at + len(label)] = list(label)
-            end = at + len(label)
+        stop = at + len(label)
+        if stop <= room and not any(taken[max(0, at - 1):stop + 1]):
+            labels[at:stop] = list(label)
+            taken[at:stop] = [True] * len(label)
     return "".join(axis), "".join(labels).rstrip()
 
 

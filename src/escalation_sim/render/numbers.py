@@ -33,12 +33,28 @@ def number(x: float | None, places: int | None = None, *, grouped: bool = True) 
     return f"{x:,.{places}f}" if grouped else f"{x:.{places}f}"
 
 
+PERCENT_PLACES = 1
+"""Decimals of every percentage and percentage-point difference shown (68.0%, 0.1%, +1.2)."""
+
+
 def percent(p: float | None, places: int | None = None) -> str:
-    """A probability or fraction as a percentage, keeping its significant decimals."""
+    """A probability or fraction as a percentage with one decimal (``places`` is ignored).
+
+    One rule everywhere: 68.0% beside 28.7% and 0.0%, and ``<0.1%`` for a value above zero too
+    small to show; the JSON keeps the digits the interval supports.
+    """
+    del places
     if p is None:
         return MISSING
-    places = max(0, (decimals(p) if places is None else places) - 2)
-    return f"{100.0 * p:.{places}f}%"
+    if 0 < abs(p) < 0.5 * 10 ** -(PERCENT_PLACES + 2):
+        return f"<{10 ** -PERCENT_PLACES:g}%"  # not zero, but too small for the places shown
+    return f"{100.0 * p:.{PERCENT_PLACES}f}%"
+
+
+def points(x: float) -> str:
+    """A difference of two probabilities in percentage points, signed: ``+1.2``, ``0.0``."""
+    shown = round(100.0 * x, PERCENT_PLACES)
+    return f"{0.0:.{PERCENT_PLACES}f}" if shown == 0 else f"{shown:+.{PERCENT_PLACES}f}"
 
 
 def estimate(entry: Mapping[str, Any], key: str = "value", *,
@@ -47,12 +63,10 @@ def estimate(entry: Mapping[str, Any], key: str = "value", *,
     value, low, high = entry.get(key), entry.get("ci_low"), entry.get("ci_high")
     places = decimals(value, low, high)
     if as_percent:
-        shown = percent(value, places)
-        bounds = (low, high)
+        shown = percent(value)
         if low is None or high is None:
             return shown, ""
-        inner = max(0, places - 2)
-        return shown, f"[{100.0 * bounds[0]:.{inner}f}, {100.0 * bounds[1]:.{inner}f}]"
+        return shown, f"[{100.0 * low:.{PERCENT_PLACES}f}, {100.0 * high:.{PERCENT_PLACES}f}]"
     shown = number(value, places)
     if low is None or high is None:
         return shown, ""

@@ -34,7 +34,8 @@ from escalation_sim.scenario.schema import Scenario
 ACTOR_FIELDS = ("nationalism", "reciprocity", "rationality", "dependence", "capability",
                 "available_share", "review_days", "initial_rung", "initial_grievance")
 """Actor parameters listed under 'Key parameters'."""
-DIFFERENCE_TEXT = {**IMPACT_TEXT, "peak_rung_mean": ("peak rung (mean)", "")}
+DIFFERENCE_TEXT = {**IMPACT_TEXT, "peak_rung_mean": ("peak rung (mean)", ""),
+                   "p_coercion_or_worse": ("P(coercive standoff or worse)", "p")}
 """Difference metric -> (label, kind); 'p' and 'share' show in percentage points."""
 MAX_CHANGES = 12
 """Changed parameters listed per compared scenario."""
@@ -66,8 +67,9 @@ def e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def build_report(main: ReportPart, compared: Sequence[ReportPart] = ()) -> str:
-    """The whole report as one HTML document."""
+def build_report(main: ReportPart, compared: Sequence[ReportPart] = (),
+                 levers: Mapping[str, Any] | None = None) -> str:
+    """The whole report as one HTML document (``levers``: the ``levers --json`` ranking)."""
     s = main.summary
     body = [f"<h1>{e(s['scenario']['name'])}</h1>", _meta(s)]
     if main.scenario.description:
@@ -84,6 +86,8 @@ def build_report(main: ReportPart, compared: Sequence[ReportPart] = ()) -> str:
                                          [c.differences or {} for c in compared]),
                         "differences"),
                  *(_difference_table(main.scenario, c) for c in compared)]
+    if levers is not None:
+        body += ["<h2>Which lever helps most</h2>", _lever_ranking(levers)]
     body += ["<h2>Key parameters</h2>", _parameters(main.scenario)]
     body.append("<footer>Made by escsim " + e(s["escsim_version"]) + ". Probabilities carry "
                 "Wilson 95% intervals, means normal-approximation 95% intervals; each number is "
@@ -285,3 +289,23 @@ def _levers(sc: Scenario) -> str:
             items.append(f"<li>{e(name.replace('_', ' '))}: strength {e(lever.strength)}, "
                          f"from day {e(lever.start_day)}</li>")
     return f"<ul>{''.join(items)}</ul>" if items else "<p>None in use.</p>"
+
+
+def _lever_ranking(doc: Mapping[str, Any]) -> str:
+    """The levers ranked by paired effect, as ``escsim levers`` shows them."""
+    measures = doc["measures"]
+    intro = (f"<p>Each lever switched alone, and all six together, run with the reference's "
+             f"seed over {doc['runs']:,} runs (common random numbers). Effect: the measure "
+             "with the lever minus without it, in percentage points with a 95% paired "
+             "interval; negative helps. Ranked by the effect on "
+             f"{e(next(iter(measures.values())))}.</p>")
+    head = _row("#", "lever", *(f"<th colspan='2'>{e(label)}</th>"
+                                for label in measures.values()), head=True)
+    rows = [head]
+    for row in doc["levers"]:
+        name = "all six together" if row["rank"] is None else row["lever"].replace("_", " ")
+        if row["already_on"]:
+            name += " (already on)"
+        cells = [_difference(row["effects"][m], True) for m in measures]
+        rows.append(_row("" if row["rank"] is None else str(row["rank"]), e(name), *cells))
+    return intro + "<table>" + "".join(rows) + "</table>"

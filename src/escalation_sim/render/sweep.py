@@ -9,7 +9,7 @@ the cells carry shade characters, so the map reads the same in a log file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -20,6 +20,7 @@ from rich.text import Text
 from escalation_sim.analysis.points import is_probability, measure_label, short_label
 from escalation_sim.render.compare import as_percent
 from escalation_sim.render.fanchart import has_colour
+from escalation_sim.render.layout import pack
 from escalation_sim.render.numbers import MISSING, bar, estimate
 
 BAR_WIDTH = 16
@@ -33,7 +34,7 @@ SHADES = " ░▒▓█"
 def render_sweep(doc: Mapping[str, Any], console: Console) -> None:
     """Print the sweep: a table for one parameter, heatmaps for two."""
     for part in sweep_renderables(doc, console):
-        console.print(part)
+        console.print(part, soft_wrap=False)
 
 
 def sweep_renderables(doc: Mapping[str, Any], console: Console) -> list[RenderableType]:
@@ -44,29 +45,37 @@ def sweep_renderables(doc: Mapping[str, Any], console: Console) -> list[Renderab
                          f"{doc['seed']} · the same random numbers at every point")
     parts: list[RenderableType] = [head, Text()]
     if len(axes) == 1:
-        parts.append(line_table(doc))
+        for table in pack(list(doc["metrics"]), lambda chosen: line_table(doc, chosen),
+                          console.width):
+            parts += [table, Text()]
     else:
         for measure in doc["metrics"]:
             parts += [heatmap(doc, measure, colour=has_colour(console)), Text()]
     return parts
 
 
-def line_table(doc: Mapping[str, Any]) -> Table:
-    """One row per value of the single parameter: each measure, its interval and a bar."""
+def line_table(doc: Mapping[str, Any], measures: Sequence[str] | None = None) -> Table:
+    """One row per value of the single parameter: each measure, its interval and a bar.
+
+    Args:
+        doc: The ``sweep --json`` document.
+        measures: The measures to show (default: all of ``doc["metrics"]``).
+    """
+    chosen = list(doc["metrics"] if measures is None else measures)
     path = doc["vary"][0]["path"]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                   header_style="bold", show_edge=False, title=Text(f"rows: {path}", style="dim"),
                   title_justify="left")
     table.add_column(path.rsplit(".", 1)[-1], justify="right", no_wrap=True)
     scales = {}
-    for measure in doc["metrics"]:
+    for measure in chosen:
         values = [p[measure]["value"] for p in doc["points"] if p[measure]["value"] is not None]
         scales[measure] = 1.0 if is_probability(measure) else max(values, default=0.0)
         table.add_column(f"{short_label(measure)} [95% CI]", no_wrap=True)
         table.add_column("", no_wrap=True, width=BAR_WIDTH)
     for point in doc["points"]:
         row: list[RenderableType] = [_value(point["values"][path])]
-        for measure in doc["metrics"]:
+        for measure in chosen:
             entry = point[measure]
             shown, ci = estimate(entry, as_percent=as_percent(measure))
             scale = scales[measure]

@@ -65,22 +65,56 @@ def render_summary(summary: Mapping[str, Any], console: Console, *,
         out_dir: The folder they were written to.
     """
     for part in summary_renderables(summary, console, files=files, out_dir=out_dir):
-        console.print(part)
+        console.print(part, soft_wrap=False)
 
 
 def summary_renderables(summary: Mapping[str, Any], console: Console, *,
                         files: Sequence[str] = (), out_dir: str | None = None
                         ) -> list[RenderableType]:
     """The sections of the summary, ready to print, for a console of this width and colour."""
-    parts: list[RenderableType] = [header(summary), Text()]
-    parts += [_section("Outcomes"), outcome_table(summary), Text()]
+    parts: list[RenderableType] = [headline(summary), Text(), header(summary)]
+    for note in summary.get("held_at_bound") or []:
+        parts.append(Text.assemble(("Held at a bound: ", "bold yellow"), note,
+                                   (" (a scheduled add would have passed the range)", "dim")))
+    parts.append(Text())
+    parts += [_section("Outcomes"), outcome_table(summary)]
+    if summary.get("incident_force"):
+        parts.append(Text(OUTCOME_NOTE, style="dim"))
+    parts.append(Text())
     parts += fan_charts(summary, console)
     parts += [_section("Impacts"), impact_table(summary), Text()]
-    parts += [_section("Actors"), actor_table(summary), Text()]
-    parts += [levers_text(summary), Text(), incidents_table(summary)]
+    parts += [_section("Actors"), actor_table(summary), Text(ACTOR_NOTE, style="dim"),
+              Text()]
+    parts += [levers_text(summary), Text(),
+              incidents_table(summary, written="summary.json" in files)]
     if out_dir is not None:
         parts += [Text(), files_text(out_dir, files)]
     return parts
+
+
+def headline(summary: Mapping[str, Any]) -> Text:
+    """One plain sentence: the likeliest outcome, the chance of force and who drives it."""
+    outcomes = summary["outcomes"]
+    likeliest = max(outcomes, key=lambda k: outcomes[k].get("p") or 0.0)
+    name = OUTCOME_TEXT.get(likeliest, (likeliest.replace("_", " "),))[0]
+    force = summary["metrics"]["p_force"]
+    shown, ci = estimate(force, as_percent=True)
+    text = Text.assemble("Most likely ", (name, "bold"), f" ({percent(outcomes[likeliest]['p'])}"
+                         "); the chance that either side chooses force is ", (shown, "bold"),
+                         f" {ci}" if ci else "")
+    actors = summary.get("actors") or {}
+    ranked = sorted(actors.values(), key=lambda a: -(a.get("p_force") or 0.0))
+    if ranked and (ranked[0].get("p_force") or 0.0) > 0:
+        text.append(f", mostly by {ranked[0].get('name')} ({percent(ranked[0]['p_force'])} of "
+                    "runs")
+        others = " and ".join(f"{percent(a.get('p_force'))} for {a.get('name')}"
+                              for a in ranked[1:])
+        text.append(f", against {others})" if others else ")")
+    hits = summary.get("incident_force") or {}
+    if hits.get("p"):
+        text.append(f"; incidents at a force rung strike in {percent(hits['p'])} of runs")
+    text.append(".")
+    return text
 
 
 def header(summary: Mapping[str, Any]) -> Panel:
@@ -119,13 +153,23 @@ def outcome_table(summary: Mapping[str, Any]) -> Table:
     table.add_column("P", justify="right", no_wrap=True)
     table.add_column("95% CI", justify="left", no_wrap=True, style="dim")
     table.add_column("", no_wrap=True, width=BAR_WIDTH)
-    table.add_column("rule: higher rung", style="dim")
+    table.add_column("meaning", style="dim")
     for key, entry in summary["outcomes"].items():
         name, meaning, colour = OUTCOME_TEXT.get(key, (key.replace("_", " "), "", "white"))
         shown, ci = estimate(entry, "p", as_percent=True)
         table.add_row(Text(name, style=colour), Text(shown, style="bold"), ci,
                       Text(bar(entry.get("p"), BAR_WIDTH), style=colour), meaning)
+    hits = summary.get("incident_force")
+    if hits:
+        shown, ci = estimate(hits, "p", as_percent=True)
+        table.add_row(Text("incident force", style="dim"), Text(shown, style="bold"), ci,
+                      Text(bar(hits.get("p"), BAR_WIDTH), style="grey50"),
+                      f"an incident at rung {hits['rung']}+ struck")
     return table
+
+
+OUTCOME_NOTE = ("Outcome classes count the rungs the two capitals chose; incidents (strikes, "
+                "raids neither side ordered as policy) are counted apart, in the last row.")
 
 
 def fan_charts(summary: Mapping[str, Any], console: Console) -> list[RenderableType]:
@@ -167,12 +211,12 @@ def actor_table(summary: Mapping[str, Any]) -> Table:
     """Per actor: peak, its distribution, P(force), days at coercion, Goldstein, nationalism."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                   header_style="bold", show_edge=False)
-    table.add_column("actor", no_wrap=True)
+    table.add_column("actor", ratio=1)
     table.add_column("peak\nmean", justify="right", no_wrap=True)
-    table.add_column("peak\n0 ⋯ 9", no_wrap=True)
-    table.add_column("\nP(force)", justify="right", no_wrap=True)
+    table.add_column("peak rung\n0 ⋯ 9", no_wrap=True)
+    table.add_column("chooses\nforce", justify="right", no_wrap=True)
     table.add_column("days at\ncoercion", justify="right", no_wrap=True)
-    table.add_column("Goldstein\nmean/day", justify="right", no_wrap=True)
+    table.add_column("tone\nper day", justify="right", no_wrap=True)
     table.add_column("national-\nism, end", justify="right", no_wrap=True)
     for aid, a in summary["actors"].items():
         spark = Text()
@@ -182,6 +226,10 @@ def actor_table(summary: Mapping[str, Any]) -> Table:
                       spark, percent(a.get("p_force")), number(a.get("days_coercion_mean")),
                       number(a.get("goldstein_mean")), number(a.get("final_nationalism_mean")))
     return table
+
+
+ACTOR_NOTE = ("Peak: the highest rung the actor chose in a run. Tone: the mean daily Goldstein "
+              "weight of its acts, from −10 (most hostile) to +10 (most cooperative).")
 
 
 def levers_text(summary: Mapping[str, Any]) -> RenderableType:
@@ -201,8 +249,8 @@ def levers_text(summary: Mapping[str, Any]) -> RenderableType:
     return grid
 
 
-def incidents_table(summary: Mapping[str, Any]) -> RenderableType:
-    """The incident types that struck in most runs."""
+def incidents_table(summary: Mapping[str, Any], *, written: bool = False) -> RenderableType:
+    """The incident types that struck in most runs (``written``: summary.json was written)."""
     incidents = summary.get("incidents") or {}
     if not incidents:
         return Text.assemble(("Incidents: ", "bold"), ("none in this scenario", "dim"))
@@ -218,7 +266,8 @@ def incidents_table(summary: Mapping[str, Any]) -> RenderableType:
         table.add_row(inc.get("label", ""), percent(inc.get("p_any")),
                       number(inc.get("mean_count")))
     if len(ranked) > TOP_INCIDENTS:
-        table.caption = f"{len(ranked) - TOP_INCIDENTS} more in summary.json / --json"
+        where = "summary.json and --json" if written else "--json"
+        table.caption = f"{len(ranked) - TOP_INCIDENTS} more in {where}"
         table.caption_justify = "left"
     return table
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from escalation_sim.analysis.trace import Trace
@@ -25,6 +27,17 @@ UNATTRIBUTED = "unattributed"
 """Who an incident without a perpetrator is put down to."""
 WHAT_WIDTH = 26
 """Width of the 'what' column: an arrow and the longest rung name."""
+WHY_MARK = "  "
+"""Separates a line's fixed columns from its free text (the reason, the note)."""
+DATE_WIDTH = 10
+"""Width of the date column (``2025-08-08``, ``day  123``)."""
+MIN_TEXT_WIDTH = 24
+"""Narrowest column the free text is wrapped in beside the fixed columns; below it, the text
+goes on the lines below."""
+FORCE_RUNG = 8
+"""Limited force: incidents at this rung or above are counted in the closing line."""
+LEGEND = ("CAMEO: the act's event code; the signed number: its Goldstein weight, from −10 "
+          "(most hostile) to +10 (most cooperative).")
 
 
 def render_trace(trace: Trace, console: Console, *, holds: bool = False,
@@ -49,12 +62,46 @@ def render_trace(trace: Trace, console: Console, *, holds: bool = False,
     for event in trace.events:
         if event["kind"] == "outcome" or (event["kind"] == "hold" and not holds):
             continue
-        console.print(event_line(event, names, width))
-    console.print(outcome_line(trace))
+        print_fitted(console, *event_parts(event, names, width))
+    console.print(outcome_line(trace), soft_wrap=False)
+    console.print(Text(LEGEND, style="dim"), soft_wrap=False)
+
+
+def print_fitted(console: Console, head: Text, tail: Text) -> None:
+    """Print a log line: its fixed columns, then its free text.
+
+    The free text of a line too long for the console wraps at word boundaries in a column of
+    its own, or, where that would be too narrow, on the lines below, indented.
+    """
+    if head.cell_len + len(WHY_MARK) + tail.cell_len <= console.width:
+        console.print(Text.assemble(head, WHY_MARK, tail), soft_wrap=True)
+        return
+    room = console.width - head.cell_len - len(WHY_MARK)
+    if room >= MIN_TEXT_WIDTH:  # the free text wraps in its own column
+        grid = Table.grid(padding=(0, len(WHY_MARK), 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column(width=room)
+        grid.add_row(head, tail)
+        console.print(grid, soft_wrap=False)
+        return
+    console.print(head, soft_wrap=True)
+    indent = min(DATE_WIDTH + 2, max(0, console.width - MIN_TEXT_WIDTH))
+    console.print(Padding(tail, (0, 0, 0, indent)), soft_wrap=False)
 
 
 def event_line(event: Mapping[str, Any], names: Mapping[Any, str], width: int) -> Text:
     """One log line: date (or day), who, what, CAMEO code, Goldstein weight, why."""
+    head, tail = event_parts(event, names, width)
+    return Text.assemble(head, WHY_MARK, tail)
+
+
+def event_parts(event: Mapping[str, Any], names: Mapping[Any, str], width: int
+                ) -> tuple[Text, Text]:
+    """A log line in two parts: its fixed columns and its free text.
+
+    The fixed columns: date, who, what, CAMEO code, Goldstein weight; the free text: why, or
+    the note.
+    """
     when = event["date"] or f"day {event['day']:>4}"
     kind = event["kind"]
     line = Text(f"{when}  ", style="dim")
@@ -63,17 +110,16 @@ def event_line(event: Mapping[str, Any], names: Mapping[Any, str], width: int) -
         line.append(f"{names[actor]:<{width}}  ", style="bold")
         what, style, why = _what(event, names)
         line.append(f"{what:<{WHAT_WIDTH}}", style=style)
-        line.append(f"  CAMEO {event['cameo']:<4} {_goldstein(event['goldstein']):>5}  ")
-        line.append(why, style="dim")
-        return line
+        line.append(f"  CAMEO {event['cameo']:<4} {_goldstein(event['goldstein']):>5}")
+        return line, Text(why, style="dim")
     line.append(" " * (width + 2))
     if kind == "mediation":
         text = ("a mediator engages (the crisis has lasted)" if event["engaged"]
                 else "the mediator withdraws (the crisis is over)")
     else:
         text = f"{NOTE_TEXT.get(kind, kind)}: {event.get('text', '')}"
-    line.append(f"◆ {text}", style="cyan")
-    return line
+    line.append("◆", style="cyan")
+    return line, Text(text, style="cyan")
 
 
 def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str, str]:
@@ -99,12 +145,17 @@ def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str,
 
 
 def outcome_line(trace: Trace) -> Text:
-    """The closing line: the run's outcome class, peak and final rung."""
+    """The closing line: the run's outcome class, peak and final rung, incidents at force."""
     name, rule, colour = OUTCOME_TEXT.get(trace.outcome, (trace.outcome, "", "white"))
     m = trace.metrics
-    return Text.assemble(("Outcome: ", "bold"), (name, f"bold {colour}"), f" ({rule}) · peak rung "
+    line = Text.assemble(("Outcome: ", "bold"), (name, f"bold {colour}"), f" ({rule}) · peak rung "
                          f"{m['peak_rung']}, final rung {m['final_rung']}, "
                          f"{m['days_coercion']} days at legal coercion or more")
+    forced = sum(1 for e in trace.events
+                 if e["kind"] == "incident" and e["rung"] >= FORCE_RUNG)
+    line.append(f". The outcome counts the rungs the capitals chose; incidents are apart: "
+                f"{forced} at a force rung ({FORCE_RUNG}+) in this run.", style="dim")
+    return line
 
 
 def _goldstein(value: float | None) -> str:

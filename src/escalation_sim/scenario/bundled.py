@@ -49,3 +49,25 @@ def find_scenario(name: str) -> Path:
         hint = did_you_mean(stem, files, what="bundled scenarios")
         raise ScenarioError(f"no bundled scenario by that name; {hint}", value=name)
     return files[stem]
+
+
+def scenario_source(text: str | Path) -> Path:
+    """The file a command's SCENARIO argument names: a file, or else a bundled scenario.
+
+    ``base`` (or ``base.yaml``) with no such file in the current folder is the bundled
+    scenario of that name, so every command works from any folder. A path that does not exist
+    but whose stem is a bundled scenario's is refused with a pointer to the bundled name.
+
+    Raises:
+        ScenarioError: The path names no file but a bundled scenario has its stem.
+    """
+    path = Path(text)
+    if path.exists():
+        return path
+    files = {p.stem: p for p in scenario_files()}
+    stem = path.name.removesuffix(SCENARIO_SUFFIX)
+    if stem not in files:
+        return path  # reading it will say what is wrong
+    if path.parent == Path():
+        return files[stem]
+    raise ScenarioError(f"no file {text} here; the bundled scenario is `{stem}` (escsim list)")

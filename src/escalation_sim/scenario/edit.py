@@ -5,6 +5,10 @@ against the option that gave it. Scheduled events (``events:`` in a scenario) ch
 a given day: ``set`` gives a new value, ``add`` a delta; the loader applies them all, in day
 order, to a copy at load time so that an event that would break the scenario is caught before
 any run. The engine applies them with :func:`apply_event`.
+
+An ``add`` that would take a bounded parameter past its range holds it at the bound (heat 0.9
+plus 0.2 stays at 1.0), so a ``--set`` near a bound never clashes with a scheduled rise;
+:func:`held_at_bounds` says where that happens. A ``set`` outside the range stays an error.
 """
 
 from __future__ import annotations
@@ -113,13 +117,17 @@ def _event_loc(path: str) -> Loc:
                         "alliances[n].commitment and clients[n].commitment", path=path)
 
 
-def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> None:
+def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> list[Held]:
     """Apply event changes (absolute or delta) to scenario data in place, without validating.
+
+    Returns:
+        The ``add`` changes that were held at a bound of their parameter's range.
 
     Raises:
         ScenarioError: If a path may not be changed by events or does not exist, or ``add`` is
             used on a value that is not a number.
     """
+    held: list[Held] = []
     for path, value, is_add in changes:
         loc = _event_loc(path)
         if is_add:
@@ -128,15 +136,82 @@ def apply_changes(data: dict[str, Any], changes: Iterable[Change]) -> None:
                 raise ScenarioError(f"'add' needs a numeric parameter; this one is "
                                     f"{node.type_text()} (use 'set')", path=path)
             value = current + value
+            lo, hi = node.bounds
+            bound = lo if lo is not None and value < lo else \
+                hi if hi is not None and value > hi else None
+            if bound is not None:
+                value = bound
+                held.append((path, bound))
             if node.base is int and float(value).is_integer():
                 value = int(value)
         assign(data, loc, value)
+    return held
+
+
+Held = tuple[str, float]
+"""An ``add`` held at a bound: (dotted path, the bound it was held at)."""
+
+
+def held_note(path: str, bound: float) -> str:
+    """``"corridors heat held at 1.0"``: the path in words (its section left out), the bound."""
+    loc = parse_path(path)
+    words = " ".join(str(p).replace("_", " ") for p in loc[1:]) if len(loc) > 1 else path
+    shown = f"{bound:.1f}" if float(bound).is_integer() else f"{bound:g}"
+    return f"{words} held at {shown}"
+
+
+def held_at_bounds(scenario: Scenario) -> list[dict[str, Any]]:
+    """Where the scenario's events hold a parameter at a bound, in the order they happen.
+
+    Each entry: ``{"day", "path", "value", "note", "text"}``: ``note`` as :func:`held_note`
+    puts it, ``text`` the same after the day (``"day 38: corridors heat held at 1.0"``).
+    Events are applied in day order (file order within a day), as the engine applies them.
+    """
+    found: list[dict[str, Any]] = []
+    if not scenario.events:
+        return found
+    data = scenario.model_dump()
+    for event in sorted(scenario.events, key=lambda e: e.day):
+        for path, bound in apply_changes(data, event_changes(event)):
+            note = held_note(path, bound)
+            found.append({"day": event.day, "path": path, "value": bound, "note": note,
+                          "text": f"day {event.day}: {note}"})
+    return found
 
 
 def event_changes(event: Event) -> list[Change]:
     """The changes an event makes, ``set`` before ``add``."""
     return [(p, v, False) for p, v in event.set.items()] + \
         [(p, v, True) for p, v in event.add.items()]
+
+
+def resolve_event_dates(scenario: Scenario, locate: Locator) -> None:
+    """Give every event written with ``date:`` its day, counted from ``start_date`` (in place).
+
+    Raises:
+        ScenarioError: At ``events[n].date``: no ``start_date``, a date before it, or a
+            ``day:`` given too that names another day.
+    """
+    for n, event in enumerate(scenario.events):
+        if event.date is None:
+            continue
+        source, line = locate(("events", n, "date"))
+        problem = ""
+        if scenario.start_date is None:
+            problem = ("an event's date needs the scenario's start_date; give day: instead, or "
+                       "set start_date")
+        else:
+            day = (event.date - scenario.start_date).days
+            if day < 0:
+                problem = (f"is before the scenario's start_date ({scenario.start_date}); "
+                           "events happen on or after it")
+            elif "day" in event.model_fields_set and event.day != day:
+                problem = (f"is day {day} from start_date {scenario.start_date}, but day: says "
+                           f"{event.day}; give one of them")
+        if problem:
+            raise ScenarioError(problem, source=source, line=line, path=f"events[{n}].date",
+                                value=event.date)
+        event.day = day
 
 
 def check_events(scenario: Scenario, locate: Locator) -> None:

@@ -127,3 +127,21 @@ class ScenarioError(Exception):
             "message": self.message,
             "text": str(self),
         }
+
+
+class ScenarioWarning(UserWarning):
+    """Something in a scenario that is allowed but probably not meant.
+
+    E.g. an event after the horizon, or a parent's events dropped by a variant. The CLI
+    prints it as ``warning: …``.
+    """
+
+
+def warn(message: str, *, source: str | None = None, line: int | None = None,
+         path: str = "") -> None:
+    """Issue a :class:`ScenarioWarning` phrased like an error: where, what, why."""
+    import warnings
+
+    where = (source or "") + (f":{line}" if source and line is not None else "")
+    text = f"{path} — {message}" if path else message
+    warnings.warn(f"{where}: {text}" if where else text, ScenarioWarning, stacklevel=3)

@@ -98,6 +98,10 @@ def describe(path: str) -> Explanation:
     try:
         node = ROOT if text in _ROOT_NAMES else schema_node(parse_path(text))
     except ScenarioError as exc:
+        found = paths_ending_in(text)
+        if found:  # a field named without its section: `c_mil` -> `model.c_mil`
+            exc.message = f"no such path; did you mean {' or '.join(found[:MAX_HINTS])}?"
+            exc.args = (str(exc),)
         raise exc.located("explain") from None
     shown = format_path(node.loc)
     subject = _help(node, shown)
@@ -114,6 +118,40 @@ def describe(path: str) -> Explanation:
         child, _ = step(item, name)
         rows.append(_help(child, format_path(child.loc)))
     return Explanation(subject, rows)
+
+
+MAX_HINTS = 4
+"""Full paths suggested at most for a field named without its section."""
+MAX_DEPTH = 4
+"""How deep :func:`all_paths` walks (``alliances[0].commitment`` is depth 3)."""
+
+
+def all_paths(node: SchemaNode = ROOT, depth: int = MAX_DEPTH) -> list[str]:
+    """Every path in the schema, ids written ``*`` and list items ``[0]``, sections first."""
+    found: list[str] = []
+    if depth == 0:
+        return found
+    item = node
+    if node.kind in ("dict", "list"):
+        item, _ = step(node, 0 if node.kind == "list" else "*")
+        found.append(format_path(item.loc))
+    if item.kind != "model":
+        return found
+    for name in item.base.model_fields:
+        child, _ = step(item, name)
+        found.append(format_path(child.loc))
+        if child.kind != "leaf":
+            found += all_paths(child, depth - 1)
+    return found
+
+
+def paths_ending_in(text: str) -> list[str]:
+    """Full schema paths whose last part is ``text`` (``c_mil`` -> ``model.c_mil``)."""
+    tail = text.strip().strip(".")
+    if not tail:
+        return []
+    return list(dict.fromkeys(p for p in all_paths() if p.endswith(f".{tail}") or
+                              p.endswith(f"].{tail}")))
 
 
 def explain(path: str) -> str:

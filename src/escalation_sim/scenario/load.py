@@ -11,6 +11,11 @@ Any problem raises :class:`ScenarioError` with a one-line message naming the fil
 this file's content is merged over it — mappings key by key, lists and values replaced. The path
 is relative to the file; when no such file exists there, a bundled scenario of that name is used.
 Errors in inherited values are reported in the parent file, at their line.
+
+Lists replace the parent's, ``events`` too; ``add_events:`` adds to the parent's events instead.
+A variant whose ``events:`` leaves out a day on which the parent has an event gets a warning
+(:class:`~escalation_sim.scenario.errors.ScenarioWarning`), as does an event after the horizon.
+An event may give ``date:`` instead of ``day:`` when the scenario has a ``start_date``.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from escalation_sim.scenario.edit import (
     apply_overrides,
     check_events,
     override_document,
+    resolve_event_dates,
     resolve_path,
     set_path,
 )
 from escalation_sim.scenario.editor_schema import json_schema
-from escalation_sim.scenario.errors import Loc, ScenarioError
+from escalation_sim.scenario.errors import Loc, ScenarioError, warn
 from escalation_sim.scenario.explain import explain
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.validate import build
@@ -50,6 +56,8 @@ __all__ = [
 ]
 
 EXTENDS = "extends"
+ADD_EVENTS = "add_events"
+"""Key of a scenario's events to be added to its parent's (``events:`` replaces them)."""
 MAX_EXTENDS_DEPTH = 10
 
 
@@ -88,8 +96,12 @@ def load_scenario_text(text: str, source: str = "<string>", overrides: Sequence[
 
 
 def load_document(path: str | Path) -> Document:
-    """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated)."""
-    return _read(Path(path), ())
+    """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated).
+
+    ``path`` may also be the name of a bundled scenario (``base``) when no such file exists
+    (:func:`~escalation_sim.scenario.bundled.scenario_source`).
+    """
+    return _read(bundled.scenario_source(path), ())
 
 
 def _read(path: Path, chain: tuple[Path, ...]) -> Document:
@@ -103,15 +115,62 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def _finish(doc: Document, overrides: Sequence[str]) -> Scenario:
+    horizon = doc.data.get("horizon_days")  # the file's own: --days may shorten a run at will
     override_document(doc, overrides)
     scenario = build(doc.data, doc.locate, doc.source)
+    resolve_event_dates(scenario, doc.locate)
     check_events(scenario, doc.locate)
+    if not isinstance(horizon, int) or isinstance(horizon, bool):
+        horizon = scenario.horizon_days
+    for n, event in enumerate(scenario.events):
+        if event.day >= horizon:
+            source, line = doc.locate(("events", n))
+            warn(f"day {event.day} is after the horizon ({horizon} days): the event never "
+                 "happens", source=source, line=line, path=f"events[{n}]")
     return scenario
+
+
+def _fold_added_events(doc: Document) -> Document:
+    """Append the document's ``add_events:`` to its ``events`` (the parent's, if inherited)."""
+    if ADD_EVENTS not in doc.data:
+        return doc
+    added = doc.data.pop(ADD_EVENTS)
+    if not isinstance(added, list):
+        source, line = doc.where.get((ADD_EVENTS,), (doc.source, None))
+        raise ScenarioError("must be a list of events, as events: is", source=source,
+                            line=line, path=ADD_EVENTS, value=added)
+    events = doc.data.get("events")
+    events = list(events) if isinstance(events, list) else []
+    first = len(events)
+    doc.data["events"] = events + added
+    for loc in [k for k in doc.where if k[:1] == (ADD_EVENTS,)]:
+        where = doc.where.pop(loc)
+        if len(loc) > 1 and isinstance(loc[1], int):
+            doc.where[("events", first + loc[1], *loc[2:])] = where
+    return doc
+
+
+def _warn_dropped_events(base: Document, doc: Document) -> None:
+    """Warn when a variant's ``events:`` leaves out a day on which its parent has an event."""
+    parent, own = base.data.get("events"), doc.data.get("events")
+    if not isinstance(parent, list) or not isinstance(own, list):
+        return
+    days = {e.get("day") for e in own if isinstance(e, dict)}
+    dates = {e.get("date") for e in own if isinstance(e, dict)}
+    dropped = [e for e in parent if isinstance(e, dict) and e.get("day") not in days
+               and (e.get("date") is None or e.get("date") not in dates)]
+    if dropped:
+        source, line = doc.where.get(("events",), (doc.source, None))
+        names = "; ".join(f"day {e.get('day', e.get('date'))}"
+                          + (f" ({e['label']})" if e.get("label") else "") for e in dropped)
+        warn(f"replaces the parent's events, dropping {names}; restate them, or write "
+             "add_events: to add to the parent's events", source=source, line=line,
+             path="events")
 
 
 def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
     if EXTENDS not in doc.data:
-        return doc
+        return _fold_added_events(doc)
     ref = doc.data.pop(EXTENDS)
     source, line = doc.where.pop((EXTENDS,), (doc.source, None))
 
@@ -136,11 +195,12 @@ def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Do
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise fail(f"too many levels of extends (at most {MAX_EXTENDS_DEPTH})")
     base = _read(parent, chain)
+    _warn_dropped_events(base, doc)
     replaced: list[Loc] = []
     data = _merge(base.data, doc.data, (), replaced)
     for loc in replaced:
         base.forget(loc)
-    return Document(data, doc.source, {**base.where, **doc.where})
+    return _fold_added_events(Document(data, doc.source, {**base.where, **doc.where}))
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any], loc: Loc,

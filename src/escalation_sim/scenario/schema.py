@@ -176,6 +176,8 @@ class Event(Strict):
 
     day: int = param(0, 0, 36500, unit="day", doc="Day on which the change takes effect.",
                      section="§9 Events")
+    date: dt.date | None = Field(None, description="Date of the change, instead of 'day' "
+                                                   "(needs the scenario's start_date).")
     label: Label = Field("", description="What happens, e.g. 'Washington declaration'.")
     set: dict[str, Any] = Field(default_factory=dict,
                                 description="Dotted parameter paths and their new values.")
@@ -482,15 +484,21 @@ class ModelParams(Strict):
 
 
 def _allow_extends(schema: dict[str, Any]) -> None:
-    """Let editors accept ``extends:``, which the loader resolves before validation."""
+    """Let editors accept ``extends:`` and ``add_events:``, which the loader resolves."""
+    properties = schema.get("properties", {})
     schema["properties"] = {
         "extends": {"type": "string", "title": "Extends",
                     "description": "Scenario file this one builds on (path relative to this "
                                    "file, or a bundled scenario's file name): its content is "
                                    "merged under this file's, mappings key by key, lists "
                                    "replaced."},
-        **schema.get("properties", {}),
+        **properties,
     }
+    if "events" in properties:
+        schema["properties"]["add_events"] = {
+            **properties["events"], "title": "Add Events",
+            "description": "Scheduled parameter changes added to the events of the scenario "
+                           "this one extends ('events' replaces them)."}
 
 
 class Scenario(Strict):
