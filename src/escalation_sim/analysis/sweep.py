@@ -28,6 +28,8 @@ from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.yaml_io import parse_yaml
 
 MAX_AXES = 2
+DEFAULT_METRIC = "p_coercion_or_worse"
+"""What a sweep shows when no metric is named: P(coercive standoff, armed clashes or war)."""
 MAX_STEPS = 101
 """Most values along one axis."""
 

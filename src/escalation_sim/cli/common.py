@@ -26,7 +26,9 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from escalation_sim.engine.executors import Executor, ExecutorError, make_executor
+from escalation_sim.extras import MissingExtra, require
 from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+from escalation_sim.scenario import bundled
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.schema import Scenario
@@ -150,12 +152,20 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         render(doc, out)
 
 
+def require_or_exit(module: str, what: str) -> None:
+    """Exit 1 with an install hint when an optional dependency is missing (``extras.py``)."""
+    try:
+        require(module, what)
+    except MissingExtra as exc:
+        fail(exc, EXIT_FAILURE)
+
+
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
                  days: int | None = None, seed: int | None = None) -> Scenario:
     """Load a scenario for a command, or print its problem in one line and exit with code 2.
 
     Args:
-        path: The scenario file.
+        path: The scenario file, or the name of a bundled scenario.
         sets: ``--set PATH=VALUE`` items.
         runs: ``--runs``, if given (overrides the scenario's ``runs``).
         days: ``--days``, if given (overrides ``horizon_days``).
@@ -166,7 +176,7 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
         if value is not None:
             items.append(f"{key}={value}")
     try:
-        return load_scenario(path, items)
+        return load_scenario(bundled.resolve(path), items)
     except ScenarioError as exc:
         fail(exc)
 

@@ -28,11 +28,11 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    require_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.render.files import OutputError, write_file_atomic
-from escalation_sim.render.report import ReportPart, build_report
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
@@ -72,6 +72,9 @@ def report(
     quiet: QuietOpt = False,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
+    require_or_exit("plotly", "escsim report")
+    from escalation_sim.render.report import ReportPart, build_report  # needs escsim[report]
+
     if out_file.is_dir():
         fail(f"--out {out_file}: is a folder; give a file name, e.g. report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)

@@ -40,6 +40,7 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    require_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.files import OutputError, check_out_file
@@ -103,6 +104,7 @@ def sensitivity_cmd(
     out_file: CsvOutOpt = None,
 ) -> None:
     """Global sensitivity of the outcome to the main drivers (help text: ``HELP``)."""
+    require_or_exit("SALib", "escsim sensitivity")
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     if method not in METHODS:
         fail(f"--method {method!r} is not known; use one of: {', '.join(METHODS)}")

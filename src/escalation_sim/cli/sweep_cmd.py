@@ -13,7 +13,13 @@ import typer
 
 from escalation_sim.analysis.points import check_measure, document_header
 from escalation_sim.analysis.summary import file_sha256
-from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
+from escalation_sim.analysis.sweep import (
+    DEFAULT_METRIC,
+    parse_axis,
+    run_sweep,
+    sweep_dict,
+    sweep_table,
+)
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -34,7 +40,6 @@ from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
 
-DEFAULT_METRIC = "p_coercion_or_worse"
 HELP = (
     "Run a scenario over a grid of one or two parameters and show chosen outcome "
     "probabilities at each point: a table with bars for one parameter, a heatmap for two.\n\n"
