@@ -68,6 +68,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", metavar="DIR",
                                              help="Write output files here.")]
+FiguresOpt = Annotated[Path | None, typer.Option(
+    "--figures", metavar="DIR",
+    help="Also write the charts as PNG and SVG files into DIR (needs escsim[report]).")]
 CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
                                                 help="Write the table as CSV to this file "
                                                      "(replaced whole, never half-written).")]
@@ -158,6 +161,33 @@ def require_or_exit(module: str, what: str) -> None:
         require(module, what)
     except MissingExtra as exc:
         fail(exc, EXIT_FAILURE)
+
+
+def check_figures_or_exit(folder: Path | None, command: str) -> None:
+    """Before running: ``--figures DIR`` is usable and matplotlib is installed, or exit."""
+    if folder is None:
+        return
+    require_or_exit("matplotlib", "--figures")
+    from escalation_sim.render.figures import check_folder
+
+    try:
+        check_folder(folder, command)
+    except OutputError as exc:
+        fail(exc)
+
+
+def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[str]],
+                          doc: Any, *, quiet: bool) -> None:
+    """Draw a command's figures into ``--figures DIR`` (a write failure exits 1)."""
+    if folder is None:
+        return
+    try:
+        names = draw(doc, folder)
+    except OutputError as exc:
+        fail(exc, EXIT_FAILURE)
+    if not quiet:
+        err.print(f"wrote {folder}/: {', '.join(names) or 'no figures (nothing varied)'}",
+                  highlight=False)
 
 
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,

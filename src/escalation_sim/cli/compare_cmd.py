@@ -26,19 +26,23 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     JsonOpt,
     QuietOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
+    write_figures_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.render.compare import render_comparison
+from escalation_sim.render.figures import compare_figures
 from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -53,7 +57,8 @@ HELP = (
     "with (the file as it is vs the file with the overrides). --variant 'NAME: PATH=VALUE, …' "
     "adds a named variant of the first file; repeatable.\n\n"
     "--json prints each scenario's summary (as escsim run --json) and the paired differences; "
-    "--out FILE.csv writes the table."
+    "--out FILE.csv writes the table; --figures DIR the outcome probabilities and paired "
+    "differences as PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -91,6 +96,7 @@ def compare_cmd(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
@@ -99,6 +105,7 @@ def compare_cmd(
             check_out_file(out_file)
         except OutputError as exc:
             fail(exc)
+    check_figures_or_exit(figures, "compare")
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or COMPARE_RUNS
     master = chosen[0].scenario.seed if seed is None else seed
@@ -111,6 +118,7 @@ def compare_cmd(
                            workers=pool.workers)
                  for v, r in zip(chosen, comparison.results, strict=True)]
     doc = comparison_dict(comparison, summaries)
+    write_figures_or_exit(figures, compare_figures, doc, quiet=quiet)
     emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison)
 

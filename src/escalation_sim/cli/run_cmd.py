@@ -22,6 +22,7 @@ from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     JsonOpt,
     OutOpt,
     QuietOpt,
@@ -30,16 +31,19 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     err,
     executor_or_exit,
     fail,
     load_or_exit,
     on_interrupt,
     out,
+    write_figures_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import simulate
+from escalation_sim.render.figures import run_figures
 from escalation_sim.render.files import (
     SUMMARY_FILE,
     OutputError,
@@ -60,7 +64,8 @@ HELP = (
     "stderr shows for runs longer than a second.\n\n"
     "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
     "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
-    "(the scenario with every override applied). DIR is replaced as a whole: a failed or "
+    "(the scenario with every override applied). --figures DIR writes a fan chart per actor and "
+    "the outcome probabilities as PNG and SVG files. DIR is replaced as a whole: a failed or "
     "interrupted run leaves an earlier DIR as it was. Ctrl-C stops a run and exits 130."
 )
 EPILOG = """Examples:
@@ -74,6 +79,8 @@ EPILOG = """Examples:
   escsim run scenarios/lever_crisis_hotline.yaml --days 180 --out results/hotline
 
   escsim run scenarios/base.yaml --json > summary.json
+
+  escsim run scenarios/base.yaml --figures figures/
 """
 
 
@@ -91,10 +98,12 @@ def run(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_dir: OutOpt = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     sha = file_sha256(scenario)  # the bytes that were loaded
+    check_figures_or_exit(figures, "run")
     staged: StagedOutput | None = None
     if out_dir is not None:
         try:
@@ -120,6 +129,7 @@ def run(
                                               scenario=scenario_to_dict(resolved)))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
+    write_figures_or_exit(figures, run_figures, summary, quiet=quiet)
     if as_json:
         sys.stdout.write(summary_json(summary))
         if files and not quiet:

@@ -24,18 +24,22 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     JsonOpt,
     QuietOpt,
     SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
+    write_figures_or_exit,
 )
 from escalation_sim.cli.progress import progress_bar
+from escalation_sim.render.figures import sweep_figures
 from escalation_sim.render.files import OutputError, check_out_file
 from escalation_sim.render.sweep import render_sweep
 from escalation_sim.scenario.errors import ScenarioError
@@ -51,7 +55,8 @@ HELP = (
     "armed clashes or war)): an outcome class (normalization, cold_tension, "
     "coercive_standoff, armed_clashes, war) or a key of the run summary's metrics (p_force, "
     "peak_rung_mean, trade_loss_mean, …). Runs per point default to the scenario's.\n\n"
-    "--json prints every point; --out FILE.csv writes one row per point."
+    "--json prints every point; --out FILE.csv writes one row per point; --figures DIR a "
+    "heatmap (or curve) per metric as PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -88,6 +93,7 @@ def sweep_cmd(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Sweep one or two parameters (help text: ``HELP``)."""
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
@@ -101,6 +107,7 @@ def sweep_cmd(
             check_out_file(out_file)
         except OutputError as exc:
             fail(exc)
+    check_figures_or_exit(figures, "sweep")
     pool = executor_or_exit(executor, scheduler, workers)
     points = 1
     for axis in axes:
@@ -114,6 +121,7 @@ def sweep_cmd(
     sha = file_sha256(scenario)
     doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
                                                      resolved.runs, resolved.seed))
+    write_figures_or_exit(figures, sweep_figures, doc, quiet=quiet)
     emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep)
 
