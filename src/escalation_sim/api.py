@@ -39,11 +39,18 @@ from escalation_sim.analysis import sweep as sweep_mod
 from escalation_sim.analysis.backtest import Simulated, report
 from escalation_sim.analysis.points import check_measure, document_header
 from escalation_sim.analysis.summary import file_sha256, summarize
-from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_table
+from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
 from escalation_sim.engine.executors import Executor, make_executor
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.render.files import DAILY_CSV, RUNS_CSV, SCENARIO_FILE, SUMMARY_FILE
+from escalation_sim.render.files import (
+    DAILY_CSV,
+    RUNS_CSV,
+    RUNS_PARQUET,
+    SCENARIO_FILE,
+    SUMMARY_FILE,
+    parquet_available,
+)
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import split_override, with_values
 from escalation_sim.scenario.episode import load_episode
@@ -194,7 +201,7 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
                             workers=pool.workers)
     assert result.runs is not None
     return Result(summary=summary,
-                  runs=runs_frame(pd.DataFrame(runs_table(result.runs, loaded.scenario))),
+                  runs=runs_frame(columns_frame(runs_columns(result.runs, loaded.scenario))),
                   daily=daily_frame(pd.DataFrame(daily_table(result.aggregate, loaded.scenario)),
                                     list(loaded.scenario.actors)),
                   scenario=scenario_to_dict(loaded.scenario))
@@ -203,13 +210,18 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
 def load(folder: str | os.PathLike[str]) -> Result:
     """Load the :class:`Result` of an ``escsim run --out DIR`` folder.
 
+    Per-run rows are read from ``runs.parquet`` when it is there and pyarrow is installed
+    (exact types), else from ``runs.csv``.
+
     Raises:
         FileNotFoundError: The folder lacks ``summary.json``, ``runs.csv`` or ``daily.csv``.
     """
     path = Path(folder)
     summary = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
     actors = list(summary["actors"])
-    runs = runs_frame(pd.read_csv(path / RUNS_CSV))
+    parquet = path / RUNS_PARQUET
+    runs = runs_frame(pd.read_parquet(parquet) if parquet.exists() and parquet_available()
+                      else pd.read_csv(path / RUNS_CSV))
     daily = daily_frame(pd.read_csv(path / DAILY_CSV), actors)
     resolved = path / SCENARIO_FILE
     scenario = yaml.safe_load(resolved.read_text(encoding="utf-8")) if resolved.exists() else {}
@@ -267,7 +279,7 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
     results: dict[str, Result] = {}
     for v, r, s in zip(chosen, comparison.results, summaries, strict=True):
         assert r.runs is not None
-        results[v.label] = Result(s, runs_frame(pd.DataFrame(runs_table(r.runs, v.scenario))),
+        results[v.label] = Result(s, runs_frame(columns_frame(runs_columns(r.runs, v.scenario))),
                                   daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
                                               list(v.scenario.actors)),
                                   scenario_to_dict(v.scenario))
@@ -404,6 +416,18 @@ def runs_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif column != "outcome" and frame[column].dtype == object:
             frame[column] = pd.to_numeric(frame[column])
     return frame
+
+
+def columns_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """A DataFrame of numpy columns; masked integer columns become nullable ``Int64``."""
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if isinstance(values, np.ma.MaskedArray):
+            data[name] = pd.arrays.IntegerArray(np.asarray(values.data, dtype=np.int64),
+                                                np.ma.getmaskarray(values))
+        else:
+            data[name] = values
+    return pd.DataFrame(data)
 
 
 def actors_frame(runs: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:

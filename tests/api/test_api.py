@@ -170,3 +170,14 @@ def test_to_xarray(result):
     assert dict(ds.sizes) == {"run": 300, "day": 45, "actor": 2}
     assert (ds["actor_peak"].sel(actor="baku").to_numpy() == result.runs["baku_peak"]).all()
     assert ds["daily_rung_p50"].dims == ("day", "actor")
+
+
+def test_load_reads_the_csv_when_there_is_no_parquet(result, tmp_path, monkeypatch):
+    from escalation_sim.render import files
+
+    monkeypatch.setattr(files, "parquet_available", lambda: False)
+    monkeypatch.setattr("escalation_sim.api.parquet_available", lambda: False)
+    out = tmp_path / "res"
+    cli("run", str(BASE), *CLI_ARGS, "--json", "--out", str(out))
+    assert not (out / "runs.parquet").exists()
+    pd.testing.assert_frame_equal(es.load(out).runs, result.runs)

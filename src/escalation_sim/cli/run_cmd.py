@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from escalation_sim.analysis.summary import file_sha256, summarize
-from escalation_sim.analysis.tables import daily_table, runs_table
+from escalation_sim.analysis.tables import daily_table, runs_columns
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -147,7 +147,7 @@ def _append_runs(staged: StagedOutput, scenario: Scenario, chunk: ChunkResult) -
     n = chunk.runs["outcome"].shape[0]
     for start in range(0, n, ROWS_PER_WRITE):
         part = {name: values[start:start + ROWS_PER_WRITE] for name, values in chunk.runs.items()}
-        staged.append_runs(runs_table(part, scenario, chunk.first_run + start))
+        staged.append_runs(runs_columns(part, scenario, chunk.first_run + start))
 
 
 def interrupted_note(out_dir: Path) -> Callable[[], str]:
