@@ -192,7 +192,8 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
                     ) -> dict[str, Any]:
     """The ``compare --json`` document.
 
-    Keys: ``schema_version``, ``escsim_version``, ``command``, ``runs``, ``days``, ``seed``,
+    Keys: ``schema_version``, ``escsim_version``, ``numpy_version``, ``command``, ``runs``,
+    ``days``, ``seed``,
     ``baseline`` (label), ``scenarios`` {label: summary of ``escsim run --json``},
     ``estimates`` {label: {measure: {value, ci_low, ci_high, n}}} (the measures compared),
     ``differences`` {label: {vs, outcomes {class: d}, metrics {key: d}}} with each ``d`` =
@@ -204,6 +205,7 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
     return {
         "schema_version": first["schema_version"],
         "escsim_version": first["escsim_version"],
+        "numpy_version": first["numpy_version"],
         "command": "compare",
         "runs": first["runs"],
         "days": first["days"],

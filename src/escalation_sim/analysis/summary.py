@@ -135,7 +135,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     return {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
-        "numpy_version": np.__version__,
+        "numpy_version": numpy_version(),
         "scenario": {
             "name": scenario.name,
             "path": scenario_path,
@@ -178,6 +178,11 @@ def escsim_version() -> str:
         return metadata.version("escsim")
     except metadata.PackageNotFoundError:  # pragma: no cover - always installed in practice
         return "unknown"
+
+
+def numpy_version() -> str:
+    """The numpy version in use: random streams are promised only within one version."""
+    return str(np.__version__)
 
 
 def file_sha256(path: str | Path) -> str | None:

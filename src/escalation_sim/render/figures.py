@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ DPI = 150
 MARK = b"escsim"
 """Found in the first bytes of every figure escsim writes (PNG text chunk, SVG metadata)."""
 HEAD_BYTES = 4096
+TITLE_WIDTH = 76
+"""Characters per title line (the bold title font on an 8-inch figure)."""
 BAND_PAD = 0.4
 """Bands of whole rungs are drawn this far above and below their rungs."""
 OUTCOME_LABELS = {"normalization": "normalization", "cold_tension": "cold tension",
@@ -179,7 +182,8 @@ def sweep_figures(doc: Mapping[str, Any], folder: Path) -> list[str]:
                         light = value > low + 0.6 * (high - low)
                         ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7,
                                 color="black" if light else "white")
-        _finish(fig, ax, f"{_metric_label(metric)} over the sweep, {doc['days']} days", source)
+        over = " and ".join(a["path"] for a in axes)
+        _finish(fig, ax, f"{_metric_label(metric)} by {over}, {_period(doc)}", source)
         written += _save(fig, folder, f"sweep_{metric}")
     return written
 
@@ -215,7 +219,7 @@ def sensitivity_figures(doc: Mapping[str, Any], folder: Path) -> list[str]:
                        f"mu* ({_metric_label(output)} per unit range), 95% interval")
         ax.legend(frameon=False, fontsize=8, loc="lower right")
         _finish(fig, ax, f"What drives {_metric_label(output)}: {doc['method'].title()} "
-                         f"sensitivity, {doc['points']} points, {doc['days']} days",
+                         f"sensitivity, {doc['points']} points, {_period(doc)}",
                 _source(doc))
         written += _save(fig, folder, f"sensitivity_{output}")
     return written
@@ -283,6 +287,12 @@ def _span(timeline: Mapping[str, Any]) -> str:
     return f"days {timeline['day'][0]}–{timeline['day'][-1]}"
 
 
+def _period(doc: Mapping[str, Any]) -> str:
+    """``365 days from 2025-07-01`` (or ``365 days`` without a start date)."""
+    start = doc.get("start_date")
+    return f"{doc['days']} days from {start}" if start else f"{doc['days']} days"
+
+
 def _rung_axis(ax: Axes) -> None:
     ax.set_ylim(-0.5, len(RUNG_NAMES) - 0.5)
     ax.set_yticks(range(len(RUNG_NAMES)), [f"{k} {n}" for k, n in enumerate(RUNG_NAMES)],
@@ -330,7 +340,7 @@ def _source(doc: Mapping[str, Any], *, scenario: str | None = None) -> str:
 
 
 def _finish(fig: Figure, ax: Axes, title: str, source: str) -> None:
-    ax.set_title(title, loc="left")
+    ax.set_title("\n".join(textwrap.wrap(title, TITLE_WIDTH)), loc="left")
     fig.text(0.01, 0.01, source, fontsize=7, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
 
