@@ -42,6 +42,7 @@ from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
 from escalation_sim.engine.executors import Executor, make_executor
+from escalation_sim.extras import require
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.render.files import (
     DAILY_CSV,
@@ -82,7 +83,7 @@ DAY_KEYS = ("day", "date")
 """Columns of the daily table that are not measures."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """The result of one ensemble, as ``escsim run`` computes it.
 
@@ -120,21 +121,25 @@ class Result:
     def to_xarray(self) -> xarray.Dataset:
         """The result as an ``xarray.Dataset`` with dimensions ``run``, ``day`` and ``actor``.
 
+        Per-run columns are variables over ``run`` (``first_*_day``: float, NaN where the
+        event never came), per-actor ones ``actor_<metric>`` over ``run`` and ``actor``, and
+        the daily measures ``daily_<measure>`` over ``day`` (and ``actor``).
+
         Raises:
-            ImportError: xarray is not installed (``pip install 'escsim[xarray]'``).
+            MissingExtra: xarray is not installed (``pip install 'escsim[xarray]'``).
         """
-        try:
-            import xarray as xr
-        except ImportError as exc:
-            raise ImportError("Result.to_xarray needs xarray: pip install 'escsim[xarray]'"
-                              ) from exc
+        require("xarray", "Result.to_xarray")
+        import xarray as xr
+
         actors = self.actor_ids
         per_actor = self.actors
         data: dict[str, Any] = {}
         for column in self.runs.columns:
             if column == "run" or any(column == f"{a}_{s}" for a in actors for s in RUN_ACTOR):
                 continue
-            data[column] = ("run", self.runs[column].to_numpy())
+            values = self.runs[column]
+            data[column] = ("run", values.to_numpy(dtype="float64", na_value=np.nan)
+                            if values.dtype == "Int64" else values.to_numpy())
         shape = (len(self.runs), len(actors))
         for suffix in RUN_ACTOR:
             data[f"actor_{suffix}"] = (("run", "actor"),
@@ -157,7 +162,7 @@ class Result:
                                  "escsim_version": self.summary["escsim_version"]})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analysis:
     """The result of ``compare``, ``sweep``, ``sensitivity`` or ``backtest``.
 

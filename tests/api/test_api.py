@@ -170,6 +170,8 @@ def test_to_xarray(result):
     assert dict(ds.sizes) == {"run": 300, "day": 45, "actor": 2}
     assert (ds["actor_peak"].sel(actor="baku").to_numpy() == result.runs["baku_peak"]).all()
     assert ds["daily_rung_p50"].dims == ("day", "actor")
+    assert ds["first_force_day"].dtype == np.float64
+    assert ds["daily_p_mediating"].dims == ("day",)
 
 
 def test_load_reads_the_csv_when_there_is_no_parquet(result, tmp_path, monkeypatch):
