@@ -139,10 +139,10 @@ def test_compare_gives_the_cli_document():
 
 
 def test_sweep_and_sensitivity_give_the_cli_documents():
-    grid = es.sweep(BASE, ["issues.corridors.heat=0:0.8:3"], metrics=["p_force"], runs=128,
-                    days=20, seed=2, workers=1)
+    grid = es.sweep(BASE, ["issues.corridors.heat=0:0.8:3"], metrics=["p_force"], runs=64,
+                    days=15, seed=2, workers=1)
     assert grid.document == cli("sweep", str(BASE), "--vary", "issues.corridors.heat=0:0.8:3",
-                                "--metric", "p_force", "--runs", "128", "--days", "20",
+                                "--metric", "p_force", "--runs", "64", "--days", "15",
                                 "--seed", "2", "--workers", "1", "--json")
     assert len(grid.table) == 3
     sens = es.sensitivity(BASE, ["actors.baku.nationalism=0:1", "issues.corridors.heat=0:0.8"],

@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
+from escalation_sim.render.figures import _save, check_folder
+from escalation_sim.render.files import OutputError
 
 pytest.importorskip("matplotlib")
 
@@ -29,12 +31,21 @@ COMMANDS = {
 }
 
 
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> dict[str, Path]:
+    """Each command run once with --figures; its folder."""
+    folders = {}
+    for command, (args, _) in COMMANDS.items():
+        folder = tmp_path_factory.mktemp(command) / "figs"
+        result = CliRunner().invoke(app, [*args, "--figures", str(folder)])
+        assert result.exit_code == 0, (command, result.stderr)
+        folders[command] = folder
+    return folders
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_figures_are_written_as_png_and_svg(command, tmp_path):
-    args, stems = COMMANDS[command]
-    folder = tmp_path / "figs"
-    result = CliRunner().invoke(app, [*args, "--figures", str(folder)])
-    assert result.exit_code == 0, result.stderr
+def test_figures_are_written_as_png_and_svg(command, made):
+    folder, stems = made[command], COMMANDS[command][1]
     for stem in stems:
         png, svg = folder / f"{stem}.png", folder / f"{stem}.svg"
         data = png.read_bytes()
@@ -45,27 +56,27 @@ def test_figures_are_written_as_png_and_svg(command, tmp_path):
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files
 
 
-def test_run_figures_have_titles_dates_and_labels(tmp_path):
-    result = CliRunner().invoke(app, ["run", BASE, *SMALL, "--figures", str(tmp_path)])
-    assert result.exit_code == 0, result.stderr
-    svg = (tmp_path / "run_fan_baku.svg").read_text(encoding="utf-8")
+def test_run_figures_have_titles_dates_and_labels(made):
+    svg = (made["run"] / "run_fan_baku.svg").read_text(encoding="utf-8")
     assert "fan chart (2025-07-01 to 2025-08-09)" in svg
     assert "escalation rung" in svg and "date (day 0 = 2025-07-01)" in svg
-    outcomes = (tmp_path / "run_outcomes.svg").read_text(encoding="utf-8")
+    outcomes = (made["run"] / "run_outcomes.svg").read_text(encoding="utf-8")
     assert "Outcome probabilities after 40 days" in outcomes and "95% interval" in outcomes
 
 
-def test_figures_never_replace_a_file_escsim_did_not_write(tmp_path):
+def test_figures_never_replace_a_file_escsim_did_not_write(tmp_path, made):
     mine = tmp_path / "run_outcomes.png"
     mine.write_bytes(b"my own chart")
     result = CliRunner().invoke(app, ["run", BASE, *SMALL, "--figures", str(tmp_path)])
     assert result.exit_code == 2
     assert "run_outcomes.png was not written by escsim" in result.stderr
     assert mine.read_bytes() == b"my own chart"
-    again = tmp_path / "again"
-    for _ in range(2):  # escsim's own figures are replaced
-        result = CliRunner().invoke(app, ["run", BASE, *SMALL, "--figures", str(again)])
-        assert result.exit_code == 0, result.stderr
+    check_folder(made["run"], "run")  # escsim's own figures may be replaced
+    from matplotlib.figure import Figure
+
+    with pytest.raises(OutputError, match="not written by escsim"):
+        _save(Figure(), tmp_path, "run_outcomes")
+    assert mine.read_bytes() == b"my own chart"
 
 
 def test_figures_into_a_file_is_refused(tmp_path):

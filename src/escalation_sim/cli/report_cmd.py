@@ -41,7 +41,8 @@ HELP = (
     "With --compare B (repeatable), B runs with the reference's seed over the same runs "
     "(common random numbers) and the report adds B's outcomes and its paired differences from "
     "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
-    "to every scenario."
+    "to every scenario.\n\n"
+    "Needs the report extra (plotly): pip install 'escsim[report]'."
 )
 EPILOG = """Examples:
 

@@ -67,7 +67,8 @@ HELP = (
     f"--runs is the runs per point (default {DEFAULT_RUNS}); --samples defaults to "
     f"{DEFAULT_SAMPLES['sobol']} (Sobol) or {DEFAULT_SAMPLES['morris']} trajectories (Morris). "
     "--json prints the indices; --out FILE.csv writes one row per output and factor; "
-    "--figures DIR a tornado chart per output as PNG and SVG."
+    "--figures DIR a tornado chart per output as PNG and SVG.\n\n"
+    "Needs the sensitivity extra (SALib): pip install 'escsim[sensitivity]'."
 )
 EPILOG = """Examples:
 
