@@ -25,10 +25,9 @@ from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
-TOP_KEYS = ["schema_version", "escsim_version", "scenario", "runs", "days", "seed", "start_date",
-            "outcomes", "metrics", "actors", "impacts", "incidents", "incident_force", "levers",
-            "held_at_bound", "timeline",
-            "timing"]
+TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
+            "seed", "start_date", "outcomes", "metrics", "actors", "impacts", "incidents",
+            "incident_force", "levers", "held_at_bound", "timeline", "timing"]
 
 
 @pytest.fixture(scope="module")

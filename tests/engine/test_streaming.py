@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalation_sim.analysis.tables import runs_table
+from escalation_sim.analysis.tables import runs_columns, runs_table
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
-from escalation_sim.render.files import RUNS_CSV, RUNS_PARQUET, StagedOutput, write_csv
+from escalation_sim.render import files as files_module
+from escalation_sim.render.files import RUNS_CSV, RUNS_PARQUET, RunsWriter, StagedOutput
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
@@ -38,18 +39,46 @@ def test_streamed_runs_files_equal_the_whole_table(scenario, tmp_path) -> None:
     target = tmp_path / "out"
     with StagedOutput(target) as staged:
         for chunk in chunks:
-            staged.append_runs(runs_table(chunk.runs, scenario, chunk.first_run))
+            staged.append_runs(runs_columns(chunk.runs, scenario, chunk.first_run))
         files = staged.commit(_outputs())
-    whole = runs_table(result.runs, scenario)
-    write_csv(tmp_path / "whole.csv", whole)
-    assert (target / RUNS_CSV).read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    (tmp_path / "whole").mkdir()
+    writer = RunsWriter(tmp_path / "whole")
+    writer.append(runs_columns(result.runs, scenario))
+    writer.close()
+    assert (target / RUNS_CSV).read_bytes() == (tmp_path / "whole" / RUNS_CSV).read_bytes()
     with (target / RUNS_CSV).open() as fh:
         assert sum(1 for _ in csv.reader(fh)) == 2501
     assert files[:2] == ["summary.json", RUNS_CSV]
     if RUNS_PARQUET in files:
         pq = pytest.importorskip("pyarrow.parquet")
         table = pq.read_table(target / RUNS_PARQUET).to_pydict()
-        assert table == whole
+        assert table == runs_table(result.runs, scenario)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_arrow_and_csv_module_write_the_same_values(scenario, tmp_path, monkeypatch,
+                                                   arrow) -> None:
+    if arrow:
+        pytest.importorskip("pyarrow")
+    monkeypatch.setattr(files_module, "parquet_available", lambda: arrow)
+    result = simulate(scenario, runs=600, seed=5, keep_runs=True)
+    writer = RunsWriter(tmp_path)
+    writer.append(runs_columns(result.runs, scenario))
+    assert (RUNS_PARQUET in writer.close()) == arrow
+    with (tmp_path / RUNS_CSV).open() as fh:
+        rows = list(csv.reader(fh))
+    expected = runs_table(result.runs, scenario)
+    assert rows[0] == list(expected)
+    assert len(rows) == 601
+    for k, name in enumerate(expected):
+        for row, value in zip(rows[1:], expected[name], strict=True):
+            cell = row[k]
+            if value is None:
+                assert cell == "", name
+            elif isinstance(value, str):
+                assert cell == value, name
+            else:
+                assert float(cell) == value, name
 
 
 def test_leaving_without_commit_removes_the_staging_folder(tmp_path) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from escalation_sim.cli import report_cmd, run_cmd
 from escalation_sim.cli.app import app
+from escalation_sim.engine import ensemble
 from escalation_sim.render import files
 from escalation_sim.render.files import MARKER_FILE, OutputError, Outputs, StagedOutput
 
@@ -38,8 +38,9 @@ def no_simulation(monkeypatch):
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the command simulated before refusing its --out")
 
-    monkeypatch.setattr(run_cmd, "simulate", refuse)
-    monkeypatch.setattr(report_cmd, "evaluate", refuse)
+    # every ensemble (run's simulate, report's evaluate) plans its chunks first; the commands
+    # import the engine when they run, so the module's own global is the one to replace
+    monkeypatch.setattr(ensemble, "plan_chunks", refuse)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -271,12 +271,14 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
         rows.append(entry)
     fc = forecasts(sim)
     lo50, hi50 = band(fc["rung"], 0.5)
+    lo90, hi90 = band(fc["rung"], 0.9)
     cell = rps(fc["rung"], path.month_max)
     months = [{"month": label,
                "observed": {a: int(path.month_max[i, m]) for i, a in enumerate(actors)},
                "rps": {a: json_float(round_to(float(cell[i, m]), 4))
                        for i, a in enumerate(actors)},
                "band_50": {a: [int(lo50[i, m]), int(hi50[i, m])] for i, a in enumerate(actors)},
+               "band_90": {a: [int(lo90[i, m]), int(hi90[i, m])] for i, a in enumerate(actors)},
                "force_by": {"observed": bool(path.force_by[m]),
                             "p": json_float(round_to(float(fc["force"][m]), 3))},
                "engaged_by": {"observed": bool(path.engaged_by[m]),

@@ -91,7 +91,7 @@ class Comparison:
 
     Attributes:
         variants: The scenarios, the first being the baseline.
-        results: Their ensembles (aggregates; per-run arrays are not kept).
+        results: Their ensembles (aggregates; per-run arrays only with ``keep_runs``).
         estimates: Per label, measure -> interval of the estimate.
         differences: Per label other than the baseline, measure -> interval of the paired
             difference (scenario minus baseline).
@@ -156,8 +156,12 @@ def differing_runs(runs: dict[str, np.ndarray], base: dict[str, np.ndarray], mea
 
 
 def compare(variants: Sequence[Variant], runs: int, seed: int, *, executor: Executor,
-            progress: Progress | None = None) -> Comparison:
+            progress: Progress | None = None, keep_runs: bool = False) -> Comparison:
     """Run every variant with ``seed`` over runs ``0 .. runs-1`` and compare with the first.
+
+    The estimates and differences come from counts and moments gathered chunk by chunk, so
+    memory does not grow with ``runs``; ``keep_runs`` also keeps each scenario's per-run arrays
+    in its result (for the Python API's tables).
 
     Raises:
         ValueError: Fewer than two variants, or they simulate different numbers of days.
@@ -171,7 +175,7 @@ def compare(variants: Sequence[Variant], runs: int, seed: int, *, executor: Exec
                          "pass --days to compare them over one horizon")
     stats = PairedStats(len(variants))
     results = evaluate([Point(v.scenario, seed) for v in variants], runs, executor=executor,
-                       progress=progress, on_runs=stats.add)
+                       progress=progress, on_runs=stats.add, keep_runs=keep_runs)
     comparison = Comparison(list(variants), results)
     for k, variant in enumerate(variants):
         comparison.estimates[variant.label] = stats.estimates(k)
@@ -312,7 +316,8 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
                     ) -> dict[str, Any]:
     """The ``compare --json`` document.
 
-    Keys: ``schema_version``, ``escsim_version``, ``command``, ``runs``, ``days``, ``seed``,
+    Keys: ``schema_version``, ``escsim_version``, ``numpy_version``, ``command``, ``runs``,
+    ``days``, ``seed``,
     ``baseline`` (label), ``scenarios`` {label: summary of ``escsim run --json``},
     ``estimates`` {label: {measure: {value, ci_low, ci_high, n}}} (the measures compared),
     ``differences`` {label: {vs, outcomes {class: d}, metrics {key: d}}} with each ``d`` =
@@ -326,6 +331,7 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
     return {
         "schema_version": first["schema_version"],
         "escsim_version": first["escsim_version"],
+        "numpy_version": first["numpy_version"],
         "command": "compare",
         "runs": first["runs"],
         "days": first["days"],

@@ -21,3 +21,5 @@ the output a smooth function of the factors, so a larger sample of points buys m
 runs per point."""
 OUTPUTS = ("p_coercion_or_worse", "p_force", "peak_rung_mean", "trade_loss_mean")
 """The outputs whose sensitivity ``sensitivity`` measures."""
+DEFAULT_METRIC = "p_coercion_or_worse"
+"""What a sweep shows when no metric is named: P(coercive standoff, armed clashes or war)."""

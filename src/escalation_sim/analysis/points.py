@@ -25,6 +25,7 @@ from escalation_sim.analysis.summary import (
     SCHEMA_VERSION,
     escsim_version,
     metric_intervals,
+    numpy_version,
     scenario_digest,
 )
 from escalation_sim.engine.aggregate import Aggregate
@@ -185,9 +186,11 @@ def document_header(scenario: Scenario, path: str | None, sha256: str | None,
     return {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
+        "numpy_version": numpy_version(),
         "scenario": {"name": scenario.name, "path": path, "sha256": sha256,
                      "resolved_sha256": scenario_digest(scenario), "overrides": list(overrides)},
         "runs": int(runs),
         "days": int(scenario.horizon_days),
         "seed": int(seed),
+        "start_date": scenario.start_date.isoformat() if scenario.start_date else None,
     }

@@ -42,6 +42,7 @@ from escalation_sim.analysis.points import (
 from escalation_sim.analysis.stats import Interval, json_float, round_significant
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
+from escalation_sim.extras import require
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
@@ -182,7 +183,9 @@ def design(factors: Sequence[Factor], method: str, samples: int, seed: int) -> n
     Raises:
         ValueError: Unknown method, fewer than two factors, or a Sobol ``samples`` that is not
             a power of two.
+        MissingExtra: SALib is not installed (``escsim[sensitivity]``).
     """
+    require("SALib", "sensitivity analysis")
     problem = _problem(factors)
     if method == "sobol":
         from SALib.sample import sobol

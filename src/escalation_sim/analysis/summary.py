@@ -5,7 +5,7 @@ dicts, lists, numbers, strings and ``None``, never NaN — that ``escsim run --j
 the terminal, file and HTML renderers draw. Renderers compute no statistics; everything they
 show is here. Keys (``schema_version`` 1)::
 
-    schema_version, escsim_version,
+    schema_version, escsim_version, numpy_version,
     scenario   {name, path, sha256, resolved_sha256, overrides[]},
     runs, days, seed, start_date,
     outcomes   {<class>: {p, ci_low, ci_high}}                      (Wilson; the five p sum to 1)
@@ -25,6 +25,9 @@ show is here. Keys (``schema_version`` 1)::
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
     timing     {elapsed_s, runs_per_s, workers}
+
+``numpy_version`` (added within ``schema_version`` 1) is recorded because one seed gives one
+answer within a numpy version: numpy does not promise its random streams across versions.
 
 Everything outside ``timing`` depends only on the scenario, the seed and the run count, so one
 seed gives byte-identical JSON apart from ``timing``. Estimates with an interval are rounded to
@@ -140,6 +143,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     return {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
+        "numpy_version": numpy_version(),
         "scenario": {
             "name": scenario.name,
             "path": scenario_path,
@@ -184,6 +188,11 @@ def escsim_version() -> str:
         return metadata.version("escsim")
     except metadata.PackageNotFoundError:  # pragma: no cover - always installed in practice
         return "unknown"
+
+
+def numpy_version() -> str:
+    """The numpy version in use: random streams are promised only within one version."""
+    return str(np.__version__)
 
 
 def file_sha256(path: str | Path) -> str | None:

@@ -1,7 +1,8 @@
 """Tables for the files an analyst keeps: one row per run, and one row per day.
 
-Both are plain column dicts (name -> list of values, ``None`` for missing) so that writers need
-no statistics: ``render/files.py`` writes them as CSV (and Parquet when pyarrow is present).
+Both are plain column dicts so that writers need no statistics: ``render/files.py`` writes them
+as CSV (and Parquet when pyarrow is present). The per-run table also comes as numpy columns
+(``runs_columns``), which pyarrow writes without a detour through Python objects.
 
 ``runs_table`` — per-run metrics (docs/model.md §11)::
 
@@ -50,29 +51,49 @@ RUN_ACTOR = {"peak": "actor_peak", "final": "actor_final",
              "escalation_score": "actor_escalation_score",
              "final_nationalism": "actor_final_nationalism"}
 """Column suffix -> per-run (R, A) array of ``PointResult.runs``."""
+OUTCOME_NAMES = np.array(OUTCOMES, dtype=object)
 
 
-def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0) -> Table:
-    """One row per run from per-run arrays.
+def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
+                 first_run: int = 0) -> dict[str, np.ndarray]:
+    """One row per run from per-run arrays, as numpy columns (what writers and the API read).
 
     The arrays are all of an ensemble's (``keep_runs=True``), or one chunk's, whose first run is
-    ``first_run``.
+    ``first_run``. ``outcome`` holds the class names; floats are rounded to ``FLOAT_DECIMALS``
+    (NaN: missing); ``first_*_day`` columns are masked arrays, masked where the event never
+    came. Per-run columns the engine adds are listed here, so that ``runs.csv``,
+    ``runs.parquet`` and ``Result.runs`` gain them together.
     """
     n = runs["outcome"].shape[0]
-    table: Table = {"run": list(range(first_run, first_run + n)),
-                    "outcome": [OUTCOMES[int(k)] for k in runs["outcome"]]}
+    table: dict[str, np.ndarray] = {
+        "run": np.arange(first_run, first_run + n, dtype=np.int64),
+        "outcome": OUTCOME_NAMES[np.asarray(runs["outcome"], dtype=np.intp)]}
     for name in RUN_SCALARS:
         values = runs[name]
         if name.startswith("first_"):
-            table[name] = [int(v) if v >= 0 else None for v in values]
+            values = np.asarray(values, dtype=np.int64)
+            table[name] = np.ma.masked_array(values, mask=values < 0)
         else:
-            table[name] = _column(values)
+            table[name] = _numbers(values)
     for a, aid in enumerate(scenario.actors):
         for suffix, name in RUN_ACTOR.items():
-            _add(table, f"{aid}_{suffix}", _column(runs[name][:, a]))
+            _add(table, f"{aid}_{suffix}", _numbers(runs[name][:, a]))
     for k, key in enumerate(scenario.incidents):
-        _add(table, f"incidents_{key}", _column(runs["incidents"][:, k]))
+        _add(table, f"incidents_{key}", _numbers(runs["incidents"][:, k]))
     return table
+
+
+def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0) -> Table:
+    """:func:`runs_columns` as Python lists (``None`` for missing), for the csv module."""
+    return {name: as_list(values) for name, values in
+            runs_columns(runs, scenario, first_run).items()}
+
+
+def as_list(values: np.ndarray) -> list[Any]:
+    """A numpy column as Python values, ``None`` where masked or NaN."""
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]  # v != v: NaN
+    return list(values.tolist())
 
 
 def daily_table(agg: Aggregate, scenario: Scenario) -> Table:
@@ -112,7 +133,15 @@ def _column(values: np.ndarray, decimals: int = FLOAT_DECIMALS) -> list[Any]:
     return [json_float(round_to(float(v), decimals)) for v in values]
 
 
-def _add(table: Table, name: str, column: list[Any]) -> None:
+def _numbers(values: np.ndarray, decimals: int = FLOAT_DECIMALS) -> np.ndarray:
+    """A numeric column for the files: integers as int64, floats rounded (``-0.0`` as 0)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    return np.round(values.astype(np.float64), decimals) + 0.0
+
+
+def _add(table: dict[str, Any], name: str, column: Any) -> None:
     if name in table:
         raise ValueError(f"column {name!r} would appear twice; rename the actor or incident")
     table[name] = column

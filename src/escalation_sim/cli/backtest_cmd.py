@@ -13,6 +13,7 @@ import typer
 
 from escalation_sim.cli.common import (
     ExecutorOpt,
+    FiguresOpt,
     JsonOpt,
     QuietOpt,
     RunsOpt,
@@ -20,10 +21,12 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     executor_or_exit,
     fail,
     out,
     print_json,
+    write_figures_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -43,7 +46,8 @@ HELP = (
     "pooled over months) and persistence (the starting rungs carried forward), with the skill "
     "score 1 − score/reference and 95% intervals from resampling runs.\n\n"
     "--set changes the episode's scenario (after the episode's own changes), to try a "
-    "calibration. With --json, stdout holds only the report."
+    "calibration. With --json, stdout holds only the report. --figures DIR writes, per actor, "
+    "the observed monthly rung against the simulated 50% and 90% bands as PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -66,12 +70,14 @@ def backtest(
     scheduler: SchedulerOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    figures: FiguresOpt = None,
 ) -> None:
     """Backtest the model on an episode (help text: ``HELP``)."""
     from escalation_sim.analysis.backtest import Simulated, report
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.backtest import render_backtest
+    from escalation_sim.render.figures import backtest_figures
     from escalation_sim.scenario.episode import load_episode
 
     try:
@@ -79,6 +85,7 @@ def backtest(
         scenario = with_sets(loaded, sets or [])
     except ScenarioError as exc:
         fail(exc)
+    check_figures_or_exit(figures, "backtest")
     n = runs or scenario.runs
     point = Point(scenario, scenario.seed if seed is None else seed)
     pool = executor_or_exit(executor, scheduler, workers)
@@ -92,6 +99,7 @@ def backtest(
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": list(sets or []),
             **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed)}
+    write_figures_or_exit(figures, backtest_figures, data, quiet=quiet)
     if as_json:
         print_json(data)
     elif not quiet:

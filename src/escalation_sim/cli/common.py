@@ -31,6 +31,7 @@ from typer.core import TyperGroup
 from escalation_sim.cli.signals import exit_code, stop_message
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.pool import WorkerError
+from escalation_sim.extras import MissingExtra, require
 from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 
 if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
@@ -76,6 +77,9 @@ OutOpt = Annotated[Path | None, typer.Option("--out", metavar="DIR",
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out file that "
                                                         "escsim did not write (never one of "
                                                         "the command's inputs).")]
+FiguresOpt = Annotated[Path | None, typer.Option(
+    "--figures", metavar="DIR",
+    help="Also write the charts as PNG and SVG files into DIR (needs escsim[report]).")]
 CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
                                                 help="Write the table as CSV to this file "
                                                      "(replaced whole, never half-written).")]
@@ -216,12 +220,50 @@ def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bo
         fail(exc)
 
 
+def require_or_exit(module: str, what: str) -> None:
+    """Exit 1 with an install hint when an optional dependency is missing (``extras.py``)."""
+    try:
+        require(module, what)
+    except MissingExtra as exc:
+        fail(exc, EXIT_FAILURE)
+
+
+def check_figures_or_exit(folder: Path | None, command: str) -> None:
+    """Before running: ``--figures DIR`` is usable and matplotlib is installed, or exit."""
+    if folder is None:
+        return
+    require_or_exit("matplotlib", "--figures")
+    from escalation_sim.render.figures import check_folder
+    from escalation_sim.render.files import OutputError
+
+    try:
+        check_folder(folder, command)
+    except OutputError as exc:
+        fail(exc)
+
+
+def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[str]],
+                          doc: Any, *, quiet: bool) -> None:
+    """Draw a command's figures into ``--figures DIR`` (a write failure exits 1)."""
+    if folder is None:
+        return
+    from escalation_sim.render.files import OutputError
+
+    try:
+        names = draw(doc, folder)
+    except OutputError as exc:
+        fail(exc, EXIT_FAILURE)
+    if not quiet:
+        err.print(f"wrote {folder}/: {', '.join(names) or 'no figures (nothing varied)'}",
+                  highlight=False)
+
+
 def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
                  days: int | None = None, seed: int | None = None) -> Scenario:
     """Load a scenario for a command, or print its problem in one line and exit with code 2.
 
     Args:
-        path: The scenario file.
+        path: The scenario file, or the name of a bundled scenario.
         sets: ``--set PATH=VALUE`` items.
         runs: ``--runs``, if given (overrides the scenario's ``runs``).
         days: ``--days``, if given (overrides ``horizon_days``).

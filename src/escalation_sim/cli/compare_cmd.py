@@ -17,6 +17,7 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     ForceOpt,
     JsonOpt,
     QuietOpt,
@@ -24,11 +25,13 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     scenario_warnings,
+    write_figures_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -47,7 +50,8 @@ HELP = (
     "with (the file as it is vs the file with the overrides). --variant 'NAME: PATH=VALUE, …' "
     "adds a named variant of the first file; repeatable.\n\n"
     "--json prints each scenario's summary (as escsim run --json) and the paired differences; "
-    "--out FILE.csv writes the table."
+    "--out FILE.csv writes the table; --figures DIR the outcome probabilities and paired "
+    "differences as PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -86,18 +90,21 @@ def compare_cmd(
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
     force: ForceOpt = False,
+    figures: FiguresOpt = None,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
     from escalation_sim.analysis.compare import compare, comparison_dict, comparison_table
     from escalation_sim.analysis.summary import summarize
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.render.compare import render_comparison
+    from escalation_sim.render.figures import compare_figures
     from escalation_sim.render.files import csv_header_starts
 
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
     if out_file is not None:
         check_out_file_or_exit(
             out_file, inputs=[*scenarios], force=force, recognise=csv_header_starts("measure,"))
+    check_figures_or_exit(figures, "compare")
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or COMPARE_RUNS
     master = chosen[0].scenario.seed if seed is None else seed
@@ -110,6 +117,7 @@ def compare_cmd(
                            workers=pool.workers)
                  for v, r in zip(chosen, comparison.results, strict=True)]
     doc = comparison_dict(comparison, summaries)
+    write_figures_or_exit(figures, compare_figures, doc, quiet=quiet)
     emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison)
 

@@ -28,6 +28,7 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    require_or_exit,
 )
 
 HELP = (
@@ -39,7 +40,8 @@ HELP = (
     "With --compare B (repeatable), B runs with the reference's seed over the same runs "
     "(common random numbers) and the report adds B's outcomes and its paired differences from "
     "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
-    "to every scenario."
+    "to every scenario.\n\n"
+    "Needs the report extra (plotly): pip install 'escsim[report]'."
 )
 EPILOG = """Examples:
 
@@ -74,6 +76,7 @@ def report(
                                      "(as escsim levers; 8 more ensembles).")] = True,
 ) -> None:
     """Write the HTML report (help text: ``HELP``)."""
+    require_or_exit("plotly", "escsim report")
     from escalation_sim.analysis.compare import PairedStats, differences_dict
     from escalation_sim.analysis.levers import rank_levers, ranking_dict
     from escalation_sim.analysis.points import document_header
@@ -81,7 +84,11 @@ def report(
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.files import OutputError, write_file_atomic
-    from escalation_sim.render.report import GENERATOR_META, ReportPart, build_report
+    from escalation_sim.render.report import (  # needs escsim[report]
+        GENERATOR_META,
+        ReportPart,
+        build_report,
+    )
 
     check_out_file_or_exit(out_file, inputs=[scenario, *(compare or [])], force=force,
                            recognise=lambda head: GENERATOR_META in head, example="report.html")

@@ -20,6 +20,7 @@ from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     JsonOpt,
     OutOpt,
     QuietOpt,
@@ -28,12 +29,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     err,
     executor_or_exit,
     fail,
     load_or_exit,
     on_interrupt,
     out,
+    write_figures_or_exit,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +52,8 @@ HELP = (
     "stderr shows for runs longer than a second.\n\n"
     "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
     "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
-    "(the scenario with every override applied). DIR is replaced as a whole: a failed or "
+    "(the scenario with every override applied). --figures DIR writes a fan chart per actor and "
+    "the outcome probabilities as PNG and SVG files. DIR is replaced as a whole: a failed or "
     "interrupted run leaves an earlier DIR as it was. Ctrl-C stops a run and exits 130."
 )
 EPILOG = """Examples:
@@ -63,6 +67,8 @@ EPILOG = """Examples:
   escsim run scenarios/lever_crisis_hotline.yaml --days 180 --out results/hotline
 
   escsim run scenarios/base.yaml --json > summary.json
+
+  escsim run scenarios/base.yaml --figures figures/
 """
 
 
@@ -80,12 +86,14 @@ def run(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     out_dir: OutOpt = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
     from escalation_sim.analysis.summary import file_sha256, summarize
     from escalation_sim.analysis.tables import daily_table
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.render.figures import run_figures
     from escalation_sim.render.files import (
         OutputError,
         Outputs,
@@ -98,6 +106,7 @@ def run(
 
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     sha = file_sha256(scenario)  # the bytes that were loaded
+    check_figures_or_exit(figures, "run")
     staged: StagedOutput | None = None
     if out_dir is not None:
         try:
@@ -123,6 +132,7 @@ def run(
                                               scenario=scenario_to_dict(resolved)))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
+    write_figures_or_exit(figures, run_figures, summary, quiet=quiet)
     if as_json:
         sys.stdout.write(summary_json(summary))
         if files and not quiet:
@@ -137,12 +147,12 @@ ROWS_PER_WRITE = 8192
 
 
 def _append_runs(staged: StagedOutput, scenario: Scenario, chunk: ChunkResult) -> None:
-    from escalation_sim.analysis.tables import runs_table
+    from escalation_sim.analysis.tables import runs_columns
 
     n = chunk.runs["outcome"].shape[0]
     for start in range(0, n, ROWS_PER_WRITE):
         part = {name: values[start:start + ROWS_PER_WRITE] for name, values in chunk.runs.items()}
-        staged.append_runs(runs_table(part, scenario, chunk.first_run + start))
+        staged.append_runs(runs_columns(part, scenario, chunk.first_run + start))
 
 
 def interrupted_note(out_dir: Path) -> Callable[[], str]:

@@ -17,6 +17,7 @@ from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     ForceOpt,
     JsonOpt,
     QuietOpt,
@@ -24,11 +25,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
+    require_or_exit,
+    write_figures_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
@@ -47,7 +51,9 @@ HELP = (
     "inside what the scenario and its scheduled events allow).\n\n"
     f"--runs is the runs per point (default {DEFAULT_RUNS}); --samples defaults to "
     f"{DEFAULT_SAMPLES['sobol']} (Sobol) or {DEFAULT_SAMPLES['morris']} trajectories (Morris). "
-    "--json prints the indices; --out FILE.csv writes one row per output and factor."
+    "--json prints the indices; --out FILE.csv writes one row per output and factor; "
+    "--figures DIR a tornado chart per output as PNG and SVG.\n\n"
+    "Needs the sensitivity extra (SALib): pip install 'escsim[sensitivity]'."
 )
 EPILOG = """Examples:
 
@@ -88,8 +94,10 @@ def sensitivity_cmd(
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
     force: ForceOpt = False,
+    figures: FiguresOpt = None,
 ) -> None:
     """Global sensitivity of the outcome to the main drivers (help text: ``HELP``)."""
+    require_or_exit("SALib", "escsim sensitivity")
     from escalation_sim.analysis.points import document_header
     from escalation_sim.analysis.sensitivity import (
         default_factors,
@@ -101,6 +109,7 @@ def sensitivity_cmd(
     )
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.figures import sensitivity_figures
     from escalation_sim.render.files import csv_header_starts
     from escalation_sim.render.sensitivity import render_sensitivity
 
@@ -122,6 +131,7 @@ def sensitivity_cmd(
         check_out_file_or_exit(
             out_file, inputs=[scenario], force=force,
             recognise=csv_header_starts("output,rank,factor"))
+    check_figures_or_exit(figures, "sensitivity")
     pool = executor_or_exit(executor, scheduler, workers)
     with progress_bar(points * per_point, quiet=quiet) as bar:
         try:
@@ -133,6 +143,7 @@ def sensitivity_cmd(
     sha = file_sha256(scenario)
     doc = sensitivity_dict(result, document_header(resolved, str(scenario), sha, sets or [],
                                                    per_point, resolved.seed))
+    write_figures_or_exit(figures, sensitivity_figures, doc, quiet=quiet)
     emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity)
 

@@ -11,10 +11,12 @@ from typing import Annotated
 
 import typer
 
+from escalation_sim.analysis.defaults import DEFAULT_METRIC
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
     ExecutorOpt,
+    FiguresOpt,
     ForceOpt,
     JsonOpt,
     QuietOpt,
@@ -22,15 +24,16 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
     executor_or_exit,
     fail,
     load_or_exit,
+    write_figures_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
-DEFAULT_METRIC = "p_coercion_or_worse"
 HELP = (
     "Run a scenario over a grid of one or two parameters and show chosen outcome "
     "probabilities at each point: a table with bars for one parameter, a heatmap for two.\n\n"
@@ -42,7 +45,8 @@ HELP = (
     "armed clashes or war)): an outcome class (normalization, cold_tension, "
     "coercive_standoff, armed_clashes, war) or a key of the run summary's metrics (p_force, "
     "peak_rung_mean, trade_loss_mean, …). Runs per point default to the scenario's.\n\n"
-    "--json prints every point; --out FILE.csv writes one row per point."
+    "--json prints every point; --out FILE.csv writes one row per point; --figures DIR a "
+    "heatmap (or curve) per metric as PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -80,12 +84,14 @@ def sweep_cmd(
     quiet: QuietOpt = False,
     out_file: CsvOutOpt = None,
     force: ForceOpt = False,
+    figures: FiguresOpt = None,
 ) -> None:
     """Sweep one or two parameters (help text: ``HELP``)."""
     from escalation_sim.analysis.points import check_measure, document_header
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
     from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.render.figures import sweep_figures
     from escalation_sim.render.sweep import render_sweep
 
     resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
@@ -96,6 +102,7 @@ def sweep_cmd(
         fail(exc)
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[scenario], force=force, recognise=_sweep_csv)
+    check_figures_or_exit(figures, "sweep")
     pool = executor_or_exit(executor, scheduler, workers)
     points = 1
     for axis in axes:
@@ -109,6 +116,7 @@ def sweep_cmd(
     sha = file_sha256(scenario)
     doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
                                                      resolved.runs, resolved.seed))
+    write_figures_or_exit(figures, sweep_figures, doc, quiet=quiet)
     emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -71,17 +72,19 @@ class LocalExecutor:
         yield from imap_unordered(run_task, tasks, self.workers, _pool_context())
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context(platform: str = sys.platform) -> multiprocessing.context.BaseContext:
     """How worker processes start: chosen here, not by whatever a library set globally.
 
-    ``fork`` where the platform has it: workers start at once, with the engine already
-    imported, and scripts that call ``simulate`` need no ``if __name__ == "__main__"`` guard.
-    (Importing Mesa, for one, switches the global default to ``spawn``.) Elsewhere the
-    platform's default.
+    On Linux, ``fork``: workers start at once, with the engine already imported, and scripts
+    that call ``simulate`` need no ``if __name__ == "__main__"`` guard. (Importing Mesa, for
+    one, switches the global default to ``spawn``.) Elsewhere ``spawn``: CPython documents
+    ``fork`` as unsafe on macOS (system libraries may hold locks across it), and Windows has
+    nothing else; scripts that run ensembles with several workers there need the
+    ``if __name__ == "__main__":`` guard (docs/api.md).
     """
-    if "fork" in multiprocessing.get_all_start_methods():
+    if platform.startswith("linux"):
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
+    return multiprocessing.get_context("spawn")
 
 
 def make_executor(kind: str = "local", *, workers: int | None = None,

@@ -360,46 +360,65 @@ def _write_all(folder: Path, outputs: Outputs, final: Path, runs_files: list[str
 
 
 class RunsWriter:
-    """Appends per-run rows to ``runs.csv`` (and ``runs.parquet`` when pyarrow is present)."""
+    """Appends per-run rows to ``runs.csv`` (and ``runs.parquet`` when pyarrow is present).
+
+    With pyarrow, columns go from numpy to Arrow and both files are written by Arrow's own
+    writers (the text of a float is its shortest exact form: ``1`` for 1.0); without it, the
+    csv module writes ``runs.csv`` from Python values. Either way the values are the same.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._csv = (folder / RUNS_CSV).open("w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._csv, lineterminator="\n")
+        self._arrow = parquet_available()
+        self._csv = (folder / RUNS_CSV).open("w" if not self._arrow else "wb",
+                                             **({} if self._arrow else
+                                                {"encoding": "utf-8", "newline": ""}))
+        self._writer: Any = None
         self._parquet: Any = None
         self._schema: Any = None
-        self._started = False
 
     def append(self, table: Table) -> None:
-        """Append the rows of a column table (same columns every time)."""
-        names = list(table)
-        if not self._started:
-            self._writer.writerow(names)
-            self._started = True
-        for row in zip(*(table[name] for name in names), strict=True):
-            self._writer.writerow(["" if _missing(v) else v for v in row])
-        if parquet_available():
-            self._append_parquet(table)
+        """Append the rows of a column table (same columns every time; numpy or lists)."""
+        if self._arrow:
+            self._append_arrow(table)
+            return
+        if self._writer is None:
+            self._writer = csv.writer(self._csv, lineterminator="\n")
+            self._writer.writerow(list(table))
+        columns = [_python_values(values) for values in table.values()]
+        self._writer.writerows(["" if _missing(v) else v for v in row]
+                               for row in zip(*columns, strict=True))
 
-    def _append_parquet(self, table: Table) -> None:
+    def _append_arrow(self, table: Table) -> None:
         import pyarrow as pa
+        import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
-        if self._parquet is None:
-            inferred = pa.table({name: list(values) for name, values in table.items()}).schema
-            # a column that is empty in the first chunk (a day that never came) holds integers
-            self._schema = pa.schema([pa.field(f.name, pa.int64()) if pa.types.is_null(f.type)
-                                      else f for f in inferred])
+        arrays = {name: _arrow_array(values) for name, values in table.items()}
+        if self._schema is None:
+            # a column that is all missing in the first block (a day that never came) is int64
+            self._schema = pa.schema([pa.field(name, pa.int64()) if pa.types.is_null(a.type)
+                                      else pa.field(name, a.type) for name, a in arrays.items()])
             self._parquet = pq.ParquetWriter(str(self.folder / RUNS_PARQUET), self._schema)
-        self._parquet.write_table(pa.table({name: list(values) for name, values in table.items()},
-                                           schema=self._schema))
+            quoting = "none" if _plain(table) else "needed"
+            try:  # pyarrow >= 19 can leave the header unquoted too, as the csv module does
+                options = pacsv.WriteOptions(quoting_style=quoting, quoting_header=quoting)
+            except TypeError:
+                options = pacsv.WriteOptions(quoting_style=quoting)
+            self._writer = pacsv.CSVWriter(self._csv, self._schema, write_options=options)
+        block = pa.table({name: a.cast(self._schema.field(name).type)
+                          for name, a in arrays.items()}, schema=self._schema)
+        self._writer.write_table(block)
+        self._parquet.write_table(block)
 
     def close(self) -> list[str]:
         """Finish the files (flushed to disk); returns their names."""
+        names = [RUNS_CSV]
+        if self._arrow and self._writer is not None:
+            self._writer.close()
         self._csv.flush()
         os.fsync(self._csv.fileno())
         self._csv.close()
-        names = [RUNS_CSV]
         if self._parquet is not None:
             self._parquet.close()
             self._parquet = None
@@ -412,15 +431,43 @@ class RunsWriter:
         Never raises an ``OSError``: on a full disk closing flushes, and fails, but the folder
         is thrown away anyway.
         """
-        try:
-            self._csv.close()
-        except OSError:
-            pass
-        if self._parquet is not None:
-            try:
-                self._parquet.close()
-            except Exception:  # noqa: BLE001 - the folder is being thrown away
-                pass
+        for thing in (self._writer if self._arrow else None, self._parquet, self._csv):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # noqa: BLE001 - the folder is being thrown away
+                    pass
+
+
+def _python_values(values: Any) -> list[Any]:
+    """A column as Python values (numpy columns converted in one call each)."""
+    if hasattr(values, "tolist"):
+        return list(values.tolist())
+    return list(values)
+
+
+def _arrow_array(values: Any) -> Any:
+    """A column as an Arrow array: numpy columns without Python objects (NaN, mask: null)."""
+    import pyarrow as pa
+
+    if isinstance(values, (list, tuple)):
+        return pa.array(values)
+    kind = getattr(values, "dtype", None)
+    if kind is not None and kind.kind == "O":
+        return pa.array(values, type=pa.string())
+    return pa.array(values, from_pandas=True)
+
+
+def _plain(table: Table) -> bool:
+    """Whether no header or text cell needs CSV quoting (then none is used, as the csv module)."""
+    special = (",", '"', "\n", "\r")
+    for name, values in table.items():
+        if any(c in name for c in special):
+            return False
+        if getattr(getattr(values, "dtype", None), "kind", "O") == "O" and any(
+                isinstance(v, str) and any(c in v for c in special) for v in values):
+            return False
+    return True
 
 
 def _write_marker(folder: Path, written: Sequence[str], version: str) -> None:

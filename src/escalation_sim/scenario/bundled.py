@@ -1,7 +1,9 @@
 """The scenarios and episodes that ship with escsim.
 
-They live in the repository's ``scenarios/`` and ``episodes/`` folders, which the package
-reaches as ``escalation_sim/bundled/scenarios`` and ``escalation_sim/bundled/episodes``.
+They live in the repository's ``scenarios/`` and ``episodes/`` folders. A built package carries
+copies of them as ``escalation_sim/bundled/scenarios`` and ``…/episodes`` (see
+pyproject.toml); an editable install or a checkout on ``sys.path`` reads the repository's
+folders, found from this file's place in ``src/``. No symlinks, so Windows clones work.
 """
 
 from __future__ import annotations
@@ -14,9 +16,19 @@ from escalation_sim.scenario.errors import ScenarioError, did_you_mean
 SCENARIO_SUFFIX = ".yaml"
 
 
+REPOSITORY = Path(__file__).resolve().parents[3]
+"""The checkout's root, when escsim runs from one (``src/escalation_sim/scenario/`` → root)."""
+
+
 def bundled_dir(kind: str) -> Path:
-    """The folder of bundled ``"scenarios"`` or ``"episodes"`` on disk."""
-    return Path(str(resources.files("escalation_sim").joinpath("bundled", kind)))
+    """The folder of bundled ``"scenarios"`` or ``"episodes"`` on disk.
+
+    The package's own copy when it has one (an installed wheel), else the checkout's folder.
+    """
+    packaged = Path(str(resources.files("escalation_sim").joinpath("bundled", kind)))
+    if packaged.is_dir():
+        return packaged
+    return REPOSITORY / kind
 
 
 def _files(kind: str, suffixes: tuple[str, ...]) -> list[Path]:

@@ -1,0 +1,551 @@
+"""escsim from Python: run a scenario, load an ``--out`` folder, get pandas tables.
+
+The functions here are what a notebook needs (see docs/api.md)::
+
+    import escalation_sim as es
+
+    result = es.run("base", runs=2000, seed=7, set={"actors.baku.nationalism": 0.8})
+    result.summary["outcomes"]          # the dict ``escsim run --json`` prints
+    result.runs                         # one row per run (DataFrame)
+    result.actors                       # one row per run and actor
+    result.daily                        # per-day distributions, long form
+    es.load("results/base")             # the same Result from an ``escsim run --out`` folder
+
+``compare``, ``sweep``, ``sensitivity`` and ``backtest`` return an :class:`Analysis`: the
+document their ``--json`` prints and their table as a DataFrame. They stand on the same analysis
+functions as the commands, so the same arguments give the same numbers.
+
+Tables are built from the column tables of :mod:`escalation_sim.analysis.tables` (the ones
+``--out`` writes), so a column added there appears in ``runs.csv`` and ``Result.runs`` alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from escalation_sim.analysis import compare as compare_mod
+from escalation_sim.analysis import defaults
+from escalation_sim.analysis import sensitivity as sensitivity_mod
+from escalation_sim.analysis import sweep as sweep_mod
+from escalation_sim.analysis.backtest import Simulated, report
+from escalation_sim.analysis.points import check_measure, document_header
+from escalation_sim.analysis.summary import file_sha256, summarize
+from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
+from escalation_sim.engine.ensemble import Point, evaluate, simulate
+from escalation_sim.engine.executors import Executor, make_executor
+from escalation_sim.extras import require
+from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.render.files import (
+    DAILY_CSV,
+    RUNS_CSV,
+    RUNS_PARQUET,
+    SCENARIO_FILE,
+    SUMMARY_FILE,
+    parquet_available,
+)
+from escalation_sim.scenario import bundled
+from escalation_sim.scenario.edit import split_override, with_values
+from escalation_sim.scenario.episode import load_episode
+from escalation_sim.scenario.load import load_scenario, scenario_to_dict
+from escalation_sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray
+
+__all__ = [
+    "Analysis",
+    "Result",
+    "backtest",
+    "compare",
+    "load",
+    "run",
+    "sensitivity",
+    "sweep",
+]
+
+ScenarioLike = str | os.PathLike[str] | Scenario
+"""A scenario file, the name of a bundled scenario (``"base"``), or a loaded :class:`Scenario`."""
+Overrides = Mapping[str, Any] | Sequence[str] | None
+"""``{"actors.baku.nationalism": 0.8}``, or ``["actors.baku.nationalism=0.8"]`` as for ``--set``."""
+ExecutorLike = str | Executor | None
+"""``None`` or ``"local"`` (local processes), ``"dask"`` (a local Dask cluster), or an executor
+object, e.g. ``make_executor("dask", scheduler="tcp://host:8786")``."""
+DAY_KEYS = ("day", "date")
+"""Columns of the daily table that are not measures."""
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The result of one ensemble, as ``escsim run`` computes it.
+
+    Attributes:
+        summary: The summary, the same dict as ``escsim run --json`` prints.
+        runs: One row per run: outcome class, per-run metrics, per-actor columns
+            ``<actor>_<metric>`` and incident counts (the columns of ``runs.csv``).
+        daily: Per-day distributions over runs, long form: ``day``, ``date`` (when the scenario
+            has a start date), ``actor`` (empty for ensemble-wide measures such as
+            ``p_mediating`` or ``trade_flow_p50``), ``measure`` and ``value``.
+        scenario: The fully resolved scenario as plain data (``scenario.resolved.yaml``).
+    """
+
+    summary: dict[str, Any]
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    scenario: dict[str, Any]
+
+    @property
+    def actor_ids(self) -> list[str]:
+        """The scenario's actor ids, in scenario order."""
+        return list(self.summary["actors"])
+
+    @property
+    def actors(self) -> pd.DataFrame:
+        """One row per run and actor: ``run``, ``actor`` and the per-actor metrics."""
+        return actors_frame(self.runs, self.actor_ids)
+
+    @property
+    def outcomes(self) -> pd.DataFrame:
+        """Outcome probabilities with their 95% intervals, one row per outcome class."""
+        rows = [{"outcome": name, **values} for name, values in self.summary["outcomes"].items()]
+        return pd.DataFrame(rows)
+
+    def to_xarray(self) -> xarray.Dataset:
+        """The result as an ``xarray.Dataset`` with dimensions ``run``, ``day`` and ``actor``.
+
+        Per-run columns are variables over ``run`` (``first_*_day``: float, NaN where the
+        event never came), per-actor ones ``actor_<metric>`` over ``run`` and ``actor``, and
+        the daily measures ``daily_<measure>`` over ``day`` (and ``actor``).
+
+        Raises:
+            MissingExtra: xarray is not installed (``pip install 'escsim[xarray]'``).
+        """
+        require("xarray", "Result.to_xarray")
+        import xarray as xr
+
+        actors = self.actor_ids
+        per_actor = self.actors
+        data: dict[str, Any] = {}
+        for column in self.runs.columns:
+            if column == "run" or any(column == f"{a}_{s}" for a in actors for s in RUN_ACTOR):
+                continue
+            values = self.runs[column]
+            data[column] = ("run", values.to_numpy(dtype="float64", na_value=np.nan)
+                            if values.dtype == "Int64" else values.to_numpy())
+        shape = (len(self.runs), len(actors))
+        for suffix in RUN_ACTOR:
+            data[f"actor_{suffix}"] = (("run", "actor"),
+                                       per_actor[suffix].to_numpy().reshape(shape))
+        wide = self.daily.pivot_table(index="day", columns=["actor", "measure"], values="value",
+                                      dropna=False, sort=False)
+        days = wide.index.to_numpy()
+        for measure in self.daily.loc[self.daily["actor"] != "", "measure"].unique():
+            data[f"daily_{measure}"] = (("day", "actor"), np.column_stack(
+                [wide[(a, measure)].to_numpy() for a in actors]))
+        for measure in self.daily.loc[self.daily["actor"] == "", "measure"].unique():
+            data[f"daily_{measure}"] = ("day", wide[("", measure)].to_numpy())
+        coords: dict[str, Any] = {"run": self.runs["run"].to_numpy(), "day": days,
+                                  "actor": actors}
+        if "date" in self.daily:
+            coords["date"] = ("day", self.daily.drop_duplicates("day")["date"].to_numpy())
+        return xr.Dataset(data, coords=coords,
+                          attrs={"scenario": self.summary["scenario"]["name"],
+                                 "seed": self.summary["seed"],
+                                 "escsim_version": self.summary["escsim_version"]})
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """The result of ``compare``, ``sweep``, ``sensitivity`` or ``backtest``.
+
+    Attributes:
+        document: The dict the command's ``--json`` prints.
+        table: The command's table as a DataFrame (the CSV of ``--out FILE.csv``; for
+            ``backtest``, one row per score).
+        results: For ``compare``, each scenario's :class:`Result`, by label.
+    """
+
+    document: dict[str, Any]
+    table: pd.DataFrame
+    results: dict[str, Result] = field(default_factory=dict)
+
+
+def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = None,
+        seed: int | None = None, set: Overrides = None, workers: int | None = None,  # noqa: A002
+        executor: ExecutorLike = None) -> Result:
+    """Run an ensemble of a scenario, as ``escsim run`` does.
+
+    Args:
+        scenario: A scenario file, a bundled scenario's name, or a loaded scenario.
+        runs: Runs in the ensemble (default: the scenario's).
+        days: Days to simulate (default: the scenario's ``horizon_days``).
+        seed: Master seed (default: the scenario's).
+        set: Overrides by dotted path, as ``--set`` (``{"levers.crisis_hotline.enabled": True}``).
+        workers: Worker processes (default: one per core). Results do not depend on it.
+        executor: Where chunks run: ``"local"`` (default), ``"dask"``, or an executor object.
+
+    Returns:
+        The summary and the per-run, per-actor and per-day tables. Every run's row is kept in
+        memory (about 1 kB per run for two actors).
+
+    Raises:
+        ScenarioError: The scenario or an override is not valid (one-line message).
+    """
+    loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
+    with _executor(executor, workers) as pool:
+        result = simulate(loaded.scenario, executor=pool, keep_runs=True)
+        summary = summarize(result, loaded.path, loaded.sha256, overrides=loaded.overrides,
+                            workers=pool.workers)
+    assert result.runs is not None
+    return Result(summary=summary,
+                  runs=runs_frame(columns_frame(runs_columns(result.runs, loaded.scenario))),
+                  daily=daily_frame(pd.DataFrame(daily_table(result.aggregate, loaded.scenario)),
+                                    list(loaded.scenario.actors)),
+                  scenario=scenario_to_dict(loaded.scenario))
+
+
+def load(folder: str | os.PathLike[str]) -> Result:
+    """Load the :class:`Result` of an ``escsim run --out DIR`` folder.
+
+    Per-run rows are read from ``runs.parquet`` when it is there and pyarrow is installed
+    (exact types), else from ``runs.csv``.
+
+    Raises:
+        FileNotFoundError: The folder lacks ``summary.json``, ``runs.csv`` or ``daily.csv``.
+    """
+    path = Path(folder)
+    summary = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
+    actors = list(summary["actors"])
+    parquet = path / RUNS_PARQUET
+    runs = runs_frame(pd.read_parquet(parquet) if parquet.exists() and parquet_available()
+                      else pd.read_csv(path / RUNS_CSV))
+    daily = daily_frame(pd.read_csv(path / DAILY_CSV), actors)
+    resolved = path / SCENARIO_FILE
+    scenario = yaml.safe_load(resolved.read_text(encoding="utf-8")) if resolved.exists() else {}
+    return Result(summary=summary, runs=runs, daily=daily, scenario=scenario)
+
+
+def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None = None,
+            runs: int | None = None, days: int | None = None, seed: int | None = None,
+            set: Overrides = None, workers: int | None = None,  # noqa: A002
+            executor: ExecutorLike = None) -> Analysis:
+    """Compare scenarios run with one seed (common random numbers), as ``escsim compare``.
+
+    Args:
+        scenarios: Scenarios; the first is the baseline.
+        variants: Named variants of the first scenario: label -> overrides (``--variant``).
+        runs: Runs per scenario (default: ``escsim compare``'s).
+        days: Days to simulate.
+        seed: Master seed (default: the first scenario's).
+        set: Overrides for every scenario; with one scenario and no ``variants``, the
+            variant to compare it with.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Returns:
+        ``document`` as ``compare --json``, ``table`` as its CSV, ``results`` each scenario's
+        :class:`Result`.
+
+    Raises:
+        ScenarioError: A scenario or override is not valid.
+        ValueError: Fewer than two scenarios, or they simulate different numbers of days.
+    """
+    if not scenarios:
+        raise ValueError("compare needs at least one scenario")
+    shared = _items(set)
+    inline = len(scenarios) == 1 and not variants
+    specs: list[tuple[str, ScenarioLike, list[str]]] = [
+        (_label(s), s, [] if inline else shared) for s in scenarios]
+    if inline:
+        specs.append(("variant", scenarios[0], shared))
+    for name, items in (variants or {}).items():
+        specs.append((name, scenarios[0], shared + _items(items)))
+    labels = compare_mod.unique_labels([label for label, _, _ in specs])
+    chosen: list[compare_mod.Variant] = []
+    for label, (_, given, items) in zip(labels, specs, strict=True):
+        loaded = _load(given, items, days=days)
+        chosen.append(compare_mod.Variant(label, loaded.scenario, loaded.path, loaded.sha256,
+                                          tuple(items)))
+    n = runs or defaults.COMPARE_RUNS
+    master = chosen[0].scenario.seed if seed is None else seed
+    with _executor(executor, workers) as pool:
+        comparison = compare_mod.compare(chosen, n, master, executor=pool, keep_runs=True)
+        summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides),
+                               workers=pool.workers)
+                     for v, r in zip(chosen, comparison.results, strict=True)]
+    results: dict[str, Result] = {}
+    for v, r, s in zip(chosen, comparison.results, summaries, strict=True):
+        assert r.runs is not None
+        results[v.label] = Result(s, runs_frame(columns_frame(runs_columns(r.runs, v.scenario))),
+                                  daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
+                                              list(v.scenario.actors)),
+                                  scenario_to_dict(v.scenario))
+    return Analysis(compare_mod.comparison_dict(comparison, summaries),
+                    pd.DataFrame(compare_mod.comparison_table(comparison)), results)
+
+
+def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str] | None = None,
+          runs: int | None = None, days: int | None = None, seed: int | None = None,
+          set: Overrides = None, workers: int | None = None,  # noqa: A002
+          executor: ExecutorLike = None) -> Analysis:
+    """Run a scenario over a grid of one or two parameters, as ``escsim sweep``.
+
+    Args:
+        scenario: The scenario.
+        vary: One or two ``"PATH=LO:HI:N"`` or ``"PATH=V1,V2,…"`` items (``--vary``).
+        metrics: Measures to report (default ``p_coercion_or_worse``), as ``--metric``.
+        runs: Runs per point (default: the scenario's).
+        days: Days to simulate.
+        seed: Master seed (default: the scenario's).
+        set: Overrides applied before the grid.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Raises:
+        ScenarioError: The scenario, an override or a ``vary`` item is not valid.
+        ValueError: An unknown metric, or not one or two axes.
+    """
+    loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
+    resolved = loaded.scenario
+    chosen = [check_measure(m) for m in (metrics or [defaults.DEFAULT_METRIC])]
+    axes = [sweep_mod.parse_axis(item, resolved) for item in vary]
+    with _executor(executor, workers) as pool:
+        result = sweep_mod.run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool)
+    header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
+                             resolved.runs, resolved.seed)
+    return Analysis(sweep_mod.sweep_dict(result, chosen, header),
+                    pd.DataFrame(sweep_mod.sweep_table(result, chosen)))
+
+
+def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
+                method: str = "sobol", samples: int | None = None, runs: int | None = None,
+                days: int | None = None, seed: int | None = None, set: Overrides = None,  # noqa: A002
+                workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Global sensitivity of the outcome to parameters (SALib), as ``escsim sensitivity``.
+
+    Args:
+        scenario: The scenario.
+        params: ``"PATH=LO:HI"`` factors (``--param``; default: the main drivers).
+        method: ``"sobol"`` or ``"morris"``.
+        samples: SALib's base sample size (default: the command's).
+        runs: Runs per sample point (default: the command's).
+        days: Days to simulate.
+        seed: Master seed (default: the scenario's).
+        set: Overrides applied first.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Raises:
+        ScenarioError: The scenario, an override or a factor is not valid.
+        ValueError: An unknown method or an unusable sample size.
+    """
+    loaded = _load(scenario, set, days=days, seed=seed)
+    resolved = loaded.scenario
+    if method not in defaults.METHODS:
+        raise ValueError(f"method {method!r} is not known; use one of: "
+                         f"{', '.join(defaults.METHODS)}")
+    factors = ([f for item in params for f in sensitivity_mod.parse_factor(item, resolved)]
+               if params else sensitivity_mod.default_factors(resolved))
+    n = samples or defaults.DEFAULT_SAMPLES[method]
+    per_point = runs or defaults.DEFAULT_RUNS
+    with _executor(executor, workers) as pool:
+        result = sensitivity_mod.run_sensitivity(resolved, factors, method=method, samples=n,
+                                                 runs=per_point, seed=resolved.seed,
+                                                 executor=pool)
+    header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
+                             per_point, resolved.seed)
+    return Analysis(sensitivity_mod.sensitivity_dict(result, header),
+                    pd.DataFrame(sensitivity_mod.sensitivity_table(result)))
+
+
+def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
+             seed: int | None = None, set: Overrides = None,  # noqa: A002
+             workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Score the model against a dated episode, as ``escsim backtest``.
+
+    Args:
+        episode: An episode file or the name of a bundled episode.
+        runs: Runs (default: the episode scenario's).
+        seed: Master seed (default: the episode scenario's).
+        set: Overrides of the episode's scenario.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Returns:
+        ``document`` as ``backtest --json``; ``table`` one row per score (model, references,
+        skills with their intervals).
+
+    Raises:
+        ScenarioError: The episode or an override is not valid.
+    """
+    loaded = load_episode(os.fspath(episode))
+    items = _items(set)
+    scenario = loaded.scenario
+    if items:
+        scenario = _load(scenario, items).scenario
+    n = runs or scenario.runs
+    point = Point(scenario, scenario.seed if seed is None else seed)
+    with _executor(executor, workers) as pool:
+        result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True)[0]
+    assert result.runs is not None
+    sim = Simulated(result.runs["actor_month_max"].astype(np.int64),
+                    result.runs["month_min_top"].astype(np.int64))
+    data = {"episode": loaded.episode.name, "source": loaded.source,
+            "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
+            "end_date": str(loaded.episode.end_date), "seed": point.seed,
+            "overrides": items,
+            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed)}
+    return Analysis(data, scores_frame(data["scores"]))
+
+
+# -- tables ------------------------------------------------------------------------------------
+def runs_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The per-run table with its dtypes fixed, whether built in memory or read from CSV.
+
+    ``outcome`` is categorical (classes in ladder order); ``first_*_day`` columns are nullable
+    integers (missing: the event never came); other columns keep their integer or float dtype.
+    """
+    frame = frame.copy()
+    frame["outcome"] = pd.Categorical(frame["outcome"], categories=list(OUTCOMES))
+    for column in frame.columns:
+        if column.startswith("first_") and column.endswith("_day"):
+            frame[column] = frame[column].astype("Int64")
+        elif column != "outcome" and frame[column].dtype == object:
+            frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def columns_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """A DataFrame of numpy columns; masked integer columns become nullable ``Int64``."""
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if isinstance(values, np.ma.MaskedArray):
+            data[name] = pd.arrays.IntegerArray(np.asarray(values.data, dtype=np.int64),
+                                                np.ma.getmaskarray(values))
+        else:
+            data[name] = values
+    return pd.DataFrame(data)
+
+
+def actors_frame(runs: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:
+    """The per-actor columns of a per-run table in long form: ``run``, ``actor``, metrics."""
+    n, k = len(runs), len(actors)
+    out: dict[str, Any] = {
+        "run": np.repeat(runs["run"].to_numpy(), k),
+        "actor": pd.Categorical(np.tile(np.asarray(actors, dtype=object), n),
+                                categories=list(actors)),
+    }
+    for suffix in RUN_ACTOR:
+        out[suffix] = np.column_stack([runs[f"{a}_{suffix}"].to_numpy() for a in actors]
+                                      ).reshape(n * k)
+    return pd.DataFrame(out)
+
+
+def daily_frame(wide: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:
+    """The per-day table (``daily.csv``'s columns) in long form.
+
+    Columns: ``day``, ``date`` (when present), ``actor`` (``""`` for ensemble-wide measures),
+    ``measure`` and ``value`` (float).
+    """
+    keys = [k for k in DAY_KEYS if k in wide.columns]
+    long = wide.melt(id_vars=keys, var_name="column", value_name="value")
+    split = [_split_column(c, actors) for c in long["column"]]
+    long.insert(len(keys), "actor", [a for a, _ in split])
+    long.insert(len(keys) + 1, "measure", [m for _, m in split])
+    long = long.drop(columns="column")
+    long["value"] = long["value"].astype("float64")
+    if "date" in long:
+        long["date"] = pd.to_datetime(long["date"])
+    return long.reset_index(drop=True)
+
+
+def scores_frame(scores: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The backtest's score rows, flattened: ``model``, ``model_ci_low``, … one row each."""
+    rows = []
+    for entry in scores:
+        row: dict[str, Any] = {}
+        for key, value in entry.items():
+            if isinstance(value, Mapping):
+                row[key] = value.get("value")
+                row[f"{key}_ci_low"] = value.get("ci_low")
+                row[f"{key}_ci_high"] = value.get("ci_high")
+            else:
+                row[key] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _split_column(column: str, actors: Sequence[str]) -> tuple[str, str]:
+    for actor in actors:
+        if column.startswith(f"{actor}_"):
+            return actor, column.removeprefix(f"{actor}_")
+    return "", column
+
+
+# -- loading -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Loaded:
+    scenario: Scenario
+    path: str | None
+    sha256: str | None
+    overrides: list[str]
+
+
+def _items(overrides: Overrides) -> list[str]:
+    """Overrides as ``--set`` items (``PATH=VALUE``; values other than text written as JSON)."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return [f"{path}={value if isinstance(value, str) else json.dumps(value)}"
+                for path, value in overrides.items()]
+    if isinstance(overrides, str):
+        return [overrides]
+    return list(overrides)
+
+
+def _label(scenario: ScenarioLike) -> str:
+    if isinstance(scenario, Scenario):
+        return scenario.name or "scenario"
+    return Path(scenario).stem
+
+
+def _load(scenario: ScenarioLike, overrides: Overrides, *, runs: int | None = None,
+          days: int | None = None, seed: int | None = None) -> _Loaded:
+    """Load and validate a scenario with overrides, as the commands do."""
+    items = _items(overrides)
+    extra = [f"{key}={value}" for key, value in
+             (("runs", runs), ("horizon_days", days), ("seed", seed)) if value is not None]
+    if isinstance(scenario, Scenario):
+        values: dict[str, Any] = {}
+        for item in items + extra:
+            key, value = split_override(item)
+            values[key] = value
+        resolved = with_values(scenario, values, "set") if values else scenario
+        return _Loaded(resolved, None, None, items)
+    path = bundled.scenario_source(os.fspath(scenario))
+    return _Loaded(load_scenario(path, items + extra), os.fspath(scenario), file_sha256(path),
+                   items)
+
+
+@contextmanager
+def _executor(executor: ExecutorLike, workers: int | None) -> Iterator[Executor]:
+    """The executor asked for; one made here is closed when the block ends."""
+    if executor is not None and not isinstance(executor, str):
+        yield executor
+        return
+    pool = make_executor(executor or "local", workers=workers)
+    try:
+        yield pool
+    finally:
+        close = getattr(pool, "close", None)
+        if close is not None:
+            close()
