@@ -81,6 +81,8 @@ def _worker_main(conn: multiprocessing.connection.Connection, parent: int,
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if signum is not None:  # a forked worker inherits the parent's handlers: undo them
             signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by _start until the lines above ran
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     while True:
         try:
             task = conn.recv()
@@ -155,7 +157,7 @@ def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers
             here, there = context.Pipe(duplex=True)
             process = context.Process(target=_worker_main, args=(there, parent, function),
                                       name="escsim-worker", daemon=True)
-            process.start()
+            _start(process)
             there.close()
             pool.append(_Worker(process, here))
         for worker in pool:
@@ -194,6 +196,29 @@ def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers
         for worker in pool:
             worker.conn.close()
             worker.process.join(JOIN_S)
+
+
+_STOP_SIGNALS = {s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+                 if s is not None}
+"""Signals a worker leaves to the parent (SIGINT) or ends by (SIGTERM, SIGHUP)."""
+
+
+def _start(process: multiprocessing.process.BaseProcess) -> None:
+    """Start a worker with the stop signals blocked until it has set its own handlers.
+
+    A forked worker inherits the parent's handlers; a Ctrl-C to the process group that came
+    before the worker ignored it would run the parent's handler in the worker (a stray
+    ``Process escsim-worker:`` line). Blocked, the signal waits: SIGINT is then discarded by
+    ``SIG_IGN``, and SIGTERM or SIGHUP ends the worker as it should.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are spawned, nothing inherited
+        process.start()
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _give(worker: _Worker, queue: Iterator[tuple[int, Any]]) -> None:
