@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
 BASE_TEXT = BASE.read_text(encoding="utf-8")
 ESCSIM = Path(sys.executable).with_name("escsim")
-EPISODE = next(p for p in bundled.episode_files() if p.suffix == ".yaml")
+EPISODE = next(p for p in bundled.episode_files() if p.name == "azerbaijan_russia_2024_2026.yaml")
 EPISODE_TEXT = EPISODE.read_text(encoding="utf-8")
 
 
