@@ -113,10 +113,14 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
             talks = rows[explained]
             s.talks_left[talks] = np.maximum(s.talks_left[talks], p.call_days)
         severity = p.severity[kinds] * np.where(explained, 0.5, 1.0)
-        hit, where = np.unique(rows, return_inverse=True)
-        per_run = np.zeros((hit.size, k))
-        np.add.at(per_run, (where, kinds), severity)
-        suffered = (per_run @ p.to_victim).T  # (A, struck runs)
+        if rows.size == 1 or (rows[1:] != rows[:-1]).all():  # one hit per struck run (usual)
+            hit = rows
+            suffered = p.to_victim[kinds].T * severity  # (A, struck runs)
+        else:  # summed per run as ``severity @ to_victim`` sums them
+            hit, where = np.unique(rows, return_inverse=True)
+            per_run = np.zeros((hit.size, k))
+            np.add.at(per_run, (where, kinds), severity)
+            suffered = (per_run @ p.to_victim).T
         s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered, p.grievance_max)
         jump = p.rally_per_severity[:, None] * suffered
         gained = np.minimum(s.nationalism[:, hit] + jump, 1.0) - s.nationalism[:, hit]
@@ -157,8 +161,8 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
     s.level[:, rows] = np.minimum(s.level[:, rows], ENGAGEMENT)
     s.grievance[:, rows] *= p.summit_grievance_keep
     s.trust[:, rows] += p.summit_trust_gain * (1.0 - s.trust[:, rows])
-    for back in range(int(p.lag.max()) + 1):  # the days any actor's lagged view can reach
-        s.history[(t - back) % HISTORY][:, rows] = s.level[:, rows]
+    reach = (t - np.arange(int(p.lag.max()) + 1)) % HISTORY  # days a lagged view can reach
+    s.history[reach[:, None, None], np.arange(p.n_actors)[:, None], rows] = s.level[:, rows]
     for q, (_, j) in enumerate(pairs(p.n_actors)):
         s.prev_lagged[q][rows] = s.level[j, rows]
     today.settled = rows
