@@ -76,6 +76,8 @@ class Today:
     hit_kinds: np.ndarray  # incident type of each hit
     explained: np.ndarray  # whether each hit was explained on the hotline
     seen: list[np.ndarray] = field(default_factory=list)  # per pair (R,): the rung seen
+    views: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # per pair (R,):
+    # the other's true rung as the lagged view showed it yesterday and today
     settled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # summit runs
     misread_military: list[np.ndarray] = field(default_factory=list)  # runs, per military one
     jumps: tuple[np.ndarray, np.ndarray] | None = None  # (flat actor-major index, rally) of hits
@@ -169,15 +171,15 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
 
 
 def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
-             today: Today) -> tuple[np.ndarray, np.ndarray]:
+             today: Today) -> np.ndarray:
     """§5: what each observer sees of each other.
 
-    Returns whether each actor saw another climb, and step down, since yesterday, each (A, R).
-    A reading is off by one rung with small probability, upwards with ``worst_case_bias``.
+    Returns whether each actor saw another move, up or down, since yesterday (A, R); what it
+    saw before and now is kept in ``today.views`` (see ``answering``). A reading is off by one
+    rung with small probability, upwards with ``worst_case_bias``.
     """
     a, r = p.n_actors, s.level.shape[1]
-    rose = np.zeros((a, r), dtype=bool)
-    fell = np.zeros((a, r), dtype=bool)
+    moved = np.zeros((a, r), dtype=bool)
     for q, (i, j) in enumerate(pairs(a)):
         lagged = s.history[(t - p.lag[i]) % HISTORY, j]
         col, n_pairs = q, a * (a - 1)
@@ -196,10 +198,23 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
                                          N_RUNGS - 1)
                 today.misread_military.append(wrong[military[is_wrong]])
         today.seen.append(seen)
-        rose[i] |= lagged > s.prev_lagged[q]
-        fell[i] |= lagged < s.prev_lagged[q]
+        moved[i] |= lagged != s.prev_lagged[q]
+        today.views.append((s.prev_lagged[q], lagged))
         s.prev_lagged[q] = lagged
-    return rose, fell
+    return moved
+
+
+def answering(today: Today, p: Params, actor: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """§3, §6: whether each decider saw some other actor step down since yesterday."""
+    a = p.n_actors
+    found = np.zeros(actor.size, dtype=bool)
+    for k in range(1, a):
+        for i, q in enumerate(_pair_of(a, k)):
+            mine = actor == i
+            if mine.any():
+                before, now = today.views[q]
+                found[mine] |= now.take(rows[mine]) < before.take(rows[mine])
+    return found
 
 
 def reviews(s: State, th: Thresholds, u: np.ndarray, moved: np.ndarray, today: Today,
