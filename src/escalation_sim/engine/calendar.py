@@ -167,14 +167,14 @@ class DaySim:
         today = day.incidents(s, p, th, u.incidents, self._cap_grievance)
         self._cap_grievance = False
         day.summits(t, s, p, u.summits, self.meeting_today, today)
-        rose, fell = day.perceive(t, s, p, th, u.perception, today)
-        review = day.reviews(s, th, u.reviews, rose | fell, today, p)
+        moved = day.perceive(t, s, p, th, u.perception, today)
+        review = day.reviews(s, th, u.reviews, moved, today, p)
         struck = np.zeros(review.shape, dtype=bool)
         if today.hit_rows.size:
             struck[p.victim[today.hit_kinds], today.hit_rows] = True
         if self.observer is not None:
             self._observe_morning(t, u, today)
-        self._decide(t, review, struck, fell, u.decisions, today)
+        self._decide(t, review, struck, u.decisions, today)
         s.history[(t + 1) % HISTORY] = s.level
         was = bool(s.mediating[0])
         day.update(s, p, today, u.shock)
@@ -194,8 +194,8 @@ class DaySim:
         if today.settled.size and today.settled[0] == 0:
             self.observer.summit(t, [int(x) for x in self.state.level[:, 0]])
 
-    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, fell: np.ndarray,
-                u: np.ndarray, today: day.Today) -> None:
+    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, u: np.ndarray,
+                today: day.Today) -> None:
         """§6: every reviewing actor chooses a rung near its current one (one batch)."""
         flat = np.flatnonzero(review)  # actor-major: actor * R + run
         if flat.size == 0:
@@ -208,7 +208,7 @@ class DaySim:
             actor=actor, x0=s.level.take(flat),
             desired=decision.desired_rung(actor, tmax, s.grievance.take(flat), nat, p),
             nationalism=nat, flow=s.trade[rows], talking=s.talking(rows),
-            answering=fell.take(flat))
+            answering=day.answering(today, p, actor, rows))
         uniform = u.take(rows * p.n_actors + actor) * UNIT
         window: int | np.ndarray = p.window
         hit = struck.take(flat)

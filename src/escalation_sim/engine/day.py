@@ -76,6 +76,8 @@ class Today:
     hit_kinds: np.ndarray  # incident type of each hit
     explained: np.ndarray  # whether each hit was explained on the hotline
     seen: list[np.ndarray] = field(default_factory=list)  # per pair (R,): the rung seen
+    views: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # per pair (R,):
+    # the other's true rung as the lagged view showed it yesterday and today
     settled: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # summit runs
     misread_military: list[np.ndarray] = field(default_factory=list)  # runs, per military one
     jumps: tuple[np.ndarray, np.ndarray] | None = None  # (flat actor-major index, rally) of hits
@@ -113,10 +115,14 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
             talks = rows[explained]
             s.talks_left[talks] = np.maximum(s.talks_left[talks], p.call_days)
         severity = p.severity[kinds] * np.where(explained, 0.5, 1.0)
-        hit, where = np.unique(rows, return_inverse=True)
-        per_run = np.zeros((hit.size, k))
-        np.add.at(per_run, (where, kinds), severity)
-        suffered = (per_run @ p.to_victim).T  # (A, struck runs)
+        if rows.size == 1 or (rows[1:] != rows[:-1]).all():  # one hit per struck run (usual)
+            hit = rows
+            suffered = p.to_victim[kinds].T * severity  # (A, struck runs)
+        else:  # summed per run as ``severity @ to_victim`` sums them
+            hit, where = np.unique(rows, return_inverse=True)
+            per_run = np.zeros((hit.size, k))
+            np.add.at(per_run, (where, kinds), severity)
+            suffered = (per_run @ p.to_victim).T
         s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered, p.grievance_max)
         jump = p.rally_per_severity[:, None] * suffered
         gained = np.minimum(s.nationalism[:, hit] + jump, 1.0) - s.nationalism[:, hit]
@@ -157,23 +163,23 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
     s.level[:, rows] = np.minimum(s.level[:, rows], ENGAGEMENT)
     s.grievance[:, rows] *= p.summit_grievance_keep
     s.trust[:, rows] += p.summit_trust_gain * (1.0 - s.trust[:, rows])
-    for back in range(int(p.lag.max()) + 1):  # the days any actor's lagged view can reach
-        s.history[(t - back) % HISTORY][:, rows] = s.level[:, rows]
+    reach = (t - np.arange(int(p.lag.max()) + 1)) % HISTORY  # days a lagged view can reach
+    s.history[reach[:, None, None], np.arange(p.n_actors)[:, None], rows] = s.level[:, rows]
     for q, (_, j) in enumerate(pairs(p.n_actors)):
         s.prev_lagged[q][rows] = s.level[j, rows]
     today.settled = rows
 
 
 def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
-             today: Today) -> tuple[np.ndarray, np.ndarray]:
+             today: Today) -> np.ndarray:
     """§5: what each observer sees of each other.
 
-    Returns whether each actor saw another climb, and step down, since yesterday, each (A, R).
-    A reading is off by one rung with small probability, upwards with ``worst_case_bias``.
+    Returns whether each actor saw another move, up or down, since yesterday (A, R); what it
+    saw before and now is kept in ``today.views`` (see ``answering``). A reading is off by one
+    rung with small probability, upwards with ``worst_case_bias``.
     """
     a, r = p.n_actors, s.level.shape[1]
-    rose = np.zeros((a, r), dtype=bool)
-    fell = np.zeros((a, r), dtype=bool)
+    moved = np.zeros((a, r), dtype=bool)
     for q, (i, j) in enumerate(pairs(a)):
         lagged = s.history[(t - p.lag[i]) % HISTORY, j]
         col, n_pairs = q, a * (a - 1)
@@ -192,10 +198,23 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
                                          N_RUNGS - 1)
                 today.misread_military.append(wrong[military[is_wrong]])
         today.seen.append(seen)
-        rose[i] |= lagged > s.prev_lagged[q]
-        fell[i] |= lagged < s.prev_lagged[q]
+        moved[i] |= lagged != s.prev_lagged[q]
+        today.views.append((s.prev_lagged[q], lagged))
         s.prev_lagged[q] = lagged
-    return rose, fell
+    return moved
+
+
+def answering(today: Today, p: Params, actor: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """§3, §6: whether each decider saw some other actor step down since yesterday."""
+    a = p.n_actors
+    found = np.zeros(actor.size, dtype=bool)
+    for k in range(1, a):
+        for i, q in enumerate(_pair_of(a, k)):
+            mine = actor == i
+            if mine.any():
+                before, now = today.views[q]
+                found[mine] |= now.take(rows[mine]) < before.take(rows[mine])
+    return found
 
 
 def reviews(s: State, th: Thresholds, u: np.ndarray, moved: np.ndarray, today: Today,

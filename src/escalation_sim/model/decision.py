@@ -114,11 +114,12 @@ def _audience(d: Deciders, p: Params) -> np.ndarray:
             * (1.0 - p.reciprocal_cut * d.answering))
 
 
-def utility(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
+def utility(d: Deciders, x: np.ndarray, p: Params, below: np.ndarray | None = None) -> np.ndarray:
     """U(x) at candidate rungs ``x`` (shape ``(C, n)``), the sum of ``utility_terms`` (§6).
 
     Computed directly, with the rung-only terms pre-summed per actor (``Params.rung_total``),
-    so that the engine pays for one array per term family rather than nine.
+    so that the engine pays for one array per term family rather than nine. ``below`` is
+    ``x0 - x`` as floats, when the caller knows it in a cheaper shape (``(C, 1)``).
     """
     u = p.rung_total.take(d.actor * N_RUNGS + x)
     gap = x - d.desired
@@ -129,7 +130,8 @@ def utility(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
     econ *= p.econ_cost[d.actor] * d.flow
     u -= econ
     # moving: friction both ways; below x0 also the audience cost and the talks' reward
-    below = (d.x0 - x).astype(float)
+    if below is None:
+        below = (d.x0 - x).astype(float)
     down = below > 0
     step = np.where(down, (p.mediation_bonus * d.talking - p.c_move) * below - _audience(d, p),
                     p.c_move * below)
@@ -176,5 +178,5 @@ def choose_near(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params)
     offsets = np.arange(-widest, widest + 1)[:, None]
     x = d.x0 + offsets
     allowed = (x >= 0) & (x < N_RUNGS) & (np.abs(offsets) <= window)
-    values = utility(d, np.clip(x, 0, N_RUNGS - 1), p)
+    values = utility(d, np.clip(x, 0, N_RUNGS - 1), p, below=-offsets.astype(float))
     return d.x0 - widest + pick(values, allowed, p.rationality[d.actor], u)
