@@ -98,3 +98,12 @@ def test_refusals_as_a_real_process(tmp_path, name):
     one_error_line(proc.stderr, phrase, proc.stdout)
     assert proc.stdout == ""
     assert not (tmp_path / "PWNED").exists()
+
+
+def test_an_extends_name_too_long_for_the_filesystem_is_one_line(tmp_path):
+    path = tmp_path / "long.yaml"
+    path.write_text(f"extends: {'a' * 300}\nname: x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "extends" in lines[0] and "cannot be looked up" in lines[0]

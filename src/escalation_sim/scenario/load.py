@@ -183,7 +183,12 @@ def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Do
         raise fail("must name a file in this scenario's folder or below it (no absolute path, "
                    "no '..'), or a bundled scenario, e.g. base.yaml")
     parent = folder / ref
-    if not parent.exists():
+    try:
+        found = parent.exists()
+    except OSError as exc:  # e.g. a name longer than the filesystem allows
+        raise fail(f"cannot be looked up ({exc.strerror.lower()}); name a scenario file, "
+                   "e.g. base.yaml") from None
+    if not found:
         try:
             parent = bundled.find_scenario(Path(ref).name)
         except ScenarioError:
