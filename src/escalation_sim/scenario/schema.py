@@ -64,7 +64,8 @@ class Actor(Strict):
                                   "through the dyad: what it loses when flows fall.",
                               section="§4 Actors")
     nationalism: float = param(0.5, 0, 1, unit="index 0-1",
-                               doc="Baseline domestic nationalist pressure, to which nationalism relaxes.",
+                               doc="Baseline domestic nationalist pressure, to which "
+                                   "nationalism relaxes.",
                                section="§4 Actors")
     reciprocity: float = param(0.5, 0, 3, unit="rungs per rung",
                                doc="Reaction slope r: rungs of response per rung of perceived "
