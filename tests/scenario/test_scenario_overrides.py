@@ -81,7 +81,7 @@ def test_bad_value_is_reported_against_the_option(minimal_text):
         load_scenario_text(minimal_text, "m.yaml", ["actors.baku.nationalism=1.4"])
     assert str(info.value) == (
         "--set actors.baku.nationalism=1.4: actors.baku.nationalism = 1.4 — must be between 0 "
-        "and 1 (index 0-1: Baseline domestic nationalist pressure n0)")
+        "and 1 (index 0-1: Baseline domestic nationalist pressure, to which nationalism relaxes)")
 
 
 def test_later_overrides_win(minimal_text):

@@ -26,7 +26,8 @@ def test_minimal_scenario_loads(minimal_text):
 def test_out_of_range_message_is_exactly_one_clear_line(minimal_text):
     err = error_of(minimal_text.replace("nationalism: 0.7", "nationalism: 1.4"))
     assert str(err) == ("x.yaml:5: actors.baku.nationalism = 1.4 — must be between 0 and 1 "
-                        "(index 0-1: Baseline domestic nationalist pressure n0)")
+                        "(index 0-1: Baseline domestic nationalist pressure, to which "
+                        "nationalism relaxes)")
     assert (err.source, err.line, err.path, err.value) == ("x.yaml", 5, "actors.baku.nationalism",
                                                            1.4)
 
