@@ -10,6 +10,7 @@ deterministic given the draws and decisions already made.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -122,9 +123,7 @@ def summit_chance(crisis_days: np.ndarray, mediating: np.ndarray, trade: np.ndar
     ``rate * (1 + time_gain * days in crisis) * (1 + pain_gain * trade lost)
     * (1 + mediation_gain * mediating)`` per day while relations are reduced, none otherwise.
     """
-    rate = (p.summit_rate * (1.0 + p.summit_time_gain * crisis_days)
-            * (1.0 + p.summit_pain_gain * (1.0 - trade))
-            * (1.0 + p.summit_mediation_gain * mediating))
+    rate = _summit_rate(crisis_days, mediating, trade, p)
     return np.where(top >= CRISIS_RUNG, -np.expm1(-rate), 0.0)
 
 
@@ -133,9 +132,14 @@ def summit_ceiling(days_in_crisis: int, p: Params) -> float:
 
     With a mediator engaged and all trade lost: runs below it are the only candidates.
     """
-    rate = (p.summit_rate * (1.0 + p.summit_time_gain * days_in_crisis)
-            * (1.0 + p.summit_pain_gain) * (1.0 + p.summit_mediation_gain))
-    return -math.expm1(-rate)
+    return -math.expm1(-_summit_rate(days_in_crisis, 1.0, 0.0, p))
+
+
+def _summit_rate(crisis_days: Any, mediating: Any, trade: Any, p: Params) -> Any:
+    """Summit opportunities per day before the crisis test (arrays or plain numbers)."""
+    return (p.summit_rate * (1.0 + p.summit_time_gain * crisis_days)
+            * (1.0 + p.summit_pain_gain * (1.0 - trade))
+            * (1.0 + p.summit_mediation_gain * mediating))
 
 
 def summit_acceptance(nationalism: np.ndarray, grievance: np.ndarray, trade: np.ndarray,

@@ -54,7 +54,6 @@ class Params:
     econ_rung: np.ndarray  # (N_RUNGS,) share of the economic cost paid at each rung
     rung_terms: np.ndarray  # (A, 4, N_RUNGS) utility by rung: military, war, issues, cooperation
     rung_total: np.ndarray  # (A * N_RUNGS,) their sum, actor-major
-    dependence: np.ndarray  # (A,) after economic initiatives
     w_nat: float
     w_fit: float
     c_move: float
@@ -284,7 +283,6 @@ def compile_params(scenario: Scenario, day: int = 0) -> Params:
         econ_rung=econ_rung,
         rung_terms=rung_terms,
         rung_total=rung_terms.sum(axis=1).ravel(),
-        dependence=dependence,
         w_nat=m.w_nat,
         w_fit=m.w_fit,
         c_move=m.c_move,
