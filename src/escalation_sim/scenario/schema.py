@@ -15,10 +15,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     create_model,
     model_validator,
 )
+
+from escalation_sim.scenario.priors import Distribution
 
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
@@ -535,6 +538,17 @@ class Scenario(Strict):
     levers: Levers = Field(default_factory=Levers, description="De-escalation levers.")
     model: ModelParams = Field(default_factory=ModelParams,
                                description="Weights and rates of the model.")
+    _priors: dict[str, Distribution] = PrivateAttr(default_factory=dict)
+
+    @property
+    def priors(self) -> dict[str, Distribution]:
+        """Uncertain parameters: dotted path -> distribution written in place of the number.
+
+        The number at each such path is the distribution's median; the loader fills this in
+        (:mod:`escalation_sim.scenario.priors`). Not part of ``model_dump``: use
+        ``scenario_to_dict`` for the scenario with its distributions written back.
+        """
+        return self._priors
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
