@@ -285,3 +285,21 @@ def test_an_event_value_must_be_a_number(write: Callable[..., Path],
     assert code == 2 and stderr.count("\n") == 1
     assert "events[0].add.issues.corridors.heat" in stderr
     assert "an event's value must be a number" in stderr
+
+
+EDGES = [Distribution("normal", (0.0, 0.5), 0.0, 1.0), Distribution("normal", (5.0, 1e3), 0, 10),
+         Distribution("normal", (1.0, 1e-3), 0.0, 1.0), Distribution("beta", (0.5, 0.5), 0, 1),
+         Distribution("triangular", (0.0, 0.0, 1.0)), Distribution("triangular", (0.0, 1.0, 1.0))]
+
+
+@pytest.mark.parametrize(("dist", "reference"), CASES, ids=[c[0].kind for c in CASES])
+def test_ppf_is_scipys(dist: Distribution, reference: object) -> None:
+    u = np.r_[0.0, 1e-12, np.linspace(0.001, 0.999, 999), 1 - 1e-12]
+    assert np.allclose(dist.ppf(u), reference.ppf(u), rtol=1e-9,  # type: ignore[attr-defined]
+                       atol=1e-12)
+
+
+@pytest.mark.parametrize("dist", EDGES, ids=[d.describe() for d in EDGES])
+def test_ppf_is_scipys_at_the_edges(dist: Distribution) -> None:
+    u = np.r_[0.0, 1e-12, np.linspace(0.001, 0.999, 999), 1 - 1e-12]
+    assert np.allclose(dist.ppf(u), dist.frozen().ppf(u), rtol=1e-9, atol=1e-12)
