@@ -76,7 +76,7 @@ def build_report(main: ReportPart, compared: Sequence[ReportPart] = (),
         body.append(f"<p class='desc'>{e(main.scenario.description)}</p>")
     summaries = [s, *(c.summary for c in compared)]
     body += ["<h2>Outcomes</h2>", _chart(outcome_chart(summaries), "outcomes"),
-             _outcome_table(summaries)]
+             _outcome_table(summaries), _uncertainty(s)]
     body += ["<h2>Escalation by actor</h2>", *_actor_fans(s, compared)]
     body += ["<h2>Trade and energy flows</h2>", *_flow_fans(s)]
     body += ["<h2>Impacts</h2>", _impact_table(s), "<h2>Actors</h2>", _actor_table(s)]
@@ -112,6 +112,17 @@ def _meta(s: Mapping[str, Any]) -> str:
     for item in s["scenario"].get("overrides") or []:
         parts.append(f"--set {e(item)}")
     return f"<p class='meta'>{' · '.join(parts)}</p>"
+
+
+def _uncertainty(s: Mapping[str, Any]) -> str:
+    """The uncertain parameters and what the intervals include (the summary's sentence)."""
+    section = s.get("uncertainty") or {}
+    parameters = section.get("parameters") or {}
+    items = "".join(f"<li><code>{e(path)}</code>: {e(p.get('text', ''))} "
+                    f"(median {e(p.get('median'))})</li>" for path, p in parameters.items())
+    listed = f"<p>Uncertain parameters:</p><ul class='priors'>{items}</ul>" if items else ""
+    note = section.get("note")
+    return listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
 
 
 def _chart(fig: Any, div_id: str) -> str:
