@@ -303,3 +303,20 @@ def test_ppf_is_scipys(dist: Distribution, reference: object) -> None:
 def test_ppf_is_scipys_at_the_edges(dist: Distribution) -> None:
     u = np.r_[0.0, 1e-12, np.linspace(0.001, 0.999, 999), 1 - 1e-12]
     assert np.allclose(dist.ppf(u), dist.frozen().ppf(u), rtol=1e-9, atol=1e-12)
+
+
+# -- explain -----------------------------------------------------------------------------------
+def test_explain_shows_the_scenarios_distribution_beside_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(with_prior("{uniform: [0.5, 0.7]}"), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["explain", NAT, "--scenario", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    info = yaml.safe_load(result.stdout)
+    assert info["value"] == "uniform [0.5, 0.7] (median 0.6)"
+    assert info["subject"]["default"] == "0.5"
+    moscow = runner.invoke(app, ["explain", "actors.moscow.nationalism", "--scenario",
+                                 str(path), "--json"])
+    assert yaml.safe_load(moscow.stdout)["value"] == "0.5"
+    text = runner.invoke(app, ["explain", NAT, "--scenario", str(path)]).stdout
+    assert "uniform [0.5, 0.7] (median 0.6)" in text
