@@ -488,7 +488,7 @@ class ModelParams(Strict):
 
 
 def _allow_extends(schema: dict[str, Any]) -> None:
-    """Let editors accept ``extends:`` and ``add_events:``, which the loader resolves."""
+    """Let editors accept ``extends:``, ``calibration:`` and ``add_events:`` (the loader's)."""
     properties = schema.get("properties", {})
     schema["properties"] = {
         "extends": {"type": "string", "title": "Extends",
@@ -496,6 +496,10 @@ def _allow_extends(schema: dict[str, Any]) -> None:
                                    "file, or a bundled scenario's file name): its content is "
                                    "merged under this file's, mappings key by key, lists "
                                    "replaced."},
+        "calibration": {"type": "string", "title": "Calibration",
+                        "description": "Calibration file (path relative to this file) whose "
+                                       "priors: replace this scenario's values at their paths "
+                                       "(docs/analysis.md)."},
         **properties,
     }
     if "events" in properties:
