@@ -47,3 +47,17 @@ def test_report_names_the_uncertain_parameters(base_summary, base_result):
     assert "include that uncertainty as well as chance" in html
     plain = build_report(ReportPart(base_summary, base_result.point.scenario))
     assert "Uncertain parameters" not in plain and "reflect chance alone" in plain
+
+
+def test_report_lists_a_changed_distribution_as_written():
+    from pathlib import Path
+
+    from escalation_sim.render.report import scenario_changes
+    from escalation_sim.scenario.load import load_scenario
+
+    base = Path(__file__).resolve().parents[2] / "tests" / "scenario" / "minimal.yaml"
+    a = load_scenario(base, ["alliances[0].commitment={uniform: [0.4, 0.8]}"])
+    b = load_scenario(base, ["alliances[0].commitment=0.6", "model.c_mil={beta: [2, 2]}"])
+    assert scenario_changes(a, b) == [
+        ("alliances.0.commitment", "uniform [0.4, 0.8]", 0.6),
+        ("model.c_mil", 8.0, "beta [2, 2]")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,6 @@ from escalation_sim.render.report_charts import (
     outcome_chart,
 )
 from escalation_sim.render.terminal import IMPACT_TEXT, OUTCOME_TEXT
-from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.schema import Scenario
 
 ACTOR_FIELDS = ("nationalism", "reciprocity", "rationality", "dependence", "capability",
@@ -225,10 +225,18 @@ def _difference_table(reference: Scenario, part: ReportPart) -> str:
 
 def scenario_changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
     """Dotted paths whose values differ between two scenarios (name and description aside)."""
-    flat_a, flat_b = _flatten(scenario_to_dict(a)), _flatten(scenario_to_dict(b))
+    flat_a, flat_b = _flat_scenario(a), _flat_scenario(b)
     return [(path, flat_a.get(path, "—"), flat_b.get(path, "—"))
             for path in sorted(set(flat_a) | set(flat_b))
             if path not in ("name", "description") and flat_a.get(path) != flat_b.get(path)]
+
+
+def _flat_scenario(sc: Scenario) -> dict[str, Any]:
+    """A scenario's leaves by dotted path; an uncertain parameter as its distribution's text."""
+    flat = _flatten(sc.model_dump(mode="json"))
+    for path, dist in sc.priors.items():
+        flat[re.sub(r"\[(\d+)\]", r".\1", path)] = dist.describe()
+    return flat
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
