@@ -222,7 +222,7 @@ def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | N
     try:
         found = path.is_file()
     except OSError as exc:
-        raise fail(f"cannot be looked up ({exc.strerror.lower()})") from None
+        raise fail(f"cannot be looked up ({(exc.strerror or str(exc)).lower()})") from None
     if not found:
         raise fail("no such file next to this scenario (the path is relative to the scenario "
                    "file)")

@@ -24,7 +24,7 @@ import math
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -299,9 +299,6 @@ def draw(scenario: Scenario, seed: int, first_run: int, n_runs: int) -> dict[str
     Returns path -> float array of shape ``(n_runs,)``; empty when nothing is uncertain.
     Run ``k``'s value is ``dist.ppf(u)`` with ``u`` its quantile from :func:`uniforms`.
     """
-    out = {}
-    for path, dist in priors_of(scenario).items():
-        key = path_key(path)
-        out[path] = _by_block(first_run, n_runs,
-                              lambda b, d=dist, k=key: _block_values(d, seed, k, b))
-    return out
+    return {path: _by_block(first_run, n_runs,
+                            partial(_block_values, dist, seed, path_key(path)))
+            for path, dist in priors_of(scenario).items()}
