@@ -240,7 +240,7 @@ def check_events(scenario: Scenario, locate: Locator) -> None:
             source, line = locate(loc)
             try:
                 apply_changes(data, [(path, value, is_add)])
-                build(data, lambda _loc: (None, None))
+                build(data, lambda _loc: (None, None), priors=False)
             except ScenarioError as exc:
                 if exc.value is MISSING:  # a bad path: say so at the event key
                     message = f"{exc.path} — {exc.message}" if exc.path != path else exc.message
@@ -272,7 +272,7 @@ def _changed(scenario: Scenario, changes: Iterable[Change], label: str) -> Scena
         apply_changes(data, changes)
     except ScenarioError as exc:
         raise exc.located(label) from None
-    new = build(data, lambda _loc: (label, None), label)
+    new = build(data, lambda _loc: (label, None), label, priors=False)
     fixed = {dotted(path) for path, _, is_add in changes if not is_add}
     new._priors = {p: d for p, d in scenario.priors.items() if p not in fixed}
     return new

@@ -174,18 +174,22 @@ def _pick(errors: list[dict[str, Any]], locate: Locator, main_source: str) -> di
     return min(enumerate(errors), key=key)[1]
 
 
-def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scenario:
+def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
+          priors: bool = True) -> Scenario:
     """Validate scenario data into a :class:`Scenario` and run the whole-scenario checks.
 
     Args:
         data: Plain scenario data (as read from YAML, ``extends`` resolved, overrides applied).
         locate: Where each key path was written, for messages.
         main_source: The source the user named (its errors are reported first).
+        priors: Whether the data may hold distributions (:func:`lift_priors`); ``False`` for
+            data known to hold numbers only (a scenario's dump with events applied), which
+            saves the walk through it.
 
     Raises:
         ScenarioError: The first problem found.
     """
-    priors = lift_priors(data, locate)
+    lifted = lift_priors(data, locate) if priors else {}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -196,7 +200,7 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scena
     check_incident_codes(scenario, locate)
     check_issue_coverage(scenario, locate)
     check_calendar(scenario, locate)
-    scenario._priors = priors
+    scenario._priors = lifted
     return scenario
 
 
