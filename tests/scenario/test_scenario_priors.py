@@ -320,3 +320,17 @@ def test_explain_shows_the_scenarios_distribution_beside_the_default(tmp_path: P
     assert yaml.safe_load(moscow.stdout)["value"] == "0.5"
     text = runner.invoke(app, ["explain", NAT, "--scenario", str(path)]).stdout
     assert "uniform [0.5, 0.7] (median 0.6)" in text
+
+
+def test_a_copy_of_a_bundled_scenario_finds_the_bundled_calibration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from escalation_sim.scenario import bundled
+
+    shipped = tmp_path / "shipped"
+    (shipped / "calibration").mkdir(parents=True)
+    (shipped / "calibration" / "c.yaml").write_text(
+        "priors:\n  model.c_mil: {uniform: [6, 10]}\n", encoding="utf-8")
+    monkeypatch.setattr(bundled, "bundled_dir", lambda kind: shipped)
+    (tmp_path / "mine.yaml").write_text("calibration: calibration/c.yaml\n" + minimal(),
+                                        encoding="utf-8")
+    assert list(load_scenario(tmp_path / "mine.yaml").priors) == ["model.c_mil"]

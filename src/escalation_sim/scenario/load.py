@@ -19,7 +19,8 @@ An event may give ``date:`` instead of ``day:`` when the scenario has a ``start_
 
 A real-valued parameter may be written as a distribution (``{uniform: [0.5, 0.7]}``, see
 :mod:`escalation_sim.scenario.priors`), in a file or a ``--set``. ``calibration: FILE`` (path
-relative to the scenario file, as for ``extends``) reads a calibration file whose ``priors:``
+relative to the scenario file, as for ``extends``; failing that, among the bundled scenarios'
+files) reads a calibration file whose ``priors:``
 mapping (dotted path -> distribution or number) replaces the scenario's values at those paths;
 a ``--set`` on the same path still wins. See docs/analysis.md.
 """
@@ -221,11 +222,15 @@ def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | N
     path = _local_file(ref, folder, fail, "calibration/base.yaml")
     try:
         found = path.is_file()
+        if not found:  # a copy of a bundled scenario (escsim new) still finds the bundled file
+            bundled_path = bundled.bundled_dir("scenarios") / ref
+            found = bundled_path.is_file()
+            path = bundled_path if found else path
     except OSError as exc:
         raise fail(f"cannot be looked up ({(exc.strerror or str(exc)).lower()})") from None
     if not found:
         raise fail("no such file next to this scenario (the path is relative to the scenario "
-                   "file)")
+                   "file), nor among the bundled scenarios' files")
     calib = read_document(read_file(path), str(path))
     priors = calib.data.get("priors")
     if not isinstance(priors, dict):
