@@ -91,7 +91,8 @@ class Distribution:
         """The values at quantiles ``u`` (inverse CDF), same shape as ``u``.
 
         The same numbers as ``self.frozen().ppf(u)`` (to rounding), computed in closed form or
-        with ``scipy.special`` directly: ten parameters over 10,000 runs take milliseconds.
+        with ``scipy.special`` directly, without ``scipy.stats``' overhead (a beta's inverse,
+        the slowest, takes about 2 µs a value).
         """
         from scipy import special
 
