@@ -227,6 +227,16 @@ def lift_priors(data: dict[str, Any], locate: Locator) -> dict[str, Distribution
     return found
 
 
+def _is_number(path: Any) -> bool:
+    """Whether a dotted path names a numeric parameter (any id accepted)."""
+    try:
+        loc = parse_path(str(path))
+        return schema_node(tuple(int(p) if isinstance(p, str) and p.isdigit() else p
+                                 for p in loc)).numeric
+    except ScenarioError:
+        return False
+
+
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
           found: dict[str, Distribution]) -> None:
     if isinstance(value, dict):
@@ -241,7 +251,7 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
         here = (*loc, key)
         if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
             for path, change in (child.items() if isinstance(child, dict) else ()):
-                if isinstance(change, dict):
+                if isinstance(change, dict) and _is_number(path):
                     raise _at(EVENT_VALUE, (*here, path), locate, change)
             continue
         try:
