@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from typer.testing import CliRunner
 
@@ -15,7 +17,14 @@ from escalation_sim.cli.app import app
 from escalation_sim.scenario.edit import apply_event, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario, load_scenario_text, scenario_to_dict
-from escalation_sim.scenario.priors import Distribution, PriorError, draw, fix, priors_of
+from escalation_sim.scenario.priors import (
+    Distribution,
+    PriorError,
+    _block_values,
+    draw,
+    fix,
+    priors_of,
+)
 
 MINIMAL = Path(__file__).with_name("minimal.yaml")
 NAT = "actors.baku.nationalism"
@@ -89,6 +98,7 @@ def test_draws_do_not_depend_on_chunking() -> None:
                                   overrides=["model.c_mil={normal: [8, 3]}"])
     whole = draw(scenario, 11, 0, 3000)
     assert sorted(whole) == ["actors.baku.nationalism", "model.c_mil"]
+    _block_values.cache_clear()  # computed afresh, not read from the blocks kept
     for path, values in whole.items():
         pieces = np.concatenate([draw(scenario, 11, a, b - a)[path]
                                  for a, b in ((0, 5), (5, 1030), (1030, 2048), (2048, 3000))])
@@ -98,6 +108,22 @@ def test_draws_do_not_depend_on_chunking() -> None:
     assert not np.array_equal(other_seed[NAT], whole[NAT])
     # two paths with the same distribution draw independently
     assert abs(np.corrcoef(whole[NAT], whole["model.c_mil"])[0, 1]) < 0.1
+
+
+CHUNKED = load_scenario_text(minimal(), overrides=[f"{NAT}={{beta: [2, 5]}}"])
+WHOLE = draw(CHUNKED, 99, 0, 4 * 1024)[NAT]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 1500), min_size=1, max_size=6), st.integers(0, 1000))
+def test_any_chunking_draws_the_same_values(sizes: list[int], first: int) -> None:
+    runs = first
+    for size in sizes:
+        size = min(size, len(WHOLE) - runs)
+        if size <= 0:
+            break
+        assert np.array_equal(draw(CHUNKED, 99, runs, size)[NAT], WHOLE[runs:runs + size])
+        runs += size
 
 
 def test_two_scenarios_sharing_a_prior_draw_the_same_values() -> None:
