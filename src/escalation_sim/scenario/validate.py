@@ -237,14 +237,33 @@ def _is_number(path: Any) -> bool:
         return False
 
 
+Slot = tuple[SchemaNode, str, bool, bool]
+"""A schema node with its kind, whether it is a real number, and whether it is numeric."""
+_SLOTS: dict[tuple[str, ...], Slot | None] = {}
+"""Schema nodes by pattern (section keys as written, ids and list items as ``*``): the schema
+does not change, and :func:`step` is the costly part of the walk."""
+
+
+def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | None:
+    if pattern not in _SLOTS:
+        try:
+            below, _ = step(node, key)
+        except ScenarioError:  # an unknown key: pydantic reports it
+            _SLOTS[pattern] = None
+        else:
+            _SLOTS[pattern] = (below, below.kind, below.base is float, below.numeric)
+    return _SLOTS[pattern]
+
+
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
-          found: dict[str, Distribution]) -> None:
+          found: dict[str, Distribution], pattern: tuple[str, ...] = ()) -> None:
     if isinstance(value, dict):
         items: list[tuple[str | int, Any]] = list(value.items())
     elif isinstance(value, list):
         items = list(enumerate(value))
     else:
         return
+    keyed = node.kind != "model"
     for key, child in items:
         if not isinstance(child, dict | list):
             continue
@@ -254,13 +273,14 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
                 if isinstance(change, dict) and _is_number(path):
                     raise _at(EVENT_VALUE, (*here, path), locate, change)
             continue
-        try:
-            below, _ = step(node, key)
-        except ScenarioError:  # an unknown key: pydantic reports it
+        below_pattern = (*pattern, "*" if keyed else str(key))
+        slot = _slot(node, below_pattern, key)
+        if slot is None:
             continue
-        if below.kind != "leaf":
-            _lift(child, below, here, locate, found)
-        elif isinstance(child, dict) and below.base is float:
+        below, kind, real, numeric = slot
+        if kind != "leaf":
+            _lift(child, below, here, locate, found, below_pattern)
+        elif isinstance(child, dict) and real:
             lo, hi = below.bounds
             try:
                 dist = parse(child, lo, hi)
@@ -269,7 +289,7 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
                 raise _at(f"{exc}{note}", here, locate, child) from None
             found[format_path(here)] = dist
             value[key] = dist.central()
-        elif isinstance(child, dict) and below.numeric and len(child) == 1 and \
+        elif isinstance(child, dict) and numeric and len(child) == 1 and \
                 next(iter(child)) in KINDS:
             raise _at(allowed_text(below) + "; distributions are allowed only for parameters "
                       "that take any real number in their range", here, locate, child)
