@@ -285,7 +285,8 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
     results: dict[str, Result] = {}
     for v, r, s in zip(chosen, comparison.results, summaries, strict=True):
         assert r.runs is not None
-        results[v.label] = Result(s, runs_frame(columns_frame(runs_columns(r.runs, v.scenario))),
+        runs_ = runs_columns(r.runs, v.scenario, seed=r.point.seed)
+        results[v.label] = Result(s, runs_frame(columns_frame(runs_)),
                                   daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
                                               list(v.scenario.actors)),
                                   scenario_to_dict(v.scenario))

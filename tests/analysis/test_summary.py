@@ -11,13 +11,16 @@ import numpy as np
 import pytest
 
 from escalation_sim.analysis.summary import (
+    FIXED_NOTE,
     QUANTILES,
     SCHEMA_VERSION,
+    UNCERTAIN_NOTE,
     check_actor_ids,
     file_sha256,
     scenario_digest,
     summarize,
     timeline_days,
+    uncertainty,
 )
 from escalation_sim.engine.aggregate import Moments
 from escalation_sim.model.outcomes import OUTCOMES
@@ -27,7 +30,7 @@ BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
             "seed", "start_date", "outcomes", "metrics", "actors", "impacts", "incidents",
-            "incident_force", "levers", "held_at_bound", "timeline", "timing"]
+            "incident_force", "levers", "held_at_bound", "uncertainty", "timeline", "timing"]
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +193,21 @@ def test_undefined_means_are_null_not_nan(small_result):
                                                "n": 0}
     assert metrics["first_legal_day_mean"] == {"value": 12.0, "ci_low": None, "ci_high": None,
                                                "n": 1}
+
+
+def test_a_point_valued_scenario_says_its_intervals_are_chance_alone(summary):
+    assert summary["uncertainty"] == {"parameters": {}, "intervals_include": ["chance"],
+                                      "note": FIXED_NOTE}
+
+
+def test_uncertain_parameters_are_listed_with_what_intervals_include(small_result):
+    from escalation_sim.scenario.priors import Distribution
+
+    scenario = small_result.point.scenario.model_copy(deep=True)
+    scenario._priors = {"model.c_mil": Distribution("uniform", (4.0, 12.0), 0.0, 100.0)}
+    section = uncertainty(scenario)
+    assert section["parameters"] == {"model.c_mil": {
+        "distribution": "uniform", "args": [4.0, 12.0], "median": 8.0,
+        "text": "uniform [4, 12]"}}
+    assert section["intervals_include"] == ["chance", "parameters"]
+    assert section["note"] == UNCERTAIN_NOTE

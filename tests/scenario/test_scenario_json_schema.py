@@ -67,3 +67,23 @@ def test_committed_schema_file_is_current():
     assert COMMITTED.read_text(encoding="utf-8") == json_schema_text(), (
         "schema/scenario.schema.json is out of date: run "
         "`escsim schema --out schema/scenario.schema.json`")
+
+
+@pytest.mark.parametrize("value", [{"uniform": [0.5, 0.7]}, {"triangular": [0.1, 0.2, 0.9]},
+                                   {"normal": [0.5, 0.1]}, {"beta": [2, 3]}, 0.6])
+def test_schema_accepts_distributions_in_place_of_numbers(validator, value):
+    doc = {"name": "x", "calibration": "calibration/x.yaml",
+           "actors": {"baku": {"nationalism": value}, "moscow": {}},
+           "issues": {"c": {"position": {"baku": value}}}}
+    assert list(validator.iter_errors(doc)) == []
+
+
+@pytest.mark.parametrize("doc", [
+    {"name": "x", "actors": {"baku": {"nationalism": {"gamma": [1, 2]}}, "moscow": {}}},
+    {"name": "x", "actors": {"baku": {"nationalism": {"uniform": [0.5]}}, "moscow": {}}},
+    {"name": "x", "actors": {"baku": {"lag_days": {"uniform": [1, 2]}}, "moscow": {}}},
+    {"name": "x", "actors": {"baku": {}, "moscow": {}},
+     "events": [{"day": 1, "add": {"actors.baku.nationalism": {"uniform": [0.1, 0.2]}}}]},
+])
+def test_schema_rejects_bad_distributions(validator, doc):
+    assert list(validator.iter_errors(doc))

@@ -21,6 +21,12 @@ show is here. Keys (``schema_version`` 1)::
     levers     {<lever>: {strength, start_day[, period_days]}}      (enabled levers only)
     held_at_bound [text]   scheduled ``add``s held at a range bound ("day 38: corridors heat
                            held at 1.0")
+    uncertainty {parameters {<path>: {distribution, args[], median, text}},
+                 intervals_include[], note}
+                           the parameters written as distributions, each drawn once per run
+                           (docs/analysis.md); ``intervals_include`` is ``["chance"]``, or
+                           ``["chance", "parameters"]`` when some are uncertain; ``note`` says
+                           so in a sentence
     timeline   {day[], date[] (when start_date is set),
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
@@ -70,6 +76,7 @@ from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
+from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 
 SCHEMA_VERSION = 1
@@ -165,12 +172,33 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "incident_force": _incident_force(scenario, agg),
         "levers": _levers(scenario),
         "held_at_bound": [h["text"] for h in held_at_bounds(scenario)],
+        "uncertainty": uncertainty(scenario),
         "timeline": _timeline(scenario, agg),
         "timing": {
             "elapsed_s": round(result.elapsed, 3),
             "runs_per_s": round(agg.runs / result.elapsed) if result.elapsed > 0 else None,
             "workers": workers,
         },
+    }
+
+
+FIXED_NOTE = ("Every parameter has one value: the probabilities and their 95% intervals reflect "
+              "chance alone (incidents, misperception, reviews, decisions), not doubt about the "
+              "parameters.")
+UNCERTAIN_NOTE = ("Each run draws its own values of the uncertain parameters: the probabilities "
+                  "and their 95% intervals include that uncertainty as well as chance.")
+
+
+def uncertainty(scenario: Scenario) -> dict[str, Any]:
+    """The ``uncertainty`` section: the scenario's distributions and what intervals include."""
+    priors = priors_of(scenario)
+    return {
+        "parameters": {path: {"distribution": d.kind, "args": [float(a) for a in d.args],
+                              "median": float(f"{d.central():.4g}"),
+                              "text": d.describe()}
+                       for path, d in priors.items()},
+        "intervals_include": ["chance", "parameters"] if priors else ["chance"],
+        "note": UNCERTAIN_NOTE if priors else FIXED_NOTE,
     }
 
 

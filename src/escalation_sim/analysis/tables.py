@@ -9,7 +9,8 @@ as CSV (and Parquet when pyarrow is present). The per-run table also comes as nu
     run, outcome, peak_rung, final_rung, first_legal_day, first_force_day (empty: never),
     days_reduced_relations, days_coercion, days_military, trade_loss, energy_loss,
     mediation_days, <actor>_peak, <actor>_final, <actor>_days_coercion, <actor>_goldstein,
-    <actor>_escalation_score, <actor>_final_nationalism, incidents_<key>
+    <actor>_escalation_score, <actor>_final_nationalism, incidents_<key>,
+    <path> … (one per uncertain parameter, e.g. actors.baku.nationalism: the run's drawn value)
 
 ``daily_table`` — per-day distributions over runs::
 
@@ -37,6 +38,7 @@ from escalation_sim.analysis.summary import QUANTILES, day_dates, flow_value
 from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.priors import draw
 from escalation_sim.scenario.schema import Scenario
 
 Table = dict[str, list[Any]]
@@ -55,7 +57,7 @@ OUTCOME_NAMES = np.array(OUTCOMES, dtype=object)
 
 
 def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
-                 first_run: int = 0) -> dict[str, np.ndarray]:
+                 first_run: int = 0, *, seed: int | None = None) -> dict[str, np.ndarray]:
     """One row per run from per-run arrays, as numpy columns (what writers and the API read).
 
     The arrays are all of an ensemble's (``keep_runs=True``), or one chunk's, whose first run is
@@ -63,6 +65,10 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
     (NaN: missing); ``first_*_day`` columns are masked arrays, masked where the event never
     came. Per-run columns the engine adds are listed here, so that ``runs.csv``,
     ``runs.parquet`` and ``Result.runs`` gain them together.
+
+    Each uncertain parameter (``scenario.priors``) adds a column named by its path holding the
+    value each run drew, drawn again here with ``seed`` (default: the scenario's) exactly as
+    the engine drew it (:func:`escalation_sim.scenario.priors.draw`): an experiments table.
     """
     n = runs["outcome"].shape[0]
     table: dict[str, np.ndarray] = {
@@ -80,13 +86,17 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
             _add(table, f"{aid}_{suffix}", _numbers(runs[name][:, a]))
     for k, key in enumerate(scenario.incidents):
         _add(table, f"incidents_{key}", _numbers(runs["incidents"][:, k]))
+    drawn = draw(scenario, scenario.seed if seed is None else seed, first_run, n)
+    for path, values in drawn.items():
+        _add(table, path, _numbers(values))
     return table
 
 
-def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0) -> Table:
+def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0, *,
+               seed: int | None = None) -> Table:
     """:func:`runs_columns` as Python lists (``None`` for missing), for the csv module."""
     return {name: as_list(values) for name, values in
-            runs_columns(runs, scenario, first_run).items()}
+            runs_columns(runs, scenario, first_run, seed=seed).items()}
 
 
 def as_list(values: np.ndarray) -> list[Any]:

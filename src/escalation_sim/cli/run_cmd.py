@@ -50,7 +50,12 @@ HELP = (
     "One seed gives one answer, whatever --workers. With --json, stdout holds only the summary "
     "JSON; --quiet prints nothing but errors (and the JSON, with --json); a progress bar on "
     "stderr shows for runs longer than a second.\n\n"
-    "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics; runs.parquet too "
+    "A real-valued parameter may be a distribution, in the file or in --set "
+    "(--set 'actors.baku.nationalism={uniform: [0.5, 0.7]}'; also triangular, normal and "
+    "beta): each run draws its own value, and the summary says which "
+    "parameters are uncertain and that the intervals include them (docs/analysis.md).\n\n"
+    "With --out DIR, DIR receives summary.json, runs.csv (per-run metrics and each uncertain "
+    "parameter's drawn value; runs.parquet too "
     "when pyarrow is installed), daily.csv (per-day distributions) and scenario.resolved.yaml "
     "(the scenario with every override applied). --figures DIR writes a fan chart per actor and "
     "the outcome probabilities as PNG and SVG files. DIR is replaced as a whole: a failed or "
@@ -65,6 +70,8 @@ EPILOG = """Examples:
   escsim run scenarios/base.yaml --set actors.baku.nationalism=0.9 --set issues.corridors.heat=0.9
 
   escsim run scenarios/lever_crisis_hotline.yaml --days 180 --out results/hotline
+
+  escsim run scenarios/base.yaml --set 'actors.baku.nationalism={triangular: [0.5, 0.65, 0.85]}'
 
   escsim run scenarios/base.yaml --json > summary.json
 

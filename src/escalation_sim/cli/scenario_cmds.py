@@ -175,23 +175,20 @@ def explain(
 
 
 def scenario_value(scenario: str, path: str) -> str | None:
-    """The value at ``path`` in the scenario, shown as YAML would.
+    """The value at ``path`` in the scenario, shown as YAML would (a distribution as written).
 
     ``None`` where there is none to show: a ``*`` path, a section, an id the scenario lacks,
     a scenario that does not load.
     """
-    from escalation_sim.scenario.errors import show_value
-    from escalation_sim.scenario.load import load_scenario, resolve_path
+    from escalation_sim.scenario.explain import value_text
+    from escalation_sim.scenario.load import load_scenario
 
     if not path or "*" in path:
         return None
     try:
-        found = resolve_path(load_scenario(scenario), path)
+        return value_text(load_scenario(scenario), path)
     except ScenarioError:
         return None
-    if hasattr(found, "model_dump") or isinstance(found, dict | list):
-        return None
-    return show_value(found)
 
 
 def list_bundled(as_json: JsonOpt = False) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,6 @@ from escalation_sim.render.report_charts import (
     outcome_chart,
 )
 from escalation_sim.render.terminal import IMPACT_TEXT, OUTCOME_TEXT
-from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.schema import Scenario
 
 ACTOR_FIELDS = ("nationalism", "reciprocity", "rationality", "dependence", "capability",
@@ -76,7 +76,7 @@ def build_report(main: ReportPart, compared: Sequence[ReportPart] = (),
         body.append(f"<p class='desc'>{e(main.scenario.description)}</p>")
     summaries = [s, *(c.summary for c in compared)]
     body += ["<h2>Outcomes</h2>", _chart(outcome_chart(summaries), "outcomes"),
-             _outcome_table(summaries)]
+             _outcome_table(summaries), _uncertainty(s)]
     body += ["<h2>Escalation by actor</h2>", *_actor_fans(s, compared)]
     body += ["<h2>Trade and energy flows</h2>", *_flow_fans(s)]
     body += ["<h2>Impacts</h2>", _impact_table(s), "<h2>Actors</h2>", _actor_table(s)]
@@ -112,6 +112,17 @@ def _meta(s: Mapping[str, Any]) -> str:
     for item in s["scenario"].get("overrides") or []:
         parts.append(f"--set {e(item)}")
     return f"<p class='meta'>{' · '.join(parts)}</p>"
+
+
+def _uncertainty(s: Mapping[str, Any]) -> str:
+    """The uncertain parameters and what the intervals include (the summary's sentence)."""
+    section = s.get("uncertainty") or {}
+    parameters = section.get("parameters") or {}
+    items = "".join(f"<li><code>{e(path)}</code>: {e(p.get('text', ''))} "
+                    f"(median {e(p.get('median'))})</li>" for path, p in parameters.items())
+    listed = f"<p>Uncertain parameters:</p><ul class='priors'>{items}</ul>" if items else ""
+    note = section.get("note")
+    return listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
 
 
 def _chart(fig: Any, div_id: str) -> str:
@@ -214,10 +225,18 @@ def _difference_table(reference: Scenario, part: ReportPart) -> str:
 
 def scenario_changes(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
     """Dotted paths whose values differ between two scenarios (name and description aside)."""
-    flat_a, flat_b = _flatten(scenario_to_dict(a)), _flatten(scenario_to_dict(b))
+    flat_a, flat_b = _flat_scenario(a), _flat_scenario(b)
     return [(path, flat_a.get(path, "—"), flat_b.get(path, "—"))
             for path in sorted(set(flat_a) | set(flat_b))
             if path not in ("name", "description") and flat_a.get(path) != flat_b.get(path)]
+
+
+def _flat_scenario(sc: Scenario) -> dict[str, Any]:
+    """A scenario's leaves by dotted path; an uncertain parameter as its distribution's text."""
+    flat = _flatten(sc.model_dump(mode="json"))
+    for path, dist in sc.priors.items():
+        flat[re.sub(r"\[(\d+)\]", r".\1", path)] = dist.describe()
+    return flat
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:

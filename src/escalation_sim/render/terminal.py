@@ -80,6 +80,7 @@ def summary_renderables(summary: Mapping[str, Any], console: Console, *,
     parts += [_section("Outcomes"), outcome_table(summary)]
     if summary.get("incident_force"):
         parts.append(Text(OUTCOME_NOTE, style="dim"))
+    parts += uncertainty_text(summary)
     parts.append(Text())
     parts += fan_charts(summary, console)
     parts += [_section("Impacts"), impact_table(summary), Text()]
@@ -170,6 +171,25 @@ def outcome_table(summary: Mapping[str, Any]) -> Table:
 
 OUTCOME_NOTE = ("Outcome classes count the rungs the two capitals chose; incidents (strikes, "
                 "raids neither side ordered as policy) are counted apart, in the last row.")
+
+
+def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
+    """The uncertain parameters, one a line, and what the intervals include."""
+    section = summary.get("uncertainty")
+    if not section:
+        return []
+    parameters = section.get("parameters") or {}
+    if not parameters:
+        return [Text(section.get("note", ""), style="dim")]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for i, (path, prior) in enumerate(parameters.items()):
+        grid.add_row(Text.assemble(("Uncertain: " if i == 0 else "           ", "bold"),
+                                   (path, "cyan")),
+                     Text.assemble(prior.get("text", ""),
+                                   (f"  median {number(prior.get('median'))}", "dim")))
+    return [grid, Text(section.get("note", ""), style="dim")]
 
 
 def fan_charts(summary: Mapping[str, Any], console: Console) -> list[RenderableType]:

@@ -106,6 +106,15 @@ def apply_overrides(raw: dict[str, Any], sets: Sequence[str]) -> dict[str, Any]:
     return doc.data
 
 
+def dotted(path: str) -> str:
+    """A path as ``Scenario.priors`` keys it: ``alliances.0.commitment`` -> ``alliances[0]…``.
+
+    Ids start with a letter, so a segment of digits is always a list index.
+    """
+    loc = parse_path(path)
+    return format_path(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
+
+
 def _event_loc(path: str) -> Loc:
     loc = parse_path(path)
     if loc[0] in ("alliances", "clients") and len(loc) == 3 and str(loc[1]).isdigit() and \
@@ -231,7 +240,7 @@ def check_events(scenario: Scenario, locate: Locator) -> None:
             source, line = locate(loc)
             try:
                 apply_changes(data, [(path, value, is_add)])
-                build(data, lambda _loc: (None, None))
+                build(data, lambda _loc: (None, None), priors=False)
             except ScenarioError as exc:
                 if exc.value is MISSING:  # a bad path: say so at the event key
                     message = f"{exc.path} — {exc.message}" if exc.path != path else exc.message
@@ -246,6 +255,8 @@ def apply_event(scenario: Scenario, event: Event) -> Scenario:
     """A new, validated scenario with the event's changes (``set`` absolute, ``add`` delta).
 
     Apply a scenario's events in day order (file order within a day), as the loader checks them.
+    A path the event ``set``s loses its distribution (the event's number holds from its day
+    on); one it ``add``s to keeps it (the median in the scenario shifted by the event).
 
     Raises:
         ScenarioError: If the changes do not leave a valid scenario.
@@ -255,12 +266,16 @@ def apply_event(scenario: Scenario, event: Event) -> Scenario:
 
 
 def _changed(scenario: Scenario, changes: Iterable[Change], label: str) -> Scenario:
+    changes = list(changes)
     data = scenario.model_dump()
     try:
         apply_changes(data, changes)
     except ScenarioError as exc:
         raise exc.located(label) from None
-    return build(data, lambda _loc: (label, None), label)
+    new = build(data, lambda _loc: (label, None), label, priors=False)
+    fixed = {dotted(path) for path, _, is_add in changes if not is_add}
+    new._priors = {p: d for p, d in scenario.priors.items() if p not in fixed}
+    return new
 
 
 def resolve_path(scenario: Scenario, path: str) -> Any:
@@ -283,11 +298,16 @@ def set_path(scenario: Scenario, path: str, value: Any) -> None:
     """
     new = with_values(scenario, {path: value})
     scenario.__dict__.update(new.__dict__)
+    scenario._priors = new.priors
 
 
 def with_values(scenario: Scenario, values: Mapping[str, Any],
                 source: str | None = None) -> Scenario:
     """A new, validated scenario with the values at the given dotted paths replaced.
+
+    A path that had a distribution (``scenario.priors``) gets the new value instead: a number
+    fixes it (:func:`escalation_sim.scenario.priors.fix`), a distribution
+    (``{"uniform": [0.5, 0.7]}``) replaces it. The other distributions are kept.
 
     Args:
         scenario: The scenario to start from (left unchanged).
@@ -299,11 +319,14 @@ def with_values(scenario: Scenario, values: Mapping[str, Any],
             would take a parameter out of its range.
     """
     data = scenario.model_dump()
+    written = set()
     try:
         for path, value in values.items():
-            assign(data, parse_path(path), value)
+            written.add(format_path(assign(data, parse_path(path), value)))
     except ScenarioError as exc:
         raise exc.located(source) from None
     new = build(data, lambda _loc: (source, None), source or "")
     check_events(new, lambda _loc: (source, None))
+    kept = {p: d for p, d in scenario.priors.items() if p not in written}
+    new._priors = dict(sorted({**kept, **new.priors}.items()))
     return new

@@ -4,6 +4,7 @@ It is derived from the pydantic models, so it carries every field's description,
 range (``minimum``/``maximum``) and unit (``unit``, with ``section`` naming docs/model.md).
 A file with ``extends:`` only overrides part of its parent, so for such files nothing is
 required: the schema checks them against a relaxed copy of every definition (``…Overlay``).
+A real-valued field may hold a distribution instead of a number (``$defs/Distribution``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ def json_schema() -> dict[str, Any]:
         defs[name + OVERLAY] = _relax(defs[name])
     for definition in defs.values():
         _close_keyed_maps(definition)
+    for name, definition in defs.items():
+        if not name.startswith("Event"):  # an event's value stays a number
+            _allow_distributions(definition)
+    defs[DISTRIBUTION] = distribution_schema()
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
@@ -67,6 +72,45 @@ def _relax(schema: Any) -> Any:
         else:
             out[key] = _relax(value)
     return out
+
+
+DISTRIBUTION = "Distribution"
+"""Definition of a distribution written in place of a number (scenario/priors.py)."""
+
+
+def distribution_schema() -> dict[str, Any]:
+    """The schema of a distribution: one of ``uniform``, ``triangular``, ``normal``, ``beta``.
+
+    The loader checks the numbers against the parameter's range; the schema checks the shape.
+    """
+    from escalation_sim.scenario.priors import ARGS
+
+    return {
+        "title": "Distribution",
+        "description": "An uncertain parameter, drawn once per run (docs/analysis.md): "
+                       + ", ".join(f"{{{k}: [{', '.join(v)}]}}" for k, v in ARGS.items()),
+        "type": "object", "minProperties": 1, "maxProperties": 1,
+        "additionalProperties": False,
+        "properties": {kind: {"type": "array", "items": {"type": "number"},
+                              "minItems": len(names), "maxItems": len(names),
+                              "description": f"[{', '.join(names)}]"}
+                       for kind, names in ARGS.items()},
+    }
+
+
+def _allow_distributions(schema: Any) -> None:
+    """Let every real-valued field hold a distribution as well as a number."""
+    if isinstance(schema, list):
+        for item in schema:
+            _allow_distributions(item)
+    elif isinstance(schema, dict):
+        if schema.get("type") == "number":
+            schema["type"] = ["number", "object"]
+            schema["if"] = {"type": "object"}
+            schema["then"] = {"$ref": f"#/$defs/{DISTRIBUTION}"}
+        for key, value in schema.items():
+            if key not in ("default", "examples", "const", "enum", "if", "then"):
+                _allow_distributions(value)
 
 
 def _close_keyed_maps(schema: Any) -> None:

@@ -3,7 +3,8 @@
 For a parameter (``actors.baku.nationalism``, ``actors.*.nationalism``, ``model.w_issue``) the
 help gives its type, unit, default, range, meaning and the section of docs/model.md that explains
 it; for a section (``levers``, ``actors.baku``) it lists the section's fields, one line each.
-Everything comes from the schema, so help and validation cannot disagree.
+Everything comes from the schema, so help and validation cannot disagree. :func:`value_text`
+gives a scenario's own value, or its distribution, to show beside the default.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic_core import PydanticUndefined
 
 from escalation_sim.scenario.errors import ScenarioError, format_path, show_value
 from escalation_sim.scenario.paths import ROOT, SchemaNode, parse_path, schema_node, step
+from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.validate import range_text
 
 DOCS = "docs/model.md"
@@ -161,3 +163,25 @@ def explain(path: str) -> str:
         ScenarioError: If the path does not exist in the schema (with a did-you-mean hint).
     """
     return describe(path).text()
+
+
+def value_text(scenario: Scenario, path: str) -> str | None:
+    """The value at ``path`` in a scenario as YAML would show it; a distribution as written.
+
+    ``None`` where there is none to show: a ``*`` path, a section, an id the scenario lacks.
+    """
+    from escalation_sim.scenario.edit import dotted, resolve_path
+
+    if not path or "*" in path:
+        return None
+    try:
+        found = resolve_path(scenario, path)
+        key = dotted(path)
+    except ScenarioError:
+        return None
+    prior = scenario.priors.get(key)
+    if prior is not None:
+        return f"{prior.describe()} (median {prior.central():.4g})"
+    if hasattr(found, "model_dump") or isinstance(found, dict | list):
+        return None
+    return show_value(found)

@@ -16,11 +16,18 @@ Lists replace the parent's, ``events`` too; ``add_events:`` adds to the parent's
 A variant whose ``events:`` leaves out a day on which the parent has an event gets a warning
 (:class:`~escalation_sim.scenario.errors.ScenarioWarning`), as does an event after the horizon.
 An event may give ``date:`` instead of ``day:`` when the scenario has a ``start_date``.
+
+A real-valued parameter may be written as a distribution (``{uniform: [0.5, 0.7]}``, see
+:mod:`escalation_sim.scenario.priors`), in a file or a ``--set``. ``calibration: FILE`` (path
+relative to the scenario file, as for ``extends``; failing that, among the bundled scenarios'
+files) reads a calibration file whose ``priors:``
+mapping (dotted path -> distribution or number) replaces the scenario's values at those paths;
+a ``--set`` on the same path still wins. See docs/analysis.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +42,9 @@ from escalation_sim.scenario.edit import (
     set_path,
 )
 from escalation_sim.scenario.editor_schema import json_schema
-from escalation_sim.scenario.errors import Loc, ScenarioError, warn
+from escalation_sim.scenario.errors import MISSING, Loc, ScenarioError, warn
 from escalation_sim.scenario.explain import explain
+from escalation_sim.scenario.paths import assign, parse_path, schema_node
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.validate import build
 from escalation_sim.scenario.yaml_io import Document, read_document, read_file
@@ -56,6 +64,8 @@ __all__ = [
 ]
 
 EXTENDS = "extends"
+CALIBRATION = "calibration"
+"""Key naming a calibration file, whose ``priors:`` replace the scenario's values."""
 ADD_EVENTS = "add_events"
 """Key of a scenario's events to be added to its parent's (``events:`` replaces them)."""
 MAX_EXTENDS_DEPTH = 10
@@ -110,8 +120,22 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Document:
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """The fully resolved scenario (every default filled in) as JSON-able data."""
-    return scenario.model_dump(mode="json")
+    """The fully resolved scenario (every default filled in) as JSON-able data.
+
+    Uncertain parameters are written as their distributions (``{"uniform": [0.5, 0.7]}``), so
+    that the data loads back into the same scenario.
+    """
+    data = scenario.model_dump(mode="json")
+    for path, dist in scenario.priors.items():
+        set_value(data, parse_path(path), dist.to_data())
+    return data
+
+
+def set_value(data: Any, loc: Loc, value: Any) -> None:
+    """Put ``value`` at ``loc`` in plain data whose path is known to exist."""
+    for part in loc[:-1]:
+        data = data[part]
+    data[loc[-1]] = value
 
 
 def _finish(doc: Document, overrides: Sequence[str]) -> Scenario:
@@ -169,6 +193,64 @@ def _warn_dropped_events(base: Document, doc: Document) -> None:
 
 
 def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
+    calibration = None
+    if CALIBRATION in doc.data:
+        source, line = doc.where.pop((CALIBRATION,), (doc.source, None))
+        calibration = (doc.data.pop(CALIBRATION), source, line)
+    doc = _extend(doc, folder, chain)
+    if calibration is not None:
+        _calibrate(doc, folder, *calibration)
+    return doc
+
+
+def _local_file(ref: Any, folder: Path, fail: Callable[[str], ScenarioError],
+                example: str) -> Path:
+    """``folder / ref``, for a relative file name that stays in ``folder`` or below it."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise fail(f"must name a file, e.g. {example}")
+    if Path(ref).is_absolute() or ".." in Path(ref).parts or ":" in ref or "\\" in ref:
+        raise fail("must name a file in this scenario's folder or below it (no absolute path, "
+                   f"no '..'), e.g. {example}")
+    return folder / ref
+
+
+def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | None) -> None:
+    """Put a calibration file's ``priors`` at their paths in ``doc`` (in place)."""
+    def fail(message: str) -> ScenarioError:
+        return ScenarioError(message, source=source, line=line, path=CALIBRATION, value=ref)
+
+    path = _local_file(ref, folder, fail, "calibration/base.yaml")
+    try:
+        found = path.is_file()
+        if not found:  # a copy of a bundled scenario (escsim new) still finds the bundled file
+            bundled_path = bundled.bundled_dir("scenarios") / ref
+            found = bundled_path.is_file()
+            path = bundled_path if found else path
+    except OSError as exc:
+        raise fail(f"cannot be looked up ({(exc.strerror or str(exc)).lower()})") from None
+    if not found:
+        raise fail("no such file next to this scenario (the path is relative to the scenario "
+                   "file), nor among the bundled scenarios' files")
+    calib = read_document(read_file(path), str(path))
+    priors = calib.data.get("priors")
+    if not isinstance(priors, dict):
+        where, at = calib.where.get(("priors",), (calib.source, None))
+        raise ScenarioError("a calibration file needs priors: a mapping of parameter path -> "
+                            "distribution, e.g. actors.baku.nationalism: {uniform: [0.5, 0.7]}",
+                            source=where, line=at, path="priors",
+                            value=priors if "priors" in calib.data else MISSING)
+    for key, spec in priors.items():
+        where, at = calib.where.get(("priors", key), (calib.source, None))
+        try:
+            loc = assign(doc.data, parse_path(key), spec)
+        except ScenarioError as exc:
+            raise ScenarioError(exc.message, source=where, line=at,
+                                path=f"priors.{key}", value=exc.value) from None
+        doc.forget(loc)
+        doc.where[loc] = (where, at)
+
+
+def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
     if EXTENDS not in doc.data:
         return _fold_added_events(doc)
     ref = doc.data.pop(EXTENDS)
@@ -213,9 +295,18 @@ def _merge(base: dict[str, Any], over: dict[str, Any], loc: Loc,
     """Deep-merge ``over`` onto ``base``: mappings key by key, everything else replaced."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and \
+                not _is_leaf((*loc, key)):
             out[key] = _merge(base[key], value, (*loc, key), replaced)
         else:
             out[key] = value
             replaced.append((*loc, key))
     return out
+
+
+def _is_leaf(loc: Loc) -> bool:
+    """Whether the schema has one value at ``loc`` (a mapping there is a distribution)."""
+    try:
+        return schema_node(loc).kind == "leaf"
+    except ScenarioError:
+        return False

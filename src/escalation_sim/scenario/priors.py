@@ -3,18 +3,53 @@
 Interface shared by the scenario layer (which parses and validates distributions), the engine
 (which carries each run's drawn values along the run axis) and the analyses (explore, calibrate).
 See docs/analysis.md.
+
+A real-valued scenario parameter may be written as one of::
+
+    {uniform: [lo, hi]}            # flat between lo and hi
+    {triangular: [lo, mode, hi]}   # peaked at mode
+    {normal: [mean, sd]}           # truncated to the parameter's range
+    {beta: [a, b]}                 # scaled to the parameter's range (which must be bounded)
+
+The loader (:mod:`escalation_sim.scenario.load`) lifts such distributions out of the data
+before validation: the numeric field holds the distribution's median (:meth:`Distribution.central`),
+so everything that needs one number still works, and ``Scenario.priors`` maps each dotted path to
+its :class:`Distribution`. Run ``k`` draws its value of a path from a stream that depends only on
+``(seed, k, path)`` (:func:`draw`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from escalation_sim.scenario.schema import Scenario
+from escalation_sim.engine.rng import RNG_BLOCK
+
+if TYPE_CHECKING:
+    from scipy.stats._distn_infrastructure import rv_continuous_frozen
+
+    from escalation_sim.scenario.schema import Scenario
 
 KINDS = ("uniform", "triangular", "normal", "beta")
+ARGS = {"uniform": ("lo", "hi"), "triangular": ("lo", "mode", "hi"), "normal": ("mean", "sd"),
+        "beta": ("a", "b")}
+"""Each distribution's arguments, in the order they are written."""
+PRIOR_STREAM = 0x5052494F
+"""First element of the spawn key of prior draws (``"PRIO"``): the engine's keys are
+``(block, stream)`` with block indices far below it, so the streams never meet."""
+
+BLOCK_CACHE = 512
+"""Blocks of drawn values kept per process (8 KB each)."""
+
+
+class PriorError(ValueError):
+    """A distribution that is not allowed; the message says what is (the caller adds where)."""
 
 
 @dataclass(frozen=True)
@@ -30,27 +65,235 @@ class Distribution:
     low: float | None = None
     high: float | None = None
 
+    def __post_init__(self) -> None:
+        """Check the arguments (:class:`PriorError` says what is allowed)."""
+        check(self.kind, self.args, self.low, self.high)
+
+    def frozen(self) -> rv_continuous_frozen:
+        """The ``scipy.stats`` distribution."""
+        from scipy import stats
+
+        lo = -math.inf if self.low is None else float(self.low)
+        hi = math.inf if self.high is None else float(self.high)
+        if self.kind == "uniform":
+            a, b = self.args
+            return stats.uniform(loc=a, scale=b - a)
+        if self.kind == "triangular":
+            a, mode, b = self.args
+            return stats.triang((mode - a) / (b - a), loc=a, scale=b - a)
+        if self.kind == "normal":
+            mean, sd = self.args
+            return stats.truncnorm((lo - mean) / sd, (hi - mean) / sd, loc=mean, scale=sd)
+        a, b = self.args
+        return stats.beta(a, b, loc=lo, scale=hi - lo)
+
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        """The values at quantiles ``u`` (inverse CDF), same shape as ``u``."""
-        raise NotImplementedError
+        """The values at quantiles ``u`` (inverse CDF), same shape as ``u``.
+
+        The same numbers as ``self.frozen().ppf(u)`` (to rounding), computed in closed form or
+        with ``scipy.special`` directly, without ``scipy.stats``' overhead (a beta's inverse,
+        the slowest, takes about 2 µs a value).
+        """
+        from scipy import special
+
+        u = np.asarray(u, dtype=np.float64)
+        if self.kind == "uniform":
+            lo, hi = self.args
+            values = lo + u * (hi - lo)
+        elif self.kind == "triangular":
+            lo, mode, hi = self.args
+            cut = (mode - lo) / (hi - lo)
+            values = np.where(u < cut, lo + np.sqrt(u * (hi - lo) * (mode - lo)),
+                              hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode)))
+        elif self.kind == "normal":  # the mean lies in the range, so no far-tail troubles
+            mean, sd = self.args
+            low, high = self.support()
+            pa, pb = special.ndtr((low - mean) / sd), special.ndtr((high - mean) / sd)
+            values = mean + sd * special.ndtri(pa + u * (pb - pa))
+        else:
+            a, b = self.args
+            low, high = self.support()
+            values = low + (high - low) * special.betaincinv(a, b, u)
+        low, high = self.support()
+        return np.clip(values, low, high)
+
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take."""
+        if self.kind in ("uniform", "triangular"):
+            return float(self.args[0]), float(self.args[-1])
+        lo = -math.inf if self.low is None else float(self.low)
+        hi = math.inf if self.high is None else float(self.high)
+        return lo, hi
 
     def central(self) -> float:
         """The median: the single value used where one number is needed."""
-        raise NotImplementedError
+        return float(self.ppf(np.array([0.5]))[0])
 
     def describe(self) -> str:
         """As written, e.g. ``uniform [0.5, 0.7]``."""
-        raise NotImplementedError
+        return f"{self.kind} [{', '.join(_number(a) for a in self.args)}]"
+
+    def to_data(self) -> dict[str, list[float]]:
+        """As a scenario file writes it: ``{"uniform": [0.5, 0.7]}``."""
+        return {self.kind: [float(a) for a in self.args]}
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"between {_number(low)} and {_number(high)}"
+    if low is not None:
+        return f"at least {_number(low)}"
+    if high is not None:
+        return f"at most {_number(high)}"
+    return "any number"
+
+
+def check(kind: str, args: tuple[float, ...], low: float | None, high: float | None) -> None:
+    """Check a distribution against its parameter's range ``[low, high]``.
+
+    Raises:
+        PriorError: Unknown kind, wrong number of arguments, a bound outside the range, lo not
+            below hi, a mode outside [lo, hi], sd or a, b not positive, beta on an open range.
+    """
+    if kind not in ARGS:
+        raise PriorError(f"unknown distribution '{kind}'; write one of " + ", ".join(
+            f"{{{k}: [{', '.join(ARGS[k])}]}}" for k in KINDS))
+    names = ARGS[kind]
+    usage = f"{{{kind}: [{', '.join(names)}]}}"
+    if len(args) != len(names):
+        raise PriorError(f"{kind} takes {len(names)} numbers, {usage}; got {len(args)}")
+    if any(not math.isfinite(a) for a in args):
+        raise PriorError(f"{usage} takes finite numbers")
+    inside = _range(low, high)
+
+    def within(x: float) -> bool:
+        return (low is None or x >= low) and (high is None or x <= high)
+
+    if kind in ("uniform", "triangular"):
+        lo, hi = args[0], args[-1]
+        for name, x in (("lo", lo), ("hi", hi)):
+            if not within(x):
+                raise PriorError(f"{usage}: {name} {_number(x)} is outside the parameter's "
+                                 f"range; lo and hi must be {inside}")
+        if lo >= hi:
+            raise PriorError(f"{usage}: lo must be below hi (for a fixed value write the number "
+                             "itself)")
+        if kind == "triangular" and not lo <= args[1] <= hi:
+            raise PriorError(f"{usage}: mode {_number(args[1])} must be between lo and hi")
+    elif kind == "normal":
+        mean, sd = args
+        if not within(mean):
+            raise PriorError(f"{usage}: mean {_number(mean)} is outside the parameter's range; "
+                             f"must be {inside} (the normal is truncated to that range)")
+        if sd <= 0:
+            raise PriorError(f"{usage}: sd must be above 0 (for a fixed value write the number "
+                             "itself)")
+    else:
+        a, b = args
+        if a <= 0 or b <= 0:
+            raise PriorError(f"{usage}: a and b must be above 0")
+        if low is None or high is None:
+            raise PriorError(f"beta needs a bounded parameter (this one is {inside}); write "
+                             "{uniform: [lo, hi]}, {triangular: [lo, mode, hi]} or "
+                             "{normal: [mean, sd]}")
+
+
+def is_spec(value: Any) -> bool:
+    """Whether scenario data holds a distribution here rather than a number (a mapping)."""
+    return isinstance(value, dict)
+
+
+def parse(value: Any, low: float | None, high: float | None) -> Distribution:
+    """A distribution as written in a scenario file, e.g. ``{"uniform": [0.5, 0.7]}``.
+
+    Args:
+        value: The mapping read from YAML.
+        low: Lower bound of the parameter's range (``None``: unbounded).
+        high: Upper bound of the parameter's range.
+
+    Raises:
+        PriorError: The mapping is not one distribution with numeric arguments, or the
+            distribution is not allowed on this range (see :func:`check`).
+    """
+    forms = ", ".join(f"{{{k}: [{', '.join(ARGS[k])}]}}" for k in KINDS)
+    if not isinstance(value, dict) or len(value) != 1:
+        raise PriorError(f"must be a number or one distribution: {forms}")
+    (kind, args), = value.items()
+    if kind not in ARGS:
+        raise PriorError(f"unknown distribution '{kind}'; write one of {forms}")
+    names = ARGS[kind]
+    usage = f"{{{kind}: [{', '.join(names)}]}}"
+    if not isinstance(args, list):
+        raise PriorError(f"{kind} takes a list of {len(names)} numbers, {usage}")
+    if any(isinstance(a, bool) or not isinstance(a, int | float) for a in args):
+        raise PriorError(f"{usage} takes numbers (not text, true/false or quoted numbers)")
+    return Distribution(kind, tuple(float(a) for a in args),
+                        None if low is None else float(low), None if high is None else float(high))
 
 
 def priors_of(scenario: Scenario) -> dict[str, Distribution]:
     """The scenario's uncertain parameters: dotted path -> distribution, sorted by path."""
-    return {}
+    return dict(sorted(scenario.priors.items()))
 
 
 def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """A copy with the given paths set to plain numbers (their distributions removed)."""
-    raise NotImplementedError
+    from escalation_sim.scenario.edit import with_values
+
+    return with_values(scenario, values)
+
+
+def path_key(path: str) -> int:
+    """A stable 64-bit number for a dotted path: its UTF-8 text's BLAKE2b digest, 8 bytes.
+
+    Sixty-four bits keep two paths from sharing a stream (with 32, one pair in a few hundred
+    paths would do so once in about 10^5 scenarios).
+    """
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _block_uniforms(seed: int, key: int, block: int) -> np.ndarray:
+    """The quantiles of block ``block``'s runs for the path whose :func:`path_key` is ``key``."""
+    gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        seed, spawn_key=(PRIOR_STREAM, key, block))))
+    return gen.random(RNG_BLOCK)
+
+
+@lru_cache(maxsize=BLOCK_CACHE)
+def _block_values(dist: Distribution, seed: int, key: int, block: int) -> np.ndarray:
+    """A block's drawn values (kept: the engine and the runs table draw the same blocks)."""
+    values = dist.ppf(_block_uniforms(seed, key, block))
+    values.flags.writeable = False
+    return values
+
+
+def _by_block(first_run: int, n_runs: int,
+              block_of: Callable[[int], np.ndarray]) -> np.ndarray:
+    """Runs ``first_run ..`` taken from whole blocks of ``RNG_BLOCK`` runs."""
+    out = np.empty(n_runs, dtype=np.float64)
+    if n_runs <= 0:
+        return out
+    for b in range(first_run // RNG_BLOCK, (first_run + n_runs - 1) // RNG_BLOCK + 1):
+        start = max(first_run, b * RNG_BLOCK)
+        stop = min(first_run + n_runs, (b + 1) * RNG_BLOCK)
+        out[start - first_run:stop - first_run] = \
+            block_of(b)[start - b * RNG_BLOCK:stop - b * RNG_BLOCK]
+    return out
+
+
+def uniforms(seed: int, path: str, first_run: int, n_runs: int) -> np.ndarray:
+    """Run ``k``'s quantile for ``path``, for ``k`` in ``first_run .. first_run + n_runs - 1``.
+
+    Block ``b`` of ``RNG_BLOCK`` runs draws from ``SeedSequence(seed, spawn_key=(PRIOR_STREAM,
+    path_key(path), b))``: one float64 uniform per run, so run ``k``'s value depends only on
+    ``(seed, k, path)``.
+    """
+    key = path_key(path)
+    return _by_block(first_run, n_runs, lambda b: _block_uniforms(seed, key, b))
 
 
 def draw(scenario: Scenario, seed: int, first_run: int, n_runs: int) -> dict[str, np.ndarray]:
@@ -59,5 +302,8 @@ def draw(scenario: Scenario, seed: int, first_run: int, n_runs: int) -> dict[str
     Run ``k``'s value of a path depends only on ``(seed, k, path)``: the same prior gives the
     same draws in every scenario, for any chunking or number of workers (common random numbers).
     Returns path -> float array of shape ``(n_runs,)``; empty when nothing is uncertain.
+    Run ``k``'s value is ``dist.ppf(u)`` with ``u`` its quantile from :func:`uniforms`.
     """
-    return {}
+    return {path: _by_block(first_run, n_runs,
+                            partial(_block_values, dist, seed, path_key(path)))
+            for path, dist in priors_of(scenario).items()}

@@ -15,10 +15,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     create_model,
     model_validator,
 )
+
+from escalation_sim.scenario.priors import Distribution
 
 ActorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,47}$")]
@@ -485,7 +488,7 @@ class ModelParams(Strict):
 
 
 def _allow_extends(schema: dict[str, Any]) -> None:
-    """Let editors accept ``extends:`` and ``add_events:``, which the loader resolves."""
+    """Let editors accept ``extends:``, ``calibration:`` and ``add_events:`` (the loader's)."""
     properties = schema.get("properties", {})
     schema["properties"] = {
         "extends": {"type": "string", "title": "Extends",
@@ -493,6 +496,10 @@ def _allow_extends(schema: dict[str, Any]) -> None:
                                    "file, or a bundled scenario's file name): its content is "
                                    "merged under this file's, mappings key by key, lists "
                                    "replaced."},
+        "calibration": {"type": "string", "title": "Calibration",
+                        "description": "Calibration file (path relative to this file) whose "
+                                       "priors: replace this scenario's values at their paths "
+                                       "(docs/analysis.md)."},
         **properties,
     }
     if "events" in properties:
@@ -535,6 +542,17 @@ class Scenario(Strict):
     levers: Levers = Field(default_factory=Levers, description="De-escalation levers.")
     model: ModelParams = Field(default_factory=ModelParams,
                                description="Weights and rates of the model.")
+    _priors: dict[str, Distribution] = PrivateAttr(default_factory=dict)
+
+    @property
+    def priors(self) -> dict[str, Distribution]:
+        """Uncertain parameters: dotted path -> distribution written in place of the number.
+
+        The number at each such path is the distribution's median; the loader fills this in
+        (:mod:`escalation_sim.scenario.priors`). Not part of ``model_dump``: use
+        ``scenario_to_dict`` for the scenario with its distributions written back.
+        """
+        return self._priors
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

@@ -5,6 +5,11 @@ that names the file and line, the key path, the bad value and what the field all
 unit and meaning, read from the schema). Checks that need the whole scenario follow: actor
 references (raised by the schema as ``ReferenceProblem``), CAMEO codes of incidents, and
 issues that leave an actor out.
+
+Before pydantic sees the data, distributions written in place of numbers
+(``{uniform: [0.5, 0.7]}``, :mod:`escalation_sim.scenario.priors`) are checked against their
+parameter's range and lifted out (:func:`lift_priors`): the number left in their place is the
+distribution's median, and the scenario's ``priors`` records them.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from escalation_sim.scenario.errors import (
     did_you_mean,
     format_path,
 )
-from escalation_sim.scenario.paths import SchemaNode, parse_path, schema_node
+from escalation_sim.scenario.paths import ROOT, SchemaNode, parse_path, schema_node, step
+from escalation_sim.scenario.priors import KINDS, Distribution, PriorError, parse
 from escalation_sim.scenario.schema import ReferenceProblem, Scenario
 from escalation_sim.scenario.yaml_io import Where
 
@@ -168,17 +174,22 @@ def _pick(errors: list[dict[str, Any]], locate: Locator, main_source: str) -> di
     return min(enumerate(errors), key=key)[1]
 
 
-def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scenario:
+def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
+          priors: bool = True) -> Scenario:
     """Validate scenario data into a :class:`Scenario` and run the whole-scenario checks.
 
     Args:
         data: Plain scenario data (as read from YAML, ``extends`` resolved, overrides applied).
         locate: Where each key path was written, for messages.
         main_source: The source the user named (its errors are reported first).
+        priors: Whether the data may hold distributions (:func:`lift_priors`); ``False`` for
+            data known to hold numbers only (a scenario's dump with events applied), which
+            saves the walk through it.
 
     Raises:
         ScenarioError: The first problem found.
     """
+    lifted = lift_priors(data, locate) if priors else {}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -189,7 +200,99 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "") -> Scena
     check_incident_codes(scenario, locate)
     check_issue_coverage(scenario, locate)
     check_calendar(scenario, locate)
+    scenario._priors = lifted
     return scenario
+
+
+EVENT_VALUE = ("an event's value must be a number: distributions are for the scenario's own "
+               "values (write the distribution at the parameter itself; the event then sets "
+               "or shifts it from its day on)")
+
+
+def lift_priors(data: dict[str, Any], locate: Locator) -> dict[str, Distribution]:
+    """Replace each distribution in scenario data by its median, in place; return them by path.
+
+    A distribution may stand wherever the schema has a real number (a ``float`` parameter):
+    not for whole numbers (days, rungs, runs, seed), nor as an event's value.
+
+    Returns:
+        Dotted path (``actors.baku.nationalism``, ``alliances[0].commitment``) -> distribution.
+
+    Raises:
+        ScenarioError: A distribution that is malformed, not allowed on its parameter's range,
+            or written where a distribution may not stand.
+    """
+    found: dict[str, Distribution] = {}
+    _lift(data, ROOT, (), locate, found)
+    return found
+
+
+def _is_number(path: Any) -> bool:
+    """Whether a dotted path names a numeric parameter (any id accepted)."""
+    try:
+        loc = parse_path(str(path))
+        return schema_node(tuple(int(p) if isinstance(p, str) and p.isdigit() else p
+                                 for p in loc)).numeric
+    except ScenarioError:
+        return False
+
+
+Slot = tuple[SchemaNode, str, bool, bool]
+"""A schema node with its kind, whether it is a real number, and whether it is numeric."""
+_SLOTS: dict[tuple[str, ...], Slot | None] = {}
+"""Schema nodes by pattern (section keys as written, ids and list items as ``*``): the schema
+does not change, and :func:`step` is the costly part of the walk."""
+
+
+def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | None:
+    if pattern not in _SLOTS:
+        try:
+            below, _ = step(node, key)
+        except ScenarioError:  # an unknown key: pydantic reports it
+            _SLOTS[pattern] = None
+        else:
+            _SLOTS[pattern] = (below, below.kind, below.base is float, below.numeric)
+    return _SLOTS[pattern]
+
+
+def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
+          found: dict[str, Distribution], pattern: tuple[str, ...] = ()) -> None:
+    if isinstance(value, dict):
+        items: list[tuple[str | int, Any]] = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return
+    keyed = node.kind != "model"
+    for key, child in items:
+        if not isinstance(child, dict | list):
+            continue
+        here = (*loc, key)
+        if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
+            for path, change in (child.items() if isinstance(child, dict) else ()):
+                if isinstance(change, dict) and _is_number(path):
+                    raise _at(EVENT_VALUE, (*here, path), locate, change)
+            continue
+        below_pattern = (*pattern, "*" if keyed else str(key))
+        slot = _slot(node, below_pattern, key)
+        if slot is None:
+            continue
+        below, kind, real, numeric = slot
+        if kind != "leaf":
+            _lift(child, below, here, locate, found, below_pattern)
+        elif isinstance(child, dict) and real:
+            lo, hi = below.bounds
+            try:
+                dist = parse(child, lo, hi)
+            except PriorError as exc:
+                note = meaning(below) if "range" in str(exc) else ""
+                raise _at(f"{exc}{note}", here, locate, child) from None
+            found[format_path(here)] = dist
+            value[key] = dist.central()
+        elif isinstance(child, dict) and numeric and len(child) == 1 and \
+                next(iter(child)) in KINDS:
+            raise _at(allowed_text(below) + "; distributions are allowed only for parameters "
+                      "that take any real number in their range", here, locate, child)
 
 
 CALENDAR_MARGIN_DAYS = 62
