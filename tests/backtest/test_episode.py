@@ -134,7 +134,7 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
     # only Moscow's month, and the two sides never read engagement together
     np.testing.assert_array_equal(obs.rung[0, :16], [6] * 16)
     np.testing.assert_array_equal(obs.rung[1, :16],
-                                  [1, 2, 2, 2, 2, 2, 2, 4, 2, 2, 1, 2, 2, 2, 2, 2])
+                                  [1, 2, 2, 2, 2, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2])
     assert not obs.engaged_by.any()
 
 
