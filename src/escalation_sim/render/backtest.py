@@ -158,7 +158,7 @@ def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = Fa
     for n, (name, entry) in enumerate(rows):
         model = entry["scores"]["model"]
         cells = [name if n < len(rows) - 1 else Text(name, style="bold"), str(entry["months"]),
-                 number(model[key], 3)]
+                 _small(model[key])]
         for ref in refs:
             value = entry["skill"].get(ref, {}).get(key)
             cells.append(MISSING if value is None else number(round(value, 2) + 0.0, 2))
@@ -166,3 +166,10 @@ def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = Fa
             cells += [percent(model["cover_50"], 0), percent(model["cover_90"], 0)]
         table.add_row(*cells, end_section=n == len(rows) - 2)
     return table
+
+
+def _small(x: float | None) -> str:
+    """A score with three decimals; ``<0.001`` for one above zero that would show as 0.000."""
+    if x is not None and 0 < x < 0.0005:
+        return "<0.001"
+    return number(x, 3)
