@@ -133,9 +133,10 @@ def latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
         sampler = qmc.LatinHypercube(d=dimensions, rng=rng)
     except TypeError:  # scipy < 1.15 names it seed
         sampler = qmc.LatinHypercube(d=dimensions, seed=rng)
-    unit = sampler.random(samples)
-    tiny = np.finfo(float).eps
-    return np.clip(unit, tiny, 1.0 - tiny)
+    unit = np.asarray(sampler.random(samples), dtype=float)
+    tiny = float(np.finfo(float).eps)
+    clipped: np.ndarray = np.clip(unit, tiny, 1.0 - tiny)
+    return clipped
 
 
 def design(uncertainties: Sequence[Uncertainty], samples: int, seed: int) -> np.ndarray:

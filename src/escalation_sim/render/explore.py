@@ -26,6 +26,8 @@ from escalation_sim.render.numbers import MISSING, number, percent
 WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
 """How a condition's operator reads in a sentence."""
 SPREAD_COLUMNS = {"min": "min", "p10": "10%", "median": "median", "p90": "90%", "max": "max"}
+FEW_CASES = 10
+"""Fewer cases than this are called few when no box is found."""
 QP_FLOOR = 0.001
 """Quasi-p values below this are shown as ``<0.001``."""
 
@@ -91,9 +93,9 @@ def discovery_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
                        "move the threshold", style="yellow"), Text()]
         return parts
     if not found["boxes"]:
-        parts += [Text("  PRIM found no box in which the cases are denser than across the "
-                       "whole sample: the condition does not follow these parameters",
-                       style="yellow"), Text()]
+        few = " (few cases: move the threshold, or add --samples)" if cases < FEW_CASES else ""
+        parts += [Text(f"  PRIM found no box that holds the cases significantly better than "
+                       f"the whole sample{few}", style="yellow"), Text()]
         return parts
     params = {p["path"]: p for p in doc["parameters"]}
     for k, found_box in enumerate(found["boxes"], start=1):
