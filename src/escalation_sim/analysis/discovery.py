@@ -329,7 +329,8 @@ def discovery_dict(found: Discovery) -> dict[str, Any]:
         "cases": found.cases,
         "samples": found.samples,
         "rule": {"method": "PRIM", "peel_alpha": PEEL_ALPHA, "paste_alpha": PASTE_ALPHA,
-                 "mass_min": MASS_MIN, "min_coverage": MIN_COVERAGE},
+                 "mass_min": MASS_MIN, "min_coverage": MIN_COVERAGE,
+                 "density_slack": DENSITY_SLACK, "qp_max": QP_MAX},
         "boxes": [_box_dict(box) for box in found.boxes],
     }
 

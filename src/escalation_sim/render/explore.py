@@ -103,12 +103,14 @@ def discovery_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
     parts.append(Text())
     for k, found_box in enumerate(found["boxes"]):
         parts.append(Text(box_sentence(condition, found_box, params, first=k == 0)))
+    rule = found["rule"]
     parts += [Text(), Text(
-        f"Each box is the densest on PRIM's peeling trajectory that still covers at least "
-        f"{percent(found['rule']['min_coverage'])} of the cases it looked for. Coverage: share "
-        "of the cases inside the box; density: share of the box's samples that are cases; "
-        "quasi-p: how likely the restriction is by chance (small is significant).",
-        style="dim")]
+        f"Each box is taken from PRIM's peeling trajectory: of the boxes covering at least "
+        f"{percent(rule['min_coverage'])} of the cases looked for, the one covering most whose "
+        f"density is within {100 * rule['density_slack']:g} points of the best; restrictions "
+        f"with quasi-p above {rule['qp_max']:g} are dropped. Coverage: share of the cases "
+        "inside the box; density: share of the box's samples that are cases; quasi-p: how "
+        "likely the restriction is by chance (small is significant).", style="dim")]
     return parts
 
 
@@ -137,7 +139,7 @@ def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]])
 def box_sentence(condition: Mapping[str, Any], found: Mapping[str, Any],
                  params: Mapping[str, Mapping[str, Any]], *, first: bool = True) -> str:
     """The box in words, e.g. ``P(force) above 5.0% needs X > 0.72 and Y > 0.6 (…)``."""
-    needs = " and ".join(f"{path} {limit_text(limit, params[path])}"
+    needs = " and ".join(f"{path} {limit_text(limit, params[path], words=True)}"
                          for path, limit in found["limits"].items())
     stats = f"(coverage {percent(found['coverage'])}, density {percent(found['density'])})"
     if first:
@@ -152,11 +154,17 @@ def condition_text(condition: Mapping[str, Any]) -> str:
     return f"{measure_label(measure)} {WORDS[condition['op']]} {shown}"
 
 
-def limit_text(limit: Mapping[str, Any], param: Mapping[str, Any]) -> str:
-    """``> 0.72``, ``< 0.4`` or ``0.31 to 0.72``, to the digits of the sampled range."""
+def limit_text(limit: Mapping[str, Any], param: Mapping[str, Any], *,
+               words: bool = False) -> str:
+    """``> 0.72``, ``< 0.4`` or ``0.31 to 0.72``, to the digits of the sampled range.
+
+    With ``words``, a range on both sides reads ``between 0.31 and 0.72``.
+    """
     places = value_places(param)
     low, high = limit["low"], limit["high"]
     if low is not None and high is not None:
+        if words:
+            return f"between {number(low, places)} and {number(high, places)}"
         return f"{number(low, places)} to {number(high, places)}"
     if low is not None:
         return f"> {number(low, places)}"
