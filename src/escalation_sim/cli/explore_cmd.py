@@ -59,7 +59,7 @@ HELP = (
     "--discover 'MEASURE>THRESHOLD' (or <, >=, <=; e.g. 'p_force>0.05' or 'p_force>5%') finds "
     "with PRIM the boxes of parameter space where the condition holds, with their coverage "
     "and density, and says them in a sentence. Needs the discover extra: pip install "
-    "'escsim[discover]'.\n\n"
+    "'escsim\\[discover]'.\n\n"
     f"--samples defaults to {DEFAULT_SAMPLES}, --runs (per sample) to {DEFAULT_RUNS}. --json "
     "prints the samples, ranges, experiments and boxes; --out DIR writes experiments.csv "
     "(experiments.parquet too when pyarrow is installed), explore.json and "
