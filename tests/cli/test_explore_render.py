@@ -66,3 +66,16 @@ def test_no_box_is_said_plainly():
     assert "no box to find" in shown(doc([], cases=0))
     assert "few cases" in shown(doc([], cases=2))
     assert "significantly better" in shown(doc([], cases=30))
+
+
+def test_long_paths_and_distributions_fit_80_columns():
+    long = {"path": "actors.a_rather_long_actor_name.nationalism_volatility", "low": 0.1,
+            "high": 0.9, "integer": False, "distribution": "triangular [0.1, 0.45, 0.9]"}
+    box = {**BOX, "limits": {long["path"]: {"low": 0.5, "high": 0.81, "qp": 0.01}}}
+    document = doc([box])
+    document["parameters"] = [long]
+    buffer = io.StringIO()
+    render_explore(document, Console(file=buffer, width=80, color_system=None))
+    text = buffer.getvalue()
+    assert "…" not in text and "0.50 to 0.81" in text
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 80

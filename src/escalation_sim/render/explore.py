@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from escalation_sim.analysis.points import is_probability, measure_label
+from escalation_sim.render.layout import fits
 from escalation_sim.render.numbers import MISSING, number, percent
 
 WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
@@ -34,11 +35,11 @@ QP_FLOOR = 0.001
 
 def render_explore(doc: Mapping[str, Any], console: Console) -> None:
     """Print the exploration: header, parameters, spread of measures, boxes."""
-    for part in explore_renderables(doc):
+    for part in explore_renderables(doc, console.width):
         console.print(part, soft_wrap=False)
 
 
-def explore_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
+def explore_renderables(doc: Mapping[str, Any], width: int = 80) -> list[RenderableType]:
     """Everything ``render_explore`` prints, in order."""
     head = Text.assemble(
         ("Explore ", "bold"), (doc["scenario"]["name"], "bold"),
@@ -50,7 +51,7 @@ def explore_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
                           + ", ".join(doc["drawn_per_run"]), style="dim"))
     parts += [Text(), spread_table(doc), Text()]
     if doc.get("discovery") is not None:
-        parts += discovery_renderables(doc)
+        parts += discovery_renderables(doc, width)
     return parts
 
 
@@ -58,7 +59,7 @@ def parameter_table(doc: Mapping[str, Any]) -> Table:
     """The sampled parameters and what they were sampled over."""
     table = _table()
     table.add_column("parameter", no_wrap=True)
-    table.add_column("sampled over", no_wrap=True)
+    table.add_column("sampled over")  # wraps, where a long path leaves little room
     for param in doc["parameters"]:
         table.add_row(param["path"], param["distribution"] or sampled_range(param))
     return table
@@ -78,7 +79,7 @@ def spread_table(doc: Mapping[str, Any]) -> Table:
     return table
 
 
-def discovery_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
+def discovery_renderables(doc: Mapping[str, Any], width: int = 80) -> list[RenderableType]:
     """The boxes of ``--discover``: a heading, a table per box, a sentence per box."""
     found = doc["discovery"]
     condition = found["condition"]
@@ -99,7 +100,10 @@ def discovery_renderables(doc: Mapping[str, Any]) -> list[RenderableType]:
         return parts
     params = {p["path"]: p for p in doc["parameters"]}
     for k, found_box in enumerate(found["boxes"], start=1):
-        parts += [Text(), box_heading(found_box, k), box_table(found_box, params)]
+        table = box_table(found_box, params)
+        if not fits(table, width):  # long paths or distributions: the ranges are above
+            table = box_table(found_box, params, with_range=False)
+        parts += [Text(), box_heading(found_box, k), table]
     parts.append(Text())
     for k, found_box in enumerate(found["boxes"]):
         parts.append(Text(box_sentence(condition, found_box, params, first=k == 0)))
@@ -122,17 +126,19 @@ def box_heading(found: Mapping[str, Any], index: int) -> Text:
         f"{found['samples']:,} samples ({percent(found['mass'])} of all)")
 
 
-def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]]) -> Table:
+def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]], *,
+              with_range: bool = True) -> Table:
     """One box: a row per restricted parameter, its sampled range, the box and quasi-p."""
     table = _table()
     table.add_column("parameter", no_wrap=True)
-    table.add_column("sampled over", style="dim", no_wrap=True)
+    if with_range:
+        table.add_column("sampled over", style="dim", no_wrap=True)
     table.add_column("box", no_wrap=True)
     table.add_column("quasi-p", justify="right", no_wrap=True)
     for path, limit in found["limits"].items():
         param = params[path]
-        table.add_row(path, param["distribution"] or sampled_range(param),
-                      limit_text(limit, param), _qp(limit["qp"]))
+        ranges = [param["distribution"] or sampled_range(param)] if with_range else []
+        table.add_row(path, *ranges, limit_text(limit, param), _qp(limit["qp"]))
     return table
 
 
