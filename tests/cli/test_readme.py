@@ -17,7 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
-SIMULATING = {"run", "compare", "sweep", "trace", "report", "levers", "sensitivity"}
+SIMULATING = {"run", "compare", "sweep", "trace", "report", "levers", "sensitivity", "explore"}
 """Commands that take --runs and --days."""
 SMALL = {"--runs": "24", "--days": "20", "--samples": "4", "--workers": "1"}
 CLUSTER = "tcp://HEAD:"
@@ -42,7 +42,7 @@ def smaller(args: list[str]) -> list[str]:
     wanted = dict(SMALL)
     if args[0] not in SIMULATING:
         wanted = {"--runs": SMALL["--runs"], "--workers": "1"} if args[0] == "backtest" else {}
-    if args[0] != "sensitivity":
+    if args[0] not in ("sensitivity", "explore"):
         wanted.pop("--samples", None)
     out = list(args)
     for option, value in wanted.items():

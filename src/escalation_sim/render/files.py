@@ -308,11 +308,23 @@ class StagedOutput:
         Returns:
             The names of the files written, in the order listed in ``OUTPUT_FILES``.
         """
-        try:
+        def write(folder: Path) -> list[str]:
             runs_files = self._runs.close() if self._runs is not None else []
             self._runs = None
-            written = _write_all(self.folder, outputs, self.path, runs_files)
-            _write_marker(self.folder, written, str(outputs.summary.get("escsim_version", "")))
+            return _write_all(folder, outputs, self.path, runs_files)
+
+        return self.commit_files(write, str(outputs.summary.get("escsim_version", "")))
+
+    def commit_files(self, write: Callable[[Path], list[str]], version: str) -> list[str]:
+        """Write files with ``write(folder)``, then put the folder in place as ``DIR``.
+
+        For outputs other than ``run``'s (e.g. ``explore --out DIR``): ``write`` writes its
+        files into the staging folder it is given and returns their names, which the marker
+        then lists with ``version``.
+        """
+        try:
+            written = write(self.folder)
+            _write_marker(self.folder, written, version)
             (self.folder / STAGING_FILE).unlink()
             _fsync_folder(self.folder)
             with _interrupts_deferred():
