@@ -130,11 +130,12 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
     assert [e.day for e in ep.scenario.events] == [226]
     obs = ep.observed()
     assert len(obs.labels) == 16 and not obs.force_by.any()
-    # Baku's suspended flights and closures (6, 5) stay in force: Dushanbe (Oct 2025) lowers
-    # only Moscow's month, and the two sides never read engagement together
+    # Baku's suspended flights and closures (6, 5) stay in force: Dushanbe (Oct 2025) and
+    # Zakharova's statement (Feb 2026) lower only Moscow's months, and the two sides never read
+    # engagement together; Moscow's rejoinder on compensation (Sep 2025) reads 3
     np.testing.assert_array_equal(obs.rung[0, :16], [6] * 16)
     np.testing.assert_array_equal(obs.rung[1, :16],
-                                  [1, 2, 2, 2, 2, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2])
+                                  [1, 2, 2, 2, 2, 2, 2, 3, 2, 3, 1, 2, 2, 2, 1, 2])
     assert not obs.engaged_by.any()
 
 
