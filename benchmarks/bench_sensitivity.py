@@ -1,12 +1,14 @@
 """Measure default ``escsim sensitivity`` against a plain run of the same run-days.
 
-Usage: python benchmarks/bench_sensitivity.py [SCENARIO] [--samples N] [--runs R] [--workers W]
-       [--repeat K] [--only sensitivity|run]
+Usage: python benchmarks/bench_sensitivity.py [SCENARIO] [--samples N] [--runs R] [--days D]
+       [--workers W] [--repeat K] [--only sensitivity|run|setup]
 
 The sensitivity analysis evaluates ``N·(D + 2)`` points of ``R`` runs each (768 × 256 with the
 base's ten default factors); the plain run simulates the same number of run-days as one
 ensemble of ``points × R`` runs. Prints wall-clock and CPU seconds (this process and its worker
 processes) of each, the best of ``K`` repeats, their ratio, the machine and its load average.
+``--only setup`` loads and samples but simulates nothing: run under ``valgrind --tool=callgrind``
+it gives the instructions to subtract from the other two (independent of the machine's load).
 This is a measurement, not a test: nothing here asserts a speed.
 """
 
@@ -52,11 +54,13 @@ def main() -> None:
     ap.add_argument("scenario", nargs="?", default="scenarios/base.yaml")
     ap.add_argument("--samples", type=int, default=DEFAULT_SAMPLES["sobol"])
     ap.add_argument("--runs", type=int, default=DEFAULT_RUNS)
+    ap.add_argument("--days", type=int, default=None)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--only", choices=("sensitivity", "run"))
+    ap.add_argument("--only", choices=("sensitivity", "run", "setup"))
     args = ap.parse_args()
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario,
+                             [] if args.days is None else [f"horizon_days={args.days}"])
     factors = default_factors(scenario)
     points = design(factors, "sobol", args.samples, scenario.seed).shape[0]
     total = points * args.runs
@@ -66,11 +70,11 @@ def main() -> None:
           f"runs/point={args.runs} days={scenario.horizon_days} workers={args.workers} "
           f"load at start {os.getloadavg()[0]:.1f}")
     found = {}
-    if args.only != "run":
+    if args.only is None or args.only == "sensitivity":
         found["sensitivity"] = timed("sensitivity", args.repeat, lambda: run_sensitivity(
             scenario, factors, method="sobol", samples=args.samples, runs=args.runs,
             seed=scenario.seed, executor=executor))
-    if args.only != "sensitivity":
+    if args.only is None or args.only == "run":
         found["run"] = timed(f"run of {total} runs", args.repeat, lambda: simulate(
             scenario, runs=total, executor=executor))
     run_days = total * scenario.horizon_days

@@ -9,8 +9,9 @@ drawn for its own runs, its random numbers those of its own seed and runs (``rng
 with segments). So every point's results are the very ones it gives alone.
 
 Numbers that are structure, not parameters: the horizon, lever start days, build-up times and
-forum periods, and everything in ``events`` and ``summits``. ``name``, ``description``,
-``runs`` and ``seed`` of a scenario do not enter a simulation (the seed is the point's).
+forum periods, and every number outside the parameter sections (``events``, ``summits`` …).
+``name``, ``description``, ``runs`` and ``seed`` of a scenario do not enter a simulation (the
+seed is the point's).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from escalation_sim.scenario.schema import Event, Scenario
 
 Block = tuple[Scenario, int]
 """One point of a batched chunk: its scenario and seed."""
+SECTIONS = ("actors", "issues", "alliances", "clients", "incidents", "levers", "model")
+"""Sections whose numbers are parameters (``model/params.py``); numbers elsewhere are structure."""
 STRUCTURE_KEYS = ("horizon_days", "start_day", "ramp_days", "period_days")
 """Numeric fields that shape the calendar (when things happen), so never per run."""
 IGNORED = ("name", "description", "runs", "seed")
@@ -53,8 +56,7 @@ def numbers(scenario: Scenario) -> dict[str, float]:
 def _per_run(loc: tuple[Any, ...], value: Any) -> bool:
     """Whether the leaf at ``loc`` is a number that may differ from run to run."""
     return (isinstance(value, int | float) and not isinstance(value, bool)
-            and bool(loc) and loc[0] not in ("events", "summits", *IGNORED)
-            and loc[-1] not in STRUCTURE_KEYS)
+            and bool(loc) and loc[0] in SECTIONS and loc[-1] not in STRUCTURE_KEYS)
 
 
 def _blank(node: Any, loc: tuple[Any, ...]) -> Any:

@@ -76,12 +76,13 @@ def chunk_size(runs: int, workers: int = 1, points: int = 1) -> int:
 def points_per_task(points: int, chunk_runs: int, chunks: int, workers: int = 1) -> int:
     """How many structurally alike points a task runs side by side, each ``chunk_runs`` runs.
 
-    As many as fill ``MAX_CHUNK_RUNS`` rows, yet (with several workers) at least two tasks per
+    As many as fill ``MAX_CHUNK_RUNS`` rows, yet (with several workers) at least one task per
     worker over the ``chunks`` chunks of runs, and the points shared evenly among the tasks.
+    (Tasks of many points are alike in cost, so one each keeps the workers evenly busy.)
     """
     per = max(1, MAX_CHUNK_RUNS // max(1, chunk_runs))
     if workers > 1:
-        per = min(per, max(1, points * chunks // (2 * workers)))
+        per = min(per, max(1, points * chunks // workers))
     tasks = -(-points // per)
     return -(-points // tasks)
 
