@@ -269,7 +269,7 @@ class DaySim:
         if self.observer is not None:
             for n in np.flatnonzero(rows == 0):
                 terms = decision.utility_terms(d.one(n), decision.RUNGS[:, None],
-                                               p.at(np.array([n])))
+                                               self.params.at(rows[n:n + 1], tables=True))
                 self.observer.decision(t, int(actor[n]), int(d.x0[n]), int(new[n]),
                                        terms[:, :, 0], float(d.desired[n]), float(tmax[n]))
 

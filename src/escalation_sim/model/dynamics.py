@@ -19,14 +19,13 @@ import numpy as np
 from escalation_sim.model.ladder import (
     DIPLOMATIC_RETALIATION,
     ECONOMIC_COERCION,
-    ENGAGEMENT,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
     N_RUNGS,
     STATUS_QUO,
 )
-from escalation_sim.model.params import COOPERATION, Params
+from escalation_sim.model.params import Params
 
 CRISIS_RUNG = DIPLOMATIC_RETALIATION
 """A day counts as a day of crisis while some side is at diplomatic retaliation or above: the
@@ -156,7 +155,7 @@ def summit_acceptance(nationalism: np.ndarray, grievance: np.ndarray, trade: np.
     audience cost of compromise and the grievance not yet answered.
     """
     gain = (p.summit_value + p.econ_cost * (1.0 - trade)
-            + p.rung_terms[:, COOPERATION, ENGAGEMENT] + p.mediation_bonus * mediating)
+            + p.cooperation_gain + p.mediation_bonus * mediating)
     cost = p.audience * nationalism + p.summit_grievance_weight * grievance
     z = np.clip(p.rationality * (gain - cost), -60.0, 60.0)
     return 1.0 / (1.0 + np.exp(-z))

@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from escalation_sim.model.ladder import (
     DOMAIN_RUNG,
     ECONOMIC_COERCION,
+    ENGAGEMENT,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
@@ -81,6 +82,7 @@ class Params:
     econ_rung: np.ndarray  # (N_RUNGS, W) share of the economic cost paid at each rung
     rung_terms: np.ndarray  # (A, 4, N_RUNGS, W) utility by rung: military, war, issues, coop.
     rung_total: np.ndarray  # (A * N_RUNGS, W) their sum, actor-major
+    cooperation_gain: np.ndarray  # (A, W) the cooperation term at engagement (summits)
     w_nat: Number
     w_fit: Number
     c_move: Number
@@ -140,24 +142,32 @@ class Params:
         """Number of actors."""
         return len(self.actors)
 
-    def at(self, rows: np.ndarray) -> Params:
+    def at(self, rows: np.ndarray, tables: bool = False) -> Params:
         """The parameters of runs ``rows`` only: per-run quantities taken at those runs.
 
-        Shared quantities are left as they are, so with nothing per run this is ``self``.
+        Shared quantities are left as they are, so with nothing per run this is ``self``. The
+        two large tables, ``rung_terms`` and ``p_incident``, are left whole unless ``tables``:
+        the day reads them at some runs only through ``rung_total``, ``cooperation_gain`` and
+        the thresholds (``engine/day.py``).
         """
         if self.width == 1:
             return self
         w = self.width
-        changed = {name: value[..., rows] for name in RUN_FIELDS
-                   if isinstance(value := getattr(self, name), np.ndarray)
-                   and value.shape[-1] == w}
-        return replace(self, **changed, width=len(rows))
+        new = object.__new__(Params)
+        new.__dict__.update(self.__dict__)
+        for name in RUN_FIELDS if tables else _ROW_FIELDS:
+            value = self.__dict__[name]
+            if isinstance(value, np.ndarray) and value.shape[-1] == w:
+                new.__dict__[name] = np.take(value, rows, axis=-1)
+        new.__dict__["width"] = len(rows)
+        return new
 
 
 RUN_FIELDS = tuple(f.name for f in fields(Params)
                    if f.name not in ("actors", "incident_keys", "chosen", "victim", "to_victim",
                                      "perpetrator", "width"))
 """The quantities of ``Params`` that may have a run axis."""
+_ROW_FIELDS = tuple(f for f in RUN_FIELDS if f not in ("rung_terms", "p_incident"))
 
 
 def by_decision(x: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -240,9 +250,9 @@ def _power(base: Number, exponent: Number) -> Number:
     if np.ndim(base) == 0 and np.ndim(exponent) == 0:
         return base ** exponent
     b, e = np.broadcast_arrays(np.asarray(base, dtype=float), np.asarray(exponent, dtype=float))
-    pairs, inverse = np.unique(np.stack([b.ravel(), e.ravel()], axis=1), axis=0,
-                               return_inverse=True)
-    found = np.array([float(x) ** float(y) for x, y in pairs])
+    # the distinct pairs, as complex numbers (a fast one-dimensional unique)
+    pairs, inverse = np.unique(b.ravel() + 1j * e.ravel(), return_inverse=True)
+    found = np.array([float(z.real) ** float(z.imag) for z in pairs])
     return found[inverse.ravel()].reshape(b.shape)
 
 
@@ -444,6 +454,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         econ_rung=econ_rung,
         rung_terms=rung_terms,
         rung_total=rung_terms.sum(axis=1).reshape(a * N_RUNGS, -1),
+        cooperation_gain=rung_terms[:, COOPERATION, ENGAGEMENT],
         w_nat=m.w_nat,
         w_fit=m.w_fit,
         c_move=m.c_move,
