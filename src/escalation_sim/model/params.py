@@ -145,22 +145,36 @@ class Params:
     def at(self, rows: np.ndarray, tables: bool = False) -> Params:
         """The parameters of runs ``rows`` only: per-run quantities taken at those runs.
 
-        Shared quantities are left as they are, so with nothing per run this is ``self``. The
+        Shared quantities are left as they are, so with nothing per run this is ``self``;
+        otherwise a view (``RowParams``) that takes each quantity when it is first read. The
         two large tables, ``rung_terms`` and ``p_incident``, are left whole unless ``tables``:
         the day reads them at some runs only through ``rung_total``, ``cooperation_gain`` and
         the thresholds (``engine/day.py``).
         """
         if self.width == 1:
             return self
-        w = self.width
-        new = object.__new__(Params)
-        new.__dict__.update(self.__dict__)
-        for name in RUN_FIELDS if tables else _ROW_FIELDS:
-            value = self.__dict__[name]
-            if isinstance(value, np.ndarray) and value.shape[-1] == w:
-                new.__dict__[name] = np.take(value, rows, axis=-1)
-        new.__dict__["width"] = len(rows)
-        return new
+        return RowParams(self, np.asarray(rows), tables)  # type: ignore[return-value]
+
+
+class RowParams:
+    """``Params`` of some runs (``Params.at``): each per-run quantity gathered when first read."""
+
+    def __init__(self, whole: Params, rows: np.ndarray, tables: bool) -> None:
+        self._whole, self._rows, self._tables = whole, rows, tables
+        self.width = rows.size
+        self.n_actors = whole.n_actors
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._whole, name)
+        if (isinstance(value, np.ndarray) and value.shape[-1] == self._whole.width
+                and name in (RUN_FIELDS if self._tables else _ROW_FIELDS)):
+            value = np.take(value, self._rows, axis=-1)
+        self.__dict__[name] = value
+        return value
+
+    def at(self, rows: np.ndarray, tables: bool = False) -> Params:
+        """As ``Params.at``, ``rows`` counted among this view's runs."""
+        return self._whole.at(self._rows[rows], tables)
 
 
 RUN_FIELDS = tuple(f.name for f in fields(Params)
@@ -176,9 +190,10 @@ def by_decision(x: np.ndarray, index: np.ndarray) -> np.ndarray:
     ``x`` has a trailing run axis of 1 (shared) or one column per decision (``Params.at`` of
     the decisions' runs); ``index`` is ``(n,)`` or ``(C, n)`` for ``n`` decisions.
     """
-    if x.shape[-1] == 1:
+    n = x.shape[-1]
+    if n == 1:
         return x.take(index)
-    return x.reshape(-1, x.shape[-1])[index, np.arange(x.shape[-1])]
+    return np.ascontiguousarray(x).take(index * n + np.arange(n))
 
 
 def at_runs(x: Number, rows: np.ndarray) -> Number:
@@ -373,11 +388,14 @@ def incident_rates(scenario: Scenario) -> np.ndarray:
     hostility = (1.0 + gain * HOSTILITY[:, None]) / (1.0 + gain * REFERENCE_HOSTILITY)
     calm = np.arange(N_RUNGS)[:, None] < VERBAL_HOSTILITY
     rates = []
+    by_heat: dict[str, Number] = {}  # each issue's heat factor, computed once
     for incident in scenario.incidents.values():
         rate = incident.rate_per_year
         if incident.issue is not None:
-            heat = scenario.issues[incident.issue].heat
-            rate = rate * _power(heat / REFERENCE_HEAT, m.issue_rate_elasticity)
+            if incident.issue not in by_heat:
+                heat = scenario.issues[incident.issue].heat
+                by_heat[incident.issue] = _power(heat / REFERENCE_HEAT, m.issue_rate_elasticity)
+            rate = rate * by_heat[incident.issue]
         scale = hostility
         if incident.control == "leadership":
             scale = np.where(calm, np.reshape(m.calm_chosen_share, (1, -1)) * hostility[0],
