@@ -80,11 +80,11 @@ class Actor(mesa.Agent):
             j = other.index
             if j == i:
                 continue
-            lagged = m.level_on(m.day - int(p.lag[i]), j)
-            chance = p.p_mis_military[i] if lagged >= MILITARY_SIGNALLING else p.p_mis[i]
+            lagged = m.level_on(m.day - int(p.lag[i, 0]), j)
+            chance = p.p_mis_military[i, 0] if lagged >= MILITARY_SIGNALLING else p.p_mis[i, 0]
             seen = lagged
             if rnd.random() < chance:
-                seen += 1 if rnd.random() < p.worst_case_bias[i] else -1
+                seen += 1 if rnd.random() < p.worst_case_bias[i, 0] else -1
                 seen = min(max(seen, 0), N_RUNGS - 1)
             self.seen[j] = seen
             rose = rose or lagged > self.prev_lagged.get(j, lagged)
@@ -93,8 +93,8 @@ class Actor(mesa.Agent):
             self.trust.setdefault(j, self.initial_trust)
         self.answering = fell
         # §3 reviews: routine, reaction to a move of the other, incident, direct talks
-        self.reviews = (rnd.random() < p.p_review[i]
-                        or ((rose or fell) and rnd.random() < p.reaction[i])
+        self.reviews = (rnd.random() < p.p_review[i, 0]
+                        or ((rose or fell) and rnd.random() < p.reaction[i, 0])
                         or self.struck or m.talks_left > 0)
 
     # §6 decision ---------------------------------------------------------------------------
@@ -111,7 +111,7 @@ class Actor(mesa.Agent):
                 continue
             seen = self.seen[j]
             t = (seen - (p.signal_discount if seen == MILITARY_SIGNALLING else 0.0)
-                 + p.rhetoric_gain[j] * other.nationalism * (1.0 - self.trust[j]))
+                 + p.rhetoric_gain[j, 0] * other.nationalism * (1.0 - self.trust[j]))
             threat = max(threat, t)
         desired = float(decision.desired_rung(np.array(i), np.array(threat),
                                               np.array(self.grievance),
@@ -124,7 +124,7 @@ class Actor(mesa.Agent):
                               np.array([talking]), np.array([self.answering]))
         rungs = list(range(max(0, x0 - window), min(N_RUNGS - 1, x0 + window) + 1))
         values = decision.utility(d, np.array(rungs)[:, None], p)[:, 0]
-        utility = [p.rationality[i] * float(v) for v in values]
+        utility = [p.rationality[i, 0] * float(v) for v in values]
         top = max(utility)
         weights = [math.exp(u - top) for u in utility]
         pick = m.random.random() * sum(weights)
@@ -209,14 +209,14 @@ class EscalationRun(mesa.Model):
             a.struck = False
         for k in range(len(p.incident_keys)):
             driver = self.actors[int(p.perpetrator[k])].level if p.chosen[k] else self.top
-            hit = rnd.random() < p.p_incident[driver, k]
+            hit = rnd.random() < p.p_incident[driver, k, 0]
             explained = rnd.random() < p.explain_prob
             if hit:
                 victim = self.actors[int(p.victim[k])]
-                severity = p.severity[k] * (0.5 if explained else 1.0)
+                severity = p.severity[k, 0] * (0.5 if explained else 1.0)
                 victim.grievance = min(victim.grievance + severity, p.grievance_max)
                 victim.nationalism = min(victim.nationalism
-                                         + p.rally_per_severity[victim.index] * severity, 1.0)
+                                         + p.rally_per_severity[victim.index, 0] * severity, 1.0)
                 victim.struck = True
                 self.incident_counts[k] += 1
                 if explained and p.call_days:
@@ -273,8 +273,8 @@ class EscalationRun(mesa.Model):
             suffered = total - hostility[a.index]
             a.grievance = min(a.grievance * p.grievance_decay
                               + p.grievance_per_hostility * suffered, p.grievance_max)
-            drift = (p.nationalism_relax * (p.n0[a.index] - a.nationalism)
-                     + p.rally[a.index] * suffered)
+            drift = (p.nationalism_relax * (p.n0[a.index, 0] - a.nationalism)
+                     + p.rally[a.index, 0] * suffered)
             shock = self.random.gauss(0.0, 1.0)
             a.nationalism = min(max(a.nationalism + drift + p.nationalism_volatility * shock,
                                     0.0), 1.0)

@@ -136,7 +136,7 @@ def test_evaluate_of_several_points_matches_local(cluster):
 
 
 def test_results_stream_back_with_a_bounded_number_in_flight(cluster):
-    tasks = [(p.scenario, p.seed, k * CHUNK, CHUNK) for p in points() for k in range(4)]
+    tasks = [(((p.scenario, p.seed),), k * CHUNK, CHUNK) for p in points() for k in range(4)]
     seen, held = [], []
     for index, _ in cluster.map(tasks):
         seen.append(index)
@@ -152,7 +152,7 @@ def _escsim_tasks(dask_scheduler):
 
 
 def test_interrupt_cancels_submitted_chunks(cluster):
-    tasks = [(p.scenario, p.seed, first, CHUNK) for p in points() for first in (0, CHUNK)]
+    tasks = [(((p.scenario, p.seed),), first, CHUNK) for p in points() for first in (0, CHUNK)]
     stream = cluster.map(tasks)
     next(stream)
     with pytest.raises(KeyboardInterrupt):

@@ -4,11 +4,19 @@ All runs of a chunk advance together (docs/model.md §3). The day process does, 
 incidents, perception, reviews and decisions, state updates, recording. Scenario processes wake
 at fixed days: scheduled events and lever starts (which recompile the parameters) and forum
 meetings. Per-run timing (who reviews today, which incidents strike) is a mask over the run axis.
+
+Parameters may differ from run to run (``model/params.py``): the scenario's uncertain
+parameters, drawn per run (``scenario.priors.draw``), explicit per-run ``values``, and, for a
+chunk that holds several analysis points side by side (*blocks*, ``engine/batch.py``), the
+numbers in which their scenarios differ. A scheduled event that changes a parameter with
+per-run values acts on each run's value: ``set`` replaces them (every run takes the new value
+from that day), ``add`` adds to each run's value, held within the parameter's range as for a
+number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,11 +24,20 @@ import numpy as np
 import simpy
 
 from escalation_sim.engine import day
+from escalation_sim.engine.batch import Block, block_values, event_values
 from escalation_sim.engine.record import Recorder
 from escalation_sim.engine.rng import UNIT, Streams
 from escalation_sim.engine.state import HISTORY, State
 from escalation_sim.model import decision
-from escalation_sim.model.params import Params, compile_params, lever_strengths, ramp_days
+from escalation_sim.model.params import (
+    Params,
+    RunValues,
+    at_runs,
+    compile_params,
+    lever_strengths,
+    ramp_days,
+    with_run_values,
+)
 from escalation_sim.scenario.edit import apply_event
 from escalation_sim.scenario.schema import Event, Scenario, Summit
 
@@ -61,24 +78,51 @@ class ChunkResult:
 
 
 class DaySim:
-    """One chunk of runs of one scenario, stepped by a simpy calendar."""
+    """One chunk of runs of one scenario, stepped by a simpy calendar.
+
+    Args:
+        scenario: The scenario (with ``blocks``: the first block's).
+        seed: Its seed.
+        first_run: Index of the chunk's first run.
+        n_runs: Runs in the chunk (with ``blocks``: in each block).
+        observer: Told what happens in run 0 (``escsim trace``).
+        values: Per-run values, dotted path -> ``(n_runs,)`` array, on top of the scenario's
+            own draws of its uncertain parameters.
+        blocks: Several points run side by side, ``(scenario, seed)`` each, structurally alike
+            (``batch.structure``): rows ``[b n_runs, (b + 1) n_runs)`` are block ``b``'s runs
+            ``first_run ..``, each exactly as it would run alone. ``run_blocks`` gives their
+            results.
+    """
 
     def __init__(self, scenario: Scenario, seed: int, first_run: int, n_runs: int,
-                 observer: Observer | None = None) -> None:
-        self.scenario = scenario
-        self.days = scenario.horizon_days
+                 observer: Observer | None = None, values: RunValues | None = None,
+                 blocks: Sequence[Block] | None = None) -> None:
+        blocks = list(blocks) if blocks else [(scenario, seed)]
+        self.scenario = blocks[0][0]
+        self.days = self.scenario.horizon_days
         self.observer = observer
-        self.streams = Streams(seed, first_run, n_runs)
-        self.first_run, self.n_runs = first_run, n_runs
-        self.state = State.initial(scenario, n_runs)
-        self.recorder = Recorder(n_runs, len(scenario.actors), len(scenario.incidents), self.days)
-        self.meeting_today = 0.0  # chance of a summit opportunity from a meeting held today
+        self.n_blocks = len(blocks)
+        self.streams = Streams(seed, first_run, n_runs,
+                               [(s, first_run, n_runs) for _, s in blocks])
+        self.first_run, self.block_runs = first_run, n_runs
+        self.n_runs = n_runs * self.n_blocks
+        self.values = block_values(blocks, first_run, n_runs, values)
+        self.state = State.initial(with_run_values(self.scenario, self.values), self.n_runs)
+        self.recorder = Recorder(self.n_runs, len(self.scenario.actors),
+                                 len(self.scenario.incidents), self.days, self.n_blocks)
+        self.meeting_today: float | np.ndarray = 0.0  # chance of a summit opportunity from a
+        # meeting held today (per run when the forum's strength is)
         self._draws: dict[str, np.ndarray] = {}
         self._draws_from = 0
-        for event in scenario.events:  # day-0 events act before the first day
+        for event in self.scenario.events:  # day-0 events act before the first day
             if event.day == 0:
                 self.scenario = apply_event(self.scenario, event)
-        self.params = compile_params(self.scenario, 0)
+                self.values = event_values(self.values, event)
+        self.params = compile_params(self.scenario, 0, self.values)
+
+    def run_scenario(self) -> Scenario:
+        """The scenario in force, with the per-run values in place (unvalidated)."""
+        return with_run_values(self.scenario, self.values)
 
     @property
     def params(self) -> Params:
@@ -96,21 +140,22 @@ class DaySim:
         """A scheduled event changes scenario parameters from its day on (§9)."""
         yield env.timeout(event.day)
         self.scenario = apply_event(self.scenario, event)
-        self.params = compile_params(self.scenario, event.day)
+        self.values = event_values(self.values, event)
+        self.params = compile_params(self.scenario, event.day, self.values)
         self._note(event.day, "event", event.label or "scheduled change")
 
     def lever_process(self, env: simpy.Environment, name: str,
                       day: int) -> Generator[Any, Any, None]:
         """A lever starts to act on its start day (§10)."""
         yield env.timeout(day)
-        self.params = compile_params(self.scenario, day)
+        self.params = compile_params(self.scenario, day, self.values)
         self._note(day, "lever", f"{name.replace('_', ' ')} starts")
 
     def ramp_process(self, env: simpy.Environment) -> Generator[Any, Any, None]:
         """Levers build up over their time constants: recompile every 10 days of a ramp (§10)."""
-        for when in ramp_days(self.scenario):
+        for when in ramp_days(self.run_scenario()):
             yield env.timeout(when - env.now)
-            self.params = compile_params(self.scenario, when)
+            self.params = compile_params(self.scenario, when, self.values)
 
     def summit_process(self, env: simpy.Environment, summit: Summit) -> Generator[Any, Any, None]:
         """A scheduled leader-level meeting: a sure summit opportunity on its day (§10)."""
@@ -125,9 +170,12 @@ class DaySim:
         if forum.start_day > 0:  # a zero timeout would fire after day 0 had been stepped
             yield env.timeout(forum.start_day)
         while True:
-            strength = lever_strengths(self.scenario, int(env.now))["multilateral_forum"]
-            chance = strength * self.scenario.model.forum_summit_chance
-            self.meeting_today = max(self.meeting_today, chance)
+            scenario = self.run_scenario()
+            strength = lever_strengths(scenario, int(env.now))["multilateral_forum"]
+            chance = strength * scenario.model.forum_summit_chance
+            self.meeting_today = (np.maximum(self.meeting_today, chance)
+                                  if isinstance(chance, np.ndarray)
+                                  else max(self.meeting_today, chance))
             self._note(int(env.now), "forum", "multilateral forum meets")
             yield env.timeout(forum.period_days)
 
@@ -189,7 +237,7 @@ class DaySim:
         mine = today.hit_rows == 0
         for j, explained in zip(today.hit_kinds[mine], today.explained[mine], strict=True):
             self.observer.incident(t, p.incident_keys[j], bool(explained))
-            if explained and p.call_days:
+            if explained and at_runs(p.call_days, 0):
                 self.observer.talks(t)
         if today.settled.size and today.settled[0] == 0:
             self.observer.summit(t, [int(x) for x in self.state.level[:, 0]])
@@ -200,8 +248,9 @@ class DaySim:
         flat = np.flatnonzero(review)  # actor-major: actor * R + run
         if flat.size == 0:
             return
-        p, s, r = self.params, self.state, self.n_runs
+        s, r = self.state, self.n_runs
         actor, rows = np.divmod(flat, r)
+        p = self.params.at(rows)  # one column per decision, where parameters are per run
         tmax = day.threat_max(s, p, today, actor, rows)
         nat = s.nationalism.take(flat)
         d = decision.Deciders(
@@ -212,14 +261,15 @@ class DaySim:
         uniform = u.take(rows * p.n_actors + actor) * UNIT
         window: int | np.ndarray = p.window
         hit = struck.take(flat)
-        if p.window_after_incident != p.window and hit.any():  # struck: reach further
+        if np.any(p.window_after_incident != p.window) and hit.any():  # struck: reach further
             window = np.where(hit, p.window_after_incident, p.window)
         new = decision.choose_near(d, window, uniform, p)
         s.level.put(flat, new)
         day.settle(s, p, actor, rows, d.x0 - new)
         if self.observer is not None:
             for n in np.flatnonzero(rows == 0):
-                terms = decision.utility_terms(d.one(n), decision.RUNGS[:, None], p)
+                terms = decision.utility_terms(d.one(n), decision.RUNGS[:, None],
+                                               self.params.at(rows[n:n + 1], tables=True))
                 self.observer.decision(t, int(actor[n]), int(d.x0[n]), int(new[n]),
                                        terms[:, :, 0], float(d.desired[n]), float(tmax[n]))
 
@@ -229,7 +279,12 @@ class DaySim:
 
     # -- run ---------------------------------------------------------------------------------
     def run(self) -> ChunkResult:
-        """Run the calendar to the horizon and return the chunk's results."""
+        """Run the calendar to the horizon and return the chunk's results (one block)."""
+        [result] = self.run_blocks()
+        return result
+
+    def run_blocks(self) -> list[ChunkResult]:
+        """Run the calendar to the horizon and return each block's results."""
         env = simpy.Environment()
         # scenario processes are created before the day process, so on a shared day they act
         # first: a change dated day d applies to day d's decisions
@@ -240,21 +295,38 @@ class DaySim:
             lever = getattr(self.scenario.levers, name)
             if lever.enabled and 0 < lever.start_day < self.days:
                 env.process(self.lever_process(env, name, lever.start_day))
-        if ramp_days(self.scenario):
+        if ramp_days(self.run_scenario()):
             env.process(self.ramp_process(env))
         for summit in self.scenario.summits:
             if summit.day < self.days:
                 env.process(self.summit_process(env, summit))
-        forum = self.scenario.levers.multilateral_forum
-        if forum.enabled and forum.strength > 0 and forum.start_day < self.days:
+        forum = self.run_scenario().levers.multilateral_forum
+        if forum.enabled and np.any(np.asarray(forum.strength) > 0) \
+                and forum.start_day < self.days:
             env.process(self.forum_process(env))
         env.process(self.day_process(env))
         env.run(until=self.days)
-        return ChunkResult(self.first_run, self.recorder.finish(self.state),
-                           self.recorder.daily)
+        runs = self.recorder.finish(self.state)
+        n = self.block_runs
+        return [ChunkResult(self.first_run, {k: v[b * n:(b + 1) * n] for k, v in runs.items()},
+                            {k: v[:, b] for k, v in self.recorder.daily.items()})
+                for b in range(self.n_blocks)]
 
 
 def simulate_chunk(scenario: Scenario, seed: int, first_run: int, n_runs: int,
-                   observer: Observer | None = None) -> ChunkResult:
-    """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``."""
-    return DaySim(scenario, seed, first_run, n_runs, observer).run()
+                   observer: Observer | None = None,
+                   values: RunValues | None = None) -> ChunkResult:
+    """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``.
+
+    ``values``: per-run parameter values, dotted path -> ``(n_runs,)`` array (``DaySim``).
+    """
+    return DaySim(scenario, seed, first_run, n_runs, observer, values).run()
+
+
+def simulate_blocks(blocks: Sequence[Block], first_run: int, n_runs: int) -> list[ChunkResult]:
+    """Runs ``first_run ..`` (``n_runs`` of them) of each ``(scenario, seed)`` block, side by side.
+
+    The blocks must be structurally alike (``batch.structure``); each block's results are
+    those of ``simulate_chunk(scenario, seed, first_run, n_runs)``.
+    """
+    return DaySim(blocks[0][0], blocks[0][1], first_run, n_runs, blocks=blocks).run_blocks()

@@ -10,8 +10,9 @@ Imported only when ``--executor dask`` is asked for, so Dask never slows down es
   workers' complaints while the cluster shuts down are noise) and shuts it down in ``close``.
   The workers ignore Ctrl-C (``dask_preload.py``): escsim handles it.
 
-Each chunk is submitted as its own task under a unique key with its seed and run indices in its
-arguments, so no result is ever taken from Dask's cache of earlier tasks. At most
+Each chunk (of one or more points side by side) is submitted as its own task under a unique
+key with its seeds and run indices in its arguments, so no result is ever taken from Dask's
+cache of earlier tasks. At most
 ``IN_FLIGHT_PER_THREAD`` tasks per worker thread are submitted at once; results are yielded as
 they complete. Tasks of a lost worker are rescheduled by Dask; a task that raises is retried
 ``RETRIES`` times. Interrupting (Ctrl-C) cancels every submitted task.
@@ -156,7 +157,7 @@ class DaskExecutor:
             self.workers, self._checked = self._threads(), time.monotonic()
         return IN_FLIGHT_PER_THREAD * max(1, self.workers)
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
         """Yield ``(task index, result)`` as tasks complete, keeping a bounded number in flight."""
         token = uuid.uuid4().hex[:12]
         queue = iter(enumerate(tasks))
@@ -190,7 +191,7 @@ class DaskExecutor:
                     self.client.cancel(list(pending), force=True)
             raise
 
-    def _result(self, future: Any) -> ChunkResult:
+    def _result(self, future: Any) -> list[ChunkResult]:
         try:
             return future.result()
         except ImportError as exc:

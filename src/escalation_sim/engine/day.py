@@ -10,6 +10,11 @@ is work:
 - rare things are handled sparsely: incidents, misperceptions, summits, and decisions
   (computed only for the actors that review, at the rungs within their reach,
   ``decision.choose_near``).
+
+Parameters may differ from run to run (a trailing run axis, ``model/params.py``): thresholds
+then have one column per run, and steps that work on some runs only take the parameters at
+those runs (``Params.at``, ``params.at_runs``). With every parameter shared, the arrays have a
+run axis of length 1 and broadcast.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from escalation_sim.model.ladder import (
     N_RUNGS,
     VERBAL_HOSTILITY,
 )
-from escalation_sim.model.params import Params
+from escalation_sim.model.params import Params, at_runs, by_decision
 
 
 @dataclass
@@ -52,14 +57,19 @@ class Draws:
 
 
 class Thresholds:
-    """Integer thresholds of the compiled parameters' probabilities (see ``rng.threshold``)."""
+    """Integer thresholds of the compiled parameters' probabilities (see ``rng.threshold``).
+
+    Each has the parameters' trailing run axis: 1 when shared, one column per run otherwise.
+    """
 
     def __init__(self, p: Params, n_runs: int) -> None:
-        self.incident = threshold(p.p_incident).T.copy()  # (K, N_RUNGS)
-        self.explained = threshold(p.p_incident * p.explain_prob).T.copy()
-        # the highest threshold of each type, tiled over a day's incident draws: no hit is
-        # possible above it, so one flat comparison finds every candidate
-        self.incident_any = np.tile(self.incident.max(axis=1), n_runs)
+        self.incident = threshold(p.p_incident).transpose(1, 0, 2).copy()  # (K, N_RUNGS, W)
+        self.explained = threshold(p.p_incident * p.explain_prob).transpose(1, 0, 2).copy()
+        # the highest threshold of each type, laid out as a day's incident draws (run-major):
+        # no hit is possible above it, so one flat comparison finds every candidate
+        highest = self.incident.max(axis=1)  # (K, W)
+        self.incident_any = (np.tile(highest[:, 0], n_runs) if highest.shape[1] == 1
+                             else np.ascontiguousarray(highest.T).ravel())
         self.mis = threshold(p.p_mis)
         self.mis_military = threshold(p.p_mis_military)
         self.mis_any = np.maximum(self.mis, self.mis_military)
@@ -94,7 +104,7 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
     run (needed when the cap may have changed).
     """
     k = len(p.incident_keys)
-    if cap:
+    if cap:  # (the cap broadcasts over runs, per run or not)
         np.minimum(s.grievance, p.grievance_max, out=s.grievance)
     if k == 0:
         empty = np.zeros(0, dtype=np.intp)
@@ -107,14 +117,14 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
         driver = np.where(p.chosen[kinds], s.level[np.maximum(p.perpetrator[kinds], 0), rows],
                           s.top[rows])
         draw = u[rows, kinds]
-        hit = draw < th.incident[kinds, driver]
+        hit = draw < _cell(th.incident, rows, kinds, driver)
         rows, kinds = rows[hit], kinds[hit]
-        explained = draw[hit] < th.explained[kinds, driver[hit]]
+        explained = draw[hit] < _cell(th.explained, rows, kinds, driver[hit])
     if rows.size:
-        if p.call_days:
+        if np.any(p.call_days):
             talks = rows[explained]
-            s.talks_left[talks] = np.maximum(s.talks_left[talks], p.call_days)
-        severity = p.severity[kinds] * np.where(explained, 0.5, 1.0)
+            s.talks_left[talks] = np.maximum(s.talks_left[talks], at_runs(p.call_days, talks))
+        severity = _cell(p.severity, rows, kinds) * np.where(explained, 0.5, 1.0)
         if rows.size == 1 or (rows[1:] != rows[:-1]).all():  # one hit per struck run (usual)
             hit = rows
             suffered = p.to_victim[kinds].T * severity  # (A, struck runs)
@@ -123,8 +133,9 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
             per_run = np.zeros((hit.size, k))
             np.add.at(per_run, (where, kinds), severity)
             suffered = (per_run @ p.to_victim).T
-        s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered, p.grievance_max)
-        jump = p.rally_per_severity[:, None] * suffered
+        s.grievance[:, hit] = np.minimum(s.grievance[:, hit] + suffered,
+                                         at_runs(p.grievance_max, hit))
+        jump = at_runs(p.rally_per_severity, hit) * suffered
         gained = np.minimum(s.nationalism[:, hit] + jump, 1.0) - s.nationalism[:, hit]
         s.nationalism[:, hit] += gained
         flat = (np.arange(p.n_actors)[:, None] * s.top.size + hit).ravel()
@@ -132,7 +143,13 @@ def incidents(s: State, p: Params, th: Thresholds, u: np.ndarray, cap: bool) -> 
     return Today(rows, kinds, np.zeros(0, bool), top_before=s.top)
 
 
-def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today: Today) -> None:
+def _cell(table: np.ndarray, rows: np.ndarray, *index: np.ndarray) -> np.ndarray:
+    """``table[index...]`` in each of ``rows``: its trailing run axis is 1 (shared) or R."""
+    return table[(*index, rows if table.shape[-1] > 1 else 0)]
+
+
+def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float | np.ndarray,
+            today: Today) -> None:
     """§10: leader-level summits; where every side accepts, both move down together.
 
     An opportunity arises with ``dynamics.summit_chance``, or with ``scheduled`` where a meeting
@@ -141,9 +158,10 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
     side is at verbal hostility or above. Each
     leader accepts with ``dynamics.summit_acceptance``. A settlement puts every side at
     engagement or better, settles ``summit_grievance_cut`` of the grievances, raises trust, and
-    is seen by all at once (a summit is public).
+    is seen by all at once (a summit is public). ``scheduled`` may be per run (a forum's
+    per-run strength).
     """
-    if scheduled:  # a meeting held today settles only where there is something to settle
+    if np.any(scheduled):  # a meeting held today settles only where there is something to settle
         chance = dynamics.summit_chance(s.crisis_days, s.mediating, s.trade, s.top, p)
         chance = np.maximum(chance, np.where(s.top >= VERBAL_HOSTILITY, scheduled, 0.0))
         rows = np.flatnonzero(u[:, 0] * UNIT < chance)
@@ -151,18 +169,18 @@ def summits(t: int, s: State, p: Params, u: np.ndarray, scheduled: float, today:
         ceiling = dynamics.summit_ceiling(t + 1, p)
         rows = np.flatnonzero(u[:, 0] < math.ceil(ceiling * 2.0**UNIFORM_BITS))
         chance = dynamics.summit_chance(s.crisis_days[rows], s.mediating[rows], s.trade[rows],
-                                        s.top[rows], p)
+                                        s.top[rows], p.at(rows))
         rows = rows[u[rows, 0] * UNIT < chance]
     if rows.size == 0:
         return
     accept = dynamics.summit_acceptance(s.nationalism[:, rows], s.grievance[:, rows],
-                                        s.trade[rows], s.mediating[rows], p)
+                                        s.trade[rows], s.mediating[rows], p.at(rows))
     rows = rows[u[rows, 1] * UNIT < accept.prod(axis=0)]  # every leader, independently
     if rows.size == 0:
         return
     s.level[:, rows] = np.minimum(s.level[:, rows], ENGAGEMENT)
-    s.grievance[:, rows] *= p.summit_grievance_keep
-    s.trust[:, rows] += p.summit_trust_gain * (1.0 - s.trust[:, rows])
+    s.grievance[:, rows] *= at_runs(p.summit_grievance_keep, rows)
+    s.trust[:, rows] += at_runs(p.summit_trust_gain, rows) * (1.0 - s.trust[:, rows])
     reach = (t - np.arange(int(p.lag.max()) + 1)) % HISTORY  # days a lagged view can reach
     s.history[reach[:, None, None], np.arange(p.n_actors)[:, None], rows] = s.level[:, rows]
     for q, (_, j) in enumerate(pairs(p.n_actors)):
@@ -181,19 +199,23 @@ def perceive(t: int, s: State, p: Params, th: Thresholds, u: np.ndarray,
     a, r = p.n_actors, s.level.shape[1]
     moved = np.zeros((a, r), dtype=bool)
     for q, (i, j) in enumerate(pairs(a)):
-        lagged = s.history[(t - p.lag[i]) % HISTORY, j]
+        if p.lag.shape[1] == 1:
+            lagged = s.history[(t - p.lag[i, 0]) % HISTORY, j]
+        else:  # each run its own lag
+            lagged = s.history[(t - p.lag[i]) % HISTORY, j, np.arange(r)]
         col, n_pairs = q, a * (a - 1)
         maybe = np.flatnonzero(u[:, col] < th.mis_any[i])
         seen = lagged
         if maybe.size:
             rung = lagged[maybe]
             military = rung >= MILITARY_SIGNALLING
-            limit = np.where(military, th.mis_military[i], th.mis[i])
+            limit = np.where(military, at_runs(th.mis_military[i], maybe),
+                             at_runs(th.mis[i], maybe))
             is_wrong = u[maybe, col] < limit
             wrong = maybe[is_wrong]
             if wrong.size:
                 seen = lagged.copy()
-                up = u[wrong, n_pairs + col] < th.upwards[i]
+                up = u[wrong, n_pairs + col] < at_runs(th.upwards[i], wrong)
                 seen[wrong] = np.minimum(np.maximum(lagged[wrong] + np.where(up, 1, -1), 0),
                                          N_RUNGS - 1)
                 today.misread_military.append(wrong[military[is_wrong]])
@@ -231,7 +253,7 @@ def reviews(s: State, th: Thresholds, u: np.ndarray, moved: np.ndarray, today: T
         review[i] |= moved[i] & (u[:, a + i] < th.reaction[i])
     if today.hit_rows.size:
         review[p.victim[today.hit_kinds], today.hit_rows] = True
-    if p.call_days:
+    if np.any(p.call_days):
         review |= s.talks_left > 0
     return review
 
@@ -240,7 +262,8 @@ def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
                rows: np.ndarray) -> np.ndarray:
     """§5: the highest perceived threat to each reviewing actor (``decision.threat``).
 
-    ``actor`` and ``rows`` are the observer and run of each decision.
+    ``actor`` and ``rows`` are the observer and run of each decision; ``p`` holds the
+    parameters of those runs (``Params.at(rows)``).
     """
     a, r = p.n_actors, s.level.shape[1]
     seen_all = np.stack(today.seen)  # (P, R)
@@ -250,8 +273,8 @@ def threat_max(s: State, p: Params, today: Today, actor: np.ndarray,
         q = _pair_of(a, k).take(actor)
         seen = seen_all.take(q * r + rows).astype(np.int64)
         found = decision.threat(seen, s.nationalism.take(other * r + rows),
-                                s.trust.take(q * r + rows), p.rhetoric_gain[other],
-                                p.signal_discount)
+                                s.trust.take(q * r + rows),
+                                by_decision(p.rhetoric_gain, other), p.signal_discount)
         best = found if best is None else np.maximum(best, found)
     assert best is not None
     return best
@@ -266,11 +289,15 @@ def _pair_of(n_actors: int, k: int) -> np.ndarray:
 
 def settle(s: State, p: Params, actor: np.ndarray, rows: np.ndarray,
            stepped_down: np.ndarray) -> None:
-    """§7: each climb-down settles some of every other side's grievance (``dynamics.settle``)."""
+    """§7: each climb-down settles some of every other side's grievance (``dynamics.settle``).
+
+    ``p`` holds the parameters of the decisions' runs (``Params.at(rows)``).
+    """
     a, r = p.n_actors, s.level.shape[1]
     down = stepped_down > 0
     if not down.any():
         return
+    p = p.at(np.flatnonzero(down))
     actor, rows, steps = actor[down], rows[down], stepped_down[down]
     for k in range(1, a):  # one decision per (actor, run): no index repeats for a given k
         flat = ((actor + k) % a) * r + rows
@@ -284,11 +311,11 @@ def update(s: State, p: Params, today: Today, shock: np.ndarray) -> None:
     suffered = dynamics.hostility_suffered(level)
     s.grievance = dynamics.grievance(s.grievance, suffered, p)
     s.nationalism = dynamics.nationalism(s.nationalism, suffered, shock.T, p)
-    today.rally = p.rally[:, None] * suffered
+    today.rally = p.rally * suffered
     s.trade, s.energy = dynamics.flows(s.trade, s.energy, top, p)
     for q, seen in enumerate(today.seen):
         s.trust[q] = dynamics.trust(s.trust[q], seen, p)
     s.crisis_days, s.mediating = dynamics.mediation(s.crisis_days, s.mediating, top, p)
-    if p.call_days:
+    if np.any(p.call_days):
         np.maximum(s.talks_left - 1, 0, out=s.talks_left)
 

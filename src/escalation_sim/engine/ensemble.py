@@ -3,6 +3,12 @@
 ``evaluate`` is the one entry point that ``run``, ``compare``, ``sweep``, ``sensitivity`` and
 ``backtest`` stand on: it evaluates a batch of scenario points, each with its seed, over the
 same run indices, and returns one ``Aggregate`` per point (plus per-run arrays when asked).
+
+Points that are structurally alike (``batch.structure``: they differ only in numeric
+parameters) are batched: a task computes one chunk of runs of several points side by side, each
+point a block of rows with its own parameter values, its random numbers drawn once for all the
+points that share its seed (``batch.py``, ``rng.py``). Each point's results are the ones it
+gives alone, whatever the batching, the chunking or the workers.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.batch import structure
 from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.executors import Executor, LocalExecutor
+from escalation_sim.engine.executors import Executor, LocalExecutor, Task
 from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.scenario.schema import Scenario
@@ -66,6 +73,20 @@ def chunk_size(runs: int, workers: int = 1, points: int = 1) -> int:
     return max(RNG_BLOCK, -(-per_chunk // RNG_BLOCK) * RNG_BLOCK)
 
 
+def points_per_task(points: int, chunk_runs: int, chunks: int, workers: int = 1) -> int:
+    """How many structurally alike points a task runs side by side, each ``chunk_runs`` runs.
+
+    As many as fill ``MAX_CHUNK_RUNS`` rows, yet (with several workers) at least one task per
+    worker over the ``chunks`` chunks of runs, and the points shared evenly among the tasks.
+    (Tasks of many points are alike in cost, so one each keeps the workers evenly busy.)
+    """
+    per = max(1, MAX_CHUNK_RUNS // max(1, chunk_runs))
+    if workers > 1:
+        per = min(per, max(1, points * chunks // workers))
+    tasks = -(-points // per)
+    return -(-points // tasks)
+
+
 def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
     """``(first_run, n_runs)`` of each chunk; chunk sizes are whole RNG blocks but the last."""
     if chunk_runs % RNG_BLOCK:
@@ -88,31 +109,54 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     """
     executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
-    option = (MONTHLY,) if monthly else ()
-    # chunk-major: the points' chunks of the same runs come close together (paired sinks)
-    tasks = [(p.scenario, p.seed, first, n, *option) for first, n in chunks for p in points]
+    tasks, members = _tasks(points, chunks, executor.workers, (MONTHLY,) if monthly else ())
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
             for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
     waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
     next_chunk = [0] * len(points)
     start = time.perf_counter()
-    for index, result in executor.map(tasks):
-        which = index % len(points)
-        aggs[which].add(result)
-        if keep_runs:
-            _place(kept[which], result, runs)
-        if on_runs is not None:
-            waiting[which][index // len(points)] = result
-            while next_chunk[which] in waiting[which]:
-                on_runs(which, waiting[which].pop(next_chunk[which]))
-                next_chunk[which] += 1
-        if progress is not None:
-            progress(next(iter(result.runs.values())).shape[0])
-        del result  # before the next chunk is computed: memory holds one chunk at a time
+    for index, results in executor.map(tasks):
+        chunk, which_points = members[index]
+        for which, result in zip(which_points, results, strict=True):
+            aggs[which].add(result)
+            if keep_runs:
+                _place(kept[which], result, runs)
+            if on_runs is not None:
+                waiting[which][chunk] = result
+                while next_chunk[which] in waiting[which]:
+                    on_runs(which, waiting[which].pop(next_chunk[which]))
+                    next_chunk[which] += 1
+            if progress is not None:
+                progress(next(iter(result.runs.values())).shape[0])
+        del results  # before the next chunk is computed: memory holds one chunk at a time
     elapsed = time.perf_counter() - start
     return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
             for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]
+
+
+def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
+           option: tuple[str, ...]) -> tuple[list[Task], list[tuple[int, list[int]]]]:
+    """The tasks of an evaluation, and each task's chunk index and points (in block order).
+
+    Structurally alike points share tasks (``points_per_task`` of them each); tasks are
+    chunk-major, so the points' chunks of the same runs come close together (paired sinks).
+    """
+    groups: dict[str, list[int]] = {}
+    for k, point in enumerate(points):
+        groups.setdefault(structure(point.scenario), []).append(k)
+    longest = max(n for _, n in chunks)
+    tasks: list[Task] = []
+    members: list[tuple[int, list[int]]] = []
+    for c, (first, n) in enumerate(chunks):
+        for group in groups.values():
+            per = points_per_task(len(group), longest, len(chunks), workers)
+            for start in range(0, len(group), per):
+                which = group[start:start + per]
+                blocks = tuple((points[k].scenario, points[k].seed) for k in which)
+                tasks.append((blocks, first, n, *option))
+                members.append((c, which))
+    return tasks, members
 
 
 def _place(into: dict[str, np.ndarray], chunk: ChunkResult, runs: int) -> None:

@@ -1,8 +1,10 @@
 """Executors: where chunks of runs are computed.
 
-A task is ``(scenario, seed, first_run, n_runs)`` and its result a ``ChunkResult``; a task's
-result depends on nothing else, so any executor gives the same answer (``rng.py``). Every
-executor yields ``(task index, result)`` as tasks finish, in any order; ``evaluate`` merges them.
+A task is ``(blocks, first_run, n_runs)``: one chunk of runs of one or more structurally alike
+points side by side, ``blocks`` their ``(scenario, seed)`` (``batch.py``); its result is a
+``ChunkResult`` per block. A task's result depends on nothing else, so any executor gives the
+same answer (``rng.py``). Every executor yields ``(task index, results)`` as tasks finish, in
+any order; ``evaluate`` merges them.
 
 - ``LocalExecutor``: the calling process (1 worker) or a local process pool (``pool.py``).
 - ``DaskExecutor``: a Dask distributed cluster (optional extra ``dask``).
@@ -19,15 +21,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.batch import Block
+from escalation_sim.engine.calendar import ChunkResult, simulate_blocks
 from escalation_sim.engine.errors import ExecutorError
-from escalation_sim.engine.monthly import MONTHLY, simulate_chunk_monthly
+from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
 from escalation_sim.engine.pool import imap_unordered
-from escalation_sim.scenario.schema import Scenario
 
-Task = tuple[Scenario, int, int, int] | tuple[Scenario, int, int, int, str]
-"""``(scenario, seed, first_run, n_runs)``: one chunk of runs of one scenario point, optionally
-followed by a recording option (``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
+Task = tuple[tuple[Block, ...], int, int] | tuple[tuple[Block, ...], int, int, str]
+"""``(blocks, first_run, n_runs)``: one chunk of runs of one or more scenario points side by
+side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
+(``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "default_workers",
            "make_executor", "run_task"]
@@ -40,16 +43,16 @@ class Executor(Protocol):
 
     workers: int
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
-        """Compute every task once; yield each result with its index as it arrives."""
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+        """Compute every task once; yield each task's results with its index as they arrive."""
 
 
-def run_task(task: Task) -> ChunkResult:
+def run_task(task: Task) -> list[ChunkResult]:
     """Compute one task (a module-level function, so worker processes can import it)."""
-    scenario, seed, first, n, *option = task
+    blocks, first, n, *option = task
     if option == [MONTHLY]:
-        return simulate_chunk_monthly(scenario, seed, first, n)
-    return simulate_chunk(scenario, seed, first, n)
+        return simulate_blocks_monthly(blocks, first, n)
+    return simulate_blocks(blocks, first, n)
 
 
 def default_workers() -> int:
@@ -63,7 +66,7 @@ class LocalExecutor:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, ChunkResult]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
         """Yield results as tasks finish (one task in flight per worker, see ``pool.py``)."""
         if self.workers <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):

@@ -8,10 +8,12 @@ ordinary recorder, and so ``run``, ``compare`` and the rest, pay nothing for it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from escalation_sim.engine.batch import Block
 from escalation_sim.engine.calendar import ChunkResult, DaySim
 from escalation_sim.engine.record import Recorder
 from escalation_sim.engine.state import State
@@ -43,8 +45,8 @@ class MonthlyRecorder(Recorder):
     """
 
     def __init__(self, n_runs: int, n_actors: int, n_incidents: int, days: int,
-                 months: np.ndarray) -> None:
-        super().__init__(n_runs, n_actors, n_incidents, days)
+                 months: np.ndarray, blocks: int = 1) -> None:
+        super().__init__(n_runs, n_actors, n_incidents, days, blocks)
         self.months = months
         m = int(months[-1]) + 1 if days else 1
         self.month_max = np.zeros((n_runs, n_actors, m), dtype=np.int8)
@@ -78,7 +80,16 @@ class MonthlyRecorder(Recorder):
 def simulate_chunk_monthly(scenario: Scenario, seed: int, first_run: int,
                            n_runs: int) -> ChunkResult:
     """As ``calendar.simulate_chunk``, with the monthly arrays in the per-run results."""
-    sim = DaySim(scenario, seed, first_run, n_runs)
-    sim.recorder = MonthlyRecorder(n_runs, len(scenario.actors), len(scenario.incidents),
-                                   sim.days, month_of_day(scenario.start_date, sim.days))
-    return sim.run()
+    [result] = simulate_blocks_monthly([(scenario, seed)], first_run, n_runs)
+    return result
+
+
+def simulate_blocks_monthly(blocks: Sequence[Block], first_run: int,
+                            n_runs: int) -> list[ChunkResult]:
+    """As ``calendar.simulate_blocks``, with the monthly arrays in the per-run results."""
+    scenario, seed = blocks[0]
+    sim = DaySim(scenario, seed, first_run, n_runs, blocks=blocks)
+    sim.recorder = MonthlyRecorder(sim.n_runs, len(scenario.actors), len(scenario.incidents),
+                                   sim.days, month_of_day(scenario.start_date, sim.days),
+                                   sim.n_blocks)
+    return sim.run_blocks()

@@ -31,11 +31,17 @@ _RIVERA_INT = RIVERA_POINTS.astype(np.int32)
 
 
 class Recorder:
-    """Accumulates one chunk's metrics day by day (state arrays are actor-major, ``(A, R)``)."""
+    """Accumulates one chunk's metrics day by day (state arrays are actor-major, ``(A, R)``).
 
-    def __init__(self, n_runs: int, n_actors: int, n_incidents: int, days: int) -> None:
+    A chunk of ``blocks`` points side by side (``engine/batch.py``) keeps its daily histograms
+    per block: ``daily[name]`` has shape ``(days, blocks, ...)``, block ``b`` counting rows
+    ``[b R / blocks, (b + 1) R / blocks)``.
+    """
+
+    def __init__(self, n_runs: int, n_actors: int, n_incidents: int, days: int,
+                 blocks: int = 1) -> None:
         r, a = n_runs, n_actors
-        self.days = days
+        self.days, self.blocks = days, blocks
         self.peak = np.zeros((a, r), dtype=np.int64)
         self.first_legal = np.full(r, -1, dtype=np.int64)
         self.first_force = np.full(r, -1, dtype=np.int64)
@@ -60,16 +66,21 @@ class Recorder:
         self.contain_days = np.zeros(r, dtype=np.int64)
         self.contained = np.zeros(r, dtype=np.int64)
         self.open_containments = False
+        b = blocks
         self.daily = {
-            "rungs": np.zeros((days, a, N_RUNGS), dtype=np.int64),
-            "top": np.zeros((days, N_RUNGS), dtype=np.int64),
-            "trade": np.zeros((days, FLOW_BINS), dtype=np.int64),
-            "energy": np.zeros((days, FLOW_BINS), dtype=np.int64),
-            "nationalism": np.zeros((days, a), dtype=np.int64),  # sums in QUANTUM units
-            "grievance": np.zeros((days, a), dtype=np.int64),
-            "mediating": np.zeros(days, dtype=np.int64),
+            "rungs": np.zeros((days, b, a, N_RUNGS), dtype=np.int64),
+            "top": np.zeros((days, b, N_RUNGS), dtype=np.int64),
+            "trade": np.zeros((days, b, FLOW_BINS), dtype=np.int64),
+            "energy": np.zeros((days, b, FLOW_BINS), dtype=np.int64),
+            "nationalism": np.zeros((days, b, a), dtype=np.int64),  # sums in QUANTUM units
+            "grievance": np.zeros((days, b, a), dtype=np.int64),
+            "mediating": np.zeros((days, b), dtype=np.int64),
         }
-        self._offsets = (np.arange(a) * N_RUNGS)[:, None]
+        # histogram bins of each row: its block's, then its actor's (rungs) or its own
+        block = np.repeat(np.arange(b), r // b) if b > 1 else np.zeros(1, np.int64)
+        self._offsets = (block[None, :] * a + np.arange(a)[:, None]) * N_RUNGS
+        self._top_offset = block * N_RUNGS if b > 1 else 0
+        self._flow_offset = block * FLOW_BINS if b > 1 else 0
         self._not_yet = {LEGAL_COERCION: np.arange(r), LIMITED_FORCE: np.arange(r)}
 
     def start(self, state: State) -> None:
@@ -118,16 +129,20 @@ class Recorder:
             self.open_containments = True
         if self.open_containments:
             self._contain(t, top)
-        d = self.daily
+        d, b = self.daily, self.blocks
         a = level.shape[0]
         d["rungs"][t] = np.bincount((level + self._offsets).ravel(),
-                                    minlength=a * N_RUNGS).reshape(a, N_RUNGS)
-        d["top"][t] = np.bincount(top, minlength=N_RUNGS)
-        d["trade"][t] = np.bincount(_flow_bin(state.trade), minlength=FLOW_BINS)
-        d["energy"][t] = np.bincount(_flow_bin(state.energy), minlength=FLOW_BINS)
-        d["nationalism"][t] = _fixed_sum(state.nationalism)
-        d["grievance"][t] = _fixed_sum(state.grievance)
-        d["mediating"][t] = np.count_nonzero(state.mediating)
+                                    minlength=b * a * N_RUNGS).reshape(b, a, N_RUNGS)
+        d["top"][t] = np.bincount(top + self._top_offset,
+                                  minlength=b * N_RUNGS).reshape(b, N_RUNGS)
+        d["trade"][t] = np.bincount(_flow_bin(state.trade) + self._flow_offset,
+                                    minlength=b * FLOW_BINS).reshape(b, FLOW_BINS)
+        d["energy"][t] = np.bincount(_flow_bin(state.energy) + self._flow_offset,
+                                     minlength=b * FLOW_BINS).reshape(b, FLOW_BINS)
+        d["nationalism"][t] = _fixed_sum(state.nationalism, b)
+        d["grievance"][t] = _fixed_sum(state.grievance, b)
+        d["mediating"][t] = (np.count_nonzero(state.mediating) if b == 1
+                             else state.mediating.reshape(b, -1).sum(axis=1))
 
     def _firsts(self, t: int, top: np.ndarray) -> None:
         """Days of first legal coercion and first force (-1 until they happen)."""
@@ -186,12 +201,15 @@ def _flow_bin(flow: np.ndarray) -> np.ndarray:
     return np.minimum((flow * FLOW_BINS).astype(np.int64), FLOW_BINS - 1)
 
 
-def _fixed_sum(x: np.ndarray) -> np.ndarray:
-    """``fixed(x).sum(axis=1)`` of an ``(A, R)`` array.
+def _fixed_sum(x: np.ndarray, blocks: int = 1) -> np.ndarray:
+    """``fixed(x).sum(axis=1)`` of an ``(A, R)`` array, per block of runs: ``(blocks, A)``.
 
     Whole numbers below 2**53 add exactly in float64, so the float sum equals the integer one.
     """
-    return np.rint(x * (1.0 / QUANTUM)).sum(axis=1).astype(np.int64)
+    q = np.rint(x * (1.0 / QUANTUM))
+    if blocks == 1:
+        return q.sum(axis=1).astype(np.int64)[None]
+    return q.reshape(x.shape[0], blocks, -1).sum(axis=2).T.astype(np.int64)
 
 
 def fixed(x: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ one actor perceives of another is kept per ordered pair ``(i, j)``, ``i != j`` (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,12 +41,17 @@ class State:
 
     @classmethod
     def initial(cls, scenario: Scenario, n_runs: int) -> State:
-        """Day-0 state of ``n_runs`` identical runs."""
+        """Day-0 state of ``n_runs`` runs.
+
+        Identical runs, unless ``scenario`` carries per-run arrays (``params.with_run_values``):
+        then each run starts from its own values (nationalism, initial rungs, trust, flows …).
+        """
         actors = list(scenario.actors.values())
         a = len(actors)
 
-        def column(values: list[float], dtype: type = float) -> np.ndarray:
-            return np.repeat(np.array(values, dtype=dtype)[:, None], n_runs, axis=1)
+        def column(values: list[Any], dtype: type = float) -> np.ndarray:
+            cols = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
+            return np.array(np.broadcast_to(np.stack(np.broadcast_arrays(*cols)), (a, n_runs)))
 
         level = column([x.initial_rung for x in actors], np.int64)
         history = np.broadcast_to(level.astype(np.int8), (HISTORY, a, n_runs)).copy()
@@ -56,7 +62,7 @@ class State:
             prev_lagged=[history[0, j] for _, j in pairs(a)],
             grievance=column([x.initial_grievance for x in actors]),
             nationalism=column([x.nationalism for x in actors]),
-            trust=np.full((len(pairs(a)), n_runs), m.initial_trust),
+            trust=np.full((len(pairs(a)), n_runs), m.initial_trust, dtype=float),
             trade=np.full(n_runs, m.initial_trade_flow),
             energy=np.full(n_runs, m.initial_energy_flow),
             crisis_days=np.zeros(n_runs, dtype=np.int64),

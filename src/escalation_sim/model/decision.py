@@ -5,6 +5,10 @@ them on just the actors that review today. The utility of a rung is a sum of nam
 (``TERMS``, ``utility_terms``: what the trace reads its reasons from). Decisions use their sum,
 ``utility``, evaluated only at the rungs within reach (``choose_near``) or at every rung
 (``choose``) with the same function, so both choose the same rung from the same uniform.
+
+The parameters ``p`` are those of the decisions' runs: shared ones as compiled, per-run ones
+taken at the deciding runs (``Params.at(rows)``, one column per decision); per-actor
+quantities are read with ``params.by_decision``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from escalation_sim.model.ladder import MILITARY_SIGNALLING, N_RUNGS, STATUS_QUO
-from escalation_sim.model.params import RUNG_TERMS, Params
+from escalation_sim.model.params import RUNG_TERMS, Params, by_decision
 
 RUNGS = np.arange(N_RUNGS)
 TERMS = ("fit", "economic", "military", "war", "issues", "cooperation", "audience", "move",
@@ -53,13 +57,13 @@ def perceive(lagged: np.ndarray, u_wrong: np.ndarray, u_up: np.ndarray, p_mis: n
         lagged: true rung of the other side ``lag`` days ago, shape (R, A_obs, A_other).
         u_wrong: uniforms deciding whether the reading is wrong, same shape.
         u_up: uniforms deciding the direction of a wrong reading, same shape.
-        p_mis: per-observer misperception probability below military rungs, shape (A,).
-        p_mis_military: the same at military rungs (cut by military transparency), shape (A,).
-        worst_case_bias: per-observer share of errors that go up, shape (A,).
+        p_mis: per-observer misperception probability below military rungs, shape (A, 1).
+        p_mis_military: the same at military rungs (cut by military transparency), (A, 1).
+        worst_case_bias: per-observer share of errors that go up, shape (A, 1).
     """
-    p = np.where(lagged >= MILITARY_SIGNALLING, p_mis_military[:, None], p_mis[:, None])
+    p = np.where(lagged >= MILITARY_SIGNALLING, p_mis_military, p_mis)
     wrong = u_wrong < p
-    up = u_up < worst_case_bias[:, None]
+    up = u_up < worst_case_bias
     shift = np.where(wrong, np.where(up, 1, -1), 0)
     return np.clip(lagged + shift, 0, N_RUNGS - 1)
 
@@ -80,9 +84,9 @@ def desired_rung(actor: np.ndarray, threat_max: np.ndarray, grievance: np.ndarra
 
     The threat includes what the actor reads from the others' backing of outside parties (§8).
     """
-    drive = p.stake[actor] + p.w_nat * (nationalism - 0.5) + grievance
-    threat = threat_max + p.client_threat[actor]
-    return STATUS_QUO + drive + p.reciprocity[actor] * (threat - STATUS_QUO)
+    drive = by_decision(p.stake, actor) + p.w_nat * (nationalism - 0.5) + grievance
+    threat = threat_max + by_decision(p.client_threat, actor)
+    return STATUS_QUO + drive + by_decision(p.reciprocity, actor) * (threat - STATUS_QUO)
 
 
 def utility_terms(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
@@ -95,9 +99,10 @@ def utility_terms(d: Deciders, x: np.ndarray, p: Params) -> np.ndarray:
     down = x < d.x0
     terms = np.empty((len(TERMS), *x.shape))
     terms[0] = -p.w_fit * (x - d.desired) ** 2
-    terms[1] = -(p.econ_cost[d.actor] * d.flow) * p.econ_rung[x]
+    terms[1] = -(by_decision(p.econ_cost, d.actor) * d.flow) * by_decision(p.econ_rung, x)
     for t in range(len(RUNG_TERMS)):  # by actor and rung: military, war, issues, cooperation
-        terms[2 + t] = p.rung_terms[:, t, :].ravel()[d.actor * N_RUNGS + x]
+        table = p.rung_terms[:, t].reshape(-1, p.rung_terms.shape[-1])
+        terms[2 + t] = by_decision(table, d.actor * N_RUNGS + x)
     terms[6] = -_audience(d, p) * down
     terms[7] = -p.c_move * np.abs(x - d.x0)
     terms[8] = p.mediation_bonus * d.talking * np.maximum(0, d.x0 - x)
@@ -109,7 +114,7 @@ def _audience(d: Deciders, p: Params) -> np.ndarray:
 
     Scaled by resolve, cut by talks and when answering a step down of the other.
     """
-    return (p.audience[d.actor] * d.nationalism
+    return (by_decision(p.audience, d.actor) * d.nationalism
             * (1.0 - p.mediation_audience_cut * d.talking)
             * (1.0 - p.reciprocal_cut * d.answering))
 
@@ -121,13 +126,13 @@ def utility(d: Deciders, x: np.ndarray, p: Params, below: np.ndarray | None = No
     so that the engine pays for one array per term family rather than nine. ``below`` is
     ``x0 - x`` as floats, when the caller knows it in a cheaper shape (``(C, 1)``).
     """
-    u = p.rung_total.take(d.actor * N_RUNGS + x)
+    u = by_decision(p.rung_total, d.actor * N_RUNGS + x)
     gap = x - d.desired
     gap *= gap
     gap *= p.w_fit
     u -= gap
-    econ = p.econ_rung.take(x)
-    econ *= p.econ_cost[d.actor] * d.flow
+    econ = by_decision(p.econ_rung, x)
+    econ *= by_decision(p.econ_cost, d.actor) * d.flow
     u -= econ
     # moving: friction both ways; below x0 also the audience cost and the talks' reward
     if below is None:
@@ -165,7 +170,7 @@ def choose(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params) -> n
     """The rung chosen with every rung of the ladder evaluated (reference for ``choose_near``)."""
     x = np.broadcast_to(RUNGS[:, None], (N_RUNGS, d.x0.size))
     allowed = np.abs(x - d.x0) <= window
-    return pick(utility(d, x, p), allowed, p.rationality[d.actor], u)
+    return pick(utility(d, x, p), allowed, by_decision(p.rationality, d.actor), u)
 
 
 def choose_near(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params) -> np.ndarray:
@@ -179,4 +184,4 @@ def choose_near(d: Deciders, window: np.ndarray | int, u: np.ndarray, p: Params)
     x = d.x0 + offsets
     allowed = (x >= 0) & (x < N_RUNGS) & (np.abs(offsets) <= window)
     values = utility(d, np.clip(x, 0, N_RUNGS - 1), p, below=-offsets.astype(float))
-    return d.x0 - widest + pick(values, allowed, p.rationality[d.actor], u)
+    return d.x0 - widest + pick(values, allowed, by_decision(p.rationality, d.actor), u)

@@ -4,7 +4,9 @@ Grievance, nationalism, trade and energy flows, trust, mediation, settlement and
 
 Each function takes today's arrays (leading actor axis where there is one, then runs) and
 returns tomorrow's, or a probability; none of them draws random numbers, so they are
-deterministic given the draws and decisions already made.
+deterministic given the draws and decisions already made. The parameters carry a trailing run
+axis (``params.py``) that broadcasts against the state: pass ``Params.at(rows)`` with the state
+of some runs only.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ import numpy as np
 from escalation_sim.model.ladder import (
     DIPLOMATIC_RETALIATION,
     ECONOMIC_COERCION,
-    ENGAGEMENT,
     HOSTILITY,
     LEGAL_COERCION,
     LIMITED_FORCE,
     N_RUNGS,
     STATUS_QUO,
 )
-from escalation_sim.model.params import COOPERATION, Params
+from escalation_sim.model.params import Params
 
 CRISIS_RUNG = DIPLOMATIC_RETALIATION
 """A day counts as a day of crisis while some side is at diplomatic retaliation or above: the
@@ -70,11 +71,12 @@ def nationalism(n: np.ndarray, suffered: np.ndarray, shock: np.ndarray, p: Param
     An Ornstein-Uhlenbeck process kept in [0, 1]; ``shock`` is a standard normal per actor and
     run (domestic politics).
     """
-    out = p.n0[:, None] - n
+    out = p.n0 - n
     out *= p.nationalism_relax
-    out += p.rally[:, None] * suffered
+    out += p.rally * suffered
     out += n
-    out += p.nationalism_volatility * shock
+    out += np.asarray(p.nationalism_volatility, dtype=shock.dtype) * shock  # in the shock's
+    # precision (float32), per run or not
     return np.clip(out, 0.0, 1.0, out=out)
 
 
@@ -130,9 +132,10 @@ def summit_chance(crisis_days: np.ndarray, mediating: np.ndarray, trade: np.ndar
 def summit_ceiling(days_in_crisis: int, p: Params) -> float:
     """The highest daily chance ``summit_chance`` can give after ``days_in_crisis`` days.
 
-    With a mediator engaged and all trade lost: runs below it are the only candidates.
+    With a mediator engaged and all trade lost (and the highest over runs of per-run rates):
+    runs below it are the only candidates.
     """
-    return -math.expm1(-_summit_rate(days_in_crisis, 1.0, 0.0, p))
+    return -math.expm1(-float(np.max(_summit_rate(days_in_crisis, 1.0, 0.0, p))))
 
 
 def _summit_rate(crisis_days: Any, mediating: Any, trade: Any, p: Params) -> Any:
@@ -151,8 +154,8 @@ def summit_acceptance(nationalism: np.ndarray, grievance: np.ndarray, trade: np.
     pain of lost trade, the gains of restored cooperation and a mediator's help against the
     audience cost of compromise and the grievance not yet answered.
     """
-    gain = (p.summit_value + p.econ_cost[:, None] * (1.0 - trade)
-            + p.rung_terms[:, COOPERATION, ENGAGEMENT][:, None] + p.mediation_bonus * mediating)
-    cost = p.audience[:, None] * nationalism + p.summit_grievance_weight * grievance
-    z = np.clip(p.rationality[:, None] * (gain - cost), -60.0, 60.0)
+    gain = (p.summit_value + p.econ_cost * (1.0 - trade)
+            + p.cooperation_gain + p.mediation_bonus * mediating)
+    cost = p.audience * nationalism + p.summit_grievance_weight * grievance
+    z = np.clip(p.rationality * (gain - cost), -60.0, 60.0)
     return 1.0 / (1.0 + np.exp(-z))

@@ -1,0 +1,184 @@
+"""Per-run parameter values on the run axis, and analysis points batched as blocks of runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from escalation_sim.engine.batch import block_values, event_values, structure
+from escalation_sim.engine.calendar import ChunkResult, simulate_blocks, simulate_chunk
+from escalation_sim.engine.ensemble import Point, evaluate
+from escalation_sim.engine.executors import LocalExecutor
+from escalation_sim.model.params import RUN_FIELDS, compile_params
+from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.schema import Event
+
+BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+RUNS = 200
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def base():  # noqa: ANN201
+    return load_scenario(BASE, ["horizon_days=90", "levers.crisis_hotline.enabled=true",
+                                "levers.multilateral_forum.enabled=true"])
+
+
+def assert_same(a: ChunkResult, b: ChunkResult) -> None:
+    assert a.runs.keys() == b.runs.keys()
+    for name in a.runs:
+        np.testing.assert_array_equal(a.runs[name], b.runs[name], err_msg=name)
+    for name in a.daily:
+        np.testing.assert_array_equal(a.daily[name], b.daily[name], err_msg=name)
+
+
+PATHS = {  # path: a value other than the base's
+    "model.c_mil": 3.0,
+    "model.nationalism_volatility": 0.06,
+    "model.grievance_half_life_days": 35.0,
+    "actors.baku.nationalism": 0.8,
+    "actors.moscow.lag_days": 5,
+    "issues.corridors.heat": 0.85,
+    "levers.crisis_hotline.strength": 0.6,
+    "levers.multilateral_forum.strength": 0.3,
+    "incidents.trade_harassment.rate_per_year": 4.0,
+    "clients.0.commitment": 1.0,
+    "model.initial_trust": 0.3,
+}
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_a_per_run_value_shared_by_all_runs_is_the_number_in_the_scenario(base, path) -> None:
+    value = PATHS[path]
+    alone = simulate_chunk(with_values(base, {path: value}), SEED, 0, RUNS)
+    per_run = simulate_chunk(base, SEED, 0, RUNS, values={path: np.full(RUNS, float(value))})
+    assert_same(per_run, alone)
+    plain = simulate_chunk(base, SEED, 0, RUNS)
+    assert any(not np.array_equal(found, plain.runs[name]) for name, found in alone.runs.items())
+
+
+NOT_COMPILED = ("actors.moscow.lag_days", "levers.multilateral_forum.strength",
+                "model.initial_trust")
+"""Paths whose change leaves the compiled parameters as they are (rounded away; the forum's
+meetings and the initial state are the calendar's)."""
+
+
+@pytest.mark.parametrize("path,value", [*PATHS.items(), ("alliances.0.commitment", 0.1),
+                                        ("alliances.0.restraint", 0.2),
+                                        ("issues.karabakh.position.baku", 0.4)])
+def test_compiled_per_run_values_equal_the_compiled_numbers(base, path, value) -> None:
+    per_run = compile_params(base, 40, {path: np.full(3, float(value))})
+    alone = compile_params(with_values(base, {path: value}), 40)
+    differs = False
+    for name in RUN_FIELDS:
+        found, expected = getattr(per_run, name), getattr(alone, name)
+        np.testing.assert_array_equal(found, np.broadcast_to(expected, np.shape(found)), name)
+        differs |= not np.array_equal(expected, getattr(compile_params(base, 40), name))
+    assert differs or path in NOT_COMPILED
+
+
+def test_runs_with_different_values_each_run_as_their_scenario_would(base) -> None:
+    values = {"model.c_mil": np.where(np.arange(RUNS) < 120, 3.0, 12.0),
+              "issues.karabakh.heat": np.where(np.arange(RUNS) % 2 == 0, 0.1, 0.9)}
+    mixed = simulate_chunk(base, SEED, 0, RUNS, values=values)
+    for c_mil, heat, rows in ((3.0, 0.1, np.arange(0, 120, 2)),
+                              (12.0, 0.9, np.arange(121, 200, 2))):
+        alone = simulate_chunk(with_values(base, {"model.c_mil": c_mil,
+                                                  "issues.karabakh.heat": heat}), SEED, 0, RUNS)
+        for name, found in mixed.runs.items():
+            np.testing.assert_array_equal(found[rows], alone.runs[name][rows], err_msg=name)
+
+
+def test_per_run_values_do_not_depend_on_the_chunking(base) -> None:
+    runs = 300
+    u = (np.arange(runs) * 0.6180339887) % 1.0
+    values = {"actors.baku.reciprocity": 0.3 + 0.6 * u, "model.audience": 0.2 + u}
+    whole = simulate_chunk(base, SEED, 0, runs, values=values)
+    parts = [simulate_chunk(base, SEED, first, n, values={k: v[first:first + n]
+                                                          for k, v in values.items()})
+             for first, n in ((0, 100), (100, 150), (250, 50))]
+    for name, found in whole.runs.items():
+        np.testing.assert_array_equal(np.concatenate([p.runs[name] for p in parts]), found)
+
+
+def test_events_act_on_per_run_values(base) -> None:
+    add = Event(day=20, add={"issues.corridors.heat": 0.3, "model.c_mil": -2.0})
+    at_bound = {"issues.corridors.heat": np.array([0.5, 0.9]), "model.c_mil": np.array([1.0, 5.])}
+    after = event_values(at_bound, add)
+    np.testing.assert_array_equal(after["issues.corridors.heat"], [0.8, 1.0])  # held at 1
+    np.testing.assert_array_equal(after["model.c_mil"], [0.0, 3.0])  # held at 0
+    assert "model.c_mil" not in event_values(at_bound, Event(day=3, set={"model.c_mil": 2.0}))
+    # an add or a set on a per-run parameter gives what the scenario's own number gives
+    events = [{"day": 30, "add": {"issues.corridors.heat": 0.3}},
+              {"day": 50, "set": {"model.c_mil": 4.0}, "add": {"actors.baku.nationalism": 0.2}}]
+    scenario = with_values(base, {"events": events})
+    for heat, nat in ((0.55, 0.5), (0.9, 0.9)):
+        alone = simulate_chunk(with_values(scenario, {"issues.corridors.heat": heat,
+                                                      "actors.baku.nationalism": nat,
+                                                      "model.c_mil": 9.0}), SEED, 0, RUNS)
+        per_run = simulate_chunk(scenario, SEED, 0, RUNS, values={
+            "issues.corridors.heat": np.full(RUNS, heat),
+            "actors.baku.nationalism": np.full(RUNS, nat), "model.c_mil": np.full(RUNS, 9.0)})
+        assert_same(per_run, alone)
+
+
+def test_per_run_parameters_have_a_run_axis_and_shared_ones_stay_numbers(base) -> None:
+    p = compile_params(base, 0, {"model.c_mil": np.linspace(1, 9, 7),
+                                 "actors.baku.lag_days": np.full(7, 3.4)})
+    shared = compile_params(base, 0)
+    assert p.width == 7 and shared.width == 1
+    assert shared.rung_terms.shape[-1] == 1 and p.rung_terms.shape[-1] == 7
+    assert p.lag.shape == (2, 7) and p.lag.dtype == np.int64 and p.lag[0, 0] == 3
+    assert isinstance(p.w_fit, float) and p.stake.shape == shared.stake.shape == (2, 1)
+    rows = np.array([6, 0, 6])
+    np.testing.assert_array_equal(p.at(rows).rung_total, p.rung_total[:, rows])
+    assert p.at(rows).stake is p.stake
+
+
+# -- batching -----------------------------------------------------------------------------------
+def points(base) -> list[Point]:  # noqa: ANN001
+    base = with_values(base, {"horizon_days": 40})
+    return [Point(base, SEED),
+            Point(with_values(base, {"model.c_mil": 2.5, "issues.corridors.heat": 0.9}), SEED),
+            Point(with_values(base, {"actors.moscow.reciprocity": 0.9}), SEED + 1),
+            Point(with_values(base, {"levers.crisis_hotline.strength": 0.2}), SEED),
+            Point(with_values(base, {"horizon_days": 30}), SEED)]  # structurally different
+
+
+def test_structure_tells_points_that_can_share_a_chunk(base) -> None:
+    keys = [structure(p.scenario) for p in points(base)]
+    assert len(set(keys[:4])) == 1 and keys[4] != keys[0]
+    assert structure(with_values(points(base)[0].scenario,
+                                 {"levers.crisis_hotline.start_day": 5})) != keys[0]
+    values = block_values([(p.scenario, p.seed) for p in points(base)[:2]], 0, 3)
+    np.testing.assert_array_equal(values["model.c_mil"], [base.model.c_mil] * 3 + [2.5] * 3)
+    assert set(values) == {"model.c_mil", "issues.corridors.heat"}
+
+
+def test_blocks_side_by_side_give_each_point_its_own_results(base) -> None:
+    blocks = [(p.scenario, p.seed) for p in points(base)[:4]]
+    together = simulate_blocks(blocks, 100, 150)
+    for (scenario, seed), found in zip(blocks, together, strict=True):
+        assert_same(found, simulate_chunk(scenario, seed, 100, 150))
+    assert not np.array_equal(together[0].runs["actor_rally"], together[1].runs["actor_rally"])
+
+
+@pytest.mark.parametrize("workers,chunk_runs", [(1, None), (2, 1024)])
+def test_evaluate_batched_equals_each_point_alone(base, workers, chunk_runs) -> None:
+    pts = points(base)
+    runs = 1100
+    batched = evaluate(pts, runs, executor=LocalExecutor(workers), keep_runs=True,
+                       chunk_runs=chunk_runs)
+    for point, found in zip(pts, batched, strict=True):
+        [alone] = evaluate([point], runs, executor=LocalExecutor(1), keep_runs=True)
+        assert found.point is point and found.aggregate.runs == runs
+        assert found.runs is not None and alone.runs is not None
+        for name in alone.runs:
+            np.testing.assert_array_equal(found.runs[name], alone.runs[name], err_msg=name)
+        for name in alone.aggregate.daily:
+            np.testing.assert_array_equal(found.aggregate.daily[name],
+                                          alone.aggregate.daily[name], err_msg=name)
+        assert found.aggregate.outcomes.tolist() == alone.aggregate.outcomes.tolist()
