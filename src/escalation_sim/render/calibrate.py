@@ -47,13 +47,13 @@ def render_calibration(doc: Mapping[str, Any], console: Console) -> None:
         f"runs per point, seed {settings['seed']}; {dist['evaluations']:,} parameter sets "
         f"simulated in {dist['wall_seconds']:.0f} s"), soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("parameter", no_wrap=True)
-    for name in ("searched", "mean ± sd", "90% interval", "written as"):
+    table.add_column("parameter (model.)")
+    for name in ("prior", "mean ± sd", "90% interval", "written as"):
         table.add_column(name, justify="right", no_wrap=True)
     for path, m in doc["marginals"].items():
         lo, hi = doc["searched"][path]["uniform"]
         kind, args = next(iter(doc["priors"][path].items()))
-        table.add_row(path.removeprefix("model."), f"{lo:g}–{hi:g}",
+        table.add_row(path.removeprefix("model."), f"U({lo:g}, {hi:g})",
                       f"{m['mean']:.3g} ± {m['sd']:.2g}", f"{m['q05']:.3g}–{m['q95']:.3g}",
                       f"{kind}({', '.join(f'{a:.3g}' for a in args)})")
     console.print(table)
