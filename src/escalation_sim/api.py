@@ -37,7 +37,7 @@ from escalation_sim.analysis import compare as compare_mod
 from escalation_sim.analysis import defaults
 from escalation_sim.analysis import sensitivity as sensitivity_mod
 from escalation_sim.analysis import sweep as sweep_mod
-from escalation_sim.analysis.backtest import Simulated, report
+from escalation_sim.analysis.backtest import Simulated, library_reference, report
 from escalation_sim.analysis.points import check_measure, document_header
 from escalation_sim.analysis.summary import file_sha256, summarize
 from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
@@ -397,13 +397,14 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
     with _executor(executor, workers) as pool:
         result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True)[0]
     assert result.runs is not None
-    sim = Simulated(result.runs["actor_month_max"].astype(np.int64),
-                    result.runs["month_min_top"].astype(np.int64))
+    sim = Simulated(result.runs["actor_month_max"].astype(np.int64))
+    empirical, rates = library_reference(exclude=loaded.source)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": items,
-            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed)}
+            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
+                     empirical=empirical, empirical_rates=rates)}
     return Analysis(data, scores_frame(data["scores"]))
 
 

@@ -14,7 +14,12 @@ from escalation_sim.analysis.backtest import (
     bootstrap_weights,
     brier,
     covered,
+    distance,
+    empirical_climatology,
+    empirical_events,
+    episode_scores,
     forecasts,
+    pooled_scores,
     rps,
     rung_probs,
     scores,
@@ -78,12 +83,17 @@ def test_skill_scores():
 
 def toy() -> tuple[Simulated, Observed]:
     # 4 runs, 1 actor, 2 months; run 3 uses force in month 1; runs 0-1 reach engagement in month 1
-    month_max = np.array([[[3, 2]], [[3, 2]], [[4, 5]], [[4, 8]]])
-    month_min_top = np.array([[3, 1], [2, 1], [4, 5], [4, 8]])
-    observed = Observed(month_max=np.array([[3, 2]]), force_by=np.array([False, False]),
-                        engaged_by=np.array([False, True]), start=np.array([2]),
+    month_max = np.array([[[3, 1]], [[3, 1]], [[4, 5]], [[4, 8]]])
+    observed = Observed(rung=np.array([[3, 1]]), start=np.array([2]),
                         labels=["2025-01", "2025-02"])
-    return Simulated(month_max, month_min_top), observed
+    return Simulated(month_max), observed
+
+
+def test_observed_events_are_read_from_the_rungs():
+    obs = Observed(rung=np.array([[2, 1, 8, 1], [3, 1, 2, 1]]), start=np.array([2, 2]),
+                   labels=list("abcd"))
+    np.testing.assert_array_equal(obs.force_by, [False, False, True, True])
+    np.testing.assert_array_equal(obs.engaged_by, [False, True, True, True])  # both <= 1 in b
 
 
 def test_event_forecasts_and_climatology_by_hand():
@@ -92,9 +102,13 @@ def test_event_forecasts_and_climatology_by_hand():
     np.testing.assert_allclose(fc["force"], [0.0, 0.25])
     np.testing.assert_allclose(fc["engaged"], [0.0, 0.5])
     np.testing.assert_allclose(fc["clim_force"], [0.125, 0.125])
-    # climatology of rungs: months pooled, 8 actor-months: 3,3,4,4 | 2,2,5,8
-    np.testing.assert_allclose(fc["clim_rung"][0, 1], probs(r2=.25, r3=.25, r4=.25, r5=.125,
+    # climatology of rungs: months pooled, 8 actor-months: 3,3,4,4 | 1,1,5,8
+    np.testing.assert_allclose(fc["clim_rung"][0, 1], probs(r1=.25, r3=.25, r4=.25, r5=.125,
                                                             r8=.125))
+
+
+MONTH0 = 0.25 / 9  # probs r3 .5, r4 .5 vs O=3: only the k=3 threshold differs, by .5
+MONTH1 = (4 * 0.25 + 3 * 0.0625) / 9  # r1 .5, r5 .25, r8 .25 vs O=1: k=1..4 by .5, k=5..7 by .25
 
 
 def test_scores_against_references_by_hand():
@@ -106,13 +120,87 @@ def test_scores_against_references_by_hand():
     # engaged: model (0, .5) vs observed (0, 1) -> (0 + .25)/2; persistence says never -> 0.5
     assert s["model"]["brier_engaged"] == pytest.approx(0.125)
     assert s["persistence"]["brier_engaged"] == pytest.approx(0.5)
-    # persistence RPS: |2-3|/9 in month 0, 0 in month 1
-    assert s["persistence"]["rps"] == pytest.approx(1 / 18)
-    # model RPS month 0: F=(.5 at 3, 1 at 4) vs O=3 -> thresholds k=3: (.5-1)^2 = .25
-    # month 1: probs r2 .5, r5 .25, r8 .25 vs O=2 -> k=2..4: 3*(.5-1)^2, k=5..7: 3*(.75-1)^2
-    month1 = (3 * 0.25 + 3 * 0.0625) / 9
-    assert s["model"]["rps"] == pytest.approx((0.25 / 9 + month1) / 2)
+    # persistence RPS: |2-3|/9 in month 0, |2-1|/9 in month 1
+    assert s["persistence"]["rps"] == pytest.approx(1 / 9)
+    assert s["model"]["rps"] == pytest.approx((MONTH0 + MONTH1) / 2)
     assert s["model"]["rps_0"] == s["model"]["rps"]
+    assert "empirical" not in s
+
+
+def test_empirical_climatology_by_hand():
+    a = Observed(rung=np.array([[2, 3], [2, 2]]), start=np.array([2, 2]), labels=["x", "y"])
+    b = Observed(rung=np.array([[8], [5]]), start=np.array([2, 2]), labels=["z"])
+    # 6 actor-months: rung 2 three times, 3 once, 5 once, 8 once
+    np.testing.assert_allclose(empirical_climatology([a, b]),
+                               probs(r2=3 / 6, r3=1 / 6, r5=1 / 6, r8=1 / 6))
+    np.testing.assert_allclose(empirical_climatology([a]), probs(r2=0.75, r3=0.25))
+    # 3 months: force by then in b's one month; engagement in none
+    np.testing.assert_allclose(empirical_events([a, b]), [1 / 3, 0.0])
+    with pytest.raises(ValueError):
+        empirical_climatology([])
+
+
+def test_episode_scores_with_an_empirical_reference_by_hand():
+    sim, obs = toy()
+    emp = probs(r1=0.5, r3=0.5)
+    out = episode_scores(sim, obs, emp, np.array([0.2, 0.4]))
+    assert out["actor_months"] == 2 and out["months"] == 2
+    e = out["scores"]["empirical"]
+    # vs O=3: F=.5 at k=1,2 against O=0 -> 2*.25; vs O=1: F=.5 at k=1,2 against 1 -> 2*.25
+    assert e["rps"] == pytest.approx(0.5 / 9)
+    # force .2 vs (0, 0) -> .04; engaged .4 vs (0, 1) -> (.16 + .36) / 2
+    assert e["brier_force"] == pytest.approx(0.04)
+    assert e["brier_engaged"] == pytest.approx(0.26)
+    # its 50% band: 25% quantile rung 1, 75% quantile rung 3 -> both observed rungs covered
+    assert e["cover_50"] == 1.0
+    assert out["skill"]["empirical"]["rps"] == pytest.approx(1 - (MONTH0 + MONTH1) / 2 / (0.5 / 9))
+    assert out["skill"]["persistence"]["brier_engaged"] == pytest.approx(1 - 0.125 / 0.5)
+    assert "cover_90" not in out["skill"]["climatology"]
+    # without event rates the empirical Brier scores are undefined, the rest stands
+    alone = episode_scores(sim, obs, emp)["scores"]["empirical"]
+    assert np.isnan(alone["brier_force"]) and alone["rps"] == pytest.approx(0.5 / 9)
+
+
+def fake(months: int, model: float, ref: float, cover: float, actors: int = 2) -> dict:
+    row = {"rps": model, "brier_force": model, "brier_engaged": model, "cover_50": cover,
+           "cover_90": cover}
+    return {"actor_months": actors * months, "months": months,
+            "scores": {"model": row, "persistence": {**row, "rps": ref, "brier_force": ref,
+                                                    "brier_engaged": 0.0}}}
+
+
+def test_pooled_scores_weigh_actor_months_and_skill_the_pooled_scores():
+    short, long = fake(2, 0.1, 0.2, 1.0), fake(6, 0.3, 0.2, 0.5)
+    pooled = pooled_scores([short, long])
+    assert pooled["actor_months"] == 16 and pooled["months"] == 8 and pooled["episodes"] == 2
+    m = pooled["scores"]["model"]
+    assert m["rps"] == pytest.approx((4 * 0.1 + 12 * 0.3) / 16)  # 0.25
+    assert m["brier_force"] == pytest.approx((2 * 0.1 + 6 * 0.3) / 8)
+    assert m["cover_90"] == pytest.approx((4 * 1.0 + 12 * 0.5) / 16)
+    # skill of the pooled scores: 1 - .25 / .2 = -.25; the mean of the skills would be 0
+    assert pooled["skill"]["persistence"]["rps"] == pytest.approx(-0.25)
+    assert np.isnan(pooled["skill"]["persistence"]["brier_engaged"])  # a perfect reference
+    by_episode = pooled_scores([short, long], weighting="episode")
+    assert by_episode["scores"]["model"]["rps"] == pytest.approx(0.2)
+    assert by_episode["skill"]["persistence"]["rps"] == pytest.approx(0.0)
+    with pytest.raises(ValueError):
+        pooled_scores([])
+
+
+def test_pooled_scores_keep_only_references_every_episode_has():
+    sim, obs = toy()
+    with_emp = episode_scores(sim, obs, probs(r3=1.0), np.array([0.0, 0.0]))
+    without = episode_scores(sim, obs)
+    assert "empirical" in pooled_scores([with_emp, with_emp])["scores"]
+    assert set(pooled_scores([with_emp, without])["scores"]) == \
+        {"model", "climatology", "persistence"}
+
+
+def test_distance_by_hand():
+    pooled = pooled_scores([fake(2, 0.1, 0.2, 0.5)])
+    assert distance(pooled) == pytest.approx(0.1 + 0.25 * 0.4)
+    assert distance(pooled_scores([fake(2, 0.1, 0.2, 0.9)])) == pytest.approx(0.1)
+    assert distance(pooled_scores([fake(2, 0.1, 0.2, 1.0)])) == pytest.approx(0.1 + 0.025)
 
 
 def test_backtest_scores_shapes_and_intervals():
@@ -127,6 +215,12 @@ def test_backtest_scores_shapes_and_intervals():
     assert lo <= row["skill_persistence"] <= hi
     assert np.isnan(out["brier_force"]["skill_persistence"])  # persistence is perfect
     assert "skill_climatology" not in out["cover_50"]  # coverage has no skill score
+    emp = backtest_scores(sim, obs, boot=16, seed=1, empirical=probs(r1=0.5, r3=0.5),
+                          empirical_rates=np.array([0.2, 0.4]))
+    assert emp["rps"]["empirical"] == pytest.approx(0.5 / 9)
+    assert emp["brier_engaged"]["skill_empirical"] == pytest.approx(1 - 0.125 / 0.26)
+    lo, hi = emp["rps"]["skill_empirical_ci"]
+    assert lo <= emp["rps"]["skill_empirical"] <= hi
 
 
 def test_bootstrap_weights_resample_whole_runs():
@@ -141,17 +235,15 @@ def test_resamples_weighed_a_block_at_a_time_give_the_scores_of_all_at_once():
     """The bootstrap holds a block of weights per run, never all ``boot`` rows: same numbers."""
     rng = np.random.default_rng(1)
     month_max = rng.integers(0, 10, size=(300, 2, 5)).astype(np.uint8)
-    sim = Simulated(month_max, month_max.min(axis=1))
-    _, observed = toy()
-    observed = Observed(month_max=np.array([[3, 2, 4, 4, 5], [2, 2, 3, 9, 1]]),
-                        force_by=np.array([False] * 4 + [True]),
-                        engaged_by=np.array([False, True, True, True, True]),
+    sim = Simulated(month_max)
+    observed = Observed(rung=np.array([[3, 2, 4, 4, 5], [2, 2, 3, 9, 1]]),
                         start=np.array([2, 2]), labels=[str(m) for m in range(5)])
     blocks = list(bootstrap_blocks(300, 20, seed=4, block=8))
     assert [b.shape[0] for b in blocks] == [8, 8, 4]
     np.testing.assert_array_equal(np.concatenate(blocks), bootstrap_weights(300, 20, seed=4))
     whole = scores(forecasts(sim, bootstrap_weights(300, 20, seed=4)), observed)
     parts = _resampled_scores(sim, observed, 20, 4)
+    assert set(parts) == {"model", "climatology", "persistence"}
     for name in whole:
         for key in whole[name]:
             np.testing.assert_allclose(parts[name][key], whole[name][key], rtol=1e-12)

@@ -28,10 +28,28 @@ set:
 actors: {AZE: baku}
 trigger: {incident: aviation_incident}
 events:
-  - {date: 2025-01-30, actor: AZE, target: moscow, rung: 5}
-  - {date: 2025-02-03, actor: AZE, target: moscow, cameo: "041"}
-  - {date: 2025-02-10, actor: moscow, target: AZE, rung: 8, incident: energy_asset_strike}
-  - {date: 2025-03-05, actor: moscow, target: baku, cameo: "111"}
+  - {date: 2025-01-30, actor: AZE, target: moscow, rung: 5, source: "https://a.example/1"}
+  - {date: 2025-02-03, actor: AZE, target: moscow, cameo: "041", source: "https://a.example/2"}
+  - {date: 2025-02-10, actor: moscow, target: AZE, rung: 8, incident: energy_asset_strike,
+     source: "https://a.example/3"}
+  - {date: 2025-03-05, actor: moscow, target: baku, cameo: "111", source: "https://a.example/4"}
+"""
+# Three months, two actors: a ban in force (lifted 1 Mar), phone calls, an incident.
+HAND = """\
+name: by hand
+scenario: base
+start_date: 2025-01-01
+end_date: 2025-03-31
+set: {actors.baku.initial_rung: 2, actors.moscow.initial_rung: 2}
+events:
+  - {date: 2025-01-10, actor: baku, target: moscow, cameo: "163", kind: material,
+     chosen: leadership, ends: 2025-03-01, source: "https://a.example/ban"}
+  - {date: 2025-01-20, actor: moscow, target: baku, cameo: "041", source: "https://a.example/c"}
+  - {date: 2025-02-05, actor: baku, target: moscow, cameo: "041", source: "https://a.example/c2"}
+  - {date: 2025-02-15, actor: moscow, target: baku, cameo: "173", incident: diaspora_crackdown,
+     chosen: uncontrolled, source: "https://a.example/raid"}
+  - {date: 2025-03-01, actor: baku, target: moscow, cameo: "085", source: "https://a.example/lift"}
+  - {date: 2025-03-10, actor: moscow, target: baku, cameo: "042", source: "https://a.example/v"}
 """
 
 
@@ -57,11 +75,52 @@ def test_small_episode_observed_path(tmp_path):
     assert ep.scenario.events == []  # base's event (8 Aug 2025) lies beyond the window
     obs = ep.observed()
     assert obs.labels == ["2025-01", "2025-02", "2025-03"]
-    # baku: 5 from 30 Jan, 1 from 3 Feb (Feb's highest is still 5, standing from January)
-    # moscow: 2 throughout; the strike is an incident, not a chosen rung; 3 from 5 Mar
-    np.testing.assert_array_equal(obs.month_max, [[5, 5, 1], [2, 2, 3]])
+    # baku: a one-off 5 in January (rung given, no code: material), the call (1) in February,
+    # nothing in March: its starting rung 3. moscow: the strike is an incident; 3 in March.
+    np.testing.assert_array_equal(obs.rung, [[5, 1, 3], [2, 2, 3]])
+    np.testing.assert_array_equal(obs.incidents, [[0, 0, 0], [0, 1, 0]])
     assert not obs.force_by.any()
     np.testing.assert_array_equal(obs.start, [3, 2])
+
+
+def test_the_reading_by_hand(tmp_path):
+    obs = load_episode(write(tmp_path, HAND)).observed()
+    # baku: the ban (6) is in force from 10 Jan to 28 Feb; the call of 5 Feb does not lower
+    # February; the lifting (085, rung 0) is baku's only act in March and nothing is in force.
+    # moscow: the call of 20 Jan reads 1; February holds only the raid, an incident: the
+    # starting rung 2; the visit of 10 Mar reads 1.
+    np.testing.assert_array_equal(obs.rung, [[6, 6, 0], [1, 2, 1]])
+    np.testing.assert_array_equal(obs.material, [[6, 6, 0], [-1, -1, -1]])
+    np.testing.assert_array_equal(obs.declaratory, [[-1, 1, -1], [1, -1, 1]])
+    np.testing.assert_array_equal(obs.incidents, [[0, 0, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(obs.force_by, [False, False, False])
+    np.testing.assert_array_equal(obs.engaged_by, [False, False, True])  # both <= 1 in March
+
+
+@pytest.mark.parametrize(("ends", "rungs"), [
+    ("open", [6, 6, 6]),  # never lifted: in force to the window's end
+    ("2025-02-01", [6, 1, 0]),  # lifted 1 Feb: in force in January only
+    ("2025-01-10", [6, 1, 0]),  # lifted the same day: the act still counts in its month
+])
+def test_a_measure_counts_in_every_month_it_is_in_force(tmp_path, ends, rungs):
+    text = HAND.replace("ends: 2025-03-01", f"ends: {ends}")
+    obs = load_episode(write(tmp_path, text)).observed()
+    np.testing.assert_array_equal(obs.rung[0], rungs)
+
+
+def test_defaults_for_kind_and_chosen():
+    from escalation_sim.scenario.episode import ObservedEvent, act_kind, is_chosen
+
+    def event(**kw):
+        return ObservedEvent(date=dt.date(2025, 1, 1), actor="a", target="b", source="s", **kw)
+
+    assert act_kind(event(cameo="163")) == "material"  # root 16
+    assert act_kind(event(cameo="112")) == "declaratory"  # root 11
+    assert act_kind(event(cameo="138")) == "declaratory"  # a threat of force: words
+    assert act_kind(event(cameo="163", kind="declaratory")) == "declaratory"  # as given
+    assert act_kind(event(rung=5)) == "material" and act_kind(event(rung=3)) == "declaratory"
+    assert is_chosen(event(cameo="010")) and not is_chosen(event(cameo="010", incident="x"))
+    assert not is_chosen(event(cameo="010", chosen="external", incident="x"))
 
 
 def test_bundled_episode_loads_by_name_and_keeps_event_dates():
@@ -71,7 +130,12 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
     assert [e.day for e in ep.scenario.events] == [226]
     obs = ep.observed()
     assert len(obs.labels) == 16 and not obs.force_by.any()
-    assert obs.engaged_by.argmax() == obs.labels.index("2025-10")  # the Dushanbe repair
+    # Baku's suspended flights and closures (6, 5) stay in force: Dushanbe (Oct 2025) lowers
+    # only Moscow's month, and the two sides never read engagement together
+    np.testing.assert_array_equal(obs.rung[0, :16], [6] * 16)
+    np.testing.assert_array_equal(obs.rung[1, :16],
+                                  [1, 2, 2, 2, 2, 2, 2, 3, 2, 2, 1, 2, 2, 2, 2, 2])
+    assert not obs.engaged_by.any()
 
 
 @pytest.mark.parametrize(("old", "new", "words"), [
@@ -79,9 +143,9 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
      ["events[0].actor", '"AZR"', "did you mean 'AZE'"]),
     ("date: 2025-03-05", "date: 2025-04-05",
      ["events[3].date", "2025-04-05", "outside the episode window 2025-01-30 to 2025-03-10"]),
-    ("rung: 5}", "rung: 12}", ["events[0].rung", "12", "0 to 9"]),
-    ('cameo: "111"}', 'cameo: "999"}', ["events[3].cameo", '"999"', "CAMEO"]),
-    ('cameo: "111"}', 'cameo: 161}', ["events[3].cameo", "in quotes"]),
+    ("rung: 5,", "rung: 12,", ["events[0].rung", "12", "0 to 9"]),
+    ('cameo: "111",', 'cameo: "999",', ["events[3].cameo", '"999"', "CAMEO"]),
+    ('cameo: "111",', 'cameo: 161,', ["events[3].cameo", "in quotes"]),
     ("incident: energy_asset_strike", "incident: drone_strike",
      ["events[2].incident", "not an incident type"]),
     ("trigger: {incident: aviation_incident}", "trigger: {incident: plane}",
@@ -90,11 +154,18 @@ def test_bundled_episode_loads_by_name_and_keeps_event_dates():
     ("  actors.baku.initial_rung: 3", "  actors.baku.initial_rung: 11",
      ["set.actors.baku.initial_rung", "11"]),
     ("name: small\n", "name: small\nwhen: now\n", ["when", "unknown key"]),
-    ("rung: 5}", "rung: 5, kind: words}", ["events[0].kind", "declaratory", "material"]),
-    ("rung: 5}", "rung: 5, ends: 2025-01-20}", ["events[0].ends", "2025-01-20", "between"]),
-    ("rung: 5}", "rung: 5, chosen: uncontrolled}", ["events[0].chosen", "`incident:` type"]),
-    ("incident: energy_asset_strike}", "incident: energy_asset_strike, chosen: leadership}",
+    ("rung: 5,", "rung: 5, kind: words,", ["events[0].kind", "declaratory", "material"]),
+    ("rung: 5,", "rung: 5, ends: 2025-01-20,", ["events[0].ends", "2025-01-20", "between"]),
+    ("rung: 5,", "rung: 5, chosen: uncontrolled,", ["events[0].chosen", "`incident:` type"]),
+    ("incident: energy_asset_strike,", "incident: energy_asset_strike, chosen: leadership,",
      ["events[2].chosen", "no `incident:`"]),
+    (', source: "https://a.example/2"}', "}", ["events[1].source", "required", "source"]),
+    (', source: "https://a.example/2"}', ', source: ""}', ["events[1].source", "public source"]),
+    ("date: 2025-03-05", "date: 2025-03-32", ["events[3].date", "2025-03-32"]),
+    ('cameo: "041"', 'cameo: "041", ends: open', ["events[1].ends", "declaratory",
+                                                  "material"]),
+    ("rung: 5,", "rung: 5, chosen: accident,", ["events[0].chosen", "leadership",
+                                                "uncontrolled", "external"]),
 ])
 def test_malformed_episode_exits_2_with_one_line(tmp_path, old, new, words):
     assert old in SMALL
@@ -162,10 +233,11 @@ start_date: 2025-01-01
 end_date: 2025-02-28
 events:
   - {date: 2025-01-05, actor: baku, target: moscow, cameo: "163", kind: material,
-     chosen: leadership, ends: 2025-02-10}
+     chosen: leadership, ends: 2025-02-10, source: "https://a.example/1"}
   - {date: 2025-01-06, actor: moscow, target: baku, cameo: "173", incident: raid,
-     kind: material, chosen: uncontrolled, ends: open}
-  - {date: 2025-02-10, actor: baku, target: moscow, cameo: "085", kind: material}
+     kind: material, chosen: uncontrolled, ends: open, source: "https://a.example/2"}
+  - {date: 2025-02-10, actor: baku, target: moscow, cameo: "085", kind: material,
+     source: "https://a.example/3"}
 """, encoding="utf-8")
     ep = load_episode(path)
     assert ep.scenario.name == "minimal" and ep.scenario.horizon_days == 59

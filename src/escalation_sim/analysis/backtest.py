@@ -1,25 +1,34 @@
 """Backtest scores: how well the simulated distribution forecast an observed monthly path.
 
 Pure functions on arrays. The simulation gives, per run, each actor's highest rung in each month
-``(R, A, M)`` and the lowest daily highest rung over actors in each month ``(R, M)``; the episode
-gives the observed counterparts. Scores (lower is better):
+``(R, A, M)``; the episode gives the observed rungs R(a, m) (``Observed``, docs/episodes.md §6).
+Scores (lower is better):
 
-- ranked probability score (RPS) of each actor's observed monthly highest rung, scaled to 0-1 by
-  the number of rung thresholds (Epstein 1969; Murphy 1971);
-- Brier scores of "some actor has chosen force (rung >= 8) by month m" and "the higher rung has
-  been at engagement or better (<= 1) by month m";
+- ranked probability score (RPS) of each actor's observed monthly rung, scaled to 0-1 by the
+  number of rung thresholds (Epstein 1969; Murphy 1971);
+- Brier scores of "some actor has read force (rung >= 8) by month m" and "in some month up to m,
+  every actor read engagement or better (<= 1)";
 - coverage of the observed monthly rungs by the central 50% and 90% bands.
 
-Each beside two reference forecasts: climatology (the same runs' rung and event frequencies
-pooled over months) and persistence (the starting rungs carried forward), as a skill score
-``1 - score / reference``, with intervals from resampling runs (bootstrap).
+Each beside three reference forecasts, as a skill score ``1 - score / reference``:
+
+- ``climatology``: the same runs' rung and event frequencies pooled over months;
+- ``empirical``: the base rates of observed monthly rungs (and of the two events) pooled over
+  other episodes (:func:`empirical_climatology`, :func:`empirical_events`);
+- ``persistence``: the starting rungs carried forward.
+
+:func:`episode_scores` scores one episode (point values, no resampling), :func:`pooled_scores`
+pools several, and :func:`distance` makes one number of the pooled scores, for calibration.
+:func:`backtest_scores` and :func:`report` add intervals from resampling runs (bootstrap) for
+``escsim backtest`` on one episode.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 
@@ -31,13 +40,15 @@ from escalation_sim.analysis.stats import (
     round_to,
 )
 from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS
-from escalation_sim.scenario.episode import Observed
+from escalation_sim.scenario.episode import NONE, Observed, engaged_by_month, force_by_month
 
 BOOTSTRAP = 200
 """Bootstrap resamples of the runs."""
 BANDS = (0.5, 0.9)
 """Central bands whose coverage is reported."""
 CI_LEVEL = 0.95
+REFERENCES = ("climatology", "empirical", "persistence")
+"""The reference forecasts, in the order they are shown."""
 
 
 def rung_probs(samples: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -122,13 +133,16 @@ def bootstrap_blocks(runs: int, n: int, seed: int, block: int = BOOTSTRAP_BLOCK
         yield rng.multinomial(runs, p, size=min(block, n - start)) / runs
 
 
-def _resampled_scores(sim: Simulated, path: Observed, boot: int, seed: int
+def _resampled_scores(sim: Simulated, path: Observed, boot: int, seed: int,
+                      empirical: np.ndarray | None = None,
+                      empirical_rates: np.ndarray | None = None
                       ) -> dict[str, dict[str, np.ndarray]]:
     """``scores`` of ``boot`` bootstrap resamples, computed a block of resamples at a time."""
-    parts = [scores(forecasts(sim, w), path)
+    parts = [scores(forecasts(sim, w), path, empirical, empirical_rates)
              for w in bootstrap_blocks(sim.month_max.shape[0], boot, seed)]
+
     def joined(name: str, key: str) -> np.ndarray:
-        values = [p[name][key] for p in parts]  # persistence does not resample: one value
+        values = [p[name][key] for p in parts]  # fixed references do not resample: one value
         return values[0] if np.ndim(values[0]) == 0 else np.concatenate(values)
 
     return {name: {key: joined(name, key) for key in parts[0][name]} for name in parts[0]}
@@ -141,18 +155,27 @@ def onehot(rungs: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Simulated:
-    """Per-run monthly arrays from the ensemble."""
+    """Per-run monthly arrays from the ensemble.
 
-    month_max: np.ndarray  # (R, A, M) each actor's highest rung in each month
-    month_min_top: np.ndarray  # (R, M) lowest daily highest rung over actors in each month
+    Attributes:
+        month_max: (R, A, M) each actor's highest rung in each month.
+        month_min_top: (R, M) the lowest daily highest rung over actors in each month (kept
+            for callers that have it; the scores read the events from ``month_max``).
+    """
+
+    month_max: np.ndarray
+    month_min_top: np.ndarray | None = None
 
     def force_by(self) -> np.ndarray:
-        """(R, M) some actor had chosen force by the end of month m."""
-        return np.maximum.accumulate(self.month_max.max(axis=1) >= LIMITED_FORCE, axis=1)
+        """(R, M) some actor had read force (rung >= 8) by the end of month m."""
+        return force_by_month(self.month_max)
 
     def engaged_by(self) -> np.ndarray:
-        """(R, M) the higher rung had been at engagement or better by the end of month m."""
-        return np.maximum.accumulate(self.month_min_top <= ENGAGEMENT, axis=1)
+        """(R, M) in some month up to m, every actor's highest rung was engagement or better.
+
+        The observed path is read the same way (docs/episodes.md §6).
+        """
+        return engaged_by_month(self.month_max)
 
 
 def forecasts(sim: Simulated, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -172,50 +195,227 @@ def forecasts(sim: Simulated, weights: np.ndarray | None = None) -> dict[str, np
     return out
 
 
-def scores(fc: dict[str, np.ndarray], path: Observed) -> dict[str, dict[str, np.ndarray]]:
-    """Every score of the model, climatology and persistence; arrays keep leading axes of ``fc``.
+def empirical_climatology(paths: Sequence[Observed]) -> np.ndarray:
+    """Base rates of the observed monthly rungs, pooled over the actor-months of ``paths``.
 
-    Keys: ``rps_<a>`` for actor index a (mean over months) and ``rps`` (mean over actors and
-    months), ``brier_force``, ``brier_engaged`` (mean over months), ``cover_50``, ``cover_90``
-    (share of actor-months covered).
+    Each actor-month of each episode weighs the same. In leave-one-out, ``paths`` leaves out the
+    episode being scored.
+
+    Returns:
+        ``(K,)`` the share of actor-months read at each rung (sums to 1).
+
+    Raises:
+        ValueError: ``paths`` is empty.
     """
+    if not paths:
+        raise ValueError("an empirical climatology needs at least one episode")
+    counts = sum(np.bincount(np.asarray(p.rung).ravel(), minlength=N_RUNGS) for p in paths)
+    return np.asarray(counts, dtype=float) / np.sum(counts)
+
+
+def empirical_events(paths: Sequence[Observed]) -> np.ndarray:
+    """Base rates of "force by month m" and "engaged by month m" over the months of ``paths``.
+
+    Each month of each episode weighs the same, as for :func:`empirical_climatology`.
+
+    Returns:
+        ``(2,)``: the share of episode-months with force by then, and with engagement by then.
+
+    Raises:
+        ValueError: ``paths`` is empty.
+    """
+    if not paths:
+        raise ValueError("an empirical climatology needs at least one episode")
+    months = sum(len(p.labels) for p in paths)
+    force = sum(int(p.force_by.sum()) for p in paths)
+    engaged = sum(int(p.engaged_by.sum()) for p in paths)
+    return np.array([force / months, engaged / months])
+
+
+def scores(fc: dict[str, np.ndarray], path: Observed, empirical: np.ndarray | None = None,
+           empirical_rates: np.ndarray | None = None) -> dict[str, dict[str, np.ndarray]]:
+    """Every score of the model and the references; arrays keep leading axes of ``fc``.
+
+    Args:
+        fc: The model's and climatology's forecasts (:func:`forecasts`).
+        path: The observed path.
+        empirical: ``(K,)`` the empirical climatology (:func:`empirical_climatology`); adds the
+            reference ``empirical``.
+        empirical_rates: ``(2,)`` its event rates (:func:`empirical_events`); without them the
+            empirical reference's Brier scores are NaN.
+
+    Returns:
+        Reference name (``model``, ``climatology``, [``empirical``,] ``persistence``) -> score
+        key -> value. Keys: ``rps_<a>`` for actor index a (mean over months) and ``rps`` (mean
+        over actors and months), ``brier_force``, ``brier_engaged`` (mean over months),
+        ``cover_50``, ``cover_90`` (share of actor-months covered).
+    """
+    cells = fc["rung"].shape[-3:]
     start_top = path.start.max()
-    pers = {"rung": np.broadcast_to(onehot(path.start)[:, None, :], fc["rung"].shape[-3:]),
-            "force": np.full(path.force_by.shape, float(start_top >= LIMITED_FORCE)),
-            "engaged": np.full(path.engaged_by.shape, float(start_top <= ENGAGEMENT))}
+    refs: dict[str, dict[str, np.ndarray]] = {}
+    if empirical is not None:
+        rates = np.full(2, np.nan) if empirical_rates is None else np.asarray(empirical_rates)
+        refs["empirical"] = {
+            "rung": np.broadcast_to(np.asarray(empirical, dtype=float), cells),
+            "force": np.full(path.force_by.shape, float(rates[0])),
+            "engaged": np.full(path.engaged_by.shape, float(rates[1]))}
+    refs["persistence"] = {
+        "rung": np.broadcast_to(onehot(path.start)[:, None, :], cells),
+        "force": np.full(path.force_by.shape, float(start_top >= LIMITED_FORCE)),
+        "engaged": np.full(path.engaged_by.shape, float(start_top <= ENGAGEMENT))}
+    sources: list[tuple[str, Any]] = [("model", lambda key: fc[key]),
+                                      ("climatology", lambda key: fc["clim_" + key])]
+    sources += [(name, ref.__getitem__) for name, ref in refs.items()]
     out: dict[str, dict[str, np.ndarray]] = {}
-    for name, f in (("model", ""), ("climatology", "clim_"), ("persistence", None)):
-        get = (lambda key, f=f: fc[f + key]) if f is not None else pers.__getitem__
-        cell = rps(get("rung"), path.month_max)  # (…, A, M)
+    for name, get in sources:
+        cell = rps(get("rung"), path.rung)  # (…, A, M)
         res = {f"rps_{a}": cell[..., a, :].mean(axis=-1) for a in range(cell.shape[-2])}
         res["rps"] = cell.mean(axis=(-2, -1))
         res["brier_force"] = brier(get("force"), path.force_by).mean(axis=-1)
         res["brier_engaged"] = brier(get("engaged"), path.engaged_by).mean(axis=-1)
         for level in BANDS:
-            res[f"cover_{round(level * 100)}"] = covered(get("rung"), path.month_max,
+            res[f"cover_{round(level * 100)}"] = covered(get("rung"), path.rung,
                                                          level).mean(axis=(-2, -1))
         out[name] = res
     return out
 
 
-def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,
-                    seed: int = 0) -> dict[str, Any]:
-    """Scores with skill versus climatology and persistence, and bootstrap intervals.
+POOLED_KEYS = ("rps", "brier_force", "brier_engaged", "cover_50", "cover_90")
+"""Scores that pool across episodes (per-actor RPS does not: the actors differ)."""
+Weighting = Literal["actor-month", "episode"]
 
-    Returns a mapping score key -> ``{"model", "climatology", "persistence", "model_ci",
-    "skill_climatology", "skill_climatology_ci", "skill_persistence", "skill_persistence_ci"}``
-    (floats; NaN where undefined; coverages have no skill), plus ``"bootstrap"``: the resampled
-    skill arrays, each of shape ``(boot,)``.
+
+def _skills(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Skill of the model against each reference, per score key (coverage has none)."""
+    model = table["model"]
+    return {ref: {key: float(skill(model[key], value)) for key, value in row.items()
+                  if not key.startswith("cover")}
+            for ref, row in table.items() if ref != "model"}
+
+
+def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None = None,
+                   empirical_rates: np.ndarray | None = None) -> dict[str, Any]:
+    """Point scores of one episode, with skills: no resampling, cheap enough for calibration.
+
+    Args:
+        sim: The runs' monthly rungs.
+        path: The observed path.
+        empirical: ``(K,)`` :func:`empirical_climatology` of the other episodes, or ``None``.
+        empirical_rates: ``(2,)`` :func:`empirical_events` of the other episodes, or ``None``.
+
+    Returns:
+        ``{"actor_months", "months", "scores": {reference: {key: float}}, "skill":
+        {reference: {key: float}}}`` with the keys of :func:`scores`; the skill of the model is
+        ``1 - model / reference`` (NaN where the reference is perfect).
     """
-    point = scores(forecasts(sim), path)
-    resampled = _resampled_scores(sim, path, boot, seed)
+    point = scores(forecasts(sim), path, empirical, empirical_rates)
+    table = {name: {key: float(value) for key, value in row.items()}
+             for name, row in point.items()}
+    actors, months = path.rung.shape
+    return {"actor_months": actors * months, "months": months, "scores": table,
+            "skill": _skills(table)}
+
+
+def pooled_scores(per_episode: Sequence[dict[str, Any]],
+                  weighting: Weighting = "actor-month") -> dict[str, Any]:
+    """Scores pooled over episodes, and skills of the pooled scores.
+
+    Args:
+        per_episode: :func:`episode_scores` of each episode.
+        weighting: ``actor-month``: RPS and coverage are averaged over all actor-months of all
+            episodes, Brier scores over all their months (a long episode weighs more);
+            ``episode``: each episode's scores weigh the same.
+
+    Returns:
+        ``{"episodes", "actor_months", "months", "weighting", "scores", "skill"}``: the keys of
+        :data:`POOLED_KEYS` for each reference that every episode has, and the skill
+        ``1 - pooled model / pooled reference`` (not an average of skills).
+
+    Raises:
+        ValueError: ``per_episode`` is empty, or ``weighting`` is unknown.
+    """
+    if not per_episode:
+        raise ValueError("pooling needs at least one episode")
+    if weighting not in ("actor-month", "episode"):
+        raise ValueError(f"weighting must be 'actor-month' or 'episode', not {weighting!r}")
+    names = [n for n in per_episode[0]["scores"]
+             if all(n in e["scores"] for e in per_episode)]
+    table: dict[str, dict[str, float]] = {}
+    for name in names:
+        row = {}
+        for key in POOLED_KEYS:
+            size = "months" if key.startswith("brier") else "actor_months"
+            w = np.array([e[size] if weighting == "actor-month" else 1.0 for e in per_episode],
+                         dtype=float)
+            values = np.array([e["scores"][name][key] for e in per_episode], dtype=float)
+            row[key] = float(np.sum(w * values) / np.sum(w))
+        table[name] = row
+    return {"episodes": len(per_episode),
+            "actor_months": int(sum(e["actor_months"] for e in per_episode)),
+            "months": int(sum(e["months"] for e in per_episode)),
+            "weighting": weighting, "scores": table, "skill": _skills(table)}
+
+
+def library_reference(exclude: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The empirical climatology and event rates of the bundled episodes, less ``exclude``.
+
+    Args:
+        exclude: An episode file left out (the episode being scored), if it is bundled.
+
+    Returns:
+        ``(empirical_climatology, empirical_events)`` of the other bundled episodes.
+    """
+    from escalation_sim.scenario import bundled
+    from escalation_sim.scenario.episode import load_episode
+
+    skip = Path(exclude).resolve() if exclude is not None else None
+    paths = [load_episode(p).observed() for p in bundled.episode_files()
+             if p.suffix == ".yaml" and p.resolve() != skip]
+    return empirical_climatology(paths), empirical_events(paths)
+
+
+COVERAGE_TARGET = 0.9
+"""The share of observed actor-months a calibrated central 90% band holds."""
+COVERAGE_PENALTY = 0.25
+"""RPS units per unit of 90%-band coverage away from :data:`COVERAGE_TARGET`."""
+
+
+def distance(pooled: dict[str, Any]) -> float:
+    """One number for likelihood-free calibration (ABC): lower is closer to the record.
+
+    ``pooled RPS of the model + COVERAGE_PENALTY * |pooled 90% coverage - 0.9|``. The RPS term
+    rewards forecasts near the observed rungs; the coverage term keeps the bands honest (an
+    RPS-only fit may narrow the bands until they miss). With 0.25, bands that hold 60% of the
+    observed months instead of 90% cost 0.075, about the RPS gap between the model and its
+    references on the bundled library. No resampling: one call costs a few array passes.
+
+    Args:
+        pooled: :func:`pooled_scores` (or :func:`episode_scores` of a single episode).
+    """
+    model = pooled["scores"]["model"]
+    return float(model["rps"] + COVERAGE_PENALTY * abs(model["cover_90"] - COVERAGE_TARGET))
+
+
+def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,
+                    seed: int = 0, empirical: np.ndarray | None = None,
+                    empirical_rates: np.ndarray | None = None) -> dict[str, Any]:
+    """Scores with skill versus the references, and bootstrap intervals.
+
+    Returns a mapping score key -> ``{"model", "climatology", ["empirical",] "persistence",
+    "model_ci", "skill_<reference>", "skill_<reference>_ci" …}`` (floats; NaN where undefined;
+    coverages have no skill), plus ``"bootstrap"``: the resampled skill arrays, each of shape
+    ``(boot,)`` (or a single value for a reference that does not depend on the runs).
+    """
+    point = scores(forecasts(sim), path, empirical, empirical_rates)
+    resampled = _resampled_scores(sim, path, boot, seed, empirical, empirical_rates)
     alpha = (1 - CI_LEVEL) / 2
+    refs = [name for name in point if name != "model"]
     result: dict[str, Any] = {}
     samples: dict[str, np.ndarray] = {}
     for key in point["model"]:
         row: dict[str, Any] = {name: float(point[name][key]) for name in point}
         row["model_ci"] = _interval(resampled["model"][key], alpha)
-        for ref in () if key.startswith("cover") else ("climatology", "persistence"):
+        for ref in () if key.startswith("cover") else refs:
             row[f"skill_{ref}"] = float(skill(point["model"][key], point[ref][key]))
             boot_skill = skill(resampled["model"][key], resampled[ref][key])
             samples[f"{key}/{ref}"] = boot_skill
@@ -244,14 +444,18 @@ SCORE_LABELS = {
 
 
 def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOOTSTRAP,
-           seed: int = 0) -> dict[str, Any]:
+           seed: int = 0, empirical: np.ndarray | None = None,
+           empirical_rates: np.ndarray | None = None) -> dict[str, Any]:
     """The backtest's JSON-able report.
 
     One row per score, rounded to the digits its bootstrap interval supports, and the per-month
-    observed path beside the simulated one.
+    observed path (R, and its material and declaratory parts and incidents) beside the
+    simulated one.
     """
-    raw = backtest_scores(sim, path, boot=boot, seed=seed)
+    raw = backtest_scores(sim, path, boot=boot, seed=seed, empirical=empirical,
+                          empirical_rates=empirical_rates)
     runs = sim.month_max.shape[0]
+    refs = [name for name in raw["rps"] if name in REFERENCES]
     rows = []
     for key, row in raw.items():
         if key == "bootstrap":
@@ -262,7 +466,7 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
         places = decimals_for(model.half_width)
         entry: dict[str, Any] = {"score": key, "label": label,
                                  "model": model.to_dict(with_n=False)}
-        for ref in ("climatology", "persistence"):
+        for ref in refs:
             entry[ref] = json_float(round_significant(row[ref]) if places is None else
                                     round_to(row[ref], max(places, 0)))
             if f"skill_{ref}" in row:
@@ -272,9 +476,17 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
     fc = forecasts(sim)
     lo50, hi50 = band(fc["rung"], 0.5)
     lo90, hi90 = band(fc["rung"], 0.9)
-    cell = rps(fc["rung"], path.month_max)
+    cell = rps(fc["rung"], path.rung)
+
+    def part(values: np.ndarray | None, i: int, m: int) -> int | None:
+        return None if values is None or values[i, m] == NONE else int(values[i, m])
+
     months = [{"month": label,
-               "observed": {a: int(path.month_max[i, m]) for i, a in enumerate(actors)},
+               "observed": {a: int(path.rung[i, m]) for i, a in enumerate(actors)},
+               "material": {a: part(path.material, i, m) for i, a in enumerate(actors)},
+               "declaratory": {a: part(path.declaratory, i, m) for i, a in enumerate(actors)},
+               "incidents": {a: 0 if path.incidents is None else int(path.incidents[i, m])
+                             for i, a in enumerate(actors)},
                "rps": {a: json_float(round_to(float(cell[i, m]), 4))
                        for i, a in enumerate(actors)},
                "band_50": {a: [int(lo50[i, m]), int(hi50[i, m])] for i, a in enumerate(actors)},
@@ -284,4 +496,5 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
                "engaged_by": {"observed": bool(path.engaged_by[m]),
                               "p": json_float(round_to(float(fc["engaged"][m]), 3))}}
               for m, label in enumerate(path.labels)]
-    return {"runs": runs, "bootstrap": boot, "scores": rows, "months": months}
+    return {"runs": runs, "bootstrap": boot, "references": refs, "scores": rows,
+            "months": months}

@@ -1,13 +1,16 @@
-"""``escsim backtest EPISODE``: score the model's forecast of a real, dated episode.
+"""``escsim backtest EPISODE…``: score the model's forecast of real, dated episodes.
 
 Episode file → its scenario moved to the episode's start (``load_episode``) → ensemble with
-per-run monthly rungs (``evaluate(..., monthly=True)``) → scores beside climatology and
-persistence (``analysis.backtest.report``) → a table, or JSON on stdout.
+per-run monthly rungs (``evaluate(..., monthly=True)``) → scores beside climatology, the
+empirical base rates of the other bundled episodes, and persistence → a table, or JSON on
+stdout. One episode gets bootstrap intervals (``analysis.backtest.report``); several, or
+``--all``, get point scores per episode and pooled (``episode_scores``, ``pooled_scores``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -36,18 +39,23 @@ if TYPE_CHECKING:
     from escalation_sim.scenario.schema import Scenario
 
 HELP = (
-    "Backtest the model on a dated episode: simulate from the episode's start and score the "
+    "Backtest the model on dated episodes: simulate from each episode's start and score the "
     "observed path against the simulated distribution.\n\n"
     "EPISODE is an episode file (YAML, see docs/episodes.md) or the name of a bundled episode "
-    "(escsim list). Scores, lower is better: the ranked probability score (RPS) of each actor's "
-    "observed highest rung in each month, Brier scores of 'force by month m' and 'back to "
-    "engagement or better by month m', and the coverage of the observed monthly rungs by the "
-    "central 50% and 90% bands. Each is shown beside climatology (the same runs' frequencies "
-    "pooled over months) and persistence (the starting rungs carried forward), with the skill "
-    "score 1 − score/reference and 95% intervals from resampling runs.\n\n"
-    "--set changes the episode's scenario (after the episode's own changes), to try a "
-    "calibration. With --json, stdout holds only the report. --figures DIR writes, per actor, "
-    "the observed monthly rung against the simulated 50% and 90% bands as PNG and SVG."
+    "(escsim list); give several, or --all for every bundled episode, to get a table per "
+    "episode and pooled. The observed path is read month by month (docs/episodes.md §6): an "
+    "actor's rung is the highest of its chosen acts that month and its measures in force. "
+    "Scores, lower is better: the ranked probability score (RPS) of each actor's observed rung "
+    "in each month, Brier scores of 'force by month m' and 'back to engagement or better by "
+    "month m', and the coverage of the observed monthly rungs by the central 50% and 90% "
+    "bands. Each is shown beside three references: climatology (the same runs' frequencies "
+    "pooled over months), empirical (the base rates of observed monthly rungs in the other "
+    "bundled episodes) and persistence (the starting rungs carried forward), with the skill "
+    "score 1 − score/reference; for one episode, with 95% intervals from resampling runs.\n\n"
+    "--set changes each episode's scenario (after the episode's own changes), to try a "
+    "calibration. With --json, stdout holds only the report. --figures DIR (one episode) "
+    "writes, per actor, the observed monthly rung against the simulated 50% and 90% bands as "
+    "PNG and SVG."
 )
 EPILOG = """Examples:
 
@@ -56,12 +64,21 @@ EPILOG = """Examples:
   escsim backtest my_episode.yaml --runs 4000 --seed 7 --workers 2
 
   escsim backtest azerbaijan_russia_2024_2026 --set actors.moscow.reciprocity=0.4 --json
+
+  escsim backtest --all --runs 500 --workers 2
+
+  escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json
 """
+LIBRARY_RUNS = 500
+"""Runs per episode when several are scored and --runs is not given."""
 
 
 def backtest(
-    episode: Annotated[str, typer.Argument(metavar="EPISODE", show_default=False,
-                                           help="Episode file (YAML) or bundled episode name.")],
+    episodes: Annotated[list[str] | None, typer.Argument(
+        metavar="EPISODE...", show_default=False,
+        help="Episode files (YAML) or bundled episode names.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Score every bundled episode (escsim "
+                                        "list), each from its own scenario.")] = False,
     runs: RunsOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,
@@ -72,8 +89,29 @@ def backtest(
     quiet: QuietOpt = False,
     figures: FiguresOpt = None,
 ) -> None:
-    """Backtest the model on an episode (help text: ``HELP``)."""
-    from escalation_sim.analysis.backtest import Simulated, report
+    """Backtest the model on one or more episodes (help text: ``HELP``)."""
+    from escalation_sim.scenario import bundled
+
+    names = list(episodes or [])
+    if every:
+        names += [str(p) for p in bundled.episode_files() if p.suffix == ".yaml"]
+    if not names:
+        fail("give an episode file or bundled episode name (escsim list), several, or --all")
+    if len(names) == 1 and not every:
+        single(names[0], runs=runs, seed=seed, sets=sets, workers=workers, executor=executor,
+               scheduler=scheduler, as_json=as_json, quiet=quiet, figures=figures)
+        return
+    if figures is not None:
+        fail("--figures draws one episode; give a single EPISODE")
+    library(names, runs=runs, seed=seed, sets=sets, workers=workers, executor=executor,
+            scheduler=scheduler, as_json=as_json, quiet=quiet)
+
+
+def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] | None,
+           workers: int | None, executor: str, scheduler: str | None, as_json: bool,
+           quiet: bool, figures: Path | None) -> None:
+    """``escsim backtest EPISODE``: one episode's scores with bootstrap intervals."""
+    from escalation_sim.analysis.backtest import Simulated, library_reference, report
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.backtest import render_backtest
@@ -83,6 +121,7 @@ def backtest(
     try:
         loaded = load_episode(episode)
         scenario = with_sets(loaded, sets or [])
+        empirical, rates = library_reference(exclude=loaded.source)
     except ScenarioError as exc:
         fail(exc)
     check_figures_or_exit(figures, "backtest")
@@ -92,18 +131,108 @@ def backtest(
     months = MonthlyRungs(n)
     with progress_bar(n, quiet=quiet) as progress:
         evaluate([point], n, executor=pool, monthly=True, progress=progress,
-                 on_runs=months.add)
-    sim = Simulated(months.month_max, months.month_min_top)
+                 on_runs=lambda _, chunk: months.add(chunk))
+    sim = Simulated(months.month_max)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": list(sets or []),
-            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed)}
+            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
+                     empirical=empirical, empirical_rates=rates)}
     write_figures_or_exit(figures, backtest_figures, data, quiet=quiet)
     if as_json:
         print_json(data)
     elif not quiet:
         render_backtest(data, out)
+
+
+def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[str] | None,
+            workers: int | None, executor: str, scheduler: str | None, as_json: bool,
+            quiet: bool) -> None:
+    """``escsim backtest --all`` or several episodes: per-episode and pooled point scores.
+
+    Each episode runs from its own scenario at the current parameters; its empirical reference
+    is the base rates of the other episodes, given and bundled (leave-one-out).
+    """
+    from escalation_sim.analysis.backtest import (
+        Simulated,
+        distance,
+        empirical_climatology,
+        empirical_events,
+        episode_scores,
+        pooled_scores,
+    )
+    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.render.backtest import render_library
+    from escalation_sim.scenario import bundled
+    from escalation_sim.scenario.episode import load_episode
+
+    loaded: list[LoadedEpisode] = []
+    scenarios: list[Scenario] = []
+    seen: list[str] = []
+    try:
+        for name in names:
+            ep = load_episode(name)
+            if str(Path(ep.source).resolve()) in seen:
+                continue  # named twice (or by name and by --all)
+            seen.append(str(Path(ep.source).resolve()))
+            loaded.append(ep)
+            scenarios.append(with_sets(ep, sets or []))
+    except ScenarioError as exc:
+        fail(exc)
+    paths = [ep.observed() for ep in loaded]
+    n = runs or LIBRARY_RUNS
+    points = [Point(sc, sc.seed if seed is None else seed) for sc in scenarios]
+    pool = executor_or_exit(executor, scheduler, workers)
+    sinks = [MonthlyRungs(n) for _ in points]
+    with progress_bar(n * len(points), quiet=quiet) as progress:
+        evaluate(points, n, executor=pool, monthly=True, progress=progress,
+                 on_runs=lambda which, chunk: sinks[which].add(chunk))
+    pool_paths = dict(zip(seen, paths, strict=True))
+    try:
+        for file in bundled.episode_files():
+            if file.suffix == ".yaml" and str(file.resolve()) not in pool_paths:
+                pool_paths[str(file.resolve())] = load_episode(file).observed()
+    except ScenarioError as exc:
+        fail(exc)
+    rows = []
+    per_episode = []
+    for k, (ep, path, point) in enumerate(zip(loaded, paths, points, strict=True)):
+        others = [p for key, p in pool_paths.items() if key != str(Path(ep.source).resolve())]
+        empirical = (empirical_climatology(others), empirical_events(others)) if others else \
+            (None, None)
+        scored = episode_scores(Simulated(sinks[k].month_max), path, *empirical)
+        per_episode.append(scored)
+        rows.append({"episode": Path(ep.source).stem, "name": ep.episode.name,
+                     "source": ep.source, "scenario": point.scenario.name,
+                     "start_date": str(ep.episode.start_date),
+                     "end_date": str(ep.episode.end_date), "seed": point.seed,
+                     "actors": list(point.scenario.actors), **scored})
+    pooled = pooled_scores(per_episode)
+    data = json_ready({
+        "runs": n, "overrides": list(sets or []),
+        "empirical": "base rates of the other episodes, given and bundled (leave-one-out)",
+        "episodes": rows, "pooled": pooled,
+        "pooled_by_episode": pooled_scores(per_episode, weighting="episode"),
+        "distance": distance(pooled)})
+    if as_json:
+        print_json(data)
+    elif not quiet:
+        render_library(data, out)
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with NaN and infinite floats as ``None`` (JSON has no NaN)."""
+    from escalation_sim.analysis.stats import json_float
+
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    if isinstance(value, float):
+        return json_float(value)
+    return value
 
 
 class MonthlyRungs:
@@ -116,7 +245,7 @@ class MonthlyRungs:
         self.month_max = np.zeros((0, 0, 0), dtype=np.uint8)
         self.month_min_top = np.zeros((0, 0), dtype=np.uint8)
 
-    def add(self, _: int, chunk: ChunkResult) -> None:
+    def add(self, chunk: ChunkResult) -> None:
         """Copy one chunk's monthly rungs into place (an ``evaluate`` runs sink)."""
         import numpy as np
 
@@ -147,6 +276,6 @@ def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:
 def register(app: typer.Typer) -> None:
     """Add ``escsim backtest`` to the app."""
     app.command("backtest", help=HELP, epilog=EPILOG,
-                short_help="Score the model against a dated real episode, with skill versus "
-                           "climatology and persistence.")(backtest)
+                short_help="Score the model against dated real episodes, with skill versus "
+                           "climatology, empirical base rates and persistence.")(backtest)
 

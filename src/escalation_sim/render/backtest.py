@@ -1,8 +1,10 @@
 """The terminal view of ``escsim backtest``, drawn from the ``backtest --json`` document.
 
-The score table (model, climatology and persistence, with skill scores and 95% intervals, each
-cell on one line; split over two tables where the width needs it), a legend of the scores,
-then the month-by-month path. Nothing here computes a statistic.
+One episode: the score table (model and the references, with skill scores and 95% intervals,
+each cell on one line; split over tables where the width needs it), a legend of the scores,
+then the month-by-month path. Several episodes (``--all``): per episode and pooled, the RPS
+and coverage, and the two Brier scores, each with its skill against every reference. Nothing
+here computes a statistic.
 """
 
 from __future__ import annotations
@@ -19,15 +21,27 @@ from rich.text import Text
 from escalation_sim.render.layout import pack
 from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
 
-REFERENCES = ("climatology", "persistence")
+REFERENCES = ("climatology", "empirical", "persistence")
 LEGEND = (
-    "RPS (ranked probability score): how far the forecast distribution of an actor's highest "
-    "rung in a month lies from the observed rung, 0 = certain and right. Brier: the squared "
-    "error of a probability forecast of a yes/no event (force used by month m; back to "
-    "engagement by month m). Cover 50%/90%: the share of observed monthly rungs inside the "
-    "central 50%/90% band. Climatology: the same runs' frequencies pooled over months; "
-    "persistence: the starting rungs carried forward. Skill = 1 − score/reference: above 0 "
-    "beats the reference (each skill column: against the reference to its left)."
+    "RPS (ranked probability score): how far the forecast distribution of an actor's rung in a "
+    "month lies from the observed rung, 0 = certain and right. Observed rung: the highest of "
+    "the actor's chosen acts that month and its measures in force (docs/episodes.md §6). "
+    "Brier: the squared error of a probability forecast of a yes/no event (force used by month "
+    "m; both sides back to engagement by month m). Cover 50%/90%: the share of observed "
+    "monthly rungs inside the central 50%/90% band. Climatology: the same runs' frequencies "
+    "pooled over months; empirical: the base rates of observed monthly rungs in the other "
+    "bundled episodes; persistence: the starting rungs carried forward. Skill = 1 − "
+    "score/reference: above 0 beats the reference (each skill column: against the reference "
+    "to its left)."
+)
+LIBRARY_LEGEND = (
+    "Point scores, lower is better; mo.: months; vs …: skill = 1 − score/reference against "
+    "climatology (the same runs pooled over months), empirical (base rates of the observed "
+    "monthly rungs of the other episodes) and persistence (the starting rungs carried "
+    "forward); above 0 beats it, — where the reference is perfect; cov: share of observed "
+    "actor-months inside the central 50%/90% band. Pooled: RPS and coverage over all "
+    "actor-months, Brier over all months, each weighing the same; pooled skill is that of the "
+    "pooled scores."
 )
 
 
@@ -39,8 +53,9 @@ def render_backtest(data: Mapping[str, Any], console: Console) -> None:
     console.print(Text("Scores, lower is better (RPS per actor-month, Brier per month); "
                        "skill = 1 − score/reference, with 95% intervals", style="bold"),
                   soft_wrap=False)
-    for table in pack(["model", *REFERENCES], lambda cols: score_table(data, cols),
-                      console.width):
+    refs = data.get("references", [r for r in REFERENCES if data["scores"]
+                                    and r in data["scores"][0]])
+    for table in pack(["model", *refs], lambda cols: score_table(data, cols), console.width):
         console.print(table)
         console.print()
     console.print(Text(LEGEND, style="dim"), soft_wrap=False)
@@ -104,3 +119,57 @@ def _cell(entry: Mapping[str, Any], *, as_percent: bool = False) -> str:
     if entry.get("ci_low") == entry.get("ci_high") == entry.get("value"):
         bounds = ""
     return escape(f"{value} {bounds}" if bounds else value)
+
+
+def render_library(data: Mapping[str, Any], console: Console) -> None:
+    """Print the per-episode and pooled tables of ``backtest --all`` and their legend."""
+    pooled = data["pooled"]
+    console.print(Text(f"{pooled['episodes']} episodes, {data['runs']:,} runs each, "
+                       f"{pooled['actor_months']} actor-months; scores at the scenarios' "
+                       f"current parameters (in sample, no calibration)", style="bold"),
+                  soft_wrap=False)
+    console.print(library_table(data, "rps", with_coverage=True))
+    console.print(library_table(data, "brier_force"))
+    console.print(library_table(data, "brier_engaged"))
+    console.print(Text(f"distance (pooled RPS + 0.25 × |cover 90% − 90%|): "
+                       f"{number(data['distance'], 4)}", style="dim"), soft_wrap=False)
+    console.print(Text(LIBRARY_LEGEND, style="dim"), soft_wrap=False)
+
+
+SHORT = {"climatology": "clim.", "empirical": "emp.", "persistence": "pers."}
+LIBRARY_TITLES = {"rps": "RPS", "brier_force": "Brier force by month m",
+                  "brier_engaged": "Brier back to engagement by month m"}
+
+
+def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = False) -> Table:
+    """One score per episode and pooled: the model's value and its skill against each reference."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  title=LIBRARY_TITLES[key], title_justify="left")
+    table.add_column("episode", no_wrap=True)
+    table.add_column("mo.", justify="right")
+    table.add_column("model", justify="right")
+    refs = [r for r in REFERENCES if r in data["pooled"]["skill"]]
+    for ref in refs:
+        table.add_column(f"vs {SHORT[ref]}", justify="right")
+    if with_coverage:
+        table.add_column("cov 50", justify="right")
+        table.add_column("cov 90", justify="right")
+    rows = [(e["episode"], e) for e in data["episodes"]] + [("pooled", data["pooled"])]
+    for n, (name, entry) in enumerate(rows):
+        model = entry["scores"]["model"]
+        cells = [name if n < len(rows) - 1 else Text(name, style="bold"), str(entry["months"]),
+                 _small(model[key])]
+        for ref in refs:
+            value = entry["skill"].get(ref, {}).get(key)
+            cells.append(MISSING if value is None else number(round(value, 2) + 0.0, 2))
+        if with_coverage:
+            cells += [percent(model["cover_50"], 0), percent(model["cover_90"], 0)]
+        table.add_row(*cells, end_section=n == len(rows) - 2)
+    return table
+
+
+def _small(x: float | None) -> str:
+    """A score with three decimals; ``<0.001`` for one above zero that would show as 0.000."""
+    if x is not None and 0 < x < 0.0005:
+        return "<0.001"
+    return number(x, 3)

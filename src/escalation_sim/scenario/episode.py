@@ -6,6 +6,11 @@ that put that scenario at the episode's start (``set``), the trigger incident, t
 CAMEO code) and source. Events that are instances of one of the scenario's incident types carry
 ``incident: <type>``: like the model's incidents, they are not counted as chosen rungs.
 
+The observed monthly path (:func:`read_path`, docs/episodes.md §6) reads each actor's month as
+the highest of its chosen acts dated in the month and its measures in force (``ends``), or its
+starting rung when there are none; :func:`force_by_month` and :func:`engaged_by_month` read the
+two events from monthly rungs, observed or simulated alike.
+
 Problems are :class:`ScenarioError` lines naming the file and line, the key path, the value and
 what is allowed, as for scenarios.
 """
@@ -21,7 +26,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, StringConstraints, ValidationError
 
-from escalation_sim.engine.monthly import month_of_day
 from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS, rung_of_cameo
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import check_events, override_document
@@ -47,10 +51,11 @@ class ObservedEvent(Strict):
     incident: Key | None = Field(None, description="The scenario's incident type this act is an "
                                                    "instance of (then not a chosen rung).")
     event: Text = Field("", description="What happened.")
-    source: Text = Field("", description="Where it is reported (URL).")
+    source: Annotated[str, StringConstraints(min_length=1, max_length=2000)] = Field(
+        description="Where it is reported: a public source (URL).")
     kind: Literal["declaratory", "material"] | None = Field(
         None, description="Words (declaratory) or deeds (material); docs/episodes.md, coding "
-                          "protocol. Recorded for the monthly reading; not yet scored.")
+                          "protocol §4. Default: from the CAMEO root.")
     chosen: Literal["leadership", "uncontrolled", "external"] | None = Field(
         None, description="Who chose the act: the leadership, towards the other side; no one in "
                           "control (security services, third parties, accidents); or the "
@@ -87,23 +92,151 @@ class Episode(Strict):
     events: list[ObservedEvent] = Field(min_length=1, max_length=10_000)
 
 
+NONE = -1
+"""In ``Observed.material`` and ``Observed.declaratory``: no such act or measure that month."""
+
+
+def force_by_month(rungs: np.ndarray) -> np.ndarray:
+    """Whether some actor has read force (rung >= 8) in some month up to each month.
+
+    Args:
+        rungs: Monthly rungs ``(..., A, M)``, observed (``Observed.rung``) or simulated.
+
+    Returns:
+        ``(..., M)`` booleans.
+    """
+    return np.maximum.accumulate(np.asarray(rungs).max(axis=-2) >= LIMITED_FORCE, axis=-1)
+
+
+def engaged_by_month(rungs: np.ndarray) -> np.ndarray:
+    """Whether, in some month up to each month, every actor read engagement or better (<= 1).
+
+    Args:
+        rungs: Monthly rungs ``(..., A, M)``, observed (``Observed.rung``) or simulated.
+
+    Returns:
+        ``(..., M)`` booleans.
+    """
+    return np.maximum.accumulate(np.asarray(rungs).max(axis=-2) <= ENGAGEMENT, axis=-1)
+
+
 @dataclass(frozen=True)
 class Observed:
-    """The observed path by calendar month (month 0 holds ``start_date``).
+    """The observed path by calendar month (month 0 holds ``start_date``; docs/episodes.md §6).
 
     Attributes:
-        month_max: (A, M) each actor's highest chosen rung in each month.
-        force_by: (M,) whether some actor had chosen force by the end of each month.
-        engaged_by: (M,) whether the higher rung had been at engagement or better by then.
+        rung: (A, M) the observed rung R(a, m) = max(M, D), or the starting rung when the actor
+            neither acted nor kept a measure in force that month.
         start: (A,) the rungs at the start (persistence carries them forward).
         labels: (M,) ``YYYY-MM`` of each month.
+        material: (A, M) M(a, m), the highest chosen material act or measure in force; ``NONE``
+            (-1) where there is none. ``None`` when the path was not read from a record.
+        declaratory: (A, M) D(a, m), the highest chosen declaratory act; ``NONE`` where none.
+        incidents: (A, M) how many incidents (``uncontrolled`` or ``external`` acts) the actor
+            is named for in each month; never part of R.
     """
 
-    month_max: np.ndarray
-    force_by: np.ndarray
-    engaged_by: np.ndarray
+    rung: np.ndarray
     start: np.ndarray
     labels: list[str]
+    material: np.ndarray | None = None
+    declaratory: np.ndarray | None = None
+    incidents: np.ndarray | None = None
+
+    @property
+    def month_max(self) -> np.ndarray:
+        """(A, M) the observed rungs, ``rung`` (the name the simulated arrays use)."""
+        return self.rung
+
+    @property
+    def force_by(self) -> np.ndarray:
+        """(M,) some actor had read force (rung >= 8) by the end of each month."""
+        return force_by_month(self.rung)
+
+    @property
+    def engaged_by(self) -> np.ndarray:
+        """(M,) in some month up to each month, every actor read engagement or better (<= 1)."""
+        return engaged_by_month(self.rung)
+
+
+def month_labels(first: dt.date, months: int) -> list[str]:
+    """``YYYY-MM`` of ``months`` calendar months from ``first``'s month."""
+    return [f"{first.year + (first.month - 1 + k) // 12}-{(first.month - 1 + k) % 12 + 1:02d}"
+            for k in range(months)]
+
+
+def _month(first: dt.date, day: dt.date) -> int:
+    return (day.year - first.year) * 12 + day.month - first.month
+
+
+def is_chosen(event: ObservedEvent) -> bool:
+    """Whether the act is the leadership's choice towards the other side (not an incident).
+
+    ``chosen: leadership`` or, where ``chosen`` is not given, no ``incident:`` type (§3).
+    """
+    if event.chosen is not None:
+        return event.chosen == "leadership"
+    return event.incident is None
+
+
+def act_kind(event: ObservedEvent) -> Literal["declaratory", "material"]:
+    """Words or deeds (§4): ``kind`` if given, else from the CAMEO root, else from the rung.
+
+    CAMEO roots 01-05 and 10-14 are declaratory, 06-09 and 15-20 material; an act with a rung
+    and no code is material from rung 4 (diplomatic retaliation) up, declaratory below.
+    """
+    if event.kind is not None:
+        return event.kind
+    if event.cameo is not None:
+        return "declaratory" if int(event.cameo[:2]) in DECLARATORY_ROOTS else "material"
+    return "material" if event_rung(event) >= 4 else "declaratory"
+
+
+DECLARATORY_ROOTS = frozenset((1, 2, 3, 4, 5, 10, 11, 12, 13, 14))
+"""CAMEO root codes of words rather than deeds (docs/episodes.md §4)."""
+
+
+def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
+    """The observed monthly path of an episode's record (docs/episodes.md §6).
+
+    For actor a and month m: M(a, m) is the highest rung among a's chosen material acts dated
+    in m and a's measures in force on some day of m (from the act's date to the day before
+    ``ends``; ``open`` to the end of the window; an act without ``ends`` is a one-off); D(a, m)
+    the highest rung among a's chosen declaratory acts dated in m; R(a, m) = max(M, D), or the
+    starting rung when there is neither. Incidents are counted apart and never enter R.
+
+    Args:
+        episode: The validated record (dates in the window, known actors).
+        ids: The scenario's actor ids, in order.
+        start: (A,) the actors' starting rungs.
+    """
+    first, last = episode.start_date, episode.end_date
+    months = _month(first, last) + 1
+    shape = (len(ids), months)
+    material = np.full(shape, NONE, dtype=np.int64)
+    declaratory = np.full(shape, NONE, dtype=np.int64)
+    incidents = np.zeros(shape, dtype=np.int64)
+    for e in episode.events:
+        a = ids.index(episode.actors.get(e.actor, e.actor))
+        m = _month(first, e.date)
+        if not is_chosen(e):
+            incidents[a, m] += 1
+            continue
+        r = event_rung(e)
+        if act_kind(e) == "declaratory":
+            declaratory[a, m] = max(declaratory[a, m], r)
+            continue
+        if e.ends is None:
+            until = m
+        elif e.ends == "open":
+            until = months - 1
+        else:  # in force to the day before its lifting; the act itself counts in its month
+            until = max(m, _month(first, e.ends - dt.timedelta(days=1)))
+        material[a, m:until + 1] = np.maximum(material[a, m:until + 1], r)
+    high = np.maximum(material, declaratory)
+    rung = np.where(high == NONE, np.asarray(start, dtype=np.int64)[:, None], high)
+    return Observed(rung, np.asarray(start, dtype=np.int64), month_labels(first, months),
+                    material, declaratory, incidents)
 
 
 @dataclass(frozen=True)
@@ -120,33 +253,9 @@ class LoadedEpisode:
         return (self.episode.end_date - self.episode.start_date).days + 1
 
     def observed(self) -> Observed:
-        """The observed monthly path (docs/episodes.md: an act's rung stands until the next)."""
-        ids = list(self.scenario.actors)
+        """The observed monthly path (docs/episodes.md §6, :func:`read_path`)."""
         start = np.array([a.initial_rung for a in self.scenario.actors.values()])
-        months = month_of_day(self.episode.start_date, self.days)
-        standing = start.copy()
-        day_max = np.zeros((len(ids), self.days), dtype=np.int64)
-        day_top = np.zeros(self.days, dtype=np.int64)
-        acts = [e for e in self.episode.events if e.incident is None]
-        alias = self.episode.actors
-        for t in range(self.days):
-            high = standing.copy()
-            date = self.episode.start_date + dt.timedelta(days=t)
-            for e in (e for e in acts if e.date == date):
-                a = ids.index(alias.get(e.actor, e.actor))
-                standing[a] = event_rung(e)
-                high[a] = max(high[a], standing[a])
-            day_max[:, t] = high
-            day_top[t] = standing.max()
-        m = int(months[-1]) + 1
-        month_max = np.stack([day_max[:, months == k].max(axis=1) for k in range(m)], axis=1)
-        top_max = np.array([day_max[:, months == k].max() for k in range(m)])
-        top_min = np.array([day_top[months == k].min() for k in range(m)])
-        first = self.episode.start_date
-        labels = [f"{first.year + (first.month - 1 + k) // 12}-"
-                  f"{(first.month - 1 + k) % 12 + 1:02d}" for k in range(m)]
-        return Observed(month_max, np.maximum.accumulate(top_max >= LIMITED_FORCE),
-                        np.maximum.accumulate(top_min <= ENGAGEMENT), start, labels)
+        return read_path(self.episode, list(self.scenario.actors), start)
 
 
 def event_rung(event: ObservedEvent) -> int:
@@ -214,6 +323,8 @@ def _translate(error: dict[str, Any], doc: Document) -> ScenarioError:
         return _at(doc, loc, "must be a CAMEO code of 2-4 digits in quotes, e.g. '161'", value)
     if kind == "string_pattern_mismatch" and loc[-1] == "incident":
         return _at(doc, loc, "must be an incident id (lower case, digits, _)", value)
+    if loc and loc[-1] == "source" and "events" in loc:
+        return _at(doc, loc, "each act needs a public source (a URL)", value)
     if loc and loc[-1] == "rung":
         return _at(doc, loc, f"must be a whole rung from 0 to {N_RUNGS - 1}", value)
     return _at(doc, loc, error["msg"].lower(), value)
@@ -337,6 +448,10 @@ def check_episode(episode: Episode, scenario: Scenario, doc: Document) -> None:
         if isinstance(e.ends, dt.date) and not e.date <= e.ends <= episode.end_date:
             raise _at(doc, (*loc, "ends"), f"must lie between the act's date {e.date} and the "
                       f"episode's end {episode.end_date} (or be 'open')", e.ends)
+        if e.ends is not None and act_kind(e) == "declaratory":
+            raise _at(doc, (*loc, "ends"), "only a material act puts a measure in force; a "
+                      "declaratory act takes no `ends` (docs/episodes.md, coding protocol §5)",
+                      e.ends)
         if e.chosen is not None and (e.chosen == "leadership") != (e.incident is None):
             need = "no `incident:`" if e.chosen == "leadership" else "an `incident:` type"
             raise _at(doc, (*loc, "chosen"), f"an act chosen '{e.chosen}' takes {need} "
