@@ -27,12 +27,10 @@ def synthetic_episodes(truth: Mapping[str, float], *, days: int, count: int, see
     probe = TrainingEpisode("probe", "probe", scenario, None, list(scenario.actors))  # type: ignore[arg-type]
     sim = simulate([probe], [dict(truth)], count, seed)[0][0]
     start = np.array([a.initial_rung for a in scenario.actors.values()])
-    force, engaged = sim.force_by(), sim.engaged_by()
     episodes = []
     for k in range(count):
         labels = [f"m{m}" for m in range(sim.month_max.shape[-1])]
-        observed = Observed(sim.month_max[k].astype(np.int64), force[k], engaged[k], start,
-                            labels)
+        observed = Observed(sim.month_max[k].astype(np.int64), start, labels)
         episodes.append(TrainingEpisode(f"synthetic {k}", f"synthetic_{k}", scenario, observed,
                                         list(scenario.actors)))
     return episodes

@@ -31,7 +31,6 @@ from escalation_sim.analysis.out_of_sample import (  # noqa: E402
     REFERENCES,
     SCORES,
     LooSettings,
-    empirical_forecast,
     leave_one_out,
     out_of_sample_line,
     refit,
@@ -105,15 +104,6 @@ def test_refit_keeps_the_best_on_the_other_episodes() -> None:
     matrix = np.array([[0.1, 0.9], [0.5, 0.1], [0.3, 0.3], [0.9, 0.0]])
     assert list(refit(matrix, 0, 0.5)) == [3, 1]  # by episode 1 alone
     assert list(refit(matrix, 1, 0.5)) == [0, 2]
-
-
-def test_empirical_forecast_is_the_base_rate(synthetic: list) -> None:
-    path = synthetic[0].observed
-    probs, force, engaged = empirical_forecast([path, path])
-    assert np.isclose(probs.sum(), 1.0)
-    assert probs[path.month_max[0, 0]] > 0
-    assert force == float(np.mean(path.force_by))
-    assert engaged == float(np.mean(path.engaged_by))
 
 
 def test_leave_one_out_gives_the_table(synthetic: list, tmp_path: Path) -> None:

@@ -3,10 +3,12 @@
 A parameter vector theta sets a few shared model weights (:data:`DEFAULT_PRIORS`). Its
 *distance* from the record is the pooled backtest score of the training episodes, each simulated
 with theta for R runs on one seed (common random numbers, so thetas differ by their values, not
-their dice). pyabc's ``ABCSMC`` draws thetas from the priors, keeps those whose distance is below
-a threshold that falls generation by generation, and perturbs the kept ones; its model returns
-the distance itself as the one summary statistic (``{"distance": d}``, observed 0), read back by
-a distance function that returns it unchanged.
+their dice): the model's RPS over all their actor-months plus a penalty for 90% bands that hold
+more or less than 90% of them (:func:`escalation_sim.analysis.backtest.distance`). pyabc's
+``ABCSMC`` draws thetas from the priors, keeps those whose distance is below a threshold that
+falls generation by generation, and perturbs the kept ones; its model returns the distance itself
+as the one summary statistic (``{"distance": d}``, observed 0), read back by a distance function
+that returns it unchanged.
 
 pyabc asks its sampler for one particle at a time; :class:`BatchSampler` draws a whole batch of
 proposals first, evaluates every (episode, theta) point of the batch with one call of
@@ -30,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from escalation_sim.analysis.backtest import Simulated, forecasts, scores
+from escalation_sim.analysis.backtest import Simulated, episode_scores, pooled_scores
+from escalation_sim.analysis.backtest import distance as backtest_distance
 from escalation_sim.engine.ensemble import Point, Progress, evaluate
 from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.scenario.edit import with_values
@@ -104,8 +107,11 @@ class TrainingEpisode:
 
 def cut_observed(path: Observed, months: int) -> Observed:
     """The first ``months`` months of an observed path."""
-    return Observed(path.month_max[:, :months], path.force_by[:months],
-                    path.engaged_by[:months], path.start, path.labels[:months])
+    def cut(x: np.ndarray | None) -> np.ndarray | None:
+        return None if x is None else x[:, :months]
+
+    return Observed(path.rung[:, :months], path.start, path.labels[:months],
+                    cut(path.material), cut(path.declaratory), cut(path.incidents))
 
 
 def training_episode(loaded: LoadedEpisode, max_months: int | None) -> TrainingEpisode:
@@ -185,21 +191,29 @@ def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, 
     return [sims[i * n:(i + 1) * n] for i in range(len(thetas))]
 
 
+def cut_to_common(sim: Simulated, path: Observed) -> tuple[Simulated, Observed]:
+    """The simulated and observed months that both cover (the first ones)."""
+    months = min(sim.month_max.shape[-1], path.rung.shape[-1])
+    top = sim.month_max[..., :months]
+    low = None if sim.month_min_top is None else sim.month_min_top[..., :months]
+    return Simulated(top, low), cut_observed(path, months)
+
+
 def episode_rps(sim: Simulated, path: Observed) -> float:
     """The model's RPS over the episode's actor-months (months the simulation covers)."""
-    months = min(sim.month_max.shape[-1], path.month_max.shape[-1])
-    sim = Simulated(sim.month_max[..., :months], sim.month_min_top[..., :months])
-    return float(scores(forecasts(sim), cut_observed(path, months))["model"]["rps"])
+    sim, path = cut_to_common(sim, path)
+    return float(episode_scores(sim, path)["scores"]["model"]["rps"])
 
 
 def distance(sims: Sequence[Simulated], episodes: Sequence[TrainingEpisode]) -> float:
-    """The calibration's distance: the model's RPS, averaged over episodes (each counts once).
+    """The calibration's distance: :func:`analysis.backtest.distance` of the pooled scores.
 
-    Each episode's RPS is its mean over actor-months, so a long episode does not outweigh a
-    short one. Lower is better; 0 would be a sure and right forecast of every month.
+    The model's RPS pooled over every actor-month of the training episodes, plus a penalty for
+    90% bands whose pooled coverage is away from 90%. Lower is better.
     """
-    return float(np.mean([episode_rps(s, ep.observed) for s, ep in zip(sims, episodes,
-                                                                      strict=True)]))
+    per_episode = [episode_scores(*cut_to_common(s, ep.observed))
+                   for s, ep in zip(sims, episodes, strict=True)]
+    return backtest_distance(pooled_scores(per_episode))
 
 
 @dataclass
@@ -280,7 +294,7 @@ def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
     return {
         "calibration_version": CALIBRATION_VERSION,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "method": "ABC-SMC (pyabc), distance = model RPS averaged over episodes",
+        "method": "ABC-SMC (pyabc); distance: pooled model RPS + 0.25 x |90% band coverage - 0.9|",
         "priors": {p.path: summary_prior(p, m, bounds_of(p.path, scenario))
                    for p, m in zip(post.priors, marginals, strict=True)},
         "marginals": {p.path: {k: _round(v) for k, v in m.items()}

@@ -29,24 +29,22 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.backtest import (
-    BANDS,
     Simulated,
-    brier,
-    covered,
-    forecasts,
-    onehot,
-    rps,
+    empirical_climatology,
+    empirical_events,
+    episode_scores,
+    pooled_scores,
     skill,
 )
 from escalation_sim.analysis.calibrate import (
     Prior,
     TrainingEpisode,
+    cut_to_common,
     episode_rps,
     simulate,
 )
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
-from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS
 from escalation_sim.scenario.episode import Observed
 
 REFERENCES = ("climatology", "empirical", "persistence", "uncalibrated")
@@ -98,78 +96,39 @@ def refit(matrix: np.ndarray, held_out: int, accept: float) -> np.ndarray:
     return np.argsort(others, kind="stable")[:keep]
 
 
-def empirical_forecast(paths: Sequence[Observed]) -> tuple[np.ndarray, float, float]:
-    """Base rates over other episodes: rung frequencies ``(K,)``, P(force by m), P(engaged by m).
+def held_out_scores(sim: Simulated, base: Simulated, path: Observed,
+                    others: Sequence[Observed]) -> dict[str, Any]:
+    """:func:`episode_scores` of the model on a held-out episode, with every reference.
 
-    Every observed actor-month (month, for the events) of every episode counts once.
+    ``empirical`` is the base rates of the other episodes; ``uncalibrated`` is the model run
+    with the scenario's own values (``base``), scored as a forecast of its own.
     """
-    rungs = np.concatenate([p.month_max.ravel() for p in paths])
-    probs = np.bincount(rungs, minlength=N_RUNGS)[:N_RUNGS] / rungs.size
-    force = float(np.mean(np.concatenate([p.force_by for p in paths])))
-    engaged = float(np.mean(np.concatenate([p.engaged_by for p in paths])))
-    return probs, force, engaged
-
-
-def cell_scores(rung: np.ndarray, force: np.ndarray, engaged: np.ndarray, path: Observed
-                ) -> dict[str, np.ndarray]:
-    """Per actor-month RPS and coverage, per month Brier scores, of one forecast."""
-    out = {"rps": rps(rung, path.month_max),
-           "brier_force": brier(force, path.force_by),
-           "brier_engaged": brier(engaged, path.engaged_by)}
-    for level in BANDS:
-        out[f"cover_{round(level * 100)}"] = covered(rung, path.month_max, level).astype(float)
-    return out
-
-
-def episode_cells(sim: Simulated, base: Simulated, path: Observed,
-                  empirical: tuple[np.ndarray, float, float]) -> dict[str, dict[str, np.ndarray]]:
-    """Cell scores of the model and of every reference on one held-out episode."""
-    months = min(sim.month_max.shape[-1], path.month_max.shape[-1])
-    path = Observed(path.month_max[:, :months], path.force_by[:months],
-                    path.engaged_by[:months], path.start, path.labels[:months])
-    fc, fb = forecasts(_cut(sim, months)), forecasts(_cut(base, months))
-    probs, p_force, p_engaged = empirical
-    shape = fc["rung"].shape
-    start_top = int(path.start.max())
-    return {
-        "model": cell_scores(fc["rung"], fc["force"], fc["engaged"], path),
-        "climatology": cell_scores(fc["clim_rung"], fc["clim_force"], fc["clim_engaged"], path),
-        "empirical": cell_scores(np.broadcast_to(probs, shape), np.full(months, p_force),
-                                 np.full(months, p_engaged), path),
-        "persistence": cell_scores(np.broadcast_to(onehot(path.start)[:, None, :], shape),
-                                   np.full(months, float(start_top >= LIMITED_FORCE)),
-                                   np.full(months, float(start_top <= ENGAGEMENT)), path),
-        "uncalibrated": cell_scores(fb["rung"], fb["force"], fb["engaged"], path),
-    }
-
-
-def _cut(sim: Simulated, months: int) -> Simulated:
-    return Simulated(sim.month_max[..., :months], sim.month_min_top[..., :months])
-
-
-def summarise(cells: Mapping[str, Mapping[str, np.ndarray]]) -> dict[str, Any]:
-    """Mean scores of the model and references, and the model's skill against each."""
-    means = {name: {key: float(np.mean(v)) for key, v in c.items()} for name, c in cells.items()}
-    row: dict[str, Any] = {}
-    for key in SCORES:
-        entry: dict[str, Any] = {name: _r(means[name][key]) for name in means}
-        if not key.startswith("cover"):
-            for ref in REFERENCES:
-                entry[f"skill_{ref}"] = _r(float(skill(means["model"][key], means[ref][key])))
-        row[key] = entry
+    sim, cut = cut_to_common(sim, path)
+    empirical = (empirical_climatology(others), empirical_events(others))
+    row = episode_scores(sim, cut, *empirical)
+    before = episode_scores(cut_to_common(base, path)[0], cut, *empirical)
+    row["scores"]["uncalibrated"] = before["scores"]["model"]
+    row["skill"]["uncalibrated"] = {
+        key: float(skill(row["scores"]["model"][key], value))
+        for key, value in before["scores"]["model"].items() if not key.startswith("cover")}
     return row
 
 
-def _r(x: float) -> float | None:
-    return None if not np.isfinite(x) else float(f"{x:.4g}")
+def table_row(scored: Mapping[str, Any]) -> dict[str, Any]:
+    """Score key -> the model, each reference and the model's skill against each (rounded)."""
+    out: dict[str, Any] = {}
+    for key in SCORES:
+        entry: dict[str, Any] = {name: _r(scored["scores"][name][key])
+                                 for name in ("model", *REFERENCES)}
+        if not key.startswith("cover"):
+            for ref in REFERENCES:
+                entry[f"skill_{ref}"] = _r(scored["skill"][ref][key])
+        out[key] = entry
+    return out
 
 
-def pool(all_cells: Sequence[Mapping[str, Mapping[str, np.ndarray]]]
-         ) -> dict[str, dict[str, np.ndarray]]:
-    """Cells of every episode pooled (each actor-month counts once)."""
-    names = all_cells[0].keys()
-    return {name: {key: np.concatenate([np.ravel(c[name][key]) for c in all_cells])
-                   for key in all_cells[0][name]} for name in names}
+def _r(x: float | None) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(f"{x:.4g}")
 
 
 def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEpisode],
@@ -193,7 +152,8 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
     thetas = prior_design(priors, settings.design, settings.seed)
     matrix = rps_matrix(episodes, thetas, settings.runs, settings.seed, executor=executor,
                         progress=progress(len(thetas) * len(episodes) * settings.runs))
-    rows, cells_all = [], []
+    rows: list[dict[str, Any]] = []
+    scored_all: list[dict[str, Any]] = []
     rng = np.random.default_rng(settings.seed)
     for e, ep in enumerate(full):
         kept = refit(matrix, e, settings.accept)
@@ -206,13 +166,13 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         sim = Simulated(np.concatenate([s[0].month_max for s in sims[:-1]]),
                         np.concatenate([s[0].month_min_top for s in sims[:-1]]))
         others = [o.observed for k, o in enumerate(full) if k != e]
-        cells = episode_cells(sim, sims[-1][0], ep.observed, empirical_forecast(others))
-        cells_all.append(cells)
+        scored = held_out_scores(sim, sims[-1][0], ep.observed, others)
+        scored_all.append(scored)
         mean = {p.path: _r(float(np.mean([thetas[i][p.path] for i in kept]))) for p in priors}
-        rows.append({"episode": ep.stem, "name": ep.name,
-                     "months": int(cells["model"]["brier_force"].size),
-                     "posterior_mean": mean, **summarise(cells)})
-    pooled = summarise(pool(cells_all))
+        rows.append({"episode": ep.stem, "name": ep.name, "months": scored["months"],
+                     "posterior_mean": mean, **table_row(scored)})
+    pooled = {"months": sum(r["months"] for r in rows),
+              **table_row(pooled_scores(scored_all))}
     return {"kind": "escsim leave-one-out", "version": 1,
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "settings": settings.to_dict(),

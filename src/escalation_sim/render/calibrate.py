@@ -63,27 +63,39 @@ def render_calibration(doc: Mapping[str, Any], console: Console) -> None:
                        f"{dist['posterior_min']:.4f}", style="dim"), soft_wrap=False)
 
 
-def loo_table(doc: Mapping[str, Any]) -> Table:
-    """One row per held-out episode and a pooled row."""
+SKILL_TABLE = (("RPS", "rps", "model"), ("vs clim.", "rps", "skill_climatology"),
+               ("vs empir.", "rps", "skill_empirical"), ("vs pers.", "rps", "skill_persistence"),
+               ("vs uncal.", "rps", "skill_uncalibrated"))
+EVENT_TABLE = (("force", "brier_force", "model"), ("vs empir.", "brier_force", "skill_empirical"),
+               ("engaged", "brier_engaged", "model"),
+               ("vs empir.", "brier_engaged", "skill_empirical"),
+               ("50% band", "cover_50", "model"), ("90% band", "cover_90", "model"))
+
+
+def _cell(row: Mapping[str, Any], key: str, column: str) -> str:
+    value = row[key][column]
+    if column.startswith("skill"):
+        return _skill(value)
+    return _pct(value) if key.startswith("cover") else _num(value, 4 if key == "rps" else 3)
+
+
+def loo_table(doc: Mapping[str, Any], columns: tuple[tuple[str, str, str], ...] = SKILL_TABLE
+              ) -> Table:
+    """One row per held-out episode and a pooled row, with the given (header, key, column)."""
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    columns = ("episode", "months", "RPS", "skill clim.", "skill empir.", "skill pers.",
-               "skill uncal.", "Brier force", "Brier engaged", "cover 50%", "cover 90%")
-    for k, name in enumerate(columns):
-        table.add_column(name, justify="left" if k == 0 else "right", no_wrap=k == 0)
-
-    def cells(row: Mapping[str, Any]) -> list[str]:
-        rps = row["rps"]
-        return [_num(rps["model"], 4), _skill(rps["skill_climatology"]),
-                _skill(rps["skill_empirical"]), _skill(rps["skill_persistence"]),
-                _skill(rps["skill_uncalibrated"]), _num(row["brier_force"]["model"]),
-                _num(row["brier_engaged"]["model"]), _pct(row["cover_50"]["model"]),
-                _pct(row["cover_90"]["model"])]
-
+    table.add_column("held-out episode", min_width=16)
+    months = columns is SKILL_TABLE
+    if months:
+        table.add_column("months", justify="right")
+    for header, _, _ in columns:
+        table.add_column(header, justify="right", no_wrap=True)
     for row in doc["episodes"]:
-        table.add_row(row["episode"], str(row["months"]), *cells(row))
-    months = sum(r["months"] for r in doc["episodes"])
+        table.add_row(row["episode"], *([str(row["months"])] if months else []),
+                      *(_cell(row, key, col) for _, key, col in columns))
     table.add_section()
-    table.add_row(Text("pooled", style="bold"), str(months), *cells(doc["pooled"]))
+    table.add_row(Text("pooled", style="bold"),
+                  *([str(doc["pooled"]["months"])] if months else []),
+                  *(_cell(doc["pooled"], key, col) for _, key, col in columns))
     return table
 
 
@@ -95,5 +107,10 @@ def render_loo(doc: Mapping[str, Any], console: Console) -> None:
         f"refit by ABC rejection on {s['design']} prior draws (best {s['accept']:.0%} on the "
         f"other episodes), held-out episode simulated with {s['draws']} posterior draws × "
         f"{s['runs_per_draw']} runs"), soft_wrap=False)
-    console.print(loo_table(doc))
+    console.print(Text("RPS (lower is better) and its skill against each reference",
+                       style="bold"))
+    console.print(loo_table(doc, SKILL_TABLE))
+    console.print(Text("Brier scores of force and of engagement by month m, and the share of "
+                       "observed actor-months inside the bands", style="bold"))
+    console.print(loo_table(doc, EVENT_TABLE))
     console.print(Text(LOO_LEGEND, style="dim"), soft_wrap=False)
