@@ -90,7 +90,7 @@ DEFAULT_PRIORS: tuple[Prior, ...] = (
 )
 """The parameters calibrated by default, with their priors and the reasons for them."""
 
-DEFAULT_MAX_MONTHS = 24
+DEFAULT_MAX_MONTHS = 12
 """Months of each training episode scored (the first ones): forecasts look a year ahead."""
 
 
@@ -220,8 +220,8 @@ def distance(sims: Sequence[Simulated], episodes: Sequence[TrainingEpisode]) -> 
 class Settings:
     """The calibration's settings (stored in the calibration file)."""
 
-    population: int = 40
-    generations: int = 4
+    population: int = 32
+    generations: int = 3
     runs: int = 64
     seed: int = 1
     max_months: int | None = DEFAULT_MAX_MONTHS

@@ -62,6 +62,7 @@ class LooSettings:
     draws: int = 16
     runs_per_draw: int = 32
     runs: int = 64
+    max_months: int | None = 12
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +70,7 @@ class LooSettings:
         return {"refit": "ABC rejection on a shared prior sample", "design": self.design,
                 "accept": self.accept, "draws": self.draws,
                 "runs_per_draw": self.runs_per_draw, "runs_per_design_point": self.runs,
+                "max_months_fitted": self.max_months,
                 "seed": self.seed}
 
 
@@ -160,13 +162,14 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         picks = rng.choice(kept, size=settings.draws, replace=True)
         draws = [thetas[i] for i in picks]
         seeds = [settings.seed + 1000 * (k + 1) for k in range(settings.draws)]
-        bar = progress((settings.draws + 1) * settings.runs_per_draw)
-        sims = simulate([ep], [*draws, {}], settings.runs_per_draw, settings.seed,
-                        executor=executor, progress=bar, seeds=[*seeds, settings.seed])
-        sim = Simulated(np.concatenate([s[0].month_max for s in sims[:-1]]),
-                        np.concatenate([s[0].month_min_top for s in sims[:-1]]))
+        total = settings.draws * settings.runs_per_draw
+        sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
+                        progress=progress(total), seeds=seeds)
+        sim = Simulated(np.concatenate([s[0].month_max for s in sims]))
+        base = simulate([ep], [{}], total, settings.seed, executor=executor,
+                        progress=progress(total))[0][0]
         others = [o.observed for k, o in enumerate(full) if k != e]
-        scored = held_out_scores(sim, sims[-1][0], ep.observed, others)
+        scored = held_out_scores(sim, base, ep.observed, others)
         scored_all.append(scored)
         mean = {p.path: _r(float(np.mean([thetas[i][p.path] for i in kept]))) for p in priors}
         rows.append({"episode": ep.stem, "name": ep.name, "months": scored["months"],

@@ -81,14 +81,14 @@ def calibrate_cmd(
         help="Episode files or bundled names (default: all bundled episodes).")] = None,
     out_file: OutFileOpt = None,
     population: Annotated[int, typer.Option("--population", min=2, metavar="N",
-                                            help="Particles per generation.")] = 40,
+                                            help="Particles per generation.")] = 32,
     generations: Annotated[int, typer.Option("--generations", min=1, metavar="G",
-                                             help="ABC-SMC generations.")] = 4,
+                                             help="ABC-SMC generations.")] = 3,
     runs: Annotated[int, typer.Option("--runs", min=1, metavar="R",
                                       help="Runs per episode and parameter set.")] = 64,
     max_months: Annotated[int, typer.Option("--max-months", min=1, metavar="M",
                                             help="Months of each episode scored in the fit "
-                                                 "(the first M).")] = 24,
+                                                 "(the first M).")] = 12,
     seed: Annotated[int, typer.Option("--seed", min=0, metavar="S",
                                       help="Seed of the simulations and of pyabc.")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the calibration kept in "
@@ -142,9 +142,9 @@ def calibrate_cmd(
     pool = executor_or_exit(executor, scheduler, workers)
     progress = _progress_factory(quiet)
     if leave_one_out:
-        _leave_one_out(training, full, target, design=design, accept=accept, draws=draws,
-                       runs_per_draw=runs_per_draw, runs=runs, seed=seed, pool=pool,
-                       progress=progress, as_json=as_json, quiet=quiet)
+        _leave_one_out(training, full, target, max_months=max_months, design=design,
+                       accept=accept, draws=draws, runs_per_draw=runs_per_draw, runs=runs,
+                       seed=seed, pool=pool, progress=progress, as_json=as_json, quiet=quiet)
         return
     _calibrate(training, target, population=population, generations=generations, runs=runs,
                max_months=max_months, seed=seed, resume=resume, pool=pool, progress=progress,
@@ -238,7 +238,8 @@ def calibration_yaml(doc: dict[str, Any]) -> str:
                              allow_unicode=True))
 
 
-def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, design: int,
+def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, max_months: int,
+                   design: int,
                    accept: float, draws: int, runs_per_draw: int, runs: int, seed: int,
                    pool: Any, progress: Any, as_json: bool, quiet: bool) -> None:
     from escalation_sim.analysis.calibrate import DEFAULT_PRIORS
@@ -248,7 +249,8 @@ def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, design
 
     on_interrupt(f"nothing written to {target}")
     settings = LooSettings(design=design, accept=accept, draws=draws,
-                           runs_per_draw=runs_per_draw, runs=runs, seed=seed)
+                           runs_per_draw=runs_per_draw, runs=runs, seed=seed,
+                           max_months=max_months)
     start = time.perf_counter()
     doc = leave_one_out(training, full, list(DEFAULT_PRIORS), settings, executor=pool,
                         progress=progress)
