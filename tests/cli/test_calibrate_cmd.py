@@ -67,3 +67,38 @@ def test_missing_pyabc_names_the_extra(run: Callable[..., Result],
     result = run("calibrate", "india_pakistan_2019")
     assert result.exit_code == 1
     assert "pip install 'escsim[calibrate]'" in one_error_line(result)
+
+
+def test_calibrates_writes_and_resumes(run: Callable[..., Result], tmp_path: Path) -> None:
+    import yaml
+
+    target = tmp_path / "c.yaml"
+    tiny = ("india_pakistan_2019", "--max-months", "1", "--population", "3", "--runs", "4",
+            "--workers", "1", "--out", target)
+    first = run("calibrate", *tiny, "--generations", "1", "--json")
+    assert first.exit_code == 0, first.stderr
+    doc = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert doc["episodes"] == ["india_pakistan_2019"]
+    assert len(doc["posterior"]["weights"]) == 3
+    assert doc["settings"]["generations"] == 1
+    assert (tmp_path / "c.yaml.db").is_file()
+    again = run("calibrate", *tiny, "--generations", "2", "--resume", "--quiet")
+    assert again.exit_code == 0, again.stderr
+    resumed = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert len(resumed["distance"]["epsilons"]) == 1  # generation 2's threshold; 1's is infinite
+    assert resumed["settings"]["generations"] == 2
+
+
+def test_interrupt_leaves_no_file(run: Callable[..., Result], tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import escalation_sim.analysis.calibrate as calibrate
+
+    def stop(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(calibrate, "run_abc", stop)
+    target = tmp_path / "c.yaml"
+    result = run("calibrate", "india_pakistan_2019", "--out", target)
+    assert result.exit_code == 130
+    assert "nothing written to" in one_error_line(result)
+    assert not target.exists()

@@ -453,7 +453,10 @@ def run_abc(episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], settin
                                   for p in priors})
     abc = pyabc.ABCSMC(evaluator, prior, read_distance, population_size=settings.population,
                        sampler=make_batch_sampler(evaluator, settings.population),
-                       eps=pyabc.QuantileEpsilon(initial_epsilon=np.inf, alpha=0.5))
+                       eps=pyabc.QuantileEpsilon(
+                           # a new run accepts its first generation whole (a prior sample); a
+                           # resumed one starts from the median distance of its last generation
+                           initial_epsilon="from_sample" if resume else np.inf, alpha=0.5))
     url = f"sqlite:///{db}"
     if resume:
         abc.load(url, _last_run(url))

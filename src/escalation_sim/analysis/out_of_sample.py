@@ -183,11 +183,26 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
             "n_episodes": len(rows), "episodes": rows, "pooled": pooled}
 
 
-def out_of_sample_line(path: str | Path) -> str | None:
+BUNDLED = "out_of_sample.json"
+"""The bundled leave-one-out table's file name in ``scenarios/calibration/``."""
+
+
+def out_of_sample_line(path: str | Path | None = None) -> str | None:
     """One line on how the model scored out of sample, from a leave-one-out JSON file.
 
-    ``None`` when the file is missing or not a leave-one-out table.
+    Args:
+        path: The file written by ``escsim calibrate --leave-one-out``; default the bundled
+            one (``scenarios/calibration/out_of_sample.json``).
+
+    Returns:
+        E.g. "on 9 past crises, each held out in turn, the 90% bands held 71% of observed
+        months (50% bands: 40%); RPS skill vs climatology -0.05"; ``None`` when the file is
+        missing or not a leave-one-out table.
     """
+    if path is None:
+        from escalation_sim.scenario.bundled import calibration_file
+
+        path = calibration_file(BUNDLED)
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         pooled, n = doc["pooled"], int(doc["n_episodes"])
@@ -199,4 +214,4 @@ def out_of_sample_line(path: str | Path) -> str | None:
         return None
     skill_text = "" if sk is None else f"; RPS skill vs climatology {sk:+.2f}"
     return (f"on {n} past crises, each held out in turn, the 90% bands held {c90:.0%} of "
-            f"observed months (50% bands: {c50:.0%}){skill_text}")
+            f"observed actor-months (50% bands: {c50:.0%}){skill_text}")
