@@ -128,3 +128,25 @@ def test_leave_one_out_gives_the_table(synthetic: list, tmp_path: Path) -> None:
     assert out_of_sample_line(tmp_path / "missing.json") is None
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert out_of_sample_line(tmp_path / "bad.json") is None
+
+
+def test_the_bundled_calibration_has_valid_priors() -> None:
+    from escalation_sim.scenario.bundled import calibration_file
+
+    path = calibration_file("calibration.yaml")
+    if not path.exists():
+        pytest.skip("no bundled calibration")
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from calibrate_synthetic import BASE
+
+    from escalation_sim.scenario.load import load_scenario
+
+    scenario = load_scenario(BASE)
+    assert set(doc["priors"]) == {p.path for p in DEFAULT_PRIORS}
+    for path_, spec in doc["priors"].items():
+        (kind, (mean, sd)), = spec.items()
+        lo, hi = bounds_of(path_, scenario)
+        assert kind == "normal" and sd > 0 and (lo is None or lo <= mean)
+        assert hi is None or mean <= hi
+    post = posterior_of(doc)
+    assert np.isclose(post.weights.sum(), 1.0)

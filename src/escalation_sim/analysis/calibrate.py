@@ -254,11 +254,11 @@ class Posterior:
         """Weighted mean, sd and 5/50/95% quantiles of parameter ``j``."""
         x, w = self.values[:, j], self.weights
         mean = float(w @ x)
-        sd = float(math.sqrt(max(w @ (x - mean) ** 2, 0.0)))
+        sd = math.sqrt(max(float(w @ (x - mean) ** 2), 0.0))
         order = np.argsort(x)
         cdf = np.cumsum(w[order])
-        q = [float(x[order][min(np.searchsorted(cdf, p), len(x) - 1)])
-             for p in (0.05, 0.5, 0.95)]
+        at = np.minimum(np.searchsorted(cdf, [0.05, 0.5, 0.95]), len(x) - 1)
+        q = [float(v) for v in x[order][at]]
         return {"mean": mean, "sd": sd, "q05": q[0], "median": q[1], "q95": q[2]}
 
 
