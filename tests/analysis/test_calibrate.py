@@ -150,3 +150,12 @@ def test_the_bundled_calibration_has_valid_priors() -> None:
         assert hi is None or mean <= hi
     post = posterior_of(doc)
     assert np.isclose(post.weights.sum(), 1.0)
+
+
+def test_the_bundled_out_of_sample_table_gives_a_line() -> None:
+    from escalation_sim.scenario.bundled import calibration_file
+
+    if not calibration_file("out_of_sample.json").exists():
+        pytest.skip("no bundled leave-one-out table")
+    line = out_of_sample_line()
+    assert line is not None and line.startswith("on 9 past crises")

@@ -58,8 +58,8 @@ def render_calibration(doc: Mapping[str, Any], console: Console) -> None:
                       f"{kind}({', '.join(f'{a:.3g}' for a in args)})")
     console.print(table)
     eps = ", ".join(f"{e:.4f}" for e in dist["epsilons"])
-    console.print(Text(f"distance (mean RPS over episodes): thresholds {eps or '—'}; "
-                       f"posterior mean {dist['posterior_mean']:.4f}, best "
+    console.print(Text("distance (pooled RPS + 0.25 × |90% coverage − 0.9|): thresholds "
+                       f"{eps or '—'}; posterior mean {dist['posterior_mean']:.4f}, best "
                        f"{dist['posterior_min']:.4f}", style="dim"), soft_wrap=False)
 
 
