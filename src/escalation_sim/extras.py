@@ -15,6 +15,7 @@ EXTRAS = {
     "plotly": "report",
     "matplotlib": "report",
     "SALib": "sensitivity",
+    "pyabc": "calibrate",
     "pyarrow": "parquet",
     "xarray": "xarray",
     "dask": "dask",

@@ -17,7 +17,8 @@ COMMAND_MODULES = ("escalation_sim.cli.run_cmd", "escalation_sim.cli.compare_cmd
                    "escalation_sim.cli.levers_cmd", "escalation_sim.cli.sweep_cmd",
                    "escalation_sim.cli.sensitivity_cmd", "escalation_sim.cli.explore_cmd",
                    "escalation_sim.cli.trace_cmd", "escalation_sim.cli.report_cmd",
-                   "escalation_sim.cli.backtest_cmd", "escalation_sim.cli.scenario_cmds")
+                   "escalation_sim.cli.backtest_cmd", "escalation_sim.cli.calibrate_cmd",
+                   "escalation_sim.cli.scenario_cmds")
 """Modules whose ``register(app)`` adds commands, in the order they are listed in ``--help``."""
 
 app = typer.Typer(

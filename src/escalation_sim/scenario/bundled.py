@@ -49,6 +49,14 @@ def episode_files() -> list[Path]:
     return _files("episodes", (".csv", ".yaml", ".json"))
 
 
+def calibration_file(name: str) -> Path:
+    """A file of the bundled calibration (``scenarios/calibration/``), e.g. ``out_of_sample.json``.
+
+    Scenarios cite it as ``calibration: calibration/calibration.yaml``; it may not exist.
+    """
+    return bundled_dir("scenarios") / "calibration" / name
+
+
 def find_scenario(name: str) -> Path:
     """The bundled scenario called ``name`` (``"base"`` or ``"base.yaml"``).
 

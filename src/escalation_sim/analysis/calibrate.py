@@ -1,0 +1,490 @@
+"""Calibration across the episode library: likelihood-free ABC-SMC (pyabc) on backtest scores.
+
+A parameter vector theta sets a few shared model weights (:data:`DEFAULT_PRIORS`). Its
+*distance* from the record is the pooled backtest score of the training episodes, each simulated
+with theta for R runs on one seed (common random numbers, so thetas differ by their values, not
+their dice): the model's RPS over all their actor-months plus a penalty for 90% bands that hold
+more or less than 90% of them (:func:`escalation_sim.analysis.backtest.distance`). pyabc's
+``ABCSMC`` draws thetas from the priors, keeps those whose distance is below a threshold that
+falls generation by generation, and perturbs the kept ones; its model returns the distance itself
+as the one summary statistic (``{"distance": d}``, observed 0), read back by a distance function
+that returns it unchanged.
+
+pyabc asks its sampler for one particle at a time; :class:`BatchSampler` draws a whole batch of
+proposals first, evaluates every (episode, theta) point of the batch with one call of
+:func:`escalation_sim.engine.ensemble.evaluate` (on escsim's executors) and then lets pyabc
+accept or reject each, in the order drawn, so the result is the one a sequential sampler would
+give with the same random numbers, only faster.
+
+The result (:class:`Posterior`) is the last generation's weighted sample and its summary as
+scenario distributions (``{normal: [mean, sd]}``, truncated by the parameter's range).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from escalation_sim.analysis.backtest import Simulated, episode_scores, pooled_scores
+from escalation_sim.analysis.backtest import distance as backtest_distance
+from escalation_sim.engine.ensemble import Point, Progress, evaluate
+from escalation_sim.engine.executors import Executor, LocalExecutor
+from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
+from escalation_sim.scenario.paths import parse_path, walk
+from escalation_sim.scenario.schema import Scenario
+
+CALIBRATION_VERSION = 1
+"""Version of the calibration file's layout."""
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A calibrated parameter's prior: uniform on ``[low, high]``, inside its documented range.
+
+    Attributes:
+        path: Dotted scenario path, e.g. ``model.w_issue``.
+        low: Lowest value tried.
+        high: Highest value tried.
+        reason: Why this parameter, and why this range.
+    """
+
+    path: str
+    low: float
+    high: float
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """The parameter's name in pyabc's tables (no dots)."""
+        return self.path.replace(".", "__")
+
+
+DEFAULT_PRIORS: tuple[Prior, ...] = (
+    Prior("model.w_issue", 0.0, 3.0,
+          "Drive from the issues' stakes: sets how high each side climbs; model 2's backtest "
+          "puts Baku too high on it. 0 (issues do not drive) to 3 times the default."),
+    Prior("model.w_nat", 0.0, 4.0,
+          "Drive from nationalism above one half: the domestic push that the record's "
+          "surges after incidents inform. 0 to about 2.5 times the default (1.5)."),
+    Prior("model.audience", 0.0, 2.0,
+          "Audience cost of stepping down: how long crises drag on before a climb-down. 0 to "
+          "4 times the default (0.5)."),
+    Prior("model.summit_rate", 0.0, 6.0,
+          "Leader-level meeting opportunities per year in a crisis: the pace of the "
+          "settlements the record shows (weeks to years). 0 to 6 a year."),
+    Prior("model.grievance_half_life_days", 5.0, 90.0,
+          "Half-life of grievance: how long an incident keeps a side hostile. 5 days to 3 "
+          "months around the default (20 days)."),
+    Prior("model.c_mil", 1.0, 16.0,
+          "Cost of force: judgemental in the base. Two training episodes reached force "
+          "(Armenia–Azerbaijan 2016, India–Pakistan 2019), the others did not. 1 to twice "
+          "the default (8)."),
+)
+"""The parameters calibrated by default, with their priors and the reasons for them."""
+
+DEFAULT_MAX_MONTHS = 12
+"""Months of each training episode scored (the first ones): forecasts look a year ahead."""
+
+
+@dataclass(frozen=True)
+class TrainingEpisode:
+    """An episode ready to score: its scenario cut to the months scored, and the record's path."""
+
+    name: str
+    stem: str
+    scenario: Scenario
+    observed: Observed
+    actors: list[str]
+
+
+def cut_observed(path: Observed, months: int) -> Observed:
+    """The first ``months`` months of an observed path."""
+    def cut(x: np.ndarray | None) -> np.ndarray | None:
+        return None if x is None else x[:, :months]
+
+    return Observed(path.rung[:, :months], path.start, path.labels[:months],
+                    cut(path.material), cut(path.declaratory), cut(path.incidents))
+
+
+def training_episode(loaded: LoadedEpisode, max_months: int | None) -> TrainingEpisode:
+    """An episode's scenario and observed path, cut to its first ``max_months`` months.
+
+    The scenario's horizon ends with the last month scored, so no day is simulated in vain.
+    """
+    observed = loaded.observed()
+    scenario = loaded.scenario
+    months = len(observed.labels)
+    if max_months is not None and months > max_months:
+        start = loaded.episode.start_date
+        year, month = divmod(start.month - 1 + max_months, 12)
+        end = dt.date(start.year + year, month + 1, 1)
+        scenario = with_values(scenario, {"horizon_days": (end - start).days})
+        observed = cut_observed(observed, max_months)
+    return TrainingEpisode(loaded.episode.name, Path(loaded.source).stem, scenario, observed,
+                           list(scenario.actors))
+
+
+def load_training(names: Sequence[str | Path], max_months: int | None = DEFAULT_MAX_MONTHS
+                  ) -> list[TrainingEpisode]:
+    """Load episodes (files or bundled names) for calibration.
+
+    Raises:
+        ScenarioError: An episode cannot be read (one line naming file, key and value).
+    """
+    return [training_episode(load_episode(name), max_months) for name in names]
+
+
+def check_priors(priors: Sequence[Prior], scenario: Scenario) -> None:
+    """Check that each prior's path is a number and its range lies inside the allowed one.
+
+    Raises:
+        ValueError: A path is unknown, not a number, or its range is empty or out of bounds.
+    """
+    from escalation_sim.scenario.errors import ScenarioError
+
+    for prior in priors:
+        try:
+            node, _ = walk(scenario, parse_path(prior.path))[-1]
+        except ScenarioError as exc:
+            raise ValueError(f"prior {prior.path}: {exc.message}") from None
+        lo, hi = node.bounds
+        if not node.numeric:
+            raise ValueError(f"prior {prior.path}: is not a number")
+        if not prior.low < prior.high or (lo is not None and prior.low < lo) or \
+                (hi is not None and prior.high > hi):
+            raise ValueError(f"prior {prior.path}: range [{prior.low}, {prior.high}] must be "
+                             f"increasing and inside [{lo}, {hi}]")
+
+
+def bounds_of(path: str, scenario: Scenario) -> tuple[float | None, float | None]:
+    """The schema's closed range of a parameter."""
+    node, _ = walk(scenario, parse_path(path))[-1]
+    lo, hi = node.bounds
+    return lo, hi
+
+
+def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, float]],
+             runs: int, seed: int, *, executor: Executor | None = None,
+             progress: Progress | None = None, seeds: Sequence[int] | None = None
+             ) -> list[list[Simulated]]:
+    """Simulate every episode with every theta: ``result[i][e]`` for theta i and episode e.
+
+    All points go to one :func:`evaluate` call, so an executor can batch them. Each point is
+    run over runs ``0 .. runs-1`` with ``seed`` (or ``seeds[i]`` for theta i).
+    """
+    points = [Point(with_values(ep.scenario, dict(theta)) if theta else ep.scenario,
+                    seed if seeds is None else seeds[i])
+              for i, theta in enumerate(thetas) for ep in episodes]
+    results = evaluate(points, runs, executor=executor or LocalExecutor(1), monthly=True,
+                       keep_runs=True, progress=progress)
+    sims = [Simulated(r.runs["actor_month_max"], r.runs["month_min_top"])  # type: ignore[index]
+            for r in results]
+    n = len(episodes)
+    return [sims[i * n:(i + 1) * n] for i in range(len(thetas))]
+
+
+def cut_to_common(sim: Simulated, path: Observed) -> tuple[Simulated, Observed]:
+    """The simulated and observed months that both cover (the first ones)."""
+    months = min(sim.month_max.shape[-1], path.rung.shape[-1])
+    top = sim.month_max[..., :months]
+    low = None if sim.month_min_top is None else sim.month_min_top[..., :months]
+    return Simulated(top, low), cut_observed(path, months)
+
+
+def episode_rps(sim: Simulated, path: Observed) -> float:
+    """The model's RPS over the episode's actor-months (months the simulation covers)."""
+    sim, path = cut_to_common(sim, path)
+    return float(episode_scores(sim, path)["scores"]["model"]["rps"])
+
+
+def distance(sims: Sequence[Simulated], episodes: Sequence[TrainingEpisode]) -> float:
+    """The calibration's distance: :func:`analysis.backtest.distance` of the pooled scores.
+
+    The model's RPS pooled over every actor-month of the training episodes, plus a penalty for
+    90% bands whose pooled coverage is away from 90%. Lower is better.
+    """
+    per_episode = [episode_scores(*cut_to_common(s, ep.observed))
+                   for s, ep in zip(sims, episodes, strict=True)]
+    return backtest_distance(pooled_scores(per_episode))
+
+
+@dataclass
+class Settings:
+    """The calibration's settings (stored in the calibration file)."""
+
+    population: int = 32
+    generations: int = 3
+    runs: int = 64
+    seed: int = 1
+    max_months: int | None = DEFAULT_MAX_MONTHS
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able."""
+        return {"population": self.population, "generations": self.generations,
+                "runs": self.runs, "seed": self.seed, "max_months": self.max_months}
+
+
+@dataclass
+class Posterior:
+    """The last generation: parameter values ``(n, p)`` with normalised weights ``(n,)``."""
+
+    priors: list[Prior]
+    values: np.ndarray
+    weights: np.ndarray
+    distances: np.ndarray
+    epsilons: list[float] = field(default_factory=list)
+    evaluations: int = 0
+
+    def draw(self, n: int, seed: int) -> list[dict[str, float]]:
+        """``n`` thetas drawn from the weighted sample (with replacement)."""
+        rng = np.random.default_rng(seed)
+        rows = rng.choice(len(self.weights), size=n, p=self.weights)
+        return [{p.path: float(self.values[r, j]) for j, p in enumerate(self.priors)}
+                for r in rows]
+
+    def marginal(self, j: int) -> dict[str, float]:
+        """Weighted mean, sd and 5/50/95% quantiles of parameter ``j``."""
+        x, w = self.values[:, j], self.weights
+        mean = float(w @ x)
+        sd = math.sqrt(max(float(w @ (x - mean) ** 2), 0.0))
+        order = np.argsort(x)
+        cdf = np.cumsum(w[order])
+        at = np.minimum(np.searchsorted(cdf, [0.05, 0.5, 0.95]), len(x) - 1)
+        q = [float(v) for v in x[order][at]]
+        return {"mean": mean, "sd": sd, "q05": q[0], "median": q[1], "q95": q[2]}
+
+
+def summary_prior(prior: Prior, marginal: Mapping[str, float],
+                  bounds: tuple[float | None, float | None]) -> dict[str, list[float]]:
+    """A posterior marginal as a scenario distribution: ``{normal: [mean, sd]}``.
+
+    A normal with the marginal's mean and standard deviation, truncated by the parameter's range
+    when loaded: ABC-SMC's marginals after a few generations are single-peaked and close to
+    symmetric, and two moments keep their place and spread without pretending to know their
+    shape better. The sd is at least 1% of the prior's width, so the distribution is never a
+    point.
+    """
+    sd = max(marginal["sd"], 0.01 * (prior.high - prior.low))
+    mean = min(max(marginal["mean"], prior.low), prior.high)
+    lo, hi = bounds
+    if lo is not None:
+        mean = max(mean, lo)
+    if hi is not None:
+        mean = min(mean, hi)
+    return {"normal": [_round(mean), _round(sd)]}
+
+
+def _round(x: float) -> float:
+    return float(f"{x:.4g}")
+
+
+def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
+                         settings: Settings, scenario: Scenario, *, wall_s: float,
+                         workers: int) -> dict[str, Any]:
+    """The calibration file's content (YAML-able)."""
+    marginals = [post.marginal(j) for j in range(len(post.priors))]
+    return {
+        "calibration_version": CALIBRATION_VERSION,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "method": "ABC-SMC (pyabc); distance: pooled model RPS + 0.25 x |90% band coverage - 0.9|",
+        "priors": {p.path: summary_prior(p, m, bounds_of(p.path, scenario))
+                   for p, m in zip(post.priors, marginals, strict=True)},
+        "marginals": {p.path: {k: _round(v) for k, v in m.items()}
+                      for p, m in zip(post.priors, marginals, strict=True)},
+        "searched": {p.path: {"uniform": [p.low, p.high], "reason": p.reason}
+                     for p in post.priors},
+        "episodes": [ep.stem for ep in episodes],
+        "settings": {**settings.to_dict(), "workers": workers},
+        "distance": {"epsilons": [_round(e) for e in post.epsilons],
+                     "posterior_mean": _round(float(post.weights @ post.distances)),
+                     "posterior_min": _round(float(post.distances.min())),
+                     "evaluations": int(post.evaluations),
+                     "wall_seconds": round(wall_s, 1)},
+        "posterior": {"parameters": [p.path for p in post.priors],
+                      "weights": [_round(float(w)) for w in post.weights],
+                      "distances": [_round(float(d)) for d in post.distances],
+                      "values": [[_round(float(v)) for v in row] for row in post.values]},
+    }
+
+
+def posterior_of(doc: Mapping[str, Any], priors: Sequence[Prior] | None = None) -> Posterior:
+    """The weighted sample stored in a calibration document."""
+    sample = doc["posterior"]
+    known = {p.path: p for p in (priors or DEFAULT_PRIORS)}
+    searched = doc.get("searched", {})
+    found = [known.get(path) or Prior(path, *searched[path]["uniform"])
+             for path in sample["parameters"]]
+    weights = np.asarray(sample["weights"], dtype=float)
+    return Posterior(found, np.asarray(sample["values"], dtype=float).reshape(len(weights), -1),
+                     weights / weights.sum(), np.asarray(sample["distances"], dtype=float))
+
+
+# --- ABC-SMC ----------------------------------------------------------------------------------
+
+GenerationHook = Callable[[int, float, int, int], None]
+"""Called after each generation with (t, epsilon, accepted, evaluated)."""
+
+
+class Evaluator:
+    """pyabc's model: theta -> ``{"distance": d}``, read from what the sampler computed."""
+
+    def __init__(self, episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], runs: int,
+                 seed: int, executor: Executor, progress: Callable[[int], Progress | None]
+                 ) -> None:
+        self.episodes, self.priors, self.runs, self.seed = episodes, list(priors), runs, seed
+        self.executor, self.progress = executor, progress
+        self.cache: dict[tuple[float, ...], float] = {}
+        self.evaluations = 0
+
+    def key(self, theta: Mapping[str, float]) -> tuple[float, ...]:
+        """The cache key of a pyabc parameter."""
+        return tuple(float(theta[p.key]) for p in self.priors)
+
+    def values(self, theta: Mapping[str, float]) -> dict[str, float]:
+        """A pyabc parameter as scenario path -> value."""
+        return {p.path: float(theta[p.key]) for p in self.priors}
+
+    def prefetch(self, thetas: Sequence[Mapping[str, float]]) -> None:
+        """Compute the distance of every theta at once (one ``evaluate`` call)."""
+        todo = [t for t in thetas if self.key(t) not in self.cache]
+        if not todo:
+            return
+        bar = self.progress(len(todo) * len(self.episodes) * self.runs)
+        sims = simulate(self.episodes, [self.values(t) for t in todo], self.runs, self.seed,
+                        executor=self.executor, progress=bar)
+        for theta, per_episode in zip(todo, sims, strict=True):
+            self.cache[self.key(theta)] = distance(per_episode, self.episodes)
+        self.evaluations += len(todo)
+
+    def __call__(self, theta: Mapping[str, float]) -> dict[str, float]:
+        """The model pyabc calls: the distance as the one summary statistic."""
+        key = self.key(theta)
+        if key not in self.cache:
+            self.prefetch([theta])
+        return {"distance": self.cache.pop(key)}
+
+
+def read_distance(x: Mapping[str, float], _x0: Mapping[str, float]) -> float:
+    """The distance for pyabc: the model already returned it."""
+    return float(x["distance"])
+
+
+def make_batch_sampler(evaluator: Evaluator, batch: int) -> Any:
+    """A pyabc sampler that evaluates proposals a batch at a time through ``evaluator``."""
+    from pyabc.inference_util.inference_util import (
+        _simulate_one,
+        evaluate_proposal,
+        generate_valid_proposal,
+    )
+    from pyabc.sampler import Sampler
+
+    class BatchSampler(Sampler):  # type: ignore[misc]
+        """Draw proposals in batches, evaluate each batch at once, accept in order drawn."""
+
+        def sample_until_n_accepted(self, n: int, simulate_one: Any, t: int, *,
+                                    max_eval: float = np.inf, all_accepted: bool = False,
+                                    ana_vars: Any = None) -> Any:
+            sample = self._create_empty_sample()
+            made = 0
+            plain = getattr(simulate_one, "func", None) is _simulate_one
+            kw = simulate_one.keywords if plain else {}
+            proposal_keys = ("t", "m", "p", "model_prior", "parameter_priors",
+                             "model_perturbation_kernel", "transitions")
+            eval_keys = ("t", "models", "summary_statistics", "distance_function", "eps",
+                         "acceptor", "x_0", "weight_function", "proposal_id")
+            while sample.n_accepted < n and made < max_eval:
+                if not plain:  # e.g. a calibration sample from the prior: one at a time
+                    particle = simulate_one()
+                    sample.append(particle)
+                    made += 1
+                    continue
+                rate = sample.n_accepted / made if made else 1.0
+                want = n - sample.n_accepted
+                size = int(min(max(batch, math.ceil(want / max(rate, 0.05))), 4 * batch))
+                proposals = [generate_valid_proposal(**{k: kw[k] for k in proposal_keys})
+                             for _ in range(size)]
+                evaluator.prefetch([theta for _, theta in proposals])
+                for m, theta in proposals:
+                    if sample.n_accepted >= n:
+                        evaluator.cache.pop(evaluator.key(theta), None)
+                        continue
+                    sample.append(evaluate_proposal(m, theta,
+                                                    **{k: kw[k] for k in eval_keys}))
+                    made += 1
+            self.nr_evaluations_ = made
+            if sample.n_accepted < n:
+                sample.ok = False
+            return sample
+
+    return BatchSampler()
+
+
+def run_abc(episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], settings: Settings,
+            db: Path, *, resume: bool = False, executor: Executor | None = None,
+            progress: Callable[[int], Progress | None] = lambda _: None,
+            on_generation: GenerationHook | None = None) -> Posterior:
+    """Run (or continue) ABC-SMC and return the last generation.
+
+    Args:
+        episodes: Training episodes.
+        priors: Parameters and their uniform priors.
+        settings: Population, generations, runs per point, seed.
+        db: pyabc's history (SQLite); a new run needs it absent, ``resume`` needs it present.
+        resume: Continue the run stored in ``db`` up to ``settings.generations`` generations.
+        executor: Where ensembles are computed.
+        progress: Gives a progress callback for a batch of this many runs (or None).
+        on_generation: Called after each generation.
+    """
+    import pyabc
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    np.random.seed(settings.seed)  # pyabc draws with numpy's global generator
+    evaluator = Evaluator(episodes, priors, settings.runs, settings.seed,
+                          executor or LocalExecutor(1), progress)
+    prior = pyabc.Distribution(**{p.key: pyabc.RV("uniform", p.low, p.high - p.low)
+                                  for p in priors})
+    abc = pyabc.ABCSMC(evaluator, prior, read_distance, population_size=settings.population,
+                       sampler=make_batch_sampler(evaluator, settings.population),
+                       eps=pyabc.QuantileEpsilon(
+                           # a new run accepts its first generation whole (a prior sample); a
+                           # resumed one starts from the median distance of its last generation
+                           initial_epsilon="from_sample" if resume else np.inf, alpha=0.5))
+    url = f"sqlite:///{db}"
+    if resume:
+        abc.load(url, _last_run(url))
+    else:
+        abc.new(url, {"distance": 0.0})
+    history = abc.history
+    for _ in range(settings.generations - (history.max_t + 1)):
+        abc.run(max_nr_populations=1)  # one at a time: a report after each, resumable
+        if on_generation is not None:
+            last = history.get_all_populations().iloc[-1]
+            on_generation(int(last["t"]), float(last["epsilon"]),
+                          settings.population, int(last["samples"]))
+    return last_population(history, priors)
+
+
+def _last_run(url: str) -> int:
+    import pyabc
+
+    return int(pyabc.History(url).all_runs()[-1].id)
+
+
+def last_population(history: Any, priors: Sequence[Prior]) -> Posterior:
+    """The last generation stored in a pyabc history."""
+    particles = history.get_population(t=history.max_t).particles
+    values = np.array([[float(pt.parameter[p.key]) for p in priors] for pt in particles])
+    weights = np.array([pt.weight for pt in particles], dtype=float)
+    dists = np.array([pt.distance for pt in particles], dtype=float)
+    pops = history.get_all_populations()
+    eps = [float(e) for e in pops["epsilon"].to_numpy() if np.isfinite(e)]
+    return Posterior(list(priors), values, weights / weights.sum(), dists, eps,
+                     int(pops["samples"].sum()))
