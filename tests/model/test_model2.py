@@ -20,6 +20,8 @@ from escalation_sim.engine.state import State
 from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE
 from escalation_sim.model.params import compile_params
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import fix, priors_of
+from escalation_sim.scenario.schema import ModelParams
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 RUNS = 2000
@@ -31,7 +33,17 @@ NO_EVENTS = "events=[]"
 
 
 def base(*sets: str):  # noqa: ANN201
-    return load_scenario(BASE, list(sets))
+    return at_defaults(load_scenario(BASE, list(sets)))
+
+def at_defaults(scenario):  # noqa: ANN001, ANN201
+    """``scenario`` with its calibrated weights fixed at the model's documented defaults.
+
+    The mechanisms are claims about the model at those defaults; the calibrated base (weights
+    drawn per run) is reported in docs/calibration.md.
+    """
+    return fix(scenario, {p: ModelParams.model_fields[p.split(".", 1)[1]].default
+                          for p in priors_of(scenario)})
+
 
 
 def runs(*scenarios, n: int = RUNS) -> list[dict[str, np.ndarray]]:  # noqa: ANN002

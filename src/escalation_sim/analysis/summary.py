@@ -22,11 +22,12 @@ show is here. Keys (``schema_version`` 1)::
     held_at_bound [text]   scheduled ``add``s held at a range bound ("day 38: corridors heat
                            held at 1.0")
     uncertainty {parameters {<path>: {distribution, args[], median, text}},
-                 intervals_include[], note}
+                 intervals_include[], note, out_of_sample}
                            the parameters written as distributions, each drawn once per run
                            (docs/analysis.md); ``intervals_include`` is ``["chance"]``, or
                            ``["chance", "parameters"]`` when some are uncertain; ``note`` says
-                           so in a sentence
+                           so in a sentence; ``out_of_sample`` is one line on the model's
+                           leave-one-out scores on past crises (or null)
     timeline   {day[], date[] (when start_date is set),
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
@@ -52,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.out_of_sample import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
     hist_quantiles,
@@ -190,7 +192,11 @@ UNCERTAIN_NOTE = ("Each run draws its own values of the uncertain parameters: th
 
 
 def uncertainty(scenario: Scenario) -> dict[str, Any]:
-    """The ``uncertainty`` section: the scenario's distributions and what intervals include."""
+    """The ``uncertainty`` section: the scenario's distributions and what intervals include.
+
+    ``out_of_sample`` is one line on how the model has scored on past crises held out of its
+    calibration (the bundled leave-one-out table), or ``None`` where that table is missing.
+    """
     priors = priors_of(scenario)
     return {
         "parameters": {path: {"distribution": d.kind, "args": [float(a) for a in d.args],
@@ -199,6 +205,7 @@ def uncertainty(scenario: Scenario) -> dict[str, Any]:
                        for path, d in priors.items()},
         "intervals_include": ["chance", "parameters"] if priors else ["chance"],
         "note": UNCERTAIN_NOTE if priors else FIXED_NOTE,
+        "out_of_sample": out_of_sample_line(),
     }
 
 

@@ -121,8 +121,9 @@ def _uncertainty(s: Mapping[str, Any]) -> str:
     items = "".join(f"<li><code>{e(path)}</code>: {e(p.get('text', ''))} "
                     f"(median {e(p.get('median'))})</li>" for path, p in parameters.items())
     listed = f"<p>Uncertain parameters:</p><ul class='priors'>{items}</ul>" if items else ""
-    note = section.get("note")
-    return listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
+    note, record = section.get("note"), section.get("out_of_sample")
+    return (listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
+            + (f"<p class='meta'>Out of sample: {e(record)}.</p>" if record else ""))
 
 
 def _chart(fig: Any, div_id: str) -> str:

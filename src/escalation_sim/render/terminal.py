@@ -179,8 +179,10 @@ def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
     if not section:
         return []
     parameters = section.get("parameters") or {}
+    record = section.get("out_of_sample")
+    tail = [Text(f"Out of sample: {record}.", style="dim")] if record else []
     if not parameters:
-        return [Text(section.get("note", ""), style="dim")]
+        return [Text(section.get("note", ""), style="dim"), *tail]
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
@@ -189,7 +191,7 @@ def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
                                    (path, "cyan")),
                      Text.assemble(prior.get("text", ""),
                                    (f"  median {number(prior.get('median'))}", "dim")))
-    return [grid, Text(section.get("note", ""), style="dim")]
+    return [grid, Text(section.get("note", ""), style="dim"), *tail]
 
 
 def fan_charts(summary: Mapping[str, Any], console: Console) -> list[RenderableType]:
