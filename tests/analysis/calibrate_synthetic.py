@@ -10,6 +10,7 @@ import numpy as np
 from escalation_sim.analysis.calibrate import TrainingEpisode, simulate
 from escalation_sim.scenario.episode import Observed
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -23,7 +24,7 @@ def synthetic_episodes(truth: Mapping[str, float], *, days: int, count: int, see
     draw from the model with the true parameters, as a real record would be if the model were
     right.
     """
-    scenario = load_scenario(BASE, [f"horizon_days={days}", *sets])
+    scenario = point_valued(load_scenario(BASE, [f"horizon_days={days}", *sets]))
     probe = TrainingEpisode("probe", "probe", scenario, None, list(scenario.actors))  # type: ignore[arg-type]
     sim = simulate([probe], [dict(truth)], count, seed)[0][0]
     start = np.array([a.initial_rung for a in scenario.actors.values()])

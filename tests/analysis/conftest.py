@@ -8,6 +8,7 @@ import pytest
 
 from escalation_sim.engine.ensemble import PointResult, simulate
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -15,6 +16,6 @@ BASE = REPO / "scenarios" / "base.yaml"
 
 @pytest.fixture(scope="session")
 def small_result() -> PointResult:
-    """300 runs x 60 days of the base scenario, per-run arrays kept."""
-    scenario = load_scenario(BASE, ["runs=300", "horizon_days=60"])
+    """300 runs x 60 days of the base scenario, weights at their medians; per-run arrays kept."""
+    scenario = point_valued(load_scenario(BASE, ["runs=300", "horizon_days=60"]))
     return simulate(scenario, keep_runs=True)

@@ -95,13 +95,20 @@ def test_json_with_discovery(run):
     (("--param", f"{HEAT}=0:1", "--param", f"{HEAT}=0:0.5"), "given twice"),
     (("--param", f"{HEAT}=0:1", "--discover", "p_forse>0.05"), "did you mean 'p_force'"),
     (("--param", f"{HEAT}=0:1", "--discover", "p_force"), "MEASURE>THRESHOLD"),
-    ((), "nothing to explore"),
 ])
 def test_bad_input_exits_2_with_one_line(run, args, needle):
     result = run("explore", BASE, *args, "--samples", "3", *SMALL)
     assert result.exit_code == 2, result.stdout
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert needle in result.stderr
+
+
+def test_nothing_to_explore_without_params_or_distributions(run):
+    point = REPO / "scenarios" / "episodes" / "russia_uk_2018_2019.yaml"
+    result = run("explore", point, "--samples", "3", *SMALL)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert "nothing to explore" in result.stderr
 
 
 def test_discovery_without_prim_says_what_to_install(run, monkeypatch):

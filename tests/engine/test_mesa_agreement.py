@@ -18,6 +18,7 @@ from escalation_sim.engine.ensemble import simulate
 from escalation_sim.model.ladder import N_RUNGS
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 
 pytest.importorskip("mesa")
 chi2_contingency = pytest.importorskip("scipy.stats").chi2_contingency
@@ -54,7 +55,8 @@ def mesa_reference():  # noqa: ANN201
 
 @pytest.mark.parametrize("name", ["base", "all_levers"])
 def test_engine_agrees_with_the_mesa_reference(mesa_reference, name: str) -> None:
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml", [f"horizon_days={DAYS}"])
+    scenario = point_valued(load_scenario(ROOT / "scenarios" / f"{name}.yaml",
+                                          [f"horizon_days={DAYS}"]))
     mesa_runs = mesa_reference.run_reference(scenario, MESA_RUNS, seed=1)
     engine_runs = simulate(scenario, runs=ENGINE_RUNS, seed=5, keep_runs=True).runs
     p = p_values(mesa_runs, engine_runs)
@@ -63,8 +65,9 @@ def test_engine_agrees_with_the_mesa_reference(mesa_reference, name: str) -> Non
 
 def test_the_check_detects_a_reference_with_one_parameter_changed(mesa_reference) -> None:
     path = ROOT / "scenarios" / "base.yaml"
-    scenario = load_scenario(path, [f"horizon_days={DAYS}"])
-    changed = load_scenario(path, [f"horizon_days={DAYS}", "actors.moscow.reciprocity=0.65"])
+    scenario = point_valued(load_scenario(path, [f"horizon_days={DAYS}"]))
+    changed = point_valued(load_scenario(path, [f"horizon_days={DAYS}",
+                                                "actors.moscow.reciprocity=0.65"]))
     engine_runs = simulate(scenario, runs=ENGINE_RUNS, seed=5, keep_runs=True).runs
     p = p_values(mesa_reference.run_reference(changed, MESA_RUNS, seed=1), engine_runs)
     assert min(p.values()) < ALPHA / 10, p  # the agreement test would fail, by far

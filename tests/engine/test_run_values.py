@@ -14,6 +14,7 @@ from escalation_sim.engine.executors import LocalExecutor
 from escalation_sim.model.params import RUN_FIELDS, compile_params
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 from escalation_sim.scenario.schema import Event
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
@@ -23,8 +24,9 @@ SEED = 11
 
 @pytest.fixture(scope="module")
 def base():  # noqa: ANN201
-    return load_scenario(BASE, ["horizon_days=90", "levers.crisis_hotline.enabled=true",
-                                "levers.multilateral_forum.enabled=true"])
+    return point_valued(load_scenario(BASE, ["horizon_days=90",
+                                             "levers.crisis_hotline.enabled=true",
+                                             "levers.multilateral_forum.enabled=true"]))
 
 
 def assert_same(a: ChunkResult, b: ChunkResult) -> None:

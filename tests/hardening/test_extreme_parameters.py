@@ -26,6 +26,7 @@ from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.files import summary_json
 from escalation_sim.render.terminal import render_summary
 from escalation_sim.scenario.load import load_scenario, scenario_to_dict
+from escalation_sim.scenario.priors import point_valued
 from escalation_sim.scenario.schema import (
     Actor,
     ForumLever,
@@ -36,7 +37,7 @@ from escalation_sim.scenario.schema import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = scenario_to_dict(load_scenario(REPO / "scenarios" / "base.yaml"))
+BASE = scenario_to_dict(point_valued(load_scenario(REPO / "scenarios" / "base.yaml")))
 
 
 

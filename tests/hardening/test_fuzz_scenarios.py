@@ -37,7 +37,7 @@ from escalation_sim.scenario.load import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("*.yaml"))
-FUZZ_EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "300"))
+FUZZ_EXAMPLES = int(os.environ.get("ESCSIM_FUZZ_EXAMPLES", "150"))
 FUZZ_SEED = os.environ.get("ESCSIM_FUZZ_SEED")
 """Set it to explore other cases than the fixed ones (with ESCSIM_FUZZ_EXAMPLES=2000, say)."""
 CASE_TIMEOUT_S = 20

@@ -10,14 +10,16 @@ import pytest
 from escalation_sim.analysis.summary import summarize
 from escalation_sim.engine.ensemble import PointResult, simulate
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 
 @pytest.fixture(scope="session")
 def base_result() -> PointResult:
-    """300 runs x 60 days of the base scenario, per-run arrays kept."""
-    return simulate(load_scenario(BASE, ["runs=300", "horizon_days=60"]), keep_runs=True)
+    """300 runs x 60 days of the base scenario, weights at their medians; per-run arrays kept."""
+    return simulate(point_valued(load_scenario(BASE, ["runs=300", "horizon_days=60"])),
+                    keep_runs=True)
 
 
 @pytest.fixture(scope="session")

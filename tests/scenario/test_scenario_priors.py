@@ -143,7 +143,8 @@ def test_no_priors_no_draws() -> None:
 
 # -- loading -----------------------------------------------------------------------------------
 def test_a_point_valued_scenario_loads_as_before() -> None:
-    scenario = load_scenario("base")
+    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "episodes"
+                             / "russia_uk_2018_2019.yaml")
     assert scenario.priors == {}
     assert scenario_to_dict(scenario) == scenario.model_dump(mode="json")
 

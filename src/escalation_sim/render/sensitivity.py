@@ -74,7 +74,8 @@ def fitted_table(doc: Mapping[str, Any], output: str, title: Text,
             table = ranked_table(doc, output, title, bar_width=bar_width, with_range=with_range)
             if fits(table, width):
                 return table, with_range
-    return ranked_table(doc, output, title, bar_width=0, with_range=False), False
+    # nothing fits on one line a row: the intervals wrap within their column
+    return ranked_table(doc, output, title, bar_width=0, with_range=False, wrap_ci=True), False
 
 
 def _range(factor: Mapping[str, Any]) -> str:
@@ -82,7 +83,8 @@ def _range(factor: Mapping[str, Any]) -> str:
 
 
 def ranked_table(doc: Mapping[str, Any], output: str, title: Text, *,
-                 bar_width: int = BAR_WIDTH, with_range: bool = True) -> Table:
+                 bar_width: int = BAR_WIDTH, with_range: bool = True,
+                 wrap_ci: bool = False) -> Table:
     """The factors of one output, most influential first, with a tornado bar each.
 
     Args:
@@ -91,6 +93,7 @@ def ranked_table(doc: Mapping[str, Any], output: str, title: Text, *,
         title: The table's title.
         bar_width: Width of the tornado bars (0: no bars).
         with_range: Whether to show each factor's range in a column.
+        wrap_ci: Whether the intervals may wrap within their column (when nothing else fits).
     """
     found = doc["outputs"][output]
     sobol = doc["method"] == "sobol"
@@ -105,7 +108,7 @@ def ranked_table(doc: Mapping[str, Any], output: str, title: Text, *,
     for name in names:
         table.add_column(name, justify="right", no_wrap=True)
         if name != "sigma":
-            table.add_column("95% CI", style="dim", no_wrap=True)
+            table.add_column("95% CI", style="dim", no_wrap=not wrap_ci, overflow="fold")
     if bar_width:
         table.add_column("", no_wrap=True, width=bar_width)
     ranges = {f["path"]: _range(f) for f in doc["factors"]}

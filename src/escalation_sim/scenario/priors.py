@@ -247,6 +247,11 @@ def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     return with_values(scenario, values)
 
 
+def point_valued(scenario: Scenario) -> Scenario:
+    """A copy with every uncertain parameter fixed at its median: one number each, as before."""
+    return fix(scenario, {path: d.central() for path, d in priors_of(scenario).items()})
+
+
 def path_key(path: str) -> int:
     """A stable 64-bit number for a dotted path: its UTF-8 text's BLAKE2b digest, 8 bytes.
 
