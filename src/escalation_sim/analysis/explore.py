@@ -95,11 +95,21 @@ def parse_param(item: str, scenario: Scenario) -> list[Uncertainty]:
             for f in parse_factor(item, scenario)]
 
 
+PRIOR_TAIL = 0.001
+"""Quantile that bounds a distribution's shown range on each side (``prior_uncertainties``)."""
+
+
 def prior_uncertainties(scenario: Scenario) -> list[Uncertainty]:
-    """The scenario's own distributions as uncertainties (empty when it has none)."""
+    """The scenario's own distributions as uncertainties (empty when it has none).
+
+    ``low`` and ``high`` are a uniform's or triangular's ends, and a normal's or beta's 0.1% and
+    99.9% quantiles: where the samples lie (their support can be the parameter's whole range),
+    and what the limits' digits are set by.
+    """
     found = []
     for path, dist in priors.priors_of(scenario).items():
-        ends = np.asarray(dist.ppf(np.array([0.0, 1.0])), dtype=float)
+        tail = 0.0 if dist.kind in ("uniform", "triangular") else PRIOR_TAIL
+        ends = np.asarray(dist.ppf(np.array([tail, 1.0 - tail])), dtype=float)
         low, high = (float(v) if np.isfinite(v) else None for v in ends)
         found.append(Uncertainty(path, low, high, prior=dist))
     return found
