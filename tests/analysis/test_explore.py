@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from escalation_sim.engine.executors import LocalExecutor
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import Distribution
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -104,18 +104,9 @@ def test_every_sample_runs_with_the_same_seed_and_fills_a_row(short):
     assert low <= table["peak_rung_mean"][3] <= high
 
 
-@dataclass(frozen=True)
-class FakeUniform:
-    """Stands in for a scenario's distribution: uniform on [lo, hi]."""
-
-    lo: float
-    hi: float
-
-    def ppf(self, u):
-        return self.lo + np.asarray(u) * (self.hi - self.lo)
-
-    def describe(self):
-        return f"uniform [{self.lo}, {self.hi}]"
+def FakeUniform(lo: float, hi: float) -> Distribution:  # noqa: N802
+    """A scenario's distribution, uniform on [lo, hi], placed by monkeypatching ``priors_of``."""
+    return Distribution("uniform", (lo, hi), 0.0, 1.0)
 
 
 def test_without_params_the_scenarios_own_distributions_are_sampled(short, monkeypatch):
