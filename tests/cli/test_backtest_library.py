@@ -15,6 +15,7 @@ from escalation_sim.scenario import bundled
 from escalation_sim.scenario.episode import load_episode
 
 TWO = ["india_pakistan_2019", "russia_ukraine_2013"]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def invoke(*args: str):
@@ -90,8 +91,8 @@ def test_bad_calls_exit_2_with_one_line(args, words, tmp_path, monkeypatch):
 
 def test_a_malformed_episode_among_several_names_its_file(tmp_path):
     bad = tmp_path / "bad.yaml"
-    text = (bundled.REPOSITORY / "episodes" / "russia_ukraine_2013.yaml").read_text("utf-8")
-    scenario = bundled.REPOSITORY / "scenarios" / "episodes" / "russia_ukraine_2013.yaml"
+    text = (REPO / "episodes" / "russia_ukraine_2013.yaml").read_text("utf-8")
+    scenario = REPO / "scenarios" / "episodes" / "russia_ukraine_2013.yaml"
     text = text.replace("../scenarios/episodes/russia_ukraine_2013.yaml", str(scenario))
     bad.write_text(text.replace("cameo: \"1312\"", "cameo: \"9999\"", 1), encoding="utf-8")
     result = invoke("india_pakistan_2019", str(bad), "--runs", "4")

@@ -9,6 +9,7 @@ from escalation_sim.analysis.summary import summarize
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.report import ReportPart, build_report, scenario_changes
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.priors import point_valued
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
@@ -42,8 +43,9 @@ def test_scenario_text_is_escaped_everywhere():
 
 def test_changes_list_what_a_variant_sets(base_result):
     scenario = base_result.point.scenario
-    variant = load_scenario(BASE, ["runs=300", "horizon_days=60", "actors.baku.nationalism=0.9",
-                                   "levers.crisis_hotline.enabled=true"])
+    variant = point_valued(load_scenario(BASE, ["runs=300", "horizon_days=60",
+                                                "actors.baku.nationalism=0.9",
+                                                "levers.crisis_hotline.enabled=true"]))
     assert scenario_changes(scenario, variant) == [
         ("actors.baku.nationalism", 0.6, 0.9), ("levers.crisis_hotline.enabled", "false",
                                                 "true")]
