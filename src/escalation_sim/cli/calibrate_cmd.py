@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -195,7 +196,6 @@ def _calibrate(training: list[Any], target: Path, *, population: int, generation
         run_abc,
     )
     from escalation_sim.render.calibrate import render_calibration
-    from escalation_sim.render.files import OutputError, write_file_atomic
 
     db = db_path(target)
     if resume and not db.exists():
@@ -218,15 +218,8 @@ def _calibrate(training: list[Any], target: Path, *, population: int, generation
                    progress=progress, on_generation=report)
     doc = calibration_document(post, training, settings, training[0].scenario,
                                wall_s=time.perf_counter() - start, workers=pool.workers)
-    try:
-        write_file_atomic(target, calibration_yaml(doc), example="calibration.yaml")
-    except OutputError as exc:
-        fail(exc, 1)
-    if as_json:
-        print_json(doc)
-    elif not quiet:
-        render_calibration(doc, out)
-        err.print(f"wrote {target}", highlight=False)
+    _write_and_show(target, calibration_yaml(doc), "calibration.yaml", doc, render_calibration,
+                    as_json=as_json, quiet=quiet)
 
 
 def calibration_yaml(doc: dict[str, Any]) -> str:
@@ -245,7 +238,6 @@ def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, max_mo
     from escalation_sim.analysis.calibrate import DEFAULT_PRIORS
     from escalation_sim.analysis.out_of_sample import LooSettings, leave_one_out
     from escalation_sim.render.calibrate import render_loo
-    from escalation_sim.render.files import OutputError, write_file_atomic
 
     on_interrupt(f"nothing written to {target}")
     settings = LooSettings(design=design, accept=accept, draws=draws,
@@ -256,15 +248,27 @@ def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, max_mo
                         progress=progress)
     doc["wall_seconds"] = round(time.perf_counter() - start, 1)
     doc["settings"]["workers"] = pool.workers
+    _write_and_show(target, json.dumps(doc, indent=2) + "\n", "out_of_sample.json", doc,
+                    render_loo, as_json=as_json, quiet=quiet)
+
+
+def _write_and_show(target: Path, text: str, example: str, doc: dict[str, Any],
+                    render: Callable[[dict[str, Any], Any], None], *, as_json: bool,
+                    quiet: bool) -> None:
+    """Write ``text`` to ``target`` atomically, then print ``doc`` as JSON or rendered.
+
+    ``example`` is the file name suggested when ``target`` is a folder.
+    """
+    from escalation_sim.render.files import OutputError, write_file_atomic
+
     try:
-        write_file_atomic(target, json.dumps(doc, indent=2) + "\n",
-                          example="out_of_sample.json")
+        write_file_atomic(target, text, example=example)
     except OutputError as exc:
         fail(exc, 1)
     if as_json:
         print_json(doc)
     elif not quiet:
-        render_loo(doc, out)
+        render(doc, out)
         err.print(f"wrote {target}", highlight=False)
 
 

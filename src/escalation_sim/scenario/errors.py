@@ -145,3 +145,17 @@ def warn(message: str, *, source: str | None = None, line: int | None = None,
     where = (source or "") + (f":{line}" if source and line is not None else "")
     text = f"{path} — {message}" if path else message
     warnings.warn(f"{where}: {text}" if where else text, ScenarioWarning, stacklevel=3)
+
+
+def bounds_text(low: float | None, high: float | None) -> str:
+    """A range in words (``between 0 and 1``, ``at least 0``), or ``""`` if unbounded."""
+    def shown(x: float) -> str:
+        return f"{x:g}" if isinstance(x, float) else str(x)
+
+    if low is not None and high is not None:
+        return f"between {shown(low)} and {shown(high)}"
+    if low is not None:
+        return f"at least {shown(low)}"
+    if high is not None:
+        return f"at most {shown(high)}"
+    return ""

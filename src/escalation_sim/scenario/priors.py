@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from escalation_sim.engine.rng import RNG_BLOCK
+from escalation_sim.scenario.errors import bounds_text
 
 if TYPE_CHECKING:
     from scipy.stats._distn_infrastructure import rv_continuous_frozen
@@ -142,16 +143,6 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
-def _range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"between {_number(low)} and {_number(high)}"
-    if low is not None:
-        return f"at least {_number(low)}"
-    if high is not None:
-        return f"at most {_number(high)}"
-    return "any number"
-
-
 def check(kind: str, args: tuple[float, ...], low: float | None, high: float | None) -> None:
     """Check a distribution against its parameter's range ``[low, high]``.
 
@@ -168,7 +159,7 @@ def check(kind: str, args: tuple[float, ...], low: float | None, high: float | N
         raise PriorError(f"{kind} takes {len(names)} numbers, {usage}; got {len(args)}")
     if any(not math.isfinite(a) for a in args):
         raise PriorError(f"{usage} takes finite numbers")
-    inside = _range(low, high)
+    inside = bounds_text(low, high) or "any number"
 
     def within(x: float) -> bool:
         return (low is None or x >= low) and (high is None or x <= high)

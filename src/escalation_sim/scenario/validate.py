@@ -25,6 +25,7 @@ from escalation_sim.scenario.errors import (
     MISSING,
     Loc,
     ScenarioError,
+    bounds_text,
     did_you_mean,
     format_path,
 )
@@ -50,20 +51,9 @@ _TYPE_PHRASES = {
 _RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 
 
-def _number(x: float) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
 def range_text(node: SchemaNode) -> str:
     """The allowed range in words (``between 0 and 1``), or ``""`` if unbounded."""
-    lo, hi = node.bounds
-    if lo is not None and hi is not None:
-        return f"between {_number(lo)} and {_number(hi)}"
-    if lo is not None:
-        return f"at least {_number(lo)}"
-    if hi is not None:
-        return f"at most {_number(hi)}"
-    return ""
+    return bounds_text(*node.bounds)
 
 
 def meaning(node: SchemaNode) -> str:
