@@ -38,7 +38,7 @@ from escalation_sim.analysis.summary import QUANTILES, day_dates, flow_value
 from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.scenario.priors import draw
+from escalation_sim.engine.draws import draw
 from escalation_sim.scenario.schema import Scenario
 
 Table = dict[str, list[Any]]
@@ -68,7 +68,7 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
 
     Each uncertain parameter (``scenario.priors``) adds a column named by its path holding the
     value each run drew, drawn again here with ``seed`` (default: the scenario's) exactly as
-    the engine drew it (:func:`escalation_sim.scenario.priors.draw`): an experiments table.
+    the engine drew it (:func:`escalation_sim.engine.draws.draw`): an experiments table.
     """
     n = runs["outcome"].shape[0]
     table: dict[str, np.ndarray] = {

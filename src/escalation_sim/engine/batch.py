@@ -4,9 +4,8 @@ An analysis (``compare``, ``sweep``, ``sensitivity`` …) evaluates many scenari
 differ in a few numbers. Points that are *structurally alike* — the same actors, issues,
 incident types, events, summits, lever schedules and horizon; only numeric parameters differ —
 run as one chunk: each point a *block* of rows, the numbers in which its scenario differs from
-the first block's given as per-run values (``model/params.py``), its uncertain parameters
-drawn for its own runs, its random numbers those of its own seed and runs (``rng.Streams``
-with segments). So every point's results are the very ones it gives alone.
+the first block's given as per-run values (``engine/compile.py``), its uncertain parameters
+drawn for its own runs, its random numbers those of its own seed and runs (``rng.run_keys``). So every point's results are the very ones it gives alone.
 
 Numbers that are structure, not parameters: the horizon, lever start days, build-up times and
 forum periods, and every number outside the parameter sections (``events``, ``summits`` …).
@@ -22,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from escalation_sim.model.params import RunValues
-from escalation_sim.scenario import priors
+from escalation_sim.engine import draws
+from escalation_sim.engine.compile import RunValues
 from escalation_sim.scenario.edit import event_changes
 from escalation_sim.scenario.paths import parse_path, schema_node
 from escalation_sim.scenario.schema import Event, Scenario
@@ -31,7 +30,7 @@ from escalation_sim.scenario.schema import Event, Scenario
 Block = tuple[Scenario, int]
 """One point of a batched chunk: its scenario and seed."""
 SECTIONS = ("actors", "issues", "alliances", "clients", "incidents", "levers", "model")
-"""Sections whose numbers are parameters (``model/params.py``); numbers elsewhere are structure."""
+"""Sections whose numbers are parameters (``engine/compile.py``); numbers elsewhere are structure."""
 STRUCTURE_KEYS = ("horizon_days", "start_day", "ramp_days", "period_days")
 """Numeric fields that shape the calendar (when things happen), so never per run."""
 IGNORED = ("name", "description", "runs", "seed")
@@ -84,13 +83,13 @@ def block_values(blocks: list[Block], first_run: int, n_runs: int,
     """Per-run values of a chunk of ``blocks`` side by side, ``n_runs`` rows each.
 
     For each block, its scenario's draws of its uncertain parameters for runs ``first_run ..``
-    (``priors.draw``), and the numbers in which its scenario differs from the first block's.
+    (``draws.draw``), and the numbers in which its scenario differs from the first block's.
     ``values`` (one block only) are explicit per-run values laid over the draws.
 
     Raises:
         ValueError: ``values`` given for several blocks.
     """
-    drawn = [priors.draw(scenario, seed, first_run, n_runs) for scenario, seed in blocks]
+    drawn = [draws.draw(scenario, seed, first_run, n_runs) for scenario, seed in blocks]
     if len(blocks) == 1:
         return {**drawn[0], **(values or {})}
     if values:

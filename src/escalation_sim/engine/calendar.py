@@ -1,17 +1,17 @@
-"""The calendar: one simpy Environment drives the day process and the scenario's processes.
+"""The calendar: one simpy Environment drives the day kernel and the scenario's processes.
 
-All runs of a chunk advance together (docs/model.md §3). The day process does, each day:
-incidents, perception, reviews and decisions, state updates, recording. Scenario processes wake
-at fixed days: scheduled events and lever starts (which recompile the parameters) and forum
-meetings. Per-run timing (who reviews today, which incidents strike) is a mask over the run axis.
+All runs of a chunk advance together (docs/model.md §3). Scenario processes wake at fixed days:
+scheduled events and lever starts and build-ups (which recompile the parameters), scheduled
+summits and forum meetings (a summit opportunity on their day). Between two such days the day
+process hands the whole span to the compiled kernel (``engine/kernel.py``), which steps every run
+through it; a process dated day *d* acts before day *d*'s step.
 
-Parameters may differ from run to run (``model/params.py``): the scenario's uncertain
-parameters, drawn per run (``scenario.priors.draw``), explicit per-run ``values``, and, for a
-chunk that holds several analysis points side by side (*blocks*, ``engine/batch.py``), the
-numbers in which their scenarios differ. A scheduled event that changes a parameter with
-per-run values acts on each run's value: ``set`` replaces them (every run takes the new value
-from that day), ``add`` adds to each run's value, held within the parameter's range as for a
-number.
+Parameters may differ from run to run (``engine/compile.py``): the scenario's uncertain
+parameters, drawn per run (``engine/draws.py``), explicit per-run ``values``, and, for a chunk
+that holds several analysis points side by side (*blocks*, ``engine/batch.py``), the numbers in
+which their scenarios differ. A scheduled event that changes a parameter with per-run values acts
+on each run's value: ``set`` replaces them, ``add`` adds to each run's value, held within the
+parameter's range as for a number.
 """
 
 from __future__ import annotations
@@ -23,26 +23,22 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
-from escalation_sim.engine import day
+from escalation_sim.engine import kernel
 from escalation_sim.engine.batch import Block, block_values, event_values
-from escalation_sim.engine.record import Recorder
-from escalation_sim.engine.rng import UNIT, Streams
-from escalation_sim.engine.state import HISTORY, State
-from escalation_sim.model import decision
-from escalation_sim.model.params import (
+from escalation_sim.engine.compile import (
     Params,
     RunValues,
-    at_runs,
     compile_params,
     lever_strengths,
     ramp_days,
+    width,
     with_run_values,
 )
+from escalation_sim.engine.record import Record, daily, finish, new_record
+from escalation_sim.engine.rng import run_keys
+from escalation_sim.engine.state import State
 from escalation_sim.scenario.edit import apply_event
 from escalation_sim.scenario.schema import Event, Scenario, Summit
-
-DRAW_RUN_DAYS = 65_536
-"""Random numbers are drawn for this many run-days at a time (about 8 MB for the base)."""
 
 
 class Observer(Protocol):
@@ -51,21 +47,8 @@ class Observer(Protocol):
     def note(self, day: int, kind: str, text: str) -> None:
         """A calendar happening: an event, a lever starting, a forum meeting."""
 
-    def incident(self, day: int, key: str, explained: bool) -> None:
-        """An incident of type ``key`` struck run 0."""
-
-    def decision(self, day: int, actor: int, old: int, new: int, terms: np.ndarray,
-                 desired: float, threat: float) -> None:
-        """Actor ``actor`` reviewed and chose ``new``; ``terms`` is U(x) by term (T, rungs)."""
-
-    def talks(self, day: int) -> None:
-        """An explained incident opened direct talks on the hotline in run 0."""
-
-    def mediation(self, day: int, engaged: bool) -> None:
-        """The mediator engaged or left in run 0."""
-
-    def summit(self, day: int, levels: list[int]) -> None:
-        """A summit settled in run 0; ``levels`` are the rungs it left each actor on."""
+    def happened(self, row: np.ndarray) -> None:
+        """One row of the kernel's events (``kernel.EV_*``): day, kind, then its numbers."""
 
 
 @dataclass
@@ -75,6 +58,21 @@ class ChunkResult:
     first_run: int
     runs: dict[str, np.ndarray]
     daily: dict[str, np.ndarray]
+
+
+def month_of_day(start: Any, days: int) -> np.ndarray:
+    """Month index of each simulated day: calendar months counted from ``start``'s month.
+
+    Without a calendar start date, months are blocks of 30 days.
+    """
+    t = np.arange(days)
+    if start is None:
+        return t // 30
+    import datetime as dt
+
+    dates = [start + dt.timedelta(days=int(d)) for d in t]
+    return np.array([(d.year - start.year) * 12 + d.month - start.month for d in dates],
+                    dtype=np.int64)
 
 
 class DaySim:
@@ -90,30 +88,32 @@ class DaySim:
             own draws of its uncertain parameters.
         blocks: Several points run side by side, ``(scenario, seed)`` each, structurally alike
             (``batch.structure``): rows ``[b n_runs, (b + 1) n_runs)`` are block ``b``'s runs
-            ``first_run ..``, each exactly as it would run alone. ``run_blocks`` gives their
-            results.
+            ``first_run ..``, each exactly as it would run alone.
+        monthly: Keep each run's monthly extremes (backtests).
     """
 
     def __init__(self, scenario: Scenario, seed: int, first_run: int, n_runs: int,
                  observer: Observer | None = None, values: RunValues | None = None,
-                 blocks: Sequence[Block] | None = None) -> None:
+                 blocks: Sequence[Block] | None = None, monthly: bool = False) -> None:
         blocks = list(blocks) if blocks else [(scenario, seed)]
         self.scenario = blocks[0][0]
         self.days = self.scenario.horizon_days
         self.observer = observer
         self.n_blocks = len(blocks)
-        self.streams = Streams(seed, first_run, n_runs,
-                               [(s, first_run, n_runs) for _, s in blocks])
         self.first_run, self.block_runs = first_run, n_runs
         self.n_runs = n_runs * self.n_blocks
+        self.monthly = monthly
+        self.keys = np.concatenate([run_keys(s, first_run, n_runs) for _, s in blocks])
         self.values = block_values(blocks, first_run, n_runs, values)
         self.state = State.initial(with_run_values(self.scenario, self.values), self.n_runs)
-        self.recorder = Recorder(self.n_runs, len(self.scenario.actors),
-                                 len(self.scenario.incidents), self.days, self.n_blocks)
-        self.meeting_today: float | np.ndarray = 0.0  # chance of a summit opportunity from a
-        # meeting held today (per run when the forum's strength is)
-        self._draws: dict[str, np.ndarray] = {}
-        self._draws_from = 0
+        months = month_of_day(self.scenario.start_date, self.days) if monthly else None
+        self.record: Record = new_record(self.n_runs, len(self.scenario.actors),
+                                         len(self.scenario.incidents),
+                                         len(self.scenario.demands), self.days, self.n_blocks,
+                                         months)
+        self.meeting: Any = 0.0  # chance of a summit opportunity from a meeting held today
+        self.events = np.zeros((kernel.MAX_EVENTS if observer else 1, kernel.EVENT_WIDTH))
+        self.n_events = np.zeros(1, dtype=np.int64)
         for event in self.scenario.events:  # day-0 events act before the first day
             if event.day == 0:
                 self.scenario = apply_event(self.scenario, event)
@@ -123,17 +123,6 @@ class DaySim:
     def run_scenario(self) -> Scenario:
         """The scenario in force, with the per-run values in place (unvalidated)."""
         return with_run_values(self.scenario, self.values)
-
-    @property
-    def params(self) -> Params:
-        """The compiled parameters in force today."""
-        return self._params
-
-    @params.setter
-    def params(self, params: Params) -> None:
-        self._params = params
-        self.thresholds = day.Thresholds(params, self.n_runs)
-        self._cap_grievance = True  # the cap may have changed: apply it to every run once
 
     # -- scenario processes ------------------------------------------------------------------
     def event_process(self, env: simpy.Environment, event: Event) -> Generator[Any, Any, None]:
@@ -161,123 +150,60 @@ class DaySim:
         """A scheduled leader-level meeting: a sure summit opportunity on its day (§10)."""
         if summit.day > 0:  # a zero timeout would fire after day 0 had been stepped
             yield env.timeout(summit.day)
-        self.meeting_today = 1.0
+        self.meeting = 1.0
         self._note(summit.day, "summit", summit.label or "leader-level meeting")
 
     def forum_process(self, env: simpy.Environment) -> Generator[Any, Any, None]:
         """Multilateral forum meetings every ``period_days``: summit opportunities (§10)."""
         forum = self.scenario.levers.multilateral_forum
-        if forum.start_day > 0:  # a zero timeout would fire after day 0 had been stepped
+        if forum.start_day > 0:
             yield env.timeout(forum.start_day)
         while True:
             scenario = self.run_scenario()
             strength = lever_strengths(scenario, int(env.now))["multilateral_forum"]
-            chance = strength * scenario.model.forum_summit_chance
-            self.meeting_today = (np.maximum(self.meeting_today, chance)
-                                  if isinstance(chance, np.ndarray)
-                                  else max(self.meeting_today, chance))
+            self.meeting = np.maximum(self.meeting, strength * scenario.model.forum_summit_chance)
             self._note(int(env.now), "forum", "multilateral forum meets")
             yield env.timeout(forum.period_days)
 
-    def day_process(self, env: simpy.Environment) -> Generator[Any, Any, None]:
-        """The daily loop over all runs of the chunk."""
-        self.recorder.start(self.state)
-        for t in range(self.days):
-            self.step(t)
-            self.meeting_today = 0.0
-            yield env.timeout(1)
+    def day_process(self, env: simpy.Environment,
+                    wakes: list[int]) -> Generator[Any, Any, None]:
+        """Step the kernel from one scenario process's day to the next."""
+        t = 0
+        for stop in [*wakes, self.days]:
+            if stop <= t:
+                continue
+            self.step(t, stop)
+            self.meeting = 0.0
+            yield env.timeout(stop - t)
+            t = stop
 
-    # -- one day -----------------------------------------------------------------------------
-    def draws(self, t: int) -> day.Draws:
-        """Day ``t``'s random numbers, ``DRAW_RUN_DAYS`` run-days at a time.
-
-        Runs are counted as drawn: whole random blocks, whatever the runs simulated.
-        """
-        if t == 0 or t - self._draws_from >= next(iter(self._draws.values())).shape[0]:
-            p, n = self.params, self.days - t
-            n = max(1, min(n, DRAW_RUN_DAYS // self.streams.drawn_runs))
-            a, k, st = p.n_actors, len(p.incident_keys), self.streams
-            self._draws = {"incidents": st.uniform_bits("incidents", k, n),
-                           "perception": st.uniform_bits("perception", 2 * a * (a - 1), n),
-                           "reviews": st.uniform_bits("reviews", 2 * a, n),
-                           "decisions": st.uniform_bits("decisions", a, n),
-                           "shock": st.normal("domestic", a, n),
-                           "summits": st.uniform_bits("summits", 2, n)}
-            self._draws_from = t
-        i, d = t - self._draws_from, self._draws
-        return day.Draws(*(d[name][i] for name in ("incidents", "perception", "reviews",
-                                                   "decisions", "shock", "summits")))
-
-    def step(self, t: int) -> None:
-        """Advance every run by day ``t``."""
-        p, s, th = self.params, self.state, self.thresholds
-        u = self.draws(t)
-        today = day.incidents(s, p, th, u.incidents, self._cap_grievance)
-        self._cap_grievance = False
-        day.summits(t, s, p, u.summits, self.meeting_today, today)
-        moved = day.perceive(t, s, p, th, u.perception, today)
-        review = day.reviews(s, th, u.reviews, moved, today, p)
-        struck = np.zeros(review.shape, dtype=bool)
-        if today.hit_rows.size:
-            struck[p.victim[today.hit_kinds], today.hit_rows] = True
-        if self.observer is not None:
-            self._observe_morning(t, u, today)
-        self._decide(t, review, struck, u.decisions, today)
-        s.history[(t + 1) % HISTORY] = s.level
-        was = bool(s.mediating[0])
-        day.update(s, p, today, u.shock)
-        if self.observer is not None and bool(s.mediating[0]) != was:
-            self.observer.mediation(t, bool(s.mediating[0]))
-        self.recorder.day(t, s, today)
-
-    def _observe_morning(self, t: int, u: day.Draws, today: day.Today) -> None:
-        """Tell the observer about run 0's incidents, talks and summit of day ``t``."""
-        assert self.observer is not None
+    # -- days ---------------------------------------------------------------------------------
+    def step(self, t0: int, t1: int) -> None:
+        """Advance every run through days ``t0 .. t1 - 1`` with the parameters in force."""
         p = self.params
-        mine = today.hit_rows == 0
-        for j, explained in zip(today.hit_kinds[mine], today.explained[mine], strict=True):
-            self.observer.incident(t, p.incident_keys[j], bool(explained))
-            if explained and at_runs(p.call_days, 0):
-                self.observer.talks(t)
-        if today.settled.size and today.settled[0] == 0:
-            self.observer.summit(t, [int(x) for x in self.state.level[:, 0]])
-
-    def _decide(self, t: int, review: np.ndarray, struck: np.ndarray, u: np.ndarray,
-                today: day.Today) -> None:
-        """§6: every reviewing actor chooses a rung near its current one (one batch)."""
-        flat = np.flatnonzero(review)  # actor-major: actor * R + run
-        if flat.size == 0:
-            return
-        s, r = self.state, self.n_runs
-        actor, rows = np.divmod(flat, r)
-        p = self.params.at(rows)  # one column per decision, where parameters are per run
-        tmax = day.threat_max(s, p, today, actor, rows)
-        nat = s.nationalism.take(flat)
-        d = decision.Deciders(
-            actor=actor, x0=s.level.take(flat),
-            desired=decision.desired_rung(actor, tmax, s.grievance.take(flat), nat, p),
-            nationalism=nat, flow=s.trade[rows], talking=s.talking(rows),
-            answering=day.answering(today, p, actor, rows))
-        uniform = u.take(rows * p.n_actors + actor) * UNIT
-        window: int | np.ndarray = p.window
-        hit = struck.take(flat)
-        if np.any(p.window_after_incident != p.window) and hit.any():  # struck: reach further
-            window = np.where(hit, p.window_after_incident, p.window)
-        new = decision.choose_near(d, window, uniform, p)
-        s.level.put(flat, new)
-        day.settle(s, p, actor, rows, d.x0 - new)
+        meeting = np.broadcast_to(np.asarray(self.meeting, dtype=float), (width(p),)).copy()
+        self.n_events[0] = 0
+        kernel.run_days(t0, t1, self.state, p, self.record, self.keys, meeting,
+                        self.block_runs, self.monthly, self.observer is not None, self.events,
+                        self.n_events)
         if self.observer is not None:
-            for n in np.flatnonzero(rows == 0):
-                terms = decision.utility_terms(d.one(n), decision.RUNGS[:, None],
-                                               self.params.at(rows[n:n + 1], tables=True))
-                self.observer.decision(t, int(actor[n]), int(d.x0[n]), int(new[n]),
-                                       terms[:, :, 0], float(d.desired[n]), float(tmax[n]))
+            for row in self.events[:self.n_events[0]]:
+                self.observer.happened(row)
 
     def _note(self, day: int, kind: str, text: str) -> None:
         if self.observer is not None:
             self.observer.note(day, kind, text)
 
-    # -- run ---------------------------------------------------------------------------------
+    @property
+    def params(self) -> Params:
+        """The compiled parameters in force."""
+        return self._params
+
+    @params.setter
+    def params(self, params: Params) -> None:
+        self._params = params
+
+    # -- run ----------------------------------------------------------------------------------
     def run(self) -> ChunkResult:
         """Run the calendar to the horizon and return the chunk's results (one block)."""
         [result] = self.run_blocks()
@@ -286,47 +212,68 @@ class DaySim:
     def run_blocks(self) -> list[ChunkResult]:
         """Run the calendar to the horizon and return each block's results."""
         env = simpy.Environment()
+        wakes: set[int] = set()
         # scenario processes are created before the day process, so on a shared day they act
         # first: a change dated day d applies to day d's decisions
         for event in self.scenario.events:
             if 0 < event.day < self.days:
                 env.process(self.event_process(env, event))
+                wakes.add(event.day)
         for name in type(self.scenario.levers).model_fields:
             lever = getattr(self.scenario.levers, name)
             if lever.enabled and 0 < lever.start_day < self.days:
                 env.process(self.lever_process(env, name, lever.start_day))
-        if ramp_days(self.run_scenario()):
+                wakes.add(lever.start_day)
+        ramps = ramp_days(self.run_scenario())
+        if ramps:
             env.process(self.ramp_process(env))
+            wakes.update(ramps)
         for summit in self.scenario.summits:
             if summit.day < self.days:
                 env.process(self.summit_process(env, summit))
+                wakes.update((summit.day, summit.day + 1))
         forum = self.run_scenario().levers.multilateral_forum
         if forum.enabled and np.any(np.asarray(forum.strength) > 0) \
                 and forum.start_day < self.days:
             env.process(self.forum_process(env))
-        env.process(self.day_process(env))
+            for day in range(forum.start_day, self.days, forum.period_days):
+                wakes.update((day, day + 1))
+        env.process(self.day_process(env, sorted(d for d in wakes if 0 < d < self.days)))
+        self._start()
         env.run(until=self.days)
-        runs = self.recorder.finish(self.state)
+        runs = finish(self.record, self.state, self.days, self.monthly)
         n = self.block_runs
         return [ChunkResult(self.first_run, {k: v[b * n:(b + 1) * n] for k, v in runs.items()},
-                            {k: v[:, b] for k, v in self.recorder.daily.items()})
+                            daily(self.record, b))
                 for b in range(self.n_blocks)]
+
+    def _start(self) -> None:
+        """Count the day-0 readings towards the peaks (and month 0)."""
+        rec, level = self.record, self.state.level
+        np.maximum(rec.peak, level, out=rec.peak)
+        if self.monthly and self.days:
+            rec.month_max[:, :, 0] = np.maximum(rec.month_max[:, :, 0], level.T)
+            rec.month_stance[:, :, 0] = np.maximum(rec.month_stance[:, :, 0],
+                                                   self.state.stance.T)
+            held = np.where(self.state.measures > 0,
+                            np.array([4, 5, 6, 6, 7])[None, :, None], -1).max(axis=1)
+            rec.month_material[:, :, 0] = np.maximum(rec.month_material[:, :, 0], held.T)
+            rec.month_min_top[:, 0] = np.minimum(rec.month_min_top[:, 0], level.max(axis=0))
 
 
 def simulate_chunk(scenario: Scenario, seed: int, first_run: int, n_runs: int,
-                   observer: Observer | None = None,
-                   values: RunValues | None = None) -> ChunkResult:
-    """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``.
-
-    ``values``: per-run parameter values, dotted path -> ``(n_runs,)`` array (``DaySim``).
-    """
-    return DaySim(scenario, seed, first_run, n_runs, observer, values).run()
+                   observer: Observer | None = None, values: RunValues | None = None,
+                   monthly: bool = False) -> ChunkResult:
+    """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``."""
+    return DaySim(scenario, seed, first_run, n_runs, observer, values, monthly=monthly).run()
 
 
-def simulate_blocks(blocks: Sequence[Block], first_run: int, n_runs: int) -> list[ChunkResult]:
+def simulate_blocks(blocks: Sequence[Block], first_run: int, n_runs: int,
+                    monthly: bool = False) -> list[ChunkResult]:
     """Runs ``first_run ..`` (``n_runs`` of them) of each ``(scenario, seed)`` block, side by side.
 
-    The blocks must be structurally alike (``batch.structure``); each block's results are
-    those of ``simulate_chunk(scenario, seed, first_run, n_runs)``.
+    The blocks must be structurally alike (``batch.structure``); each block's results are those
+    of ``simulate_chunk(scenario, seed, first_run, n_runs)``.
     """
-    return DaySim(blocks[0][0], blocks[0][1], first_run, n_runs, blocks=blocks).run_blocks()
+    return DaySim(blocks[0][0], blocks[0][1], first_run, n_runs, blocks=blocks,
+                  monthly=monthly).run_blocks()

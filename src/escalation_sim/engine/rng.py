@@ -1,157 +1,79 @@
-"""Random streams: one seed fans out into independent streams per block of runs and per process.
+"""Random numbers: a counter-based generator keyed by (seed, run, day, slot).
 
-Runs are grouped in fixed blocks of ``RNG_BLOCK`` runs. Block ``b`` and random process ``s``
-(incidents, perception, reviews, decisions, domestic politics, summits) get the generator seeded by
-``SeedSequence(seed, spawn_key=(b, s))``, and every day each stream draws a full block's worth
-of numbers whatever the state. So the numbers a run sees depend only on the seed, the run's
-index and the day: results do not change with the number of runs, the chunking or the number of
-workers, and two scenarios run with one seed share their random numbers (common random numbers).
+Every random number a run uses is a pure function of the master seed, the run's index, the day
+and a fixed *slot* naming its purpose (an incident type, an ordered pair's perception, an actor's
+review or decision …): ``u = mix64(day_key + slot * GAMMA)``, with ``day_key = mix64(run_key +
+day * GAMMA)`` and ``run_key = mix64(mix64(seed) + run * GAMMA)``. ``mix64`` is the output function
+of SplitMix64 (Stafford's Mix13 finaliser; Steele, Lea & Flood 2014) and ``GAMMA`` its odd Weyl
+increment, so each (run, day) reads a SplitMix64 stream at a random starting point.
 
-Draws are made for many days at once (``Streams.uniform_bits``, ``Streams.normal``): a block's
-generator fills days one after the other, so the numbers are the ones day-by-day draws give.
-Uniforms are kept as the 24-bit integers numpy's float32 uniforms are made of
-(``u = m * 2**-24``), so a test ``u < p`` becomes the integer test ``m < threshold(p)``.
+So the numbers a run sees do not depend on the number of runs, the chunking, the batching of
+analysis points or the workers; two scenarios run with one seed share their random numbers run by
+run and slot by slot (common random numbers), which is what makes paired comparisons sharp; and a
+number that a run does not need (a review that does not happen) is never computed. The kernel
+(``engine/kernel.py``) calls ``uniform``; run keys are made here once per chunk.
 
-A chunk may hold several *segments* side by side (analysis points batched on the run axis,
-``engine/batch.py``): each its own ``(seed, first_run, n_runs)``, its rows getting exactly the
-numbers it would get alone. Segments that are the same (points sharing a seed: common random
-numbers) are drawn once and copied into each of their places.
+The uncertain parameters drawn once per run (``engine/draws.py``) use numpy's ``SeedSequence``
+per block of ``RNG_BLOCK`` runs.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
-
 import numpy as np
 
+from escalation_sim.model._jit import equation
+
 RNG_BLOCK = 1024
-"""Runs per random block; chunks of work are whole numbers of blocks (except the last)."""
-STREAMS = ("incidents", "perception", "reviews", "decisions", "domestic", "summits")
-UNIFORM_BITS = 24
-"""A float32 uniform on [0, 1) is ``m * 2**-24`` with ``m`` a 24-bit integer."""
-UNIT = 2.0**-UNIFORM_BITS
+"""Runs per block of the per-run parameter draws (``engine/draws.py``)."""
+GAMMA = np.uint64(0x9E3779B97F4A7C15)
+"""SplitMix64's Weyl increment (the golden ratio in 64 bits)."""
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+UNIT53 = 2.0**-53
+
+# slots: where each purpose's numbers are read in a run's day
+SLOT_INCIDENT = 0  # + k, incident type k (< 64)
+SLOT_PERCEPTION = 64  # + 2 q (+1), pair q: the reading wrong, and upwards
+SLOT_REVIEW = 192  # + 2 i (+1), actor i: routine review, reaction
+SLOT_ACTOR = 224  # + 8 i + (STANCE, DEED, LIFT, FORCE, WAR, SHOCK, SHOCK2)
+STANCE, DEED, LIFT, FORCE, WAR, SHOCK, SHOCK2 = range(7)
+SLOT_SUMMIT = 300  # opportunity, then agreement
+SLOT_WAR_END = 302
+SLOT_DEMAND = 304  # + 2 d (+1), demand d: met, dropped
 
 
-def threshold(p: np.ndarray | float) -> np.ndarray:
-    """Integer thresholds: the float32 uniform ``m * 2**-24`` is below ``p`` iff ``m < out``.
-
-    ``p`` is compared as float64, as numpy compares a float32 array with a float64 array; to
-    match a comparison with a Python float (done in float32), pass ``np.float32(p)``.
-    """
-    t = np.ceil(np.asarray(p, dtype=np.float64) * 2.0**UNIFORM_BITS)
-    return np.clip(t, 0, 2**UNIFORM_BITS).astype(np.uint32)
+@equation
+def mix64(z: np.uint64) -> np.uint64:
+    """SplitMix64's output function (Mix13): a bijection of 64-bit integers that mixes well."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
 
 
-_LOCAL = threading.local()
+@equation
+def day_key(run_key: np.uint64, day: int) -> np.uint64:
+    """The key of one run's day."""
+    return mix64(run_key + np.uint64(day + 1) * GAMMA)
 
 
-Segment = tuple[int, int, int]
-"""``(seed, first_run, n_runs)``: the runs a block of rows of a chunk stands for."""
+@equation
+def uniform(key: np.uint64, slot: int) -> float:
+    """The uniform in [0, 1) of ``slot`` in the day of ``key`` (53 bits)."""
+    return float(mix64(key + np.uint64(slot + 1) * GAMMA) >> _S11) * UNIT53
 
 
-class Streams:
-    """Draws for runs ``first_run .. first_run + n_runs - 1``, many days at a time.
-
-    Or, with ``segments``, for several such ranges side by side (rows ``[0, n)`` the first
-    segment, then the next …). Each stream's draws are returned in one reused array: a call
-    overwrites the previous one.
-    """
-
-    def __init__(self, seed: int, first_run: int, n_runs: int,
-                 segments: Sequence[Segment] | None = None) -> None:
-        self.segments = list(segments) if segments else [(seed, first_run, n_runs)]
-        self.distinct = list(dict.fromkeys(self.segments))
-        self.n_runs = sum(n for _, _, n in self.segments)
-        self._parts = [_Segment(*segment) for segment in self.distinct]
-        self._where = [self.distinct.index(segment) for segment in self.segments]
-
-    @property
-    def drawn_runs(self) -> int:
-        """Runs each draw is made for: whole random blocks of each distinct segment, or more.
-
-        (The rows the segments are copied into, when there are more of those.)
-        """
-        return max(self.n_runs, sum(part.drawn_runs for part in self._parts))
-
-    def uniform_bits(self, stream: str, width: int, days: int) -> np.ndarray:
-        """The next ``days`` days of ``width`` uniforms per run, shape ``(days, n_runs, width)``.
-
-        Values are the 24-bit integers ``m`` of numpy's float32 uniforms ``m * 2**-24``: the
-        very numbers ``Generator.random(dtype=float32)`` would give, day after day.
-        """
-        return self._joined(stream, [part.uniform_bits(stream, width, days, k)
-                                     for k, part in enumerate(self._parts)])
-
-    def normal(self, stream: str, width: int, days: int) -> np.ndarray:
-        """The next ``days`` days of float32 standard normals, shape ``(days, n_runs, width)``."""
-        return self._joined(stream, [part.normal(stream, width, days, k)
-                                     for k, part in enumerate(self._parts)])
-
-    def _joined(self, stream: str, drawn: list[np.ndarray]) -> np.ndarray:
-        """Each segment's draws in its place (no copy with a single segment)."""
-        if len(self.segments) == 1:
-            return drawn[0]
-        days, _, width = drawn[0].shape
-        out = _buffer(f"{stream}:joined", (days, self.n_runs, width), drawn[0].dtype)
-        start = 0
-        for k in self._where:
-            n = drawn[k].shape[1]
-            out[:, start:start + n] = drawn[k]
-            start += n
-        return out
+def run_keys(seed: int, first_run: int, n_runs: int) -> np.ndarray:
+    """The keys of runs ``first_run .. first_run + n_runs - 1`` under ``seed``, ``(n_runs,)``."""
+    base = _mix(np.array([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
+    runs = np.arange(first_run + 1, first_run + n_runs + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(base + runs * GAMMA)
 
 
-class _Segment:
-    """The generators of one ``(seed, first_run, n_runs)``: one per random block and stream."""
-
-    def __init__(self, seed: int, first_run: int, n_runs: int) -> None:
-        self.first_run, self.n_runs = first_run, n_runs
-        first_block, last_block = first_run // RNG_BLOCK, (first_run + n_runs - 1) // RNG_BLOCK
-        self.blocks = range(first_block, last_block + 1)
-        self.gens = {
-            name: [np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-                seed, spawn_key=(b, s)))) for b in self.blocks]
-            for s, name in enumerate(STREAMS)
-        }
-        self._start = first_run - first_block * RNG_BLOCK
-
-    @property
-    def drawn_runs(self) -> int:
-        """Runs each draw is made for: whole blocks (``RNG_BLOCK`` runs), whatever ``n_runs``."""
-        return len(self.blocks) * RNG_BLOCK
-
-    def uniform_bits(self, stream: str, width: int, days: int, key: int) -> np.ndarray:
-        """As ``Streams.uniform_bits``, for this segment (``key`` names its buffer)."""
-        out = _buffer(f"{stream}:{key}", (days, self.drawn_runs, width), np.uint32)
-        if width:
-            for k, gen in enumerate(self.gens[stream]):
-                # float32 uniforms take the low then the high half of each 64-bit output
-                raw = gen.bit_generator.random_raw(days * RNG_BLOCK * width // 2)
-                bits = raw.astype("<u8", copy=False).view("<u4").reshape(days, RNG_BLOCK, width)
-                np.right_shift(bits, 32 - UNIFORM_BITS,
-                               out=out[:, k * RNG_BLOCK:(k + 1) * RNG_BLOCK])
-        return out[:, self._start:self._start + self.n_runs]
-
-    def normal(self, stream: str, width: int, days: int, key: int) -> np.ndarray:
-        """As ``Streams.normal``, for this segment."""
-        out = _buffer(f"{stream}:{key}", (days, self.drawn_runs, width), np.float32)
-        if width:
-            for k, gen in enumerate(self.gens[stream]):
-                out[:, k * RNG_BLOCK:(k + 1) * RNG_BLOCK] = gen.standard_normal(
-                    (days, RNG_BLOCK, width), dtype=np.float32)
-        return out[:, self._start:self._start + self.n_runs]
-
-
-def _buffer(key: str, shape: tuple[int, int, int], dtype: type) -> np.ndarray:
-    """A reused output array of ``shape``: the previous draws under ``key`` are overwritten.
-
-    Buffers are kept per thread and reused by the next chunk of the same size, so memory
-    does not churn (and fragment) from chunk to chunk.
-    """
-    days = shape[0]
-    buffers = _LOCAL.__dict__.setdefault("buffers", {})
-    buf = buffers.get(key)
-    if buf is None or buf.shape[0] < days or buf.shape[1:] != shape[1:] or buf.dtype != dtype:
-        buf = buffers[key] = np.empty(shape, dtype=dtype)
-    return buf[:days]
+def _mix(z: np.ndarray) -> np.ndarray:
+    """``mix64`` over an array (numpy's uint64 arithmetic wraps as the kernel's does)."""
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        return z ^ (z >> _S31)

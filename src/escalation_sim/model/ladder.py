@@ -94,10 +94,31 @@ HOSTILITY = np.maximum(0.0, -GOLDSTEIN) / 10.0
 RIVERA_POINTS = np.array([r.rivera_points for r in RUNGS], dtype=float)
 """Escalation-score points per rung (Rivera et al. 2024)."""
 
+DOMAINS = ("diplomatic", "legal", "economic", "energy", "military")
+"""Domains of measures (docs/model.md §2, §6), in the order of the engine's arrays."""
+DOMAIN_DIPLOMATIC, DOMAIN_LEGAL, DOMAIN_ECONOMIC, DOMAIN_ENERGY, DOMAIN_MILITARY = range(5)
+N_DOMAINS = len(DOMAINS)
 DOMAIN_RUNG = {"diplomatic": DIPLOMATIC_RETALIATION, "legal": LEGAL_COERCION,
-               "economic": ECONOMIC_COERCION, "military": MILITARY_SIGNALLING}
-"""The rung at which each domain of acts first bites (docs/model.md §8): an issue of that domain
-pulls its holders towards this rung."""
+               "economic": ECONOMIC_COERCION, "energy": ECONOMIC_COERCION,
+               "military": MILITARY_SIGNALLING}
+"""The rung of a measure of each domain (docs/model.md §2): recalled envoys and suspended
+contacts 4; closures and arrests 5; embargoes, bans and energy cut-offs 6; military posture 7."""
+DOMAIN_RUNGS = np.array([DOMAIN_RUNG[d] for d in DOMAINS], dtype=np.int64)
+"""``DOMAIN_RUNG`` by domain index."""
+MAX_MEASURES = 3
+"""Most measures an actor keeps in force in one domain (each takes its share of a flow)."""
+
+
+def domain_of_rung(rung: int) -> int:
+    """The domain index of an act at ``rung``: 4 or less diplomatic, 5 legal, 6 economic, 7 or
+    more military (an incident's default domain, docs/model.md §9)."""
+    if rung <= DIPLOMATIC_RETALIATION:
+        return DOMAIN_DIPLOMATIC
+    if rung == LEGAL_COERCION:
+        return DOMAIN_LEGAL
+    if rung == ECONOMIC_COERCION:
+        return DOMAIN_ECONOMIC
+    return DOMAIN_MILITARY
 DECLARATORY = np.array([r.kind == "declaratory" for r in RUNGS])
 """Rungs whose acts are words, not deeds (docs/model.md §2)."""
 

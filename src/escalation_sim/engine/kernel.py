@@ -1,0 +1,678 @@
+"""The day kernel: every run of a chunk through a span of days, as one compiled loop.
+
+This is model 3's day (docs/model.md §3-§10), written as a numba loop over runs and days that
+calls the model's equations (``model/perception.py``, ``decision.py``, ``measures.py``,
+``force.py``, ``dynamics.py``) — the equations live there, and only there. Each run's day, in
+order:
+
+1. incidents (§9): each type strikes at a rate set by its driving rung; the victim's grievance and
+   nationalism rise, its issue is triggered, an energy incident cuts energy flows;
+2. an open war may end in a ceasefire; open demands may be met or dropped (§6 Compellence);
+3. a leader-level summit may settle (§10);
+4. perception (§5): each observer reads each other's reading some days ago, sometimes wrongly, and
+   its new measures and liftings;
+5. the desired rung of every actor (§6); force, by its own hazard where force is in play
+   (§6 Force); the lifting of measures, by their hazard (§6 Lifting);
+6. reviews (§3) and, for the actors that review, the choice of stance (words) and of a new
+   measure (deeds) (§6);
+7. the state moves on: readings, grievance, nationalism, trust, contention, flows, mediation (§7,
+   §8, §10); then recording (§11).
+
+Runs are independent, so the loop runs each run through the span of days in turn, its state in
+cache. Random numbers come from ``engine/rng.py``: slot by slot, keyed by (seed, run, day), so a
+run's path does not depend on the chunk it is in. The calendar (``engine/calendar.py``) calls
+:func:`run_days` for the days between two scenario events, with the parameters in force.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from escalation_sim.engine.compile import EXTERNAL_ROW
+from escalation_sim.engine.record import ENERGY_INTERRUPTED, FLOW_BINS, QUANTUM
+from escalation_sim.engine.rng import (
+    DEED,
+    FORCE,
+    LIFT,
+    SHOCK,
+    SHOCK2,
+    SLOT_ACTOR,
+    SLOT_DEMAND,
+    SLOT_INCIDENT,
+    SLOT_PERCEPTION,
+    SLOT_REVIEW,
+    SLOT_SUMMIT,
+    SLOT_WAR_END,
+    STANCE,
+    WAR,
+    day_key,
+    uniform,
+)
+from escalation_sim.engine.state import DROPPED, HISTORY, LIFTED, MET, NEVER, NO_ACT, OPEN
+from escalation_sim.model import decision, dynamics, force, measures, perception
+from escalation_sim.model.ladder import (
+    DOMAIN_ECONOMIC,
+    DOMAIN_ENERGY,
+    DOMAIN_MILITARY,
+    DOMAIN_RUNGS,
+    GOLDSTEIN,
+    HOSTILITY,
+    LEGAL_COERCION,
+    LIMITED_FORCE,
+    MAX_MEASURES,
+    MILITARY_SIGNALLING,
+    N_DOMAINS,
+    OPEN_WAR,
+    RIVERA_POINTS,
+    STATUS_QUO,
+    VERBAL_HOSTILITY,
+)
+
+UNCONTROLLED, LEADERSHIP, EXTERNAL = 0, 1, 2
+DIPLOMATIC_RUNG = 4
+"""Relations count as reduced from diplomatic retaliation up (§10, §11)."""
+_RIVERA = RIVERA_POINTS.astype(np.int64)
+RUN_BATCH = 64
+"""Runs stepped together day by day: their state and the day's histograms stay in cache."""
+
+# what run 0 tells the trace (``Observer``): one row of ``events`` per happening
+EV_INCIDENT, EV_STANCE, EV_IMPOSE, EV_LIFT, EV_FORCE, EV_SUMMIT, EV_MEDIATION, EV_TALKS, \
+    EV_DEMAND, EV_WAR_END, EV_HOLD = range(11)
+EVENT_WIDTH = 12
+MAX_EVENTS = 4096
+
+
+@numba.njit(cache=True, nogil=True)
+def _event(events: np.ndarray, n_events: np.ndarray, day: int, kind: int, a: float = 0.0,
+           b: float = 0.0, c: float = 0.0, d: float = 0.0, e: float = 0.0, f: float = 0.0,
+           g: float = 0.0, h: float = 0.0, i: float = 0.0, j: float = 0.0) -> None:
+    n = n_events[0]
+    if n >= events.shape[0]:
+        return
+    row = events[n]
+    row[0], row[1], row[2], row[3], row[4], row[5] = day, kind, a, b, c, d
+    row[6], row[7], row[8], row[9], row[10], row[11] = e, f, g, h, i, j
+    n_events[0] = n + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _pair(i: int, j: int, n_actors: int) -> int:
+    """Index of the ordered pair (i, j), i != j, in observer-major order."""
+    return i * (n_actors - 1) + (j if j < i else j - 1)
+
+
+@numba.njit(cache=True, nogil=True)
+def _material(meas: np.ndarray, i: int, r: int) -> int:
+    """The highest rung of actor ``i``'s measures in force in run ``r``, or -1 for none."""
+    top = -1
+    for k in range(N_DOMAINS):
+        if meas[i, k, r] > 0 and DOMAIN_RUNGS[k] > top:
+            top = DOMAIN_RUNGS[k]
+    return top
+
+
+@numba.njit(cache=True, nogil=True)
+def _flow_bin(x: float) -> int:
+    return min(max(int(x * 100.0), 0), FLOW_BINS - 1)
+
+
+@numba.njit(cache=True, nogil=True)
+def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, events,
+             n_events):
+    """Advance every run of the chunk through days ``t0 .. t1 - 1``.
+
+    Args:
+        t0, t1: The span of days.
+        s: The state (``engine/state.State``), updated in place.
+        p: The parameters in force (``engine/compile.Params``).
+        rec: The record (``engine/record.Record``), updated in place.
+        keys: Each run's random key (``rng.run_keys``), ``(R,)``.
+        meeting: Chance of a summit opportunity from a meeting held on day ``t0`` (a scheduled
+            summit, the forum), ``(W,)``.
+        block_runs: Rows per block of batched points (the daily histograms are per block).
+        monthly: Whether to keep the monthly extremes (backtests).
+        observe: Whether to tell run 0's happenings in ``events`` (the trace).
+        events, n_events: The trace's rows and their count.
+    """
+    n_actors, n_runs = s.level.shape
+    n_issues = s.activation.shape[0]
+    n_kinds = p.inc_victim.shape[0]
+    n_demands = p.dem_actor.shape[0]
+    n_pairs = s.trust.shape[0]
+    wide = p.reciprocity.shape[1] > 1
+    struck = np.zeros(n_actors, np.bool_)
+    moved = np.zeros(n_actors, np.bool_)
+    answering = np.zeros(n_actors, np.bool_)
+    lifted = np.zeros(n_actors, np.bool_)
+    force_today = np.zeros(n_actors, np.bool_)
+    code = np.zeros(n_actors, np.int64)
+    desire = np.zeros(n_actors)
+    threat = np.zeros(n_actors)
+    utilities = np.zeros(N_DOMAINS + 4)
+    options = np.zeros(N_DOMAINS + 4, np.int64)
+    sal_total = np.zeros(n_actors)
+
+    for first in range(0, n_runs, RUN_BATCH):
+      for t in range(t0, t1):  # noqa: E111 (a batch of runs steps day by day, in cache)
+        for r in range(first, min(first + RUN_BATCH, n_runs)):
+            c = r if wide else 0
+            block = r // block_runs
+            tell = observe and r == 0
+            for i in range(n_actors):
+                sal_total[i] = 0.0
+                for q in range(n_issues):
+                    sal_total[i] += p.salience[i, q, c]
+            key = day_key(keys[r], t)
+            top_before = s.top[r]
+            for i in range(n_actors):
+                struck[i] = False
+                moved[i] = False
+                answering[i] = False
+                lifted[i] = False
+                force_today[i] = False
+                code[i] = NO_ACT
+
+            # 1. incidents (§9) ---------------------------------------------------------------
+            for k in range(n_kinds):
+                u = uniform(key, SLOT_INCIDENT + k)
+                control = p.inc_control[k]
+                perp = p.inc_perpetrator[k]
+                if control == LEADERSHIP:
+                    row = s.level[perp, r]
+                elif control == EXTERNAL:
+                    row = EXTERNAL_ROW
+                else:
+                    row = s.top[r]
+                chance = p.p_incident[row, k, c]
+                if u >= chance:
+                    continue
+                v = p.inc_victim[k]
+                explained = u < chance * p.explain[c]
+                sev = p.severity[k, c]
+                if perp >= 0:
+                    sev *= 1.0 - p.trust_attribution[c] * s.trust[_pair(v, perp, n_actors), r]
+                if explained:
+                    sev *= 0.5
+                    s.talks_left[r] = max(s.talks_left[r], p.call_days[c])
+                s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[c])
+                jump = min(s.nationalism[v, r] + p.rally_severity[v, c] * sev, 1.0) \
+                    - s.nationalism[v, r]
+                s.nationalism[v, r] += jump
+                rec.rally[v, r] += jump
+                struck[v] = True
+                if control != EXTERNAL:
+                    s.hit_domain[v, r] = p.inc_domain[k]
+                    s.hit_day[v, r] = t
+                q = p.inc_issue[k]
+                if q >= 0:
+                    s.activation[q, r] = dynamics.triggered(
+                        s.activation[q, r], p.activation_per_severity[c] * sev)
+                if p.inc_domain[k] == DOMAIN_ENERGY:
+                    s.energy_damage[r] *= 1.0 - min(1.0, p.energy_incident_cut[c] * sev)
+                rec.incidents[r, k] += 1
+                if rec.contain_ref[r] < 0:
+                    rec.contain_ref[r] = top_before
+                    rec.contain_from[r] = t
+                if tell:
+                    _event(events, n_events, t, EV_INCIDENT, float(k), 1.0 if explained else 0.0, sev)
+                    if explained and p.call_days[c] > 0:
+                        _event(events, n_events, t, EV_TALKS, 0.0)
+
+            # 2. war ends; demands are met or dropped (§6) --------------------------------------
+            at_war = False
+            for i in range(n_actors):
+                at_war = at_war or s.war[i, r]
+            if at_war:
+                end = p.war_end[c] * (2.0 if s.mediating[r] else 1.0)
+                if uniform(key, SLOT_WAR_END) < end:
+                    for i in range(n_actors):
+                        s.war[i, r] = False
+                    at_war = False
+                    if tell:
+                        _event(events, n_events, t, EV_WAR_END, 0.0)
+            for d in range(n_demands):
+                if s.demand[d, r] != OPEN:
+                    continue
+                a, o, q = p.dem_actor[d], p.dem_of[d], p.dem_issue[d]
+                s.activation[q, r] = 1.0  # an open demand keeps its issue contested
+                pressure = 0.0
+                for k in range(N_DOMAINS):
+                    pressure += s.measures[a, k, r]
+                econ = s.measures[a, DOMAIN_ECONOMIC, r] + s.measures[a, DOMAIN_ENERGY, r] > 0
+                energy = s.energy_supply[r] * s.energy_damage[r]
+                pain = (p.trade_cost[o, c] * (1.0 - s.trade[r])
+                        + p.energy_cost[o, c] * (1.0 - energy)
+                        + p.c_econ[c] * p.transit[a, c] * econ + p.c_measure[c] * pressure)
+                resistance = (p.audience[o, c] * s.nationalism[o, r]
+                              + p.stake[o, q, c] * s.gap_left[q, r])
+                if uniform(key, SLOT_DEMAND + 2 * d) < measures.concede_hazard(
+                        p.concede_rate[c], pain, resistance):
+                    s.demand[d, r] = MET
+                    s.gap_left[q, r] = 0.0
+                    s.activation[q, r] = 0.0
+                    rec.demand_met[d, r] = t
+                    if tell:
+                        _event(events, n_events, t, EV_DEMAND, float(d), float(MET))
+                elif uniform(key, SLOT_DEMAND + 2 * d + 1) < p.drop_rate[c] / 365.0:
+                    s.demand[d, r] = DROPPED
+                    if tell:
+                        _event(events, n_events, t, EV_DEMAND, float(d), float(DROPPED))
+
+            # 3. summits (§10) -------------------------------------------------------------------
+            hostile_words = False
+            for i in range(n_actors):
+                hostile_words = hostile_words or s.stance[i, r] >= VERBAL_HOSTILITY
+            energy = s.energy_supply[r] * s.energy_damage[r]
+            chance = 0.0
+            if s.top[r] >= DIPLOMATIC_RUNG and (hostile_words or at_war):
+                chance = dynamics.summit_chance(
+                    p.summit_rate[c], p.summit_time_gain[c], float(s.crisis_days[r]),
+                    p.summit_pain_gain[c], max(0.0, 1.0 - s.trade[r]),
+                    p.summit_mediation_gain[c], s.mediating[r])
+            if t == t0 and s.top[r] >= VERBAL_HOSTILITY:
+                chance = max(chance, meeting[c])
+            if chance > 0.0 and uniform(key, SLOT_SUMMIT) < chance:
+                talking = s.mediating[r] or s.talks_left[r] > 0
+                agree = 1.0
+                for i in range(n_actors):
+                    pain = (p.trade_cost[i, c] * max(0.0, 1.0 - s.trade[r])
+                            + p.energy_cost[i, c] * max(0.0, 1.0 - energy))
+                    agree *= decision.summit_acceptance(
+                        p.rationality[i, c], p.summit_value[c], pain, p.cooperation[i, c],
+                        p.talks_bonus[c] * talking, p.audience[i, c] * s.nationalism[i, r],
+                        p.summit_grievance_weight[c] * s.grievance[i, r])
+                if uniform(key, SLOT_SUMMIT + 1) < agree:
+                    for i in range(n_actors):
+                        s.stance[i, r] = min(s.stance[i, r], 1)
+                        s.grievance[i, r] *= p.summit_grievance_keep[c]
+                        s.war[i, r] = False
+                    at_war = False
+                    for q in range(n_issues):
+                        s.activation[q, r] *= p.summit_activation_keep[c]
+                    for q in range(n_pairs):
+                        s.trust[q, r] += p.summit_trust_gain[c] * (1.0 - s.trust[q, r])
+                    s.settled_day[r] = t
+                    # a summit is public: every side sees the new readings at once
+                    for i in range(n_actors):
+                        lvl = max(s.stance[i, r], _material(s.measures, i, r))
+                        s.level[i, r] = lvl
+                        for back in range(HISTORY):
+                            s.history[(t - back) % HISTORY, i, r] = lvl
+                            if back >= 60:
+                                break
+                    for i in range(n_actors):
+                        for j in range(n_actors):
+                            if i != j:
+                                s.prev_lagged[_pair(i, j, n_actors), r] = s.level[j, r]
+                    rec.summits[r] += 1
+                    if rec.first_summit[r] < 0:
+                        rec.first_summit[r] = t
+                    if tell:
+                        _event(events, n_events, t, EV_SUMMIT, float(s.level[0, r]),
+                               float(s.level[1, r]))
+
+            # 4. perception (§5) ---------------------------------------------------------------
+            for i in range(n_actors):
+                lag = p.lag[i, c]
+                for j in range(n_actors):
+                    if i == j:
+                        continue
+                    q = _pair(i, j, n_actors)
+                    back = (t - lag) % HISTORY
+                    lagged = np.int64(s.history[back, j, r])
+                    mil = lagged >= MILITARY_SIGNALLING
+                    chance = p.p_mis_military[i, c] if mil else p.p_mis[i, c]
+                    wrong = uniform(key, SLOT_PERCEPTION + 2 * q) < chance
+                    up = False
+                    if wrong:
+                        up = uniform(key, SLOT_PERCEPTION + 2 * q + 1) < p.bias[i, c]
+                        if mil:
+                            rec.misread_military[r] += 1
+                    s.seen[q, r] = perception.perceived(lagged, wrong, up)
+                    if lagged != s.prev_lagged[q, r]:
+                        moved[i] = True
+                        if lagged < s.prev_lagged[q, r]:
+                            answering[i] = True
+                    s.prev_lagged[q, r] = lagged
+                    act = np.int64(s.acts[back, j, r])
+                    if act >= LIFTED:
+                        moved[i] = True
+                        answering[i] = True
+                    elif act >= 0:  # a new measure of domain `act`: answer in kind; issues
+                        moved[i] = True
+                        s.hit_domain[i, r] = act
+                        s.hit_day[i, r] = t
+                        for qq in range(n_issues):
+                            if p.issue_domain[qq] == act:
+                                s.activation[qq, r] = dynamics.triggered(
+                                    s.activation[qq, r], p.activation_per_measure[c])
+
+            # 5. desire (§6), force (§6 Force), lifting (§6 Lifting) ----------------------------
+            posture = False
+            for i in range(n_actors):
+                posture = posture or s.measures[i, DOMAIN_MILITARY, r] > 0
+            talking = s.mediating[r] or s.talks_left[r] > 0
+            for i in range(n_actors):
+                best = -1e300
+                for j in range(n_actors):
+                    if i == j:
+                        continue
+                    q = _pair(i, j, n_actors)
+                    found = perception.threat(s.seen[q, r], p.absorbed[q, c],
+                                              s.nationalism[j, r], s.trust[q, r],
+                                              p.rhetoric[j, c])
+                    best = max(best, found)
+                stake = 0.0
+                contention = 0.0
+                for q in range(n_issues):
+                    live = s.activation[q, r]
+                    stake += p.stake[i, q, c] * live * s.gap_left[q, r]
+                    contention += p.salience[i, q, c] * live
+                    best += p.client[i, q, c] * live
+                if sal_total[i] > 0.0:
+                    contention /= sal_total[i]
+                threat[i] = best
+                desire[i] = decision.desired(stake, s.nationalism[i, r], contention,
+                                             s.grievance[i, r], best, p.reciprocity[i, c],
+                                             p.w_nat[c])
+            for i in range(n_actors):
+                if s.war[i, r]:
+                    continue
+                militarised = 0.0
+                for q in range(n_issues):
+                    if p.militarised[q] and p.salience[i, q, c] > 0.0:
+                        militarised = max(militarised, s.activation[q, r])
+                met = t - s.force_met_day[i, r] <= p.force_memory[c]
+                opened = force.gate(militarised, met, posture, p.posture_gate[c])
+                if opened <= 0.0:
+                    continue
+                value = measures.relationship_value(p.dependence[i, c], s.trade[r],
+                                                    p.energy_dependence[i, c], energy)
+                cost = p.force_cost[i, c] + p.c_relationship[c] * value
+                hazard = force.hazard(p.force_rate[c], opened, desire[i],
+                                      p.w_force_desire[c], cost)
+                if uniform(key, SLOT_ACTOR + 8 * i + FORCE) >= hazard:
+                    continue
+                target = -1
+                most = -1e300
+                for j in range(n_actors):
+                    if j != i and s.seen[_pair(i, j, n_actors), r] > most:
+                        most = s.seen[_pair(i, j, n_actors), r]
+                        target = j
+                war = uniform(key, SLOT_ACTOR + 8 * i + WAR) < decision.war_share(
+                    p.rationality[i, c], desire[i], p.w_fit[c], p.war_cost[i, c])
+                if war:
+                    s.war[i, r] = True
+                    s.war[target, r] = True
+                else:
+                    force_today[i] = True
+                rec.force_acts[i, r] += 1
+                s.grievance[target, r] = min(s.grievance[target, r] + p.force_severity[c],
+                                             p.grievance_max[c])
+                jump = min(s.nationalism[target, r]
+                           + p.rally_severity[target, c] * p.force_severity[c], 1.0) \
+                    - s.nationalism[target, r]
+                s.nationalism[target, r] += jump
+                rec.rally[target, r] += jump
+                s.force_met_day[target, r] = t
+                s.hit_domain[target, r] = DOMAIN_MILITARY
+                s.hit_day[target, r] = t
+                struck[target] = True
+                for q in range(n_issues):
+                    if p.militarised[q]:
+                        s.activation[q, r] = 1.0
+                if tell:
+                    _event(events, n_events, t, EV_FORCE, float(i), float(target), 1.0 if war else 0.0,
+                           desire[i], cost)
+            for i in range(n_actors):
+                held = 0
+                for k in range(N_DOMAINS):
+                    held += s.measures[i, k, r]
+                if held == 0:
+                    continue
+                settled = 0.0
+                if s.settled_day[r] > NEVER:
+                    settled = p.settle_lift[c] * math.exp(-(t - s.settled_day[r])
+                                                          / p.settle_memory[c])
+                closed = 0
+                made = 0
+                for d in range(n_demands):
+                    if p.dem_actor[d] == i:
+                        made += 1
+                        closed += s.demand[d, r] != OPEN
+                met_push = p.met_lift[c] if made > 0 and closed == made else 0.0
+                aud = (p.audience[i, c] * s.nationalism[i, r]
+                       * (1.0 - p.talks_audience_cut[c] * talking)
+                       * (1.0 - p.reciprocal_cut[c] * answering[i]))
+                grudge = p.summit_grievance_weight[c] * s.grievance[i, r]
+                total = 0.0
+                for k in range(N_DOMAINS):
+                    utilities[k] = 0.0
+                    if s.measures[i, k, r] == 0:
+                        continue
+                    holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
+                                                    s.trade[r], energy, p.legal_share[c],
+                                                    p.c_posture[c])
+                    utilities[k] = s.measures[i, k, r] * measures.lift_hazard(
+                        DOMAIN_RUNGS[k], desire[i], p.lift_rate[c], p.lift_want[c], settled,
+                        met_push, holding, aud, grudge)
+                    total += utilities[k]
+                u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
+                if u >= total:
+                    continue
+                cum = 0.0
+                for k in range(N_DOMAINS):
+                    cum += utilities[k]
+                    if u < cum and s.measures[i, k, r] > 0:
+                        break
+                s.measures[i, k, r] -= 1
+                lifted[i] = True
+                code[i] = LIFTED + k
+                rec.lifted[i, r] += 1
+                for j in range(n_actors):
+                    if j != i:
+                        s.grievance[j, r] = max(0.0, s.grievance[j, r] - p.settle_per_lift[c])
+                if tell:
+                    want = max(0.0, DOMAIN_RUNGS[k] - desire[i]) * p.lift_want[c]
+                    _event(events, n_events, t, EV_LIFT, float(i), float(k), want, settled,
+                           met_push, aud + grudge)
+
+            # 6. reviews and decisions (§3, §6) -------------------------------------------------
+            for i in range(n_actors):
+                review = (uniform(key, SLOT_REVIEW + 2 * i) < p.p_review[i, c]
+                          or (moved[i]
+                              and uniform(key, SLOT_REVIEW + 2 * i + 1) < p.reaction[i, c])
+                          or struck[i] or s.talks_left[r] > 0)
+                if not review or s.war[i, r]:
+                    continue
+                window = p.window_incident[c] if struck[i] else p.window[c]
+                s0 = s.stance[i, r]
+                aud = (p.audience[i, c] * s.nationalism[i, r]
+                       * (1.0 - p.talks_audience_cut[c] * talking)
+                       * (1.0 - p.reciprocal_cut[c] * answering[i]))
+                gain = p.talks_bonus[c] * talking
+                n_opt = 0
+                for x in range(max(0, s0 - window), min(VERBAL_HOSTILITY, s0 + window) + 1):
+                    utilities[n_opt] = decision.stance_utility(
+                        x, s0, desire[i], p.w_fit[c], p.c_move[c], aud, gain,
+                        p.cooperation[i, c])
+                    options[n_opt] = x
+                    n_opt += 1
+                pick = decision.logit_pick(utilities, n_opt, p.rationality[i, c],
+                                           uniform(key, SLOT_ACTOR + 8 * i + STANCE))
+                new = options[pick]
+                if tell and new != s0:
+                    here = 0
+                    for n in range(n_opt):
+                        if options[n] == s0:
+                            here = n
+                    target = min(max(desire[i], 0.0), float(VERBAL_HOSTILITY))
+                    fit = p.w_fit[c] * ((s0 - target) ** 2 - (new - target) ** 2)
+                    _event(events, n_events, t, EV_STANCE, float(i), float(s0), float(new),
+                           desire[i], threat[i], fit, -p.c_move[c] * abs(new - s0),
+                           -aud * (new < s0), gain * max(0, s0 - new)
+                           + p.cooperation[i, c] * (max(0, STATUS_QUO - new)
+                                                    - max(0, STATUS_QUO - s0)),
+                           utilities[pick] - utilities[here])
+                s.stance[i, r] = new
+                if lifted[i]:
+                    continue
+                material = max(STATUS_QUO, _material(s.measures, i, r))
+                reach = s.level[i, r] + window
+                value = measures.relationship_value(p.dependence[i, c], s.trade[r],
+                                                    p.energy_dependence[i, c], energy)
+                utilities[0] = 0.0
+                options[0] = -1
+                n_opt = 1
+                for k in range(N_DOMAINS):
+                    rung = DOMAIN_RUNGS[k]
+                    if rung > reach or s.measures[i, k, r] >= MAX_MEASURES:
+                        continue
+                    kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
+                                           <= p.kind_memory[c]) else 0.0
+                    pull = 0.0
+                    for q in range(n_issues):
+                        if p.issue_domain[q] == k:
+                            pull += p.pull[i, q, c] * s.activation[q, r] * s.gap_left[q, r]
+                    holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
+                                                    s.trade[r], energy, p.legal_share[c],
+                                                    p.c_posture[c])
+                    cost = measures.imposing_cost(holding, p.c_measure[c], value)
+                    utilities[n_opt] = decision.impose_utility(material, rung, desire[i],
+                                                               p.w_fit[c], kind, pull, cost)
+                    options[n_opt] = k
+                    n_opt += 1
+                pick = decision.logit_pick(utilities, n_opt, p.rationality[i, c],
+                                           uniform(key, SLOT_ACTOR + 8 * i + DEED))
+                k = options[pick]
+                if k < 0:
+                    if tell and new == s0:
+                        _event(events, n_events, t, EV_HOLD, float(i), float(s0), desire[i], threat[i])
+                    continue
+                s.measures[i, k, r] += 1
+                code[i] = k
+                rec.imposed[i, r] += 1
+                if tell:
+                    rung = DOMAIN_RUNGS[k]
+                    fit = p.w_fit[c] * ((material - desire[i]) ** 2
+                                        - (max(material, rung) - desire[i]) ** 2)
+                    kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
+                                           <= p.kind_memory[c]) else 0.0
+                    _event(events, n_events, t, EV_IMPOSE, float(i), float(k), desire[i],
+                           threat[i], fit, kind, utilities[pick] - fit - kind)
+
+            # 7. the state moves on (§7, §8, §10) -----------------------------------------------
+            top = 0
+            any_war = False
+            econ_left = p.trade_ceiling[c]
+            energy_left = 1.0
+            for i in range(n_actors):
+                lvl = max(s.stance[i, r], _material(s.measures, i, r))
+                if force_today[i]:
+                    lvl = max(lvl, LIMITED_FORCE)
+                if s.war[i, r]:
+                    lvl = OPEN_WAR
+                    any_war = True
+                s.level[i, r] = lvl
+                top = max(top, lvl)
+                s.history[(t + 1) % HISTORY, i, r] = lvl
+                s.acts[(t + 1) % HISTORY, i, r] = code[i]
+                econ_left *= dynamics.cut(p.trade_cut[c], s.measures[i, DOMAIN_ECONOMIC, r])
+                energy_left *= dynamics.cut(p.energy_cut[c], s.measures[i, DOMAIN_ENERGY, r])
+            if any_war:
+                econ_left *= 1.0 - p.force_flow_cut[c]
+                energy_left *= 1.0 - p.force_flow_cut[c]
+            for i in range(n_actors):
+                suffered = 0.0
+                for j in range(n_actors):
+                    if j != i:
+                        suffered += HOSTILITY[s.level[j, r]]
+                s.grievance[i, r] = dynamics.grievance_step(
+                    s.grievance[i, r], suffered, p.grievance_decay[c],
+                    p.grievance_per_hostility[c], p.grievance_max[c])
+                u1 = uniform(key, SLOT_ACTOR + 8 * i + SHOCK)
+                u2 = uniform(key, SLOT_ACTOR + 8 * i + SHOCK2)
+                shock = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+                rally = p.rally[i, c] * suffered
+                rec.rally[i, r] += rally
+                s.nationalism[i, r] = dynamics.nationalism_step(
+                    s.nationalism[i, r], p.n0[i, c], p.nationalism_relax[c], rally,
+                    p.nationalism_volatility[c], shock)
+            for q in range(n_pairs):
+                s.trust[q, r] = perception.trust_step(s.trust[q, r], s.seen[q, r],
+                                                      p.trust_speed[c])
+            for q in range(n_issues):
+                s.activation[q, r] *= p.activation_decay[c]
+            s.trade[r] = dynamics.flow_step(s.trade[r], econ_left, p.trade_fall[c],
+                                            p.trade_recovery[c])
+            s.energy_supply[r] = dynamics.flow_step(s.energy_supply[r], energy_left,
+                                                    p.energy_fall[c], p.energy_recovery[c])
+            s.energy_damage[r] = dynamics.flow_step(s.energy_damage[r], 1.0, 0.0,
+                                                    p.energy_recovery[c])
+            s.top[r] = top
+            was = s.mediating[r]
+            if top >= DIPLOMATIC_RUNG:
+                s.crisis_days[r] += 1
+            else:
+                s.crisis_days[r] = 0
+            s.mediating[r] = ((s.mediating[r] or s.crisis_days[r] >= p.mediation_onset[c])
+                              and top > dynamics.RESTORED)
+            if tell and s.mediating[r] != was:
+                _event(events, n_events, t, EV_MEDIATION, 1.0 if s.mediating[r] else 0.0)
+            if s.talks_left[r] > 0:
+                s.talks_left[r] -= 1
+
+            # recording (§11) -------------------------------------------------------------------
+            energy = s.energy_supply[r] * s.energy_damage[r]
+            for i in range(n_actors):
+                lvl = s.level[i, r]
+                rec.peak[i, r] = max(rec.peak[i, r], lvl)
+                held = _material(s.measures, i, r)
+                rec.actor_days_coercion[i, r] += lvl >= LEGAL_COERCION
+                rec.actor_days_words[i, r] += s.stance[i, r] == VERBAL_HOSTILITY and held < 0
+                rec.actor_days_measures[i, r] += held >= 0
+                rec.actor_days_talking[i, r] += held >= 0 and s.stance[i, r] <= 1
+                rec.goldstein[i, r] += GOLDSTEIN[lvl]
+                rec.rivera[i, r] += _RIVERA[lvl]
+                rec.rungs[t, block, i, lvl] += 1
+                rec.stance[t, block, i, s.stance[i, r]] += 1
+                rec.measures_in_force[t, block, i] += held >= 0
+                rec.nationalism[t, block, i] += np.int64(round(s.nationalism[i, r] / QUANTUM))
+                rec.grievance[t, block, i] += np.int64(round(s.grievance[i, r] / QUANTUM))
+                if monthly:
+                    m = rec.month_of_day[t]
+                    rec.month_max[r, i, m] = max(rec.month_max[r, i, m], lvl)
+                    deed = held
+                    if force_today[i]:
+                        deed = LIMITED_FORCE
+                    if s.war[i, r]:
+                        deed = OPEN_WAR
+                    rec.month_material[r, i, m] = max(rec.month_material[r, i, m], deed)
+                    rec.month_stance[r, i, m] = max(rec.month_stance[r, i, m], s.stance[i, r])
+            if monthly:
+                m = rec.month_of_day[t]
+                rec.month_min_top[r, m] = min(rec.month_min_top[r, m], top)
+            rec.top[t, block, top] += 1
+            rec.trade[t, block, _flow_bin(s.trade[r])] += 1
+            rec.energy[t, block, _flow_bin(energy)] += 1
+            rec.mediating[t, block] += s.mediating[r]
+            if top >= LEGAL_COERCION and rec.first_legal[r] < 0:
+                rec.first_legal[r] = t
+            if top >= LIMITED_FORCE and rec.first_force[r] < 0:
+                rec.first_force[r] = t
+            rec.days_reduced[r] += top >= DIPLOMATIC_RUNG
+            rec.days_coercion[r] += top >= LEGAL_COERCION
+            rec.days_military[r] += top >= MILITARY_SIGNALLING
+            rec.trade_loss[r] += max(0.0, 1.0 - s.trade[r])
+            rec.energy_loss[r] += max(0.0, 1.0 - energy)
+            rec.energy_loss_incidents[r] += s.energy_supply[r] * (1.0 - s.energy_damage[r])
+            rec.energy_low_days[r] += energy < ENERGY_INTERRUPTED
+            rec.mediation_days[r] += s.mediating[r]
+            rec.war_days[r] += any_war
+            if rec.contain_ref[r] >= 0 and top <= rec.contain_ref[r]:
+                rec.contain_days[r] += t - rec.contain_from[r]
+                rec.contained[r] += 1
+                rec.contain_ref[r] = -1

@@ -1,0 +1,80 @@
+"""Measures in force (docs/model.md §6): what imposing one costs, and the hazard of lifting it.
+
+Scalar equations, compiled (``model/_jit.py``). A measure has a domain — diplomatic (rung 4),
+legal (5), economic (6), energy (6) or military posture (7) — and stays in force until lifted.
+Imposing one is a choice at a review (``decision.impose_utility``); lifting one is a hazard, as
+sanctions-duration studies model the end of sanctions (proportional hazards: Bolks &
+Al-Sowayel 2000; McGillivray & Stam 2004; the discrete-time form of Beck, Katz & Tucker 1998),
+raised by a settlement, a demand met or dropped, the measure's own cost and a desire that has
+fallen below it, lowered by the audience cost of backing down and by grievance. A compelled side
+meets a demand by a hazard of the same form (Schelling 1966; Sechser 2011).
+"""
+
+from __future__ import annotations
+
+import math
+
+from escalation_sim.model._jit import equation
+from escalation_sim.model.ladder import DOMAIN_ECONOMIC, DOMAIN_ENERGY, DOMAIN_LEGAL, DOMAIN_MILITARY
+
+
+@equation
+def relationship_value(dependence: float, trade: float, energy_dependence: float,
+                       energy: float) -> float:
+    """What the relationship is worth to an actor: its trade and energy dependence on the
+    dyad, times the flows still running (§6)."""
+    return dependence * trade + energy_dependence * energy
+
+
+@equation
+def holding_cost(domain: int, trade_cost: float, energy_cost: float, trade: float, energy: float,
+                 legal_share: float, c_posture: float) -> float:
+    """What keeping a measure of ``domain`` in force costs its imposer, in utility (§6).
+
+    Economic measures cost the trade still at stake (``trade_cost = c_econ dependence /
+    resolve``), energy measures the energy flows (``energy_cost``), legal ones
+    ``legal_share`` of the economic cost, military posture ``c_posture``; diplomatic ones
+    nothing but the relationship's cost of any measure (``imposing_cost``).
+    """
+    if domain == DOMAIN_ECONOMIC:
+        return trade_cost * trade
+    if domain == DOMAIN_ENERGY:
+        return energy_cost * energy
+    if domain == DOMAIN_LEGAL:
+        return legal_share * trade_cost * trade
+    if domain == DOMAIN_MILITARY:
+        return c_posture
+    return 0.0
+
+
+@equation
+def imposing_cost(holding: float, c_measure: float, value: float) -> float:
+    """Cost of imposing a measure: its holding cost plus ``c_measure (1 + value)``, the strain
+    on a relationship worth ``value`` (§6)."""
+    return holding + c_measure * (1.0 + value)
+
+
+@equation
+def lift_hazard(rung: int, desired_rung: float, lift_rate: float, lift_want: float,
+                settled: float, met: float, holding: float, audience_cost: float,
+                grievance_cost: float) -> float:
+    """Daily hazard of lifting one measure at ``rung`` (§6 Lifting).
+
+    ``lift_rate / 365 * exp(lift_want (rung - d)^+ + settled + met + holding - audience -
+    grievance)``: ``settled`` is the fading push of a leader-level settlement, ``met`` the push
+    once the demand the measure served is met or dropped, ``holding`` what keeping it costs.
+    """
+    want = max(0.0, rung - desired_rung)
+    z = lift_want * want + settled + met + holding - audience_cost - grievance_cost
+    return lift_rate / 365.0 * math.exp(min(z, 30.0))
+
+
+@equation
+def concede_hazard(concede_rate: float, pain: float, resistance: float) -> float:
+    """Daily hazard that a compelled side meets an open demand (§6 Compellence).
+
+    ``concede_rate / 365 * exp(pain - resistance)``: ``pain`` is what the demander's measures
+    cost it (lost trade and energy, transit), ``resistance`` the audience cost of conceding and
+    the stake given up.
+    """
+    return concede_rate / 365.0 * math.exp(min(pain - resistance, 30.0))
