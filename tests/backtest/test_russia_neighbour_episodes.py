@@ -120,3 +120,19 @@ def test_russia_armenia_2024_2025_by_hand():
                                   + [3, 2, 3, 2, 2, 6, 6])
     np.testing.assert_array_equal(obs.rung[1], [4] * 18)
     assert obs.material[0, 5] == 0 and obs.declaratory[0, 5] == NONE  # July 2024
+
+
+def test_russia_lithuania_2013_by_hand():
+    ep = load_episode("russia_lithuania_2013")
+    assert ep.scenario.contiguous and not ep.scenario.allied
+    assert [(d.actor, d.of, d.issue) for d in ep.scenario.demands] == [
+        ("moscow", "vilnius", "dairy_access")]
+    obs = ep.observed()
+    assert obs.labels == ["2013-09", "2013-10", "2013-11", "2013-12"]
+    # moscow: the customs checks (163, 11 Sep - 9 Oct), the dairy ban (163, 7 Oct - 25 Dec) and
+    # its remainder from 26 Dec (163, open): 6 in every month; its words (1312, 10) read 3.
+    # vilnius: no act in Sep: 2; the Kaliningrad and WTO threats and the accusation (131, 130,
+    # 112): 3 in Oct; none in Nov: 2; the documents of 17 Dec (080), its only act: 0.
+    np.testing.assert_array_equal(obs.rung, [[6, 6, 6, 6], [2, 3, 2, 0]])
+    np.testing.assert_array_equal(obs.declaratory[0], [3, 3, NONE, 1])
+    assert not obs.engaged_by.any()  # Moscow's measures stay in force
