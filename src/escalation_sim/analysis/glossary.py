@@ -39,13 +39,28 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                "mu_star: the mean absolute change of an output when a factor moves across its "
                "range; sigma: how much that change varies (interactions, non-linearity)."),
     "incident force": ("Incident-level force",
-                       "Runs in which an incident at a force rung (limited force or war) "
-                       "struck — a strike or a shooting-down that neither capital chose as "
-                       "policy. Outcome classes and P(force) count only chosen rungs."),
+                       "Runs in which an incident of the dyad at a force rung (limited force or "
+                       "war) struck — a strike or a shooting-down that neither capital chose as "
+                       "policy. Outcome classes and P(force) count only chosen rungs; external "
+                       "incidents are counted apart."),
+    "external incident": ("External incident",
+                          "Fallout of one side's acts aimed elsewhere — a third party's war "
+                          "(Russian strikes on Azerbaijani energy assets in Ukraine) — that the "
+                          "other side suffers. It feeds grievance but is not a step of the "
+                          "dyad's own crisis, and is reported apart from the dyad's incidents."),
+    "measure": ("Measure in force",
+                "A standing material act — a recalled envoy, a closed office, an embargo, an "
+                "energy cut-off, a military deployment — that stays until it is lifted, while "
+                "words (the stance) can move daily. An actor's reading is the higher of its "
+                "stance and its measures (docs/model.md §2)."),
 }
 """Term (lower case) -> (title, explanation)."""
+INCIDENT_WORDS = {"dyad": "incidents of the dyad",
+                  "external": "external incidents (fallout of acts aimed elsewhere)"}
+"""How the summary, the report and the trace name the two kinds of incident (docs/model.md §9)."""
 ALIASES = {"s1": "sobol", "st": "sobol", "mu_star": "morris", "sigma": "morris",
            "common random numbers": "crn", "incident_force": "incident force",
+           "external": "external incident", "measures": "measure",
            "ranked probability score": "rps"}
 """Other names of the terms."""
 

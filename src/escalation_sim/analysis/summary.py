@@ -12,12 +12,16 @@ show is here. Keys (``schema_version`` 1)::
     metrics    {<metric>: {value, ci_low, ci_high, n}}              (see METRICS)
     actors     {<id>: {name, peak_rung_mean, final_rung_mean, goldstein_mean,
                        escalation_score_mean, days_coercion_mean, final_nationalism_mean,
-                       p_force, peak_distribution[10]}}
+                       p_force, peak_distribution[10], measures_imposed_mean,
+                       measures_lifted_mean, days_measures_mean, p_measures_while_talking,
+                       p_measures_at_end}}
     impacts    {military|economic|diplomatic: {<metric>: {value, ci_low, ci_high, n}}}
     incidents  {<key>: {label, mean_count, p_any}}
-    incident_force {p, ci_low, ci_high, rung, kinds[]}  runs struck by an incident at a force
-                           rung (``rung`` or more; ``kinds``: those incidents), apart from the
-                           chosen rungs that outcomes and ``p_force`` count
+    incident_force {p, ci_low, ci_high, rung, kinds[]}  runs struck by an incident of the dyad
+                           at a force rung (``rung`` or more; ``kinds``: those incidents), apart
+                           from the chosen rungs that outcomes and ``p_force`` count
+    incident_external {p, ci_low, ci_high, kinds[]}  runs struck by an external incident
+                           (fallout of acts aimed elsewhere), reported apart from the dyad's
     levers     {<lever>: {strength, start_day[, period_days]}}      (enabled levers only)
     held_at_bound [text]   scheduled ``add``s held at a range bound ("day 38: corridors heat
                            held at 1.0")
@@ -108,15 +112,19 @@ MEAN_METRICS = {
     "mediation_days_mean": "mediation_days",
     "first_legal_day_mean": "first_legal_day",
     "first_force_day_mean": "first_force_day",
+    "settlements_mean": "summits",
+    "energy_loss_incidents_mean": "energy_loss_incidents",
 }
 """Metric key -> streamed per-run metric whose mean it is (event days: over runs with the event)."""
 METRICS = ("peak_rung_mean", "final_rung_mean", *PEAK_THRESHOLDS, "days_reduced_relations_mean",
            "days_coercion_mean", "days_military_mean", "trade_loss_mean", "energy_loss_mean",
-           "p_mediation", "mediation_days_mean", "first_legal_day_mean", "first_force_day_mean")
+           "energy_loss_incidents_mean", "p_energy_interrupted", "p_mediation",
+           "mediation_days_mean", "settlements_mean", "first_legal_day_mean",
+           "first_force_day_mean")
 """Keys of ``metrics``, in the order they are listed."""
 IMPACTS = {
     "military": ("p_military_signalling", "p_force", "days_military_mean"),
-    "economic": ("trade_loss_mean", "energy_loss_mean"),
+    "economic": ("trade_loss_mean", "energy_loss_mean", "p_energy_interrupted"),
     "diplomatic": ("days_reduced_relations_mean", "days_coercion_mean", "p_mediation"),
 }
 """The source's three domains and the metrics that measure each (docs/model.md §11)."""
@@ -129,6 +137,18 @@ ACTOR_MEANS = {
     "final_nationalism_mean": "actor_final_nationalism",
 }
 """Per-actor key -> streamed per-actor metric whose mean it is."""
+TRACK_MEANS = {
+    "measures_imposed_mean": "actor_imposed",
+    "measures_lifted_mean": "actor_lifted",
+    "days_measures_mean": "actor_days_measures",
+}
+"""Per-actor means of the material track (docs/model.md §2, §6)."""
+TRACK_SHARES = {
+    "p_measures_while_talking": "actor_days_talking",
+    "p_measures_at_end": "actor_final_measures",
+}
+"""Per-actor shares of runs: kept some measure in force on a day its words were at engagement
+or better (its leaders meeting the other's); some measure still in force at the horizon."""
 
 
 def summarize(result: PointResult, scenario_path: str | None = None,
@@ -172,6 +192,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
                     for domain, keys in IMPACTS.items()},
         "incidents": _incidents(scenario, agg),
         "incident_force": _incident_force(scenario, agg),
+        "incident_external": _incident_external(scenario, agg),
         "levers": _levers(scenario),
         "held_at_bound": [h["text"] for h in held_at_bounds(scenario)],
         "uncertainty": uncertainty(scenario),
@@ -278,6 +299,8 @@ def metric_intervals(agg: Aggregate) -> dict[str, Interval]:
     for key, name in MEAN_METRICS.items():
         found[key] = moments_interval(agg.moments[name])
     found["p_mediation"] = wilson(int(agg.mediated_runs), agg.runs)
+    found["p_energy_interrupted"] = wilson(int(agg.runs_with.get("energy_low_days", 0)),
+                                           agg.runs)
     return {key: found[key] for key in METRICS}
 
 
@@ -297,6 +320,11 @@ def _actors(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
             wilson(int(counts[LIMITED_FORCE:].sum()), agg.runs).rounded().estimate)
         entry["peak_distribution"] = [json_float(round_to(c / agg.runs, decimals))
                                       for c in counts] if agg.runs else [None] * len(counts)
+        for key, name in TRACK_MEANS.items():
+            entry[key] = json_float(moments_interval(agg.moments[name], a).rounded().estimate)
+        for key, name in TRACK_SHARES.items():
+            runs = np.asarray(agg.runs_with.get(name, np.zeros(agg.n_actors, np.int64)))
+            entry[key] = json_float(wilson(int(runs[a]), agg.runs).rounded().estimate)
         actors[aid] = entry
     return actors
 
@@ -306,6 +334,7 @@ def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
     for k, (key, incident) in enumerate(scenario.incidents.items()):
         out[key] = {
             "label": incident.label or key.replace("_", " "),
+            "control": incident.control,
             "mean_count": json_float(moments_interval(agg.moments["incidents"], k)
                                      .rounded().estimate),
             "p_any": json_float(wilson(int(agg.incident_runs[k]), agg.runs).rounded().estimate),
@@ -314,15 +343,24 @@ def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
 
 
 def _incident_force(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
-    """Runs struck by an incident at a force rung (limited force or more), whoever chose it.
+    """Runs struck by an incident of the dyad at a force rung (limited force or more).
 
     The outcome classes and ``p_force`` count the rungs the actors chose; an incident (a strike
-    neither capital ordered as policy, in the model) is counted here, apart from them.
+    neither capital ordered as policy, in the model) is counted here, apart from them, and an
+    external incident (fallout of acts aimed elsewhere) apart from both (``_incident_external``).
     """
-    kinds = [k for k, inc in enumerate(scenario.incidents.values()) if inc.rung >= LIMITED_FORCE]
+    kinds = [k for k, inc in enumerate(scenario.incidents.values())
+             if inc.rung >= LIMITED_FORCE and inc.control != "external"]
     found = wilson(agg.runs_with_any(kinds), agg.runs).rounded().to_dict("p", with_n=False)
     return {**found, "rung": LIMITED_FORCE,
             "kinds": [key for k, key in enumerate(scenario.incidents) if k in kinds]}
+
+
+def _incident_external(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
+    """Runs struck by an external incident: a third party's war, acts aimed elsewhere (§9)."""
+    kinds = [k for k, inc in enumerate(scenario.incidents.values()) if inc.control == "external"]
+    found = wilson(agg.runs_with_any(kinds), agg.runs).rounded().to_dict("p", with_n=False)
+    return {**found, "kinds": [key for k, key in enumerate(scenario.incidents) if k in kinds]}
 
 
 def _levers(scenario: Scenario) -> dict[str, dict[str, Any]]:

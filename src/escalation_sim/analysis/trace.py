@@ -3,17 +3,19 @@
 :func:`trace_run` simulates run ``K`` alone — ``simulate_chunk(scenario, seed, K, 1)`` — with a
 :class:`Tracer` watching. Random numbers depend only on the seed, the run index and the day
 (``engine/rng.py``), so the story is that of run ``K`` of the ensemble, and the run's metrics come
-back with it. The log holds, in order: the starting rungs, levers in force and day-0 events,
-then day by day the scheduled events, lever starts, forum meetings and scheduled summits, the
-incidents that struck (the leadership's choice or uncontrolled), direct talks opened on the
-hotline, settlements at summits, each actor's moves (rung name, CAMEO code, Goldstein weight,
-declaratory or material, and the main reason), the mediator engaging or leaving; and the outcome
+back with it. The log holds, in order: the starting stance and measures, levers in force and
+day-0 events, then day by day the scheduled events, lever starts, forum meetings and scheduled
+summits, the incidents that struck (the dyad's own — the leadership's choice or uncontrolled — and
+external ones, kept apart), direct talks opened on the hotline, settlements at summits, each
+actor's moves on its two tracks — words (its stance) and deeds (a measure imposed or lifted) —
+and its uses of force, demands met or dropped, the mediator engaging or leaving; and the outcome
 class at the end.
 
-The main reason of a move is the utility term (``decision.TERMS``, docs/model.md §6) that gained
-most from the move: the largest ``U_t(new) − U_t(old)``. For a review that holds its rung it is
-the term that lost most by moving to the best neighbouring rung. The choice is a logit (quantal
-response), so now and then an actor moves against the balance of its utility; the log says so.
+Every move carries its main reason (docs/model.md §6): for words, the term of the stance's utility
+that gained most; for a measure imposed, the largest of the gain in fit to the desired rung, the
+answer in kind and the pull of contested issues; for a measure lifted, the largest push on its
+hazard (a desire fallen below it, a settlement, a demand met or dropped). Choices are logits, so
+now and then an actor moves against the balance of its utility; the log says so.
 
 :func:`pick_run` chooses a run of the ensemble by its outcome: the first run of a class, or the
 median run.
@@ -28,30 +30,45 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.picks import PICKS
+from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
-from escalation_sim.model.decision import TERMS
-from escalation_sim.model.ladder import N_RUNGS, RUNGS, cameo_table
+from escalation_sim.engine.state import MET
+from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, cameo_table
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.schema import Scenario
 
-TRACE_SCHEMA_VERSION = 1
-"""Version of the trace's JSON layout."""
+TRACE_SCHEMA_VERSION = 2
+"""Version of the trace's JSON layout (2: model 3's two tracks, force, demands)."""
 GAIN_TOLERANCE = 1e-9
 """Utility gains at or below this count as none (terms that are flat between two rungs)."""
 TERM_WORDS = {
     "fit": "closer to the rung it wants",
-    "economic": "trade at stake",
-    "military": "cost of using force",
-    "war": "cost of open war",
-    "issues": "the stakes pull towards acts of this kind",
-    "cooperation": "gains from cooperation",
-    "audience": "audience costs of backing down",
     "move": "cost of changing course",
+    "audience": "audience costs of backing down",
     "talks": "talks (mediator or hotline) reward stepping down",
+    "cooperation": "gains from cooperation",
+    "kind": "answers in the domain it was hit in",
+    "issues": "contested issues pull towards measures of this kind",
+    "want": "no longer wants the measure: its desired rung has fallen below it",
+    "settlement": "the leaders' settlement",
+    "demand": "its demand was met or dropped",
+    "cost": "what the measure costs it",
     "chance": "chance: no term of its utility favoured this (bounded rationality)",
 }
-"""Utility term (and ``chance``) -> what it means, in words (docs/model.md §6)."""
+"""Reason -> what it means, in words (docs/model.md §6)."""
+STANCE_TERMS = ("fit", "move", "audience", "cooperation")
+"""The terms of a stance's utility the kernel reports (talks are folded into cooperation's
+column with the cooperation gain: ``kernel.EV_STANCE``)."""
+IMPOSE_CAMEO = {"diplomatic": "161", "legal": "172", "economic": "163", "energy": "163",
+                "military": "150"}
+"""CAMEO code of imposing a measure of each domain (docs/episodes.md §2)."""
+LIFT_CAMEO = {"diplomatic": "054", "legal": "081", "economic": "085", "energy": "085",
+              "military": "087"}
+"""CAMEO code of lifting a measure of each domain: restored relations, eased administrative or
+economic sanctions, military de-escalation."""
+FORCE_CAMEO = {8: "190", 9: "194"}
+"""CAMEO code of limited force and of open war (docs/model.md §2)."""
 
 
 @dataclass
@@ -93,16 +110,18 @@ class Trace:
 
 @dataclass
 class Tracer:
-    """The engine's ``Observer`` for ``escsim trace``: turns hooks into event dicts.
+    """The engine's ``Observer`` for ``escsim trace``: turns the kernel's rows into event dicts.
 
     Every event has ``day``, ``date`` (ISO, or ``None`` without ``start_date``) and ``kind``:
     ``start``, ``lever``, ``event``, ``forum``, ``summit`` (a scheduled meeting) (with
-    ``text``); ``incident`` (``key``, ``label``, ``perpetrator``, ``victim``, ``control``,
-    ``rung``, ``cameo``, ``goldstein``, ``explained``); ``talks`` (hotline talks opened);
-    ``settlement`` (``levels``: each actor's rung after it); ``move`` or ``hold`` (``actor``,
-    ``old``, ``new``, ``rung_name``, ``act``: declaratory or material, ``cameo``,
-    ``goldstein``, ``reason``, ``reason_text``, ``against_utility``, ``desired``, ``threat``);
-    ``mediation`` (``engaged``).
+    ``text``); ``incident`` (``key``, ``label``, ``perpetrator``, ``victim``, ``control``:
+    leadership, uncontrolled or external, ``rung``, ``cameo``, ``goldstein``, ``explained``);
+    ``talks`` (hotline talks opened); ``settlement`` (``levels``: each actor's reading after it);
+    ``move`` or ``hold`` (``actor``, ``track``: words, deeds or force, ``old``, ``new``,
+    ``rung_name``, ``act``: declaratory or material, ``measure`` (a domain, for deeds),
+    ``lifted``, ``cameo``, ``goldstein``, ``reason``, ``reason_text``, ``against_utility``,
+    ``desired``, ``threat``); ``demand`` (``actor``, ``of``, ``label``, ``met``);
+    ``war_end``; ``mediation`` (``engaged``).
     """
 
     scenario: Scenario
@@ -118,74 +137,112 @@ class Tracer:
         """A calendar happening: an event, a lever starting, a forum meeting."""
         self.add(day, kind, text=text)
 
-    def incident(self, day: int, key: str, explained: bool) -> None:
-        """An incident struck the traced run."""
+    def happened(self, row: np.ndarray) -> None:
+        """One row of the kernel's events (``kernel.EV_*``) as an event dict."""
+        day, kind, x = int(row[0]), int(row[1]), row[2:]
+        ids = list(self.scenario.actors)
+        if kind == ev.EV_INCIDENT:
+            self._incident(day, list(self.scenario.incidents)[int(x[0])], bool(x[1]))
+        elif kind in (ev.EV_STANCE, ev.EV_HOLD):
+            self._words(day, kind, x, ids)
+        elif kind in (ev.EV_IMPOSE, ev.EV_LIFT):
+            self._deeds(day, kind, x, ids)
+        elif kind == ev.EV_FORCE:
+            war = bool(x[2])
+            rung = RUNGS[9 if war else 8]
+            self.add(day, "move", actor=ids[int(x[0])], track="force", old=None,
+                     new=rung.level, rung_name=rung.name, act="material", measure=None,
+                     lifted=False, cameo=FORCE_CAMEO[rung.level],
+                     goldstein=_goldstein(FORCE_CAMEO[rung.level]), reason="fit",
+                     reason_text=f"force against {ids[int(x[1])]}: it wants "
+                                 f"{float(x[3]):.1f}, the costs of force weigh "
+                                 f"{float(x[4]):.1f} (log-hazard)",
+                     against_utility=False, desired=round(float(x[3]), 2), threat=None)
+        elif kind == ev.EV_SUMMIT:
+            levels = [int(v) for v in x[:len(ids)]]
+            names = ", ".join(f"{aid} {RUNGS[v].name}" for aid, v in zip(ids, levels, strict=True))
+            self.add(day, "settlement", levels=levels,
+                     text=f"leaders settle at a summit (CAMEO 057): words at engagement, "
+                          f"grievances settled, measures to be lifted one by one: {names}")
+        elif kind == ev.EV_MEDIATION:
+            self.add(day, "mediation", engaged=bool(x[0]))
+        elif kind == ev.EV_TALKS:
+            self.add(day, "talks", text="direct talks on the hotline after the incident")
+        elif kind == ev.EV_DEMAND:
+            demand = self.scenario.demands[int(x[0])]
+            met = int(x[1]) == MET
+            self.add(day, "demand", actor=demand.actor, of=demand.of, label=demand.label,
+                     met=met, text=f"{demand.of} meets {demand.actor}'s demand"
+                     if met else f"{demand.actor} drops its demand of {demand.of}")
+        elif kind == ev.EV_WAR_END:
+            self.add(day, "war_end", text="the war ends in a ceasefire")
+
+    def _incident(self, day: int, key: str, explained: bool) -> None:
         inc = self.scenario.incidents[key]
         self.add(day, "incident", key=key, label=inc.label or key.replace("_", " "),
-                  perpetrator=inc.perpetrator, victim=inc.victim, control=inc.control,
-                  rung=inc.rung,
-                  cameo=inc.cameo, goldstein=_goldstein(inc.cameo), explained=explained)
+                 perpetrator=inc.perpetrator, victim=inc.victim, control=inc.control,
+                 rung=inc.rung, cameo=inc.cameo, goldstein=_goldstein(inc.cameo),
+                 explained=explained)
 
-    def decision(self, day: int, actor: int, old: int, new: int, terms: np.ndarray,
-                 desired: float, threat: float) -> None:
-        """An actor reviewed its rung; record a move, or a hold, with its main reason."""
-        reason, against = main_reason(terms, old, new)
+    def _words(self, day: int, kind: int, x: np.ndarray, ids: list[str]) -> None:
+        old = int(x[1])
+        if kind == ev.EV_HOLD:
+            new, desired, threat = old, float(x[2]), float(x[3])
+            reason, against = "fit", False
+        else:
+            new, desired, threat = int(x[2]), float(x[3]), float(x[4])
+            reason, against = main_reason(x[5:9], float(x[9]))
         rung = RUNGS[new]
-        self.add(day, "move" if new != old else "hold",
-                  actor=list(self.scenario.actors)[actor], old=int(old), new=int(new),
-                  rung_name=rung.name, act=rung.kind, cameo=rung.cameo,
-                  goldstein=rung.goldstein, reason=reason,
-                  reason_text=reason_text(reason, old, new, desired, threat),
-                  against_utility=against, desired=round(float(desired), 2),
-                  threat=round(float(threat), 2))
+        self.add(day, "move" if kind == ev.EV_STANCE else "hold", actor=ids[int(x[0])],
+                 track="words", old=old, new=new, rung_name=rung.name, act="declaratory",
+                 measure=None, lifted=False, cameo=rung.cameo, goldstein=rung.goldstein,
+                 reason=reason, reason_text=reason_text(reason, desired, threat),
+                 against_utility=against, desired=round(desired, 2), threat=round(threat, 2))
 
-    def mediation(self, day: int, engaged: bool) -> None:
-        """The mediator engaged or left."""
-        self.add(day, "mediation", engaged=bool(engaged))
+    def _deeds(self, day: int, kind: int, x: np.ndarray, ids: list[str]) -> None:
+        domain = DOMAINS[int(x[1])]
+        rung = DOMAIN_RUNG[domain]
+        if kind == ev.EV_IMPOSE:
+            gains = {"fit": float(x[4]), "kind": float(x[5]), "issues": float(x[6])}
+            cameo, desired, threat, lifted = IMPOSE_CAMEO[domain], float(x[2]), float(x[3]), False
+            total = float(x[4]) + float(x[5]) + float(x[6])
+        else:
+            gains = {"want": float(x[2]), "settlement": float(x[3]), "demand": float(x[4])}
+            cameo, desired, threat, lifted = LIFT_CAMEO[domain], None, None, True
+            total = 1.0
+        reason = max(gains, key=lambda k: gains[k])
+        if gains[reason] <= GAIN_TOLERANCE:
+            reason = "chance"
+        self.add(day, "move", actor=ids[int(x[0])], track="deeds", old=None, new=rung,
+                 rung_name=f"{domain} measure", act="material", measure=domain, lifted=lifted,
+                 cameo=cameo, goldstein=_goldstein(cameo), reason=reason,
+                 reason_text=reason_text(reason, desired, threat), against_utility=total < 0,
+                 desired=None if desired is None else round(desired, 2),
+                 threat=None if threat is None else round(threat, 2))
 
-    def talks(self, day: int) -> None:
-        """An explained incident opened direct talks on the hotline."""
-        self.add(day, "talks", text="direct talks on the hotline after the incident")
 
-    def summit(self, day: int, levels: list[int]) -> None:
-        """A summit settled: every leader accepted."""
-        names = ", ".join(f"{aid} {RUNGS[x].name}"
-                          for aid, x in zip(self.scenario.actors, levels, strict=True))
-        self.add(day, "settlement", levels=[int(x) for x in levels],
-                 text=f"leaders settle at a summit (CAMEO 057, grievances settled): {names}")
-
-
-def main_reason(terms: np.ndarray, old: int, new: int) -> tuple[str, bool]:
-    """The utility term that dominated a choice, and whether the choice went against U.
+def main_reason(gains: np.ndarray, total: float) -> tuple[str, bool]:
+    """The term of a stance's utility that gained most from a move, and whether it went against U.
 
     Args:
-        terms: U(x) by term, shape ``(len(TERMS), N_RUNGS)``.
-        old: Rung before the review.
-        new: Rung chosen.
+        gains: Gain of each of ``STANCE_TERMS`` from the move.
+        total: The move's gain in total utility.
 
     Returns:
-        ``(term name, against)``: for a move, the term with the largest gain
-        ``U_t(new) − U_t(old)``; for a hold, the term with the largest loss on moving to the
-        better neighbouring rung; ``"chance"`` when no term gained (a logit draw against every
-        term). ``against`` is true when the total utility fell with the move.
+        ``(term name, against)``: ``"chance"`` when no term gained (a logit draw against every
+        term); ``against`` is true when the total utility fell with the move.
     """
-    total = terms.sum(axis=0)
-    if new == old:
-        neighbours = [x for x in (old - 1, old + 1) if 0 <= x < N_RUNGS]
-        alt = max(neighbours, key=lambda x: total[x])
-        gain = terms[:, old] - terms[:, alt]
-    else:
-        gain = terms[:, new] - terms[:, old]
-    against = bool(total[new] < total[old])
-    if gain.max() <= GAIN_TOLERANCE:
+    against = bool(total < 0)
+    values = np.asarray(gains, dtype=float)
+    if values.max() <= GAIN_TOLERANCE:
         return "chance", against
-    return TERMS[int(np.argmax(gain))], against
+    return STANCE_TERMS[int(np.argmax(values))], against
 
 
-def reason_text(reason: str, old: int, new: int, desired: float, threat: float) -> str:
+def reason_text(reason: str, desired: float | None, threat: float | None) -> str:
     """The main reason of a choice in words, with the numbers behind the fit term."""
     words = TERM_WORDS[reason]
-    if reason == "fit":
+    if reason == "fit" and desired is not None and threat is not None:
         return f"{words}: {desired:.1f} (threat seen {threat:.1f})"
     return words
 
@@ -221,12 +278,14 @@ def _with_held(events: list[dict[str, Any]], held: list[dict[str, Any]]
 
 
 def _opening(tracer: Tracer) -> None:
-    """Day-0 lines: where each actor stands, levers in force, day-0 events."""
+    """Day-0 lines: each actor's reading and measures in force, levers in force, day-0 events."""
     sc = tracer.scenario
     for aid, actor in sc.actors.items():
         rung = RUNGS[actor.initial_rung]
+        held = ", ".join(f"{n} {d}" for d, n in actor.initial_measures.items()
+                         if n and DOMAIN_RUNG[d] <= actor.initial_rung)
         tracer.add(0, "start", actor=aid, new=rung.level, rung_name=rung.name, cameo=rung.cameo,
-                    goldstein=rung.goldstein)
+                   goldstein=rung.goldstein, measures=held or None)
     for name in type(sc.levers).model_fields:
         lever = getattr(sc.levers, name)
         if lever.enabled and lever.start_day == 0:
@@ -246,6 +305,10 @@ def run_metrics(runs: dict[str, np.ndarray], index: int, scenario: Scenario) -> 
             out[name] = OUTCOMES[int(value)]
         elif np.ndim(value) == 0:
             out[name] = value.item()
+        elif name == "demand_met_day":
+            out[name] = [int(v) for v in value]
+        elif np.ndim(value) > 1:
+            continue  # monthly arrays
         else:
             keys = incidents if name == "incidents" else actors
             out[name] = {k: v.item() for k, v in zip(keys, value, strict=True)}

@@ -56,12 +56,17 @@ class Moments:
 
 
 SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coercion",
-                  "days_military", "trade_loss", "energy_loss", "mediation_days",
-                  "summits", "containment_days", "containments",
-                  "misread_military")
+                  "days_military", "trade_loss", "energy_loss", "energy_loss_incidents",
+                  "energy_low_days", "mediation_days", "summits", "war_days",
+                  "containment_days", "containments", "misread_military")
 ACTOR_METRICS = ("actor_peak", "actor_final", "actor_days_coercion", "actor_goldstein",
                  "actor_escalation_score", "actor_final_nationalism", "actor_days_words",
-                 "actor_rally")
+                 "actor_rally", "actor_days_measures", "actor_days_talking", "actor_imposed",
+                 "actor_lifted", "actor_force", "actor_final_measures")
+ANY_METRICS = ("energy_low_days", "war_days", "actor_days_measures", "actor_days_talking",
+               "actor_imposed", "actor_lifted", "actor_force", "actor_final_measures")
+"""Metrics whose share of runs with a non-zero value is kept (``Aggregate.runs_with``): e.g.
+the runs in which an actor kept a measure in force while its words were at engagement."""
 MAX_SET_KINDS = 62
 """Incident kinds tracked in ``Aggregate.incident_sets`` (bits of one int64)."""
 EVENT_DAYS = ("first_legal_day", "first_force_day", "first_summit_day")
@@ -83,6 +88,8 @@ class Aggregate:
     incident_runs: np.ndarray | None = None  # (K,) runs with at least one
     mediated_runs: int = 0
     settled_runs: int = 0
+    runs_with: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per ``ANY_METRICS`` name: runs with a non-zero value (per actor for actor metrics)."""
     daily: dict[str, np.ndarray] = field(default_factory=dict)
     incident_sets: dict[int, int] = field(default_factory=dict)
     """Runs per set of incident kinds that struck (bit k: kind k), so that the chance of "any
@@ -113,6 +120,9 @@ class Aggregate:
         masks = (hit.astype(np.int64) << np.arange(hit.shape[1], dtype=np.int64)).sum(axis=1)
         for mask, count in zip(*np.unique(masks, return_counts=True), strict=True):
             self.incident_sets[int(mask)] = self.incident_sets.get(int(mask), 0) + int(count)
+        for name in ANY_METRICS:
+            found = (r[name] > 0).sum(axis=0)
+            self.runs_with[name] = self.runs_with.get(name, 0) + found
         self.mediated_runs += int((r["mediation_days"] > 0).sum())
         self.settled_runs += int((r["summits"] > 0).sum())
         for name, values in chunk.daily.items():

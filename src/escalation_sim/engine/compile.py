@@ -121,6 +121,7 @@ class Params(NamedTuple):
     settle_memory: np.ndarray
     met_lift: np.ndarray
     concede_rate: np.ndarray
+    w_demand: np.ndarray
     drop_rate: np.ndarray
     w_issue: np.ndarray
     c_econ: np.ndarray
@@ -389,8 +390,10 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
     dependence = np.minimum(1.0, arr("dependence") * gain)
     energy_dependence = np.minimum(1.0, arr("energy_dependence") * gain)
     # §6 Force: the parts of the cost the scenario fixes (the relationship's value is the day's)
-    force_cost = (m.c_mil * (1.0 - eff_cap) * (1.0 + m.extended_deterrence * others_backing)
-                  * (1.0 + m.patron_restraint * restraint) / resolve
+    others_cap = np.stack([eff_cap[o].max(axis=0) for o in others])
+    force_cost = (m.c_mil * np.abs(eff_cap - others_cap)
+                  + m.extended_deterrence * others_backing
+                  + m.patron_restraint * restraint
                   + m.c_nuclear * others_nuclear
                   + m.c_committed * (1.0 - arr("available_share"))
                   + m.c_allied * float(scenario.allied)
@@ -475,6 +478,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         settle_memory=m.settlement_memory_days,
         met_lift=m.demand_met_lift,
         concede_rate=m.concede_rate,
+        w_demand=m.w_demand,
         drop_rate=m.drop_rate,
         w_issue=m.w_issue,
         c_econ=m.c_econ,

@@ -238,14 +238,11 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     continue
                 a, o, q = p.dem_actor[d], p.dem_of[d], p.dem_issue[d]
                 s.activation[q, r] = 1.0  # an open demand keeps its issue contested
-                pressure = 0.0
-                for k in range(N_DOMAINS):
-                    pressure += s.measures[a, k, r]
                 econ = s.measures[a, DOMAIN_ECONOMIC, r] + s.measures[a, DOMAIN_ENERGY, r] > 0
                 energy = s.energy_supply[r] * s.energy_damage[r]
-                pain = (p.trade_cost[o, c] * (1.0 - s.trade[r])
-                        + p.energy_cost[o, c] * (1.0 - energy)
-                        + p.c_econ[c] * p.transit[a, c] * econ + p.c_measure[c] * pressure)
+                pain = (p.trade_cost[o, c] * max(0.0, 1.0 - s.trade[r])
+                        + p.energy_cost[o, c] * max(0.0, 1.0 - energy)
+                        + p.c_econ[c] * p.transit[a, c] * econ)
                 resistance = (p.audience[o, c] * s.nationalism[o, r]
                               + p.stake[o, q, c] * s.gap_left[q, r])
                 if uniform(key, SLOT_DEMAND + 2 * d) < measures.concede_hazard(
@@ -267,7 +264,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 hostile_words = hostile_words or s.stance[i, r] >= VERBAL_HOSTILITY
             energy = s.energy_supply[r] * s.energy_damage[r]
             chance = 0.0
-            if s.top[r] >= DIPLOMATIC_RUNG and (hostile_words or at_war):
+            flared = s.flare_day[r] > s.settled_day[r]  # something to settle since the last
+            if flared and s.top[r] >= DIPLOMATIC_RUNG and (hostile_words or at_war):
                 chance = dynamics.summit_chance(
                     p.summit_rate[c], p.summit_time_gain[c], float(s.crisis_days[r]),
                     p.summit_pain_gain[c], max(0.0, 1.0 - s.trade[r]),
@@ -374,6 +372,9 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     best += p.client[i, q, c] * live
                 if sal_total[i] > 0.0:
                     contention /= sal_total[i]
+                for d in range(n_demands):  # compellence: an open demand drives its demander
+                    if p.dem_actor[d] == i and s.demand[d, r] == OPEN:
+                        stake += p.w_demand[c] * p.salience[i, p.dem_issue[d], c]
                 threat[i] = best
                 desire[i] = decision.desired(stake, s.nationalism[i, r], contention,
                                              s.grievance[i, r], best, p.reciprocity[i, c],
@@ -404,6 +405,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         target = j
                 war = uniform(key, SLOT_ACTOR + 8 * i + WAR) < decision.war_share(
                     p.rationality[i, c], desire[i], p.w_fit[c], p.war_cost[i, c])
+                s.flare_day[r] = t
                 if war:
                     s.war[i, r] = True
                     s.war[target, r] = True
@@ -520,7 +522,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 s.stance[i, r] = new
                 if lifted[i]:
                     continue
-                material = max(STATUS_QUO, _material(s.measures, i, r))
+                # a measure answers what words cannot: the reading after today's words
+                material = max(new, STATUS_QUO, _material(s.measures, i, r))
                 reach = s.level[i, r] + window
                 value = measures.relationship_value(p.dependence[i, c], s.trade[r],
                                                     p.energy_dependence[i, c], energy)
@@ -545,14 +548,15 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                                                                p.w_fit[c], kind, pull, cost)
                     options[n_opt] = k
                     n_opt += 1
-                pick = decision.logit_pick(utilities, n_opt, p.rationality[i, c],
-                                           uniform(key, SLOT_ACTOR + 8 * i + DEED))
+                pick = decision.nested_pick(utilities, n_opt, p.rationality[i, c],
+                                            uniform(key, SLOT_ACTOR + 8 * i + DEED))
                 k = options[pick]
                 if k < 0:
                     if tell and new == s0:
                         _event(events, n_events, t, EV_HOLD, float(i), float(s0), desire[i], threat[i])
                     continue
                 s.measures[i, k, r] += 1
+                s.flare_day[r] = t
                 code[i] = k
                 rec.imposed[i, r] += 1
                 if tell:

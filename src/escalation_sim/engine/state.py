@@ -64,6 +64,7 @@ class State(NamedTuple):
     mediating: np.ndarray  # (R,) bool
     talks_left: np.ndarray  # (R,) int64 days of hotline talks still to run
     settled_day: np.ndarray  # (R,) int64 day of the last leader-level settlement
+    flare_day: np.ndarray  # (R,) int64 day of the last new measure or use of force
     hit_domain: np.ndarray  # (A, R) int64 domain the actor was last hit in, -1 none
     hit_day: np.ndarray  # (A, R) int64
     force_met_day: np.ndarray  # (A, R) int64 last day the actor suffered the other's force
@@ -132,6 +133,7 @@ class State(NamedTuple):
             mediating=np.zeros(r, dtype=bool),
             talks_left=np.zeros(r, dtype=np.int64),
             settled_day=np.full(r, NEVER, dtype=np.int64),
+            flare_day=np.where(measures.sum(axis=(0, 1)) > 0, 0, NEVER).astype(np.int64),
             hit_domain=np.full((a, r), -1, dtype=np.int64),
             hit_day=np.full((a, r), NEVER, dtype=np.int64),
             force_met_day=np.full((a, r), NEVER, dtype=np.int64),

@@ -88,6 +88,26 @@ def logit_pick(utilities: np.ndarray, n: int, rationality: float, u: float) -> i
 
 
 @equation
+def nested_pick(utilities: np.ndarray, n: int, rationality: float, u: float) -> int:
+    """Whether to act, then which act: a nested logit choice (McFadden 1978), §6 deeds.
+
+    ``utilities[0]`` is acting not at all (0 by convention) and ``utilities[1:n]`` the acts on
+    offer. The actor acts with probability ``1 / (1 + exp(-λ (U_best - U_0)))``, comparing the best
+    act with none, so the number of acts on offer does not inflate the chance of acting; then it
+    picks among the acts by logit. One uniform ``u`` decides both (inverse CDF).
+    """
+    if n <= 1:
+        return 0
+    best = utilities[1]
+    for c in range(2, n):
+        best = max(best, utilities[c])
+    act = logistic(rationality * (best - utilities[0]))
+    if u >= act:
+        return 0
+    return 1 + logit_pick(utilities[1:], n - 1, rationality, u / act)
+
+
+@equation
 def logistic(z: float) -> float:
     """``1 / (1 + exp(-z))``, safe for any ``z``."""
     if z >= 0.0:

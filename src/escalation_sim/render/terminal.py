@@ -45,6 +45,7 @@ IMPACT_TEXT = {
     "days_military_mean": ("days at military signalling or more", "days"),
     "trade_loss_mean": ("trade lost (mean % of pre-crisis flow)", "share"),
     "energy_loss_mean": ("energy lost (mean % of pre-crisis flow)", "share"),
+    "p_energy_interrupted": ("P(energy flow interrupted: below 90%)", "p"),
     "days_reduced_relations_mean": ("days with relations reduced", "days"),
     "days_coercion_mean": ("days at legal coercion or more", "days"),
     "p_mediation": ("P(a mediator engages)", "p"),
@@ -85,7 +86,7 @@ def summary_renderables(summary: Mapping[str, Any], console: Console, *,
     parts += fan_charts(summary, console)
     parts += [_section("Impacts"), impact_table(summary), Text()]
     parts += [_section("Actors"), actor_table(summary), Text(ACTOR_NOTE, style="dim"),
-              Text()]
+              *tracks_text(summary), Text()]
     parts += [levers_text(summary), Text(),
               incidents_table(summary, written="summary.json" in files)]
     if out_dir is not None:
@@ -165,12 +166,44 @@ def outcome_table(summary: Mapping[str, Any]) -> Table:
         shown, ci = estimate(hits, "p", as_percent=True)
         table.add_row(Text("incident force", style="dim"), Text(shown, style="bold"), ci,
                       Text(bar(hits.get("p"), BAR_WIDTH), style="grey50"),
-                      f"an incident at rung {hits['rung']}+ struck")
+                      f"an incident of the dyad at rung {hits['rung']}+ struck")
+    external = summary.get("incident_external")
+    if external and external.get("kinds"):
+        shown, ci = estimate(external, "p", as_percent=True)
+        table.add_row(Text("external incident", style="dim"), Text(shown, style="bold"), ci,
+                      Text(bar(external.get("p"), BAR_WIDTH), style="grey50"),
+                      "fallout of acts aimed elsewhere")
     return table
 
 
+def tracks_text(summary: Mapping[str, Any]) -> list[RenderableType]:
+    """What the two tracks show, one sentence per actor that keeps measures (§2, §6).
+
+    E.g. "Baku keeps at least one measure in force while its words are at engagement (its leaders
+    meeting Moscow's) in 70% of runs; it imposes 0.4 measures and lifts 1.2 a run, and keeps one
+    in force at the end in 80%."
+    """
+    actors = summary.get("actors") or {}
+    lines: list[RenderableType] = []
+    settled = (summary.get("metrics") or {}).get("settlements_mean") or {}
+    for entry in actors.values():
+        if entry.get("p_measures_at_end") is None:
+            continue
+        lines.append(Text(
+            f"{entry['name']}: keeps a measure in force while its words are at engagement "
+            f"(leaders meeting) in {percent(entry.get('p_measures_while_talking'))} of runs; "
+            f"imposes {number(entry.get('measures_imposed_mean'))} and lifts "
+            f"{number(entry.get('measures_lifted_mean'))} measures a run; still has one in force "
+            f"at the end in {percent(entry.get('p_measures_at_end'))}.", style="dim"))
+    if settled.get("value") is not None:
+        lines.append(Text(f"Leader-level settlements: {number(settled['value'])} a run.",
+                          style="dim"))
+    return lines
+
+
 OUTCOME_NOTE = ("Outcome classes count the rungs the two capitals chose; incidents (strikes, "
-                "raids neither side ordered as policy) are counted apart, in the last row.")
+                "raids neither side ordered as policy) are counted apart, in the last rows: "
+                "those of the dyad, and external ones (fallout of acts aimed elsewhere).")
 
 
 def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:

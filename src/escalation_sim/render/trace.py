@@ -15,11 +15,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.glossary import INCIDENT_WORDS
 from escalation_sim.analysis.trace import Trace
 from escalation_sim.render.terminal import OUTCOME_TEXT
 
 NOTE_TEXT = {"lever": "lever", "event": "event", "forum": "forum", "summit": "summit",
-             "talks": "hotline", "settlement": "settlement"}
+             "talks": "hotline", "settlement": "settlement", "demand": "demand",
+             "war_end": "ceasefire"}
 """Calendar note kind -> its label in the log."""
 
 
@@ -129,12 +131,22 @@ def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str,
         why = f"{event['label']} → {names.get(event['victim'], event['victim'])}"
         if event.get("control") == "leadership":
             why += " (the leadership's choice)"
+        elif event.get("control") == "external":
+            why += f" ({INCIDENT_WORDS['external']})"
         if event["explained"]:
             why += "; explained on the hotline: half the grievance"
         return f"⚡ incident, rung {event['rung']}", "yellow", why
     rung = f"{event['new']} {event['rung_name']}"
     if kind == "start":
-        return f"  {rung}", "bold", "starting rung"
+        held = event.get("measures")
+        return f"  {rung}", "bold", f"starting reading; measures in force: {held}" if held \
+            else "starting reading"
+    if event.get("track") == "deeds":
+        verb = "lifts" if event["lifted"] else "imposes"
+        return (f"{'↓' if event['lifted'] else '↑'} {verb} {event['rung_name']} ({event['new']})",
+                "green3" if event["lifted"] else "red1", f"material; {event['reason_text']}")
+    if event.get("track") == "force":
+        return f"‼ {rung}", "bold red1", f"material; {event['reason_text']}"
     if kind == "hold":
         return f"= {rung}", "grey50", f"holds: {event['reason_text']}"
     up = event["new"] > event["old"]
@@ -151,10 +163,12 @@ def outcome_line(trace: Trace) -> Text:
     line = Text.assemble(("Outcome: ", "bold"), (name, f"bold {colour}"), f" ({rule}) · peak rung "
                          f"{m['peak_rung']}, final rung {m['final_rung']}, "
                          f"{m['days_coercion']} days at legal coercion or more")
-    forced = sum(1 for e in trace.events
-                 if e["kind"] == "incident" and e["rung"] >= FORCE_RUNG)
+    hits = [e for e in trace.events if e["kind"] == "incident" and e["rung"] >= FORCE_RUNG]
+    external = sum(1 for e in hits if e.get("control") == "external")
     line.append(f". The outcome counts the rungs the capitals chose; incidents are apart: "
-                f"{forced} at a force rung ({FORCE_RUNG}+) in this run.", style="dim")
+                f"{len(hits) - external} {INCIDENT_WORDS['dyad']} and {external} "
+                f"{INCIDENT_WORDS['external']} at a force rung ({FORCE_RUNG}+) in this run.",
+                style="dim")
     return line
 
 
