@@ -398,7 +398,7 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
     with _executor(executor, workers) as pool:
         result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True)[0]
     assert result.runs is not None
-    sim = Simulated(result.runs["actor_month_max"].astype(np.int64))
+    sim = Simulated.from_runs(result.runs)
     empirical, rates = library_reference(exclude=loaded.source)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),

@@ -9,7 +9,12 @@ import pytest
 from conftest import actor, make, stake_issue
 
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
-from escalation_sim.model.ladder import N_RUNGS, OPEN_WAR, STATUS_QUO
+from escalation_sim.model.ladder import (
+    LIMITED_FORCE,
+    MILITARY_SIGNALLING,
+    N_RUNGS,
+    STATUS_QUO,
+)
 from escalation_sim.scenario.schema import Scenario
 
 
@@ -31,6 +36,8 @@ def final_levels(s: Scenario) -> np.ndarray:
 
 # -- 1. Richardson --------------------------------------------------------------------------
 DRIVES = (0.55, 0.65)  # above half a rung, so the discrete ladder leaves status quo; no ties
+CEILING = MILITARY_SIGNALLING
+"""Without force in play the ladder's top is military signalling: force is its own decision."""
 
 
 @pytest.mark.parametrize("r1,r2", list(itertools.product((0.2, 0.5, 0.8, 1.3, 1.8), repeat=2)))
@@ -43,26 +50,26 @@ def test_richardson_settles_iff_product_below_one(r1: float, r2: float) -> None:
         # continuous fixed point of x_i - 2 = d_i + r_i (x_j - 2)
         x1 = (d1 + r1 * d2) / (1 - r1 * r2)
         x2 = d2 + r2 * x1
-        star = np.clip(np.array([x1, x2]) + STATUS_QUO, 0, N_RUNGS - 1)
+        star = np.clip(np.array([x1, x2]) + STATUS_QUO, 0, CEILING)
         # rounding to whole rungs can shift the discrete fixed point by up to 1/2 rung,
         # amplified through the other's reaction
         tol = 0.5 * (1 + max(r1, r2)) / (1 - r1 * r2) + 1e-9
         assert np.all(np.abs(levels - star) <= tol), (levels, star)
-        assert levels.max() < OPEN_WAR or star.max() >= OPEN_WAR - tol
     else:
-        # runaway: the ladder's ceiling stops the spiral; the steeper reactor reaches open war
-        # and the other stands at its best response to that
-        assert levels.max() == OPEN_WAR, levels
+        # runaway: the spiral stops at the top of the ladder short of force; the steeper
+        # reactor reaches it and the other stands at its best response to that
+        assert levels.max() == CEILING, levels
         best = np.rint([2 + d1 + r1 * (levels[1] - 2), 2 + d2 + r2 * (levels[0] - 2)])
-        np.testing.assert_array_equal(levels, np.clip(best, 0, OPEN_WAR))
+        np.testing.assert_array_equal(levels, np.clip(best, 0, CEILING))
+    assert levels.max() < LIMITED_FORCE  # force is not on the ladder of words and measures
 
 
 def test_richardson_fixed_point_is_a_mutual_best_response() -> None:
     s = make({"a": actor(reciprocity=0.5), "b": actor(reciprocity=0.6)},
-             issues={"stake": stake_issue(1.0, 0.5)}, model=dict(w_issue=1.0))
+             issues={"stake": stake_issue(1.1, 0.5)}, model=dict(w_issue=1.0))
     x = final_levels(s)
     # each level is the whole rung nearest the actor's desired rung given the other's level
-    assert x[0] == round(2 + 1.0 + 0.5 * (x[1] - 2))
+    assert x[0] == round(2 + 1.1 + 0.5 * (x[1] - 2))
     assert x[1] == round(2 + 0.5 + 0.6 * (x[0] - 2))
 
 

@@ -39,7 +39,13 @@ from escalation_sim.analysis.stats import (
     round_significant,
     round_to,
 )
-from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS
+from escalation_sim.model.ladder import (
+    ENGAGEMENT,
+    LIMITED_FORCE,
+    N_RUNGS,
+    STATUS_QUO,
+    VERBAL_HOSTILITY,
+)
 from escalation_sim.scenario.episode import NONE, Observed, engaged_by_month, force_by_month
 
 BOOTSTRAP = 200
@@ -158,13 +164,33 @@ class Simulated:
     """Per-run monthly arrays from the ensemble.
 
     Attributes:
-        month_max: (R, A, M) each actor's highest rung in each month.
+        month_max: (R, A, M) each actor's highest reading in each month.
         month_min_top: (R, M) the lowest daily highest rung over actors in each month (kept
             for callers that have it; the scores read the events from ``month_max``).
+        month_material: (R, A, M) each actor's highest measure in force (or force) in each
+            month, -1 where none: the material track (docs/model.md §2).
+        month_stance: (R, A, M) each actor's highest stance in each month: the declaratory
+            track.
     """
 
     month_max: np.ndarray
     month_min_top: np.ndarray | None = None
+    month_material: np.ndarray | None = None
+    month_stance: np.ndarray | None = None
+
+    @classmethod
+    def from_runs(cls, runs: dict[str, np.ndarray]) -> Simulated:
+        """From per-run arrays of a monthly evaluation (``actor_month_max`` …)."""
+        return cls(np.asarray(runs["actor_month_max"], dtype=np.int64),
+                   runs.get("month_min_top"), runs.get("actor_month_material"),
+                   runs.get("actor_month_stance"))
+
+    def cut(self, months: int) -> Simulated:
+        """The first ``months`` months only."""
+        def first(x: np.ndarray | None) -> np.ndarray | None:
+            return None if x is None else x[..., :months]
+        return Simulated(self.month_max[..., :months], first(self.month_min_top),
+                         first(self.month_material), first(self.month_stance))
 
     def force_by(self) -> np.ndarray:
         """(R, M) some actor had read force (rung >= 8) by the end of month m."""
@@ -188,6 +214,15 @@ def forecasts(sim: Simulated, weights: np.ndarray | None = None) -> dict[str, np
     events = {"force": sim.force_by().astype(float), "engaged": sim.engaged_by().astype(float)}
     out = {"rung": probs, "clim_rung": np.broadcast_to(probs.mean(axis=-2, keepdims=True),
                                                        probs.shape)}
+    tracks = {"material": None if sim.month_material is None
+              else np.where(sim.month_material < 0, STATUS_QUO, sim.month_material),
+              "declaratory": sim.month_stance}
+    for key, months in tracks.items():
+        if months is not None:
+            track = rung_probs(np.asarray(months, dtype=np.int64), weights)
+            out[key] = track
+            out["clim_" + key] = np.broadcast_to(track.mean(axis=-2, keepdims=True),
+                                                 track.shape)
     for key, x in events.items():
         p = x.mean(axis=0) if weights is None else weights @ x
         out[key] = p
@@ -263,9 +298,9 @@ def scores(fc: dict[str, np.ndarray], path: Observed, empirical: np.ndarray | No
         "rung": np.broadcast_to(onehot(path.start)[:, None, :], cells),
         "force": np.full(path.force_by.shape, float(start_top >= LIMITED_FORCE)),
         "engaged": np.full(path.engaged_by.shape, float(start_top <= ENGAGEMENT))}
-    sources: list[tuple[str, Any]] = [("model", lambda key: fc[key]),
-                                      ("climatology", lambda key: fc["clim_" + key])]
-    sources += [(name, ref.__getitem__) for name, ref in refs.items()]
+    sources: list[tuple[str, Any]] = [("model", lambda key: fc.get(key)),
+                                      ("climatology", lambda key: fc.get("clim_" + key))]
+    sources += [(name, ref.get) for name, ref in refs.items()]
     out: dict[str, dict[str, np.ndarray]] = {}
     for name, get in sources:
         cell = rps(get("rung"), path.rung)  # (…, A, M)
@@ -276,11 +311,42 @@ def scores(fc: dict[str, np.ndarray], path: Observed, empirical: np.ndarray | No
         for level in BANDS:
             res[f"cover_{round(level * 100)}"] = covered(get("rung"), path.rung,
                                                          level).mean(axis=(-2, -1))
+        for key, (observed, mask) in _tracks(path).items():
+            forecast = get(key) if name != "persistence" else onehot(
+                np.broadcast_to(_track_start(path, key)[:, None], observed.shape))
+            if forecast is None or not mask.any():
+                continue
+            cell = rps(forecast, observed)
+            res[f"rps_{key}"] = (cell * mask).sum(axis=(-2, -1)) / mask.sum()
         out[name] = res
     return out
 
 
-POOLED_KEYS = ("rps", "brier_force", "brier_engaged", "cover_50", "cover_90")
+def _tracks(path: Observed) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The observed readings of each track and the actor-months they score (§6).
+
+    Deeds: the material reading, status quo where nothing material was done or in force (every
+    actor-month scores). Words: the declaratory reading, only in months with a declaratory act.
+    """
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if path.material is not None:
+        out["material"] = (np.where(path.material == NONE, STATUS_QUO, path.material),
+                           np.ones(path.material.shape, bool))
+    if path.declaratory is not None:
+        out["declaratory"] = (np.where(path.declaratory == NONE, STATUS_QUO, path.declaratory),
+                              path.declaratory != NONE)
+    return out
+
+
+def _track_start(path: Observed, track: str) -> np.ndarray:
+    """Persistence of a track: the starting reading's part on it (§6)."""
+    if track == "material":
+        return np.where(path.start > VERBAL_HOSTILITY, path.start, STATUS_QUO)
+    return np.minimum(path.start, VERBAL_HOSTILITY)
+
+
+POOLED_KEYS = ("rps", "rps_material", "rps_declaratory", "brier_force", "brier_engaged",
+               "cover_50", "cover_90")
 """Scores that pool across episodes (per-actor RPS does not: the actors differ)."""
 Weighting = Literal["actor-month", "episode"]
 
@@ -312,8 +378,9 @@ def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None 
     table = {name: {key: float(value) for key, value in row.items()}
              for name, row in point.items()}
     actors, months = path.rung.shape
-    return {"actor_months": actors * months, "months": months, "scores": table,
-            "skill": _skills(table)}
+    said = int((path.declaratory != NONE).sum()) if path.declaratory is not None else 0
+    return {"actor_months": actors * months, "months": months, "declaratory_months": said,
+            "scores": table, "skill": _skills(table)}
 
 
 def pooled_scores(per_episode: Sequence[dict[str, Any]],
@@ -344,11 +411,15 @@ def pooled_scores(per_episode: Sequence[dict[str, Any]],
     for name in names:
         row = {}
         for key in POOLED_KEYS:
-            size = "months" if key.startswith("brier") else "actor_months"
-            w = np.array([e[size] if weighting == "actor-month" else 1.0 for e in per_episode],
-                         dtype=float)
-            values = np.array([e["scores"][name][key] for e in per_episode], dtype=float)
-            row[key] = float(np.sum(w * values) / np.sum(w))
+            size = {"rps_declaratory": "declaratory_months"}.get(
+                key, "months" if key.startswith("brier") else "actor_months")
+            scored = [e for e in per_episode if key in e["scores"][name]]
+            if not scored:
+                continue
+            w = np.array([e.get(size, e["actor_months"]) if weighting == "actor-month" else 1.0
+                          for e in scored], dtype=float)
+            values = np.array([e["scores"][name][key] for e in scored], dtype=float)
+            row[key] = float(np.sum(w * values) / np.sum(w)) if w.sum() > 0 else float("nan")
         table[name] = row
     return {"episodes": len(per_episode),
             "actor_months": int(sum(e["actor_months"] for e in per_episode)),
@@ -413,9 +484,10 @@ def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,
     result: dict[str, Any] = {}
     samples: dict[str, np.ndarray] = {}
     for key in point["model"]:
-        row: dict[str, Any] = {name: float(point[name][key]) for name in point}
+        row: dict[str, Any] = {name: float(point[name][key]) for name in point
+                               if key in point[name]}
         row["model_ci"] = _interval(resampled["model"][key], alpha)
-        for ref in () if key.startswith("cover") else refs:
+        for ref in () if key.startswith("cover") else [r for r in refs if key in point[r]]:
             row[f"skill_{ref}"] = float(skill(point["model"][key], point[ref][key]))
             boot_skill = skill(resampled["model"][key], resampled[ref][key])
             samples[f"{key}/{ref}"] = boot_skill
@@ -435,6 +507,8 @@ def _interval(values: np.ndarray, alpha: float) -> list[float]:
 
 SCORE_LABELS = {
     "rps": "RPS all",
+    "rps_material": "RPS deeds",
+    "rps_declaratory": "RPS words",
     "brier_force": "Brier force",
     "brier_engaged": "Brier engaged",
     "cover_50": "cover 50%",
@@ -467,6 +541,9 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
         entry: dict[str, Any] = {"score": key, "label": label,
                                  "model": model.to_dict(with_n=False)}
         for ref in refs:
+            if ref not in row:
+                entry[ref] = None
+                continue
             entry[ref] = json_float(round_significant(row[ref]) if places is None else
                                     round_to(row[ref], max(places, 0)))
             if f"skill_{ref}" in row:

@@ -185,8 +185,7 @@ def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, 
               for i, theta in enumerate(thetas) for ep in episodes]
     results = evaluate(points, runs, executor=executor or LocalExecutor(1), monthly=True,
                        keep_runs=True, progress=progress)
-    sims = [Simulated(r.runs["actor_month_max"], r.runs["month_min_top"])  # type: ignore[index]
-            for r in results]
+    sims = [Simulated.from_runs(r.runs) for r in results]  # type: ignore[arg-type]
     n = len(episodes)
     return [sims[i * n:(i + 1) * n] for i in range(len(thetas))]
 
@@ -194,9 +193,7 @@ def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, 
 def cut_to_common(sim: Simulated, path: Observed) -> tuple[Simulated, Observed]:
     """The simulated and observed months that both cover (the first ones)."""
     months = min(sim.month_max.shape[-1], path.rung.shape[-1])
-    top = sim.month_max[..., :months]
-    low = None if sim.month_min_top is None else sim.month_min_top[..., :months]
-    return Simulated(top, low), cut_observed(path, months)
+    return sim.cut(months), cut_observed(path, months)
 
 
 def episode_rps(sim: Simulated, path: Observed) -> float:

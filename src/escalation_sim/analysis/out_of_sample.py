@@ -165,7 +165,10 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         total = settings.draws * settings.runs_per_draw
         sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
                         progress=progress(total), seeds=seeds)
-        sim = Simulated(np.concatenate([s[0].month_max for s in sims]))
+        sim = Simulated(*(None if getattr(sims[0][0], f) is None else
+                          np.concatenate([getattr(x[0], f) for x in sims])
+                          for f in ("month_max", "month_min_top", "month_material",
+                                    "month_stance")))
         base = simulate([ep], [{}], total, settings.seed, executor=executor,
                         progress=progress(total))[0][0]
         others = [o.observed for k, o in enumerate(full) if k != e]

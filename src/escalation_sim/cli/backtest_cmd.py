@@ -34,6 +34,7 @@ from escalation_sim.cli.common import (
 from escalation_sim.scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
+    from escalation_sim.analysis.backtest import Simulated
     from escalation_sim.engine.calendar import ChunkResult
     from escalation_sim.scenario.episode import LoadedEpisode
     from escalation_sim.scenario.schema import Scenario
@@ -111,7 +112,7 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
            workers: int | None, executor: str, scheduler: str | None, as_json: bool,
            quiet: bool, figures: Path | None) -> None:
     """``escsim backtest EPISODE``: one episode's scores with bootstrap intervals."""
-    from escalation_sim.analysis.backtest import Simulated, library_reference, report
+    from escalation_sim.analysis.backtest import library_reference, report
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.backtest import render_backtest
@@ -132,7 +133,7 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
     with progress_bar(n, quiet=quiet) as progress:
         evaluate([point], n, executor=pool, monthly=True, progress=progress,
                  on_runs=lambda _, chunk: months.add(chunk))
-    sim = Simulated(months.month_max)
+    sim = months.simulated()
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
@@ -155,7 +156,6 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
     is the base rates of the other episodes, given and bundled (leave-one-out).
     """
     from escalation_sim.analysis.backtest import (
-        Simulated,
         distance,
         empirical_climatology,
         empirical_events,
@@ -202,7 +202,7 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
         others = [p for key, p in pool_paths.items() if key != str(Path(ep.source).resolve())]
         empirical = (empirical_climatology(others), empirical_events(others)) if others else \
             (None, None)
-        scored = episode_scores(Simulated(sinks[k].month_max), path, *empirical)
+        scored = episode_scores(sinks[k].simulated(), path, *empirical)
         per_episode.append(scored)
         rows.append({"episode": Path(ep.source).stem, "name": ep.episode.name,
                      "source": ep.source, "scenario": point.scenario.name,
@@ -236,26 +236,34 @@ def json_ready(value: Any) -> Any:
 
 
 class MonthlyRungs:
-    """Keeps only what the scores need of each run: its monthly rungs, one byte each."""
+    """Keeps only what the scores need of each run: its monthly readings, one byte each."""
+
+    KEYS = ("actor_month_max", "month_min_top", "actor_month_material", "actor_month_stance")
 
     def __init__(self, runs: int) -> None:
-        import numpy as np
-
         self.runs = runs
-        self.month_max = np.zeros((0, 0, 0), dtype=np.uint8)
-        self.month_min_top = np.zeros((0, 0), dtype=np.uint8)
+        self.arrays: dict[str, Any] = {}
 
     def add(self, chunk: ChunkResult) -> None:
-        """Copy one chunk's monthly rungs into place (an ``evaluate`` runs sink)."""
+        """Copy one chunk's monthly readings into place (an ``evaluate`` runs sink)."""
         import numpy as np
 
-        top, low = chunk.runs["actor_month_max"], chunk.runs["month_min_top"]
-        if not self.month_max.size:
-            self.month_max = np.zeros((self.runs, *top.shape[1:]), dtype=np.uint8)
-            self.month_min_top = np.zeros((self.runs, *low.shape[1:]), dtype=np.uint8)
-        end = chunk.first_run + top.shape[0]
-        self.month_max[chunk.first_run:end] = top
-        self.month_min_top[chunk.first_run:end] = low
+        for key in self.KEYS:
+            values = chunk.runs[key]
+            if key not in self.arrays:
+                self.arrays[key] = np.zeros((self.runs, *values.shape[1:]), dtype=np.int8)
+            self.arrays[key][chunk.first_run:chunk.first_run + values.shape[0]] = values
+
+    @property
+    def month_max(self) -> Any:
+        """(R, A, M) each actor's highest reading in each month."""
+        return self.arrays["actor_month_max"]
+
+    def simulated(self) -> Simulated:
+        """The runs' monthly arrays for the scores."""
+        from escalation_sim.analysis.backtest import Simulated
+
+        return Simulated.from_runs(self.arrays)
 
 
 def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:

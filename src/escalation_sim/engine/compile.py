@@ -96,6 +96,7 @@ class Params(NamedTuple):
     inc_issue: np.ndarray  # (K,) int64, -1 for none
     severity: np.ndarray  # (K, W) rungs
     explain: np.ndarray  # (W,) chance a hit is explained on the hotline
+    opening: np.ndarray  # (n,) int64 incident types that strike on day 0
     # §6 compellence
     dem_actor: np.ndarray  # (D,) int64
     dem_of: np.ndarray  # (D,) int64
@@ -453,6 +454,8 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         inc_issue=np.array([index(issue_keys, i.issue) for i in incidents], dtype=np.int64),
         severity=_rows([i.severity for i in incidents]),
         explain=m.hotline_explain_prob * hot,
+        opening=np.array([list(scenario.incidents).index(k) for k in scenario.opening],
+                         dtype=np.int64),
         dem_actor=np.array([ids.index(d.actor) for d in scenario.demands], dtype=np.int64),
         dem_of=np.array([ids.index(d.of) for d in scenario.demands], dtype=np.int64),
         dem_issue=np.array([issue_keys.index(d.issue) for d in scenario.demands],
@@ -523,7 +526,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
     return _shaped(fields, scenario)
 
 
-FIXED = ("issue_domain", "militarised", "inc_perpetrator", "inc_victim", "inc_control",
+FIXED = ("issue_domain", "militarised", "opening", "inc_perpetrator", "inc_victim", "inc_control",
          "inc_domain", "inc_issue", "dem_actor", "dem_of", "dem_issue")
 """Fields of ``Params`` without a run axis (the scenario's structure)."""
 

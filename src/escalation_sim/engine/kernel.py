@@ -120,6 +120,48 @@ def _flow_bin(x: float) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
+def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, n_events):
+    """Incident type ``k`` strikes run ``r`` on day ``t`` (§9).
+
+    The victim's grievance rises by the severity (less what trust in the perpetrator explains
+    away; halved if explained on the hotline, which opens direct talks), its nationalism rallies,
+    it reviews at once; it remembers the domain it was hit in (not for an external incident); the
+    incident's issue is triggered; an energy incident cuts energy flows.
+    """
+    n_actors = s.level.shape[0]
+    v = p.inc_victim[k]
+    perp = p.inc_perpetrator[k]
+    sev = p.severity[k, c]
+    if perp >= 0:
+        sev *= 1.0 - p.trust_attribution[c] * s.trust[_pair(v, perp, n_actors), r]
+    if explained:
+        sev *= 0.5
+        s.talks_left[r] = max(s.talks_left[r], p.call_days[c])
+    s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[c])
+    jump = min(s.nationalism[v, r] + p.rally_severity[v, c] * sev, 1.0) - s.nationalism[v, r]
+    s.nationalism[v, r] += jump
+    rec.rally[v, r] += jump
+    struck[v] = True
+    if p.inc_control[k] != EXTERNAL:
+        s.hit_domain[v, r] = p.inc_domain[k]
+        s.hit_day[v, r] = t
+    q = p.inc_issue[k]
+    if q >= 0:
+        s.activation[q, r] = dynamics.triggered(s.activation[q, r],
+                                                p.activation_per_severity[c] * sev)
+    if p.inc_domain[k] == DOMAIN_ENERGY:
+        s.energy_damage[r] *= 1.0 - min(1.0, p.energy_incident_cut[c] * sev)
+    rec.incidents[r, k] += 1
+    if rec.contain_ref[r] < 0:
+        rec.contain_ref[r] = top_before
+        rec.contain_from[r] = t
+    if tell:
+        _event(events, n_events, t, EV_INCIDENT, float(k), 1.0 if explained else 0.0, sev)
+        if explained and p.call_days[c] > 0:
+            _event(events, n_events, t, EV_TALKS, 0.0)
+
+
+@numba.njit(cache=True, nogil=True)
 def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, events,
              n_events):
     """Advance every run of the chunk through days ``t0 .. t1 - 1``.
@@ -175,51 +217,24 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 force_today[i] = False
                 code[i] = NO_ACT
 
-            # 1. incidents (§9) ---------------------------------------------------------------
+            # 1. incidents (§9): the opening ones on day 0, then each type by its rate ----------
+            if t == 0:
+                for n in range(p.opening.shape[0]):
+                    _strike(s, p, rec, r, c, t, p.opening[n], False, top_before, struck, tell,
+                            events, n_events)
             for k in range(n_kinds):
                 u = uniform(key, SLOT_INCIDENT + k)
                 control = p.inc_control[k]
-                perp = p.inc_perpetrator[k]
                 if control == LEADERSHIP:
-                    row = s.level[perp, r]
+                    row = s.level[p.inc_perpetrator[k], r]
                 elif control == EXTERNAL:
                     row = EXTERNAL_ROW
                 else:
                     row = s.top[r]
                 chance = p.p_incident[row, k, c]
-                if u >= chance:
-                    continue
-                v = p.inc_victim[k]
-                explained = u < chance * p.explain[c]
-                sev = p.severity[k, c]
-                if perp >= 0:
-                    sev *= 1.0 - p.trust_attribution[c] * s.trust[_pair(v, perp, n_actors), r]
-                if explained:
-                    sev *= 0.5
-                    s.talks_left[r] = max(s.talks_left[r], p.call_days[c])
-                s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[c])
-                jump = min(s.nationalism[v, r] + p.rally_severity[v, c] * sev, 1.0) \
-                    - s.nationalism[v, r]
-                s.nationalism[v, r] += jump
-                rec.rally[v, r] += jump
-                struck[v] = True
-                if control != EXTERNAL:
-                    s.hit_domain[v, r] = p.inc_domain[k]
-                    s.hit_day[v, r] = t
-                q = p.inc_issue[k]
-                if q >= 0:
-                    s.activation[q, r] = dynamics.triggered(
-                        s.activation[q, r], p.activation_per_severity[c] * sev)
-                if p.inc_domain[k] == DOMAIN_ENERGY:
-                    s.energy_damage[r] *= 1.0 - min(1.0, p.energy_incident_cut[c] * sev)
-                rec.incidents[r, k] += 1
-                if rec.contain_ref[r] < 0:
-                    rec.contain_ref[r] = top_before
-                    rec.contain_from[r] = t
-                if tell:
-                    _event(events, n_events, t, EV_INCIDENT, float(k), 1.0 if explained else 0.0, sev)
-                    if explained and p.call_days[c] > 0:
-                        _event(events, n_events, t, EV_TALKS, 0.0)
+                if u < chance:
+                    _strike(s, p, rec, r, c, t, k, u < chance * p.explain[c], top_before, struck,
+                            tell, events, n_events)
 
             # 2. war ends; demands are met or dropped (§6) --------------------------------------
             at_war = False
@@ -323,8 +338,11 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     lagged = np.int64(s.history[back, j, r])
                     mil = lagged >= MILITARY_SIGNALLING
                     chance = p.p_mis_military[i, c] if mil else p.p_mis[i, c]
-                    wrong = uniform(key, SLOT_PERCEPTION + 2 * q) < chance
+                    u = uniform(key, SLOT_PERCEPTION + 2 * q)
+                    wrong = u < chance
                     up = False
+                    if wrong and u < chance * p.explain[c]:
+                        wrong = False  # the hotline's call explains what was misread
                     if wrong:
                         up = uniform(key, SLOT_PERCEPTION + 2 * q + 1) < p.bias[i, c]
                         if mil:

@@ -354,7 +354,7 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     The scenario's scheduled events keep their calendar dates (their days are shifted; those
     after the episode's end are dropped, those before its start act on day 0), its
     ``start_date`` and ``horizon_days`` become the episode's window, the ``set`` changes are
-    applied, and the trigger's victim starts with the trigger's severity as grievance.
+    applied, and the scenario opens with the trigger: its incident strikes on day 0 (``opening``).
     """
     if episode.end_date < episode.start_date:
         raise _at(doc, ("end_date",), f"must not be before start_date {episode.start_date}",
@@ -398,9 +398,7 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
                                 what="incident types")
             raise _at(doc, ("trigger", "incident"), f"not an incident type of the scenario; "
                       f"{hint}", episode.trigger.incident)
-        victim = data["actors"].get(incident.get("victim"), {})
-        victim["initial_grievance"] = victim.get("initial_grievance", 0.0) + \
-            incident.get("severity", 1.0)
+        data["opening"] = [*data.get("opening", []), episode.trigger.incident]
     try:
         scenario = build(data, base_doc.locate, base_doc.source)
         check_events(scenario, base_doc.locate)

@@ -721,6 +721,10 @@ class Scenario(Strict):
                                               "(compellence).")
     incidents: dict[Key, Incident] = Field(default_factory=dict, max_length=MAX_INCIDENT_TYPES,
                                            description="Incident types, keyed by id.")
+    opening: list[Key] = Field(default_factory=list, max_length=MAX_INCIDENT_TYPES,
+                               description="Incident types that strike on day 0: the crisis "
+                                           "opens with them (an episode's trigger), with every "
+                                           "effect of an incident (§9).")
     events: list[Event] = Field(default_factory=list, max_length=500,
                                 description="Scheduled parameter changes.")
     summits: list[Summit] = Field(default_factory=list, max_length=500,
@@ -778,6 +782,10 @@ class Scenario(Strict):
             if demand.issue not in self.issues:
                 raise ReferenceProblem(f"demands[{n}].issue", demand.issue,
                                        f"an issue id: one of {', '.join(self.issues) or '(none)'}")
+        for n, key in enumerate(self.opening):
+            if key not in self.incidents:
+                raise ReferenceProblem(f"opening[{n}]", key, "an incident type: one of "
+                                       f"{', '.join(self.incidents) or '(none)'}")
         for key, incident in self.incidents.items():
             check(f"incidents.{key}.victim", incident.victim)
             check(f"incidents.{key}.perpetrator", incident.perpetrator)
