@@ -7,16 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalation_sim.analysis.trace import main_reason, pick_run, run_metrics, trace_run
+from escalation_sim.analysis.trace import TERM_WORDS, main_reason, pick_run, run_metrics, trace_run
 from escalation_sim.engine.ensemble import simulate
-from escalation_sim.model.decision import TERMS
-from escalation_sim.model.ladder import LEGAL_COERCION, N_RUNGS, RUNGS
+from escalation_sim.model.ladder import DOMAIN_RUNG, LEGAL_COERCION, OPEN_WAR, RUNGS
 from escalation_sim.model.outcomes import OUTCOMES, classify
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
-RUNS = 1100  # run indices beyond the first random block of 1024
+RUNS = 1100  # run indices beyond the first block of 1024 runs
 DAYS = 150
 
 
@@ -27,21 +26,45 @@ def ensemble():
 
 
 def replay(trace, actors):
-    """Rung of each actor at the end of each day, rebuilt from the logged moves alone."""
-    level = {e["actor"]: e["new"] for e in trace.events if e["kind"] == "start"}
-    moves = {}
+    """Each actor's reading at the end of each day, rebuilt from the logged events alone.
+
+    The reading is the higher of the actor's stance (words) and its measures in force
+    (deeds), limited force on the day it is used, open war until the ceasefire (§2).
+    """
+    starts = {e["actor"]: e for e in trace.events if e["kind"] == "start"}
+    stance = {a: starts[a]["stance"] for a in actors}
+    held = {a: dict(starts[a]["held"]) for a in actors}
+    at_war = set()
+    by_day = {}
     for e in trace.events:
-        if e["kind"] in ("move", "settlement"):  # in order: a day's settlement comes first
-            moves.setdefault(e["day"], []).append(e)
+        by_day.setdefault(e["day"], []).append(e)
     days = np.zeros((trace.scenario.horizon_days, len(actors)), dtype=int)
     for t in range(trace.scenario.horizon_days):
-        for e in moves.get(t, []):
-            if e["kind"] == "settlement":  # a summit puts every side at its new rung
-                level.update(zip(actors, e["levels"], strict=True))
-                continue
-            assert e["old"] == level[e["actor"]], "a move starts where the last one ended"
-            level[e["actor"]] = e["new"]
-        days[t] = [level[a] for a in actors]
+        struck = set()
+        for e in by_day.get(t, []):
+            if e["kind"] == "settlement":  # words at engagement at once, measures stay
+                for a in actors:
+                    stance[a] = min(stance[a], 1)
+                at_war.clear()
+            elif e["kind"] == "war_end":
+                at_war.clear()
+            elif e["kind"] == "move" and e["track"] == "words":
+                assert e["old"] == stance[e["actor"]], "words move from where they stood"
+                stance[e["actor"]] = e["new"]
+            elif e["kind"] == "move" and e["track"] == "deeds":
+                held[e["actor"]][e["measure"]] += -1 if e["lifted"] else 1
+                assert held[e["actor"]][e["measure"]] >= 0
+            elif e["kind"] == "move" and e["track"] == "force":
+                if e["new"] == OPEN_WAR:
+                    at_war.update((e["actor"], e["target"]))
+                else:
+                    struck.add(e["actor"])
+        for i, a in enumerate(actors):
+            deeds = [DOMAIN_RUNG[d] for d, n in held[a].items() if n > 0]
+            level = max([stance[a], *deeds])
+            if a in struck:
+                level = max(level, 8)
+            days[t, i] = OPEN_WAR if a in at_war else level
     return days
 
 
@@ -52,8 +75,7 @@ def test_trace_of_run_k_reproduces_its_ensemble_metrics(ensemble, k):
     assert trace.metrics == run_metrics(runs, k, scenario)  # every per-run metric, bit for bit
     actors = list(scenario.actors)
     levels = replay(trace, actors)
-    start = np.array([scenario.actors[a].initial_rung for a in actors])
-    peak = np.maximum(levels.max(axis=0), start)
+    peak = levels.max(axis=0)  # the days simulated: the starting reading is given
     final, top = levels[-1], levels.max(axis=1)
     assert peak.max() == runs["peak_rung"][k]
     assert list(peak) == list(runs["actor_peak"][k])
@@ -65,6 +87,11 @@ def test_trace_of_run_k_reproduces_its_ensemble_metrics(ensemble, k):
                                 "outcome": OUTCOMES[runs["outcome"][k]]}
     struck = [e["key"] for e in trace.events if e["kind"] == "incident"]
     assert [struck.count(key) for key in scenario.incidents] == list(runs["incidents"][k])
+    moves = [e for e in trace.events if e["kind"] == "move" and e["track"] == "deeds"]
+    for i, a in enumerate(actors):
+        mine = [e for e in moves if e["actor"] == a]
+        assert sum(not e["lifted"] for e in mine) == runs["actor_imposed"][k][i]
+        assert sum(e["lifted"] for e in mine) == runs["actor_lifted"][k][i]
     engaged, mediated = None, 0
     for e in trace.events:
         if e["kind"] == "mediation":
@@ -78,17 +105,21 @@ def test_trace_of_run_k_reproduces_its_ensemble_metrics(ensemble, k):
 
 def test_log_lines_carry_dates_ladder_codes_and_reasons(ensemble):
     scenario, _ = ensemble
-    trace = trace_run(scenario, 1030)
-    moves = [e for e in trace.events if e["kind"] == "move"]
-    assert moves
+    events = [e for k in range(20) for e in trace_run(scenario, k).events]
+    moves = [e for e in events if e["kind"] == "move"]
+    assert {e["track"] for e in moves} >= {"words", "deeds"}
     for e in moves:
-        rung = RUNGS[e["new"]]
-        assert (e["rung_name"], e["cameo"], e["goldstein"]) == (rung.name, rung.cameo,
-                                                                rung.goldstein)
-        assert e["reason"] in (*TERMS, "chance") and e["reason_text"]
+        if e["track"] == "words":
+            rung = RUNGS[e["new"]]
+            assert (e["rung_name"], e["cameo"], e["goldstein"]) == (rung.name, rung.cameo,
+                                                                    rung.goldstein)
+            assert e["act"] == "declaratory"
+        else:
+            assert e["act"] == "material" and e["cameo"]
+        assert e["reason"] in TERM_WORDS and e["reason_text"]
         assert e["date"] == str(np.datetime64(scenario.start_date) + e["day"])
-    assert trace.events[0]["date"] == scenario.start_date.isoformat()
-    assert any(e["kind"] == "event" and e["day"] == 38 for e in trace.events)
+    assert events[0]["date"] == scenario.start_date.isoformat()
+    assert any(e["kind"] == "event" and e["day"] == 38 for e in events)
 
 
 def test_the_same_run_gives_the_same_story(ensemble):
@@ -97,24 +128,11 @@ def test_the_same_run_gives_the_same_story(ensemble):
     assert trace_run(scenario, 7).events != trace_run(scenario, 8).events
 
 
-def _terms(**by_term):
-    terms = np.zeros((len(TERMS), N_RUNGS))
-    for name, row in by_term.items():
-        terms[TERMS.index(name)] = row
-    return terms
-
-
 def test_main_reason_is_the_term_that_gained_most():
-    x = np.arange(N_RUNGS, dtype=float)
-    fit = -(x - 6.0) ** 2  # wants rung 6
-    move = -0.1 * np.abs(x - 4)
-    assert main_reason(_terms(fit=fit, move=move), 4, 5) == ("fit", False)
-    audience = np.where(x < 4, -3.0, 0.0)  # stepping down costs face
-    assert main_reason(_terms(fit=-(x - 3.2) ** 2, audience=audience), 4, 4) == ("audience",
-                                                                                 False)
-    econ = np.where(x >= 6, -0.5, 0.0)  # favours stepping down, but less than fit opposes
-    assert main_reason(_terms(fit=fit, economic=econ), 6, 5) == ("economic", True)
-    assert main_reason(_terms(move=move), 4, 5) == ("chance", True)
+    # gains of (fit, move, audience, cooperation and talks)
+    assert main_reason(np.array([1.2, -0.2, 0.0, 0.0]), 1.0) == ("fit", False)
+    assert main_reason(np.array([-0.5, -0.2, 0.0, 0.9]), 0.2) == ("cooperation", False)
+    assert main_reason(np.array([-0.3, -0.2, -0.5, 0.0]), -1.0) == ("chance", True)
 
 
 def test_pick_run_chooses_by_outcome_or_the_median():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.model.params import COOPERATION, compile_params
+from escalation_sim.engine.compile import compile_params
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.priors import fix, priors_of
 from escalation_sim.scenario.schema import ModelParams
@@ -83,5 +83,7 @@ def test_each_lever_moves_the_measure_of_its_named_mechanism(results, lever: str
 def test_economic_initiatives_make_coercion_costlier_and_cooperation_worth_more() -> None:
     before = compile_params(load_scenario(SCENARIOS / "base.yaml"))
     after = compile_params(load_scenario(SCENARIOS / "lever_economic_initiatives.yaml"), 365)
-    assert np.all(after.econ_cost > before.econ_cost)
-    assert np.all(after.rung_terms[:, COOPERATION, 0] > before.rung_terms[:, COOPERATION, 0])
+    assert np.all(after.dependence > before.dependence)  # the relationship is worth more
+    assert np.all(after.trade_cost > before.trade_cost)  # so economic measures cost more
+    assert np.all(after.cooperation > before.cooperation)  # and cooperation gains more
+    assert np.all(after.trade_ceiling > before.trade_ceiling)  # trade grows above its level

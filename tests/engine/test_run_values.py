@@ -11,7 +11,7 @@ from escalation_sim.engine.batch import block_values, event_values, structure
 from escalation_sim.engine.calendar import ChunkResult, simulate_blocks, simulate_chunk
 from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.engine.executors import LocalExecutor
-from escalation_sim.model.params import RUN_FIELDS, compile_params
+from escalation_sim.engine.compile import FIXED, Params, compile_params, width
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.priors import point_valued
@@ -75,7 +75,7 @@ def test_compiled_per_run_values_equal_the_compiled_numbers(base, path, value) -
     per_run = compile_params(base, 40, {path: np.full(3, float(value))})
     alone = compile_params(with_values(base, {path: value}), 40)
     differs = False
-    for name in RUN_FIELDS:
+    for name in (f for f in Params._fields if f not in FIXED):
         found, expected = getattr(per_run, name), getattr(alone, name)
         np.testing.assert_array_equal(found, np.broadcast_to(expected, np.shape(found)), name)
         differs |= not np.array_equal(expected, getattr(compile_params(base, 40), name))
@@ -127,60 +127,13 @@ def test_events_act_on_per_run_values(base) -> None:
         assert_same(per_run, alone)
 
 
-def test_per_run_parameters_have_a_run_axis_and_shared_ones_stay_numbers(base) -> None:
+def test_per_run_parameters_give_every_array_a_run_axis(base) -> None:
     p = compile_params(base, 0, {"model.c_mil": np.linspace(1, 9, 7),
                                  "actors.baku.lag_days": np.full(7, 3.4)})
     shared = compile_params(base, 0)
-    assert p.width == 7 and shared.width == 1
-    assert shared.rung_terms.shape[-1] == 1 and p.rung_terms.shape[-1] == 7
+    assert width(p) == 7 and width(shared) == 1
+    assert p.force_cost.shape == (2, 7) and shared.force_cost.shape == (2, 1)
     assert p.lag.shape == (2, 7) and p.lag.dtype == np.int64 and p.lag[0, 0] == 3
-    assert isinstance(p.w_fit, float) and p.stake.shape == shared.stake.shape == (2, 1)
-    rows = np.array([6, 0, 6])
-    np.testing.assert_array_equal(p.at(rows).rung_total, p.rung_total[:, rows])
-    assert p.at(rows).stake is p.stake
-
-
-# -- batching -----------------------------------------------------------------------------------
-def points(base) -> list[Point]:  # noqa: ANN001
-    base = with_values(base, {"horizon_days": 40})
-    return [Point(base, SEED),
-            Point(with_values(base, {"model.c_mil": 2.5, "issues.corridors.heat": 0.9}), SEED),
-            Point(with_values(base, {"actors.moscow.reciprocity": 0.9}), SEED + 1),
-            Point(with_values(base, {"levers.crisis_hotline.strength": 0.2}), SEED),
-            Point(with_values(base, {"horizon_days": 30}), SEED)]  # structurally different
-
-
-def test_structure_tells_points_that_can_share_a_chunk(base) -> None:
-    keys = [structure(p.scenario) for p in points(base)]
-    assert len(set(keys[:4])) == 1 and keys[4] != keys[0]
-    assert structure(with_values(points(base)[0].scenario,
-                                 {"levers.crisis_hotline.start_day": 5})) != keys[0]
-    values = block_values([(p.scenario, p.seed) for p in points(base)[:2]], 0, 3)
-    np.testing.assert_array_equal(values["model.c_mil"], [base.model.c_mil] * 3 + [2.5] * 3)
-    assert set(values) == {"model.c_mil", "issues.corridors.heat"}
-
-
-def test_blocks_side_by_side_give_each_point_its_own_results(base) -> None:
-    blocks = [(p.scenario, p.seed) for p in points(base)[:4]]
-    together = simulate_blocks(blocks, 100, 150)
-    for (scenario, seed), found in zip(blocks, together, strict=True):
-        assert_same(found, simulate_chunk(scenario, seed, 100, 150))
-    assert not np.array_equal(together[0].runs["actor_rally"], together[1].runs["actor_rally"])
-
-
-@pytest.mark.parametrize("workers,chunk_runs", [(1, None), (2, 1024)])
-def test_evaluate_batched_equals_each_point_alone(base, workers, chunk_runs) -> None:
-    pts = points(base)
-    runs = 1100
-    batched = evaluate(pts, runs, executor=LocalExecutor(workers), keep_runs=True,
-                       chunk_runs=chunk_runs)
-    for point, found in zip(pts, batched, strict=True):
-        [alone] = evaluate([point], runs, executor=LocalExecutor(1), keep_runs=True)
-        assert found.point is point and found.aggregate.runs == runs
-        assert found.runs is not None and alone.runs is not None
-        for name in alone.runs:
-            np.testing.assert_array_equal(found.runs[name], alone.runs[name], err_msg=name)
-        for name in alone.aggregate.daily:
-            np.testing.assert_array_equal(found.aggregate.daily[name],
-                                          alone.aggregate.daily[name], err_msg=name)
-        assert found.aggregate.outcomes.tolist() == alone.aggregate.outcomes.tolist()
+    assert p.w_fit.shape == (7,) and shared.w_fit.shape == (1,)
+    assert np.all(np.diff(p.force_cost[0]) > 0)  # each run its own c_mil
+    assert p.issue_domain.shape == shared.issue_domain.shape  # structure has no run axis

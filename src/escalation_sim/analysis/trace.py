@@ -32,8 +32,8 @@ import numpy as np
 from escalation_sim.analysis.picks import PICKS
 from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
-from escalation_sim.engine.state import MET
-from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, cameo_table
+from escalation_sim.engine.state import MET, State
+from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, VERBAL_HOSTILITY, cameo_table
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.schema import Scenario
@@ -151,7 +151,8 @@ class Tracer:
             war = bool(x[2])
             rung = RUNGS[9 if war else 8]
             self.add(day, "move", actor=ids[int(x[0])], track="force", old=None,
-                     new=rung.level, rung_name=rung.name, act="material", measure=None,
+                     new=rung.level, target=ids[int(x[1])], rung_name=rung.name,
+                     act="material", measure=None,
                      lifted=False, cameo=FORCE_CAMEO[rung.level],
                      goldstein=_goldstein(FORCE_CAMEO[rung.level]), reason="fit",
                      reason_text=f"force against {ids[int(x[1])]}: it wants "
@@ -282,10 +283,11 @@ def _opening(tracer: Tracer) -> None:
     sc = tracer.scenario
     for aid, actor in sc.actors.items():
         rung = RUNGS[actor.initial_rung]
-        held = ", ".join(f"{n} {d}" for d, n in actor.initial_measures.items()
-                         if n and DOMAIN_RUNG[d] <= actor.initial_rung)
+        held = initial_measures(actor.initial_rung, actor.initial_measures)
+        text = ", ".join(f"{n} {d}" for d, n in held.items() if n)
         tracer.add(0, "start", actor=aid, new=rung.level, rung_name=rung.name, cameo=rung.cameo,
-                   goldstein=rung.goldstein, measures=held or None)
+                   goldstein=rung.goldstein, stance=min(rung.level, VERBAL_HOSTILITY),
+                   held=held, measures=text or None)
     for name in type(sc.levers).model_fields:
         lever = getattr(sc.levers, name)
         if lever.enabled and lever.start_day == 0:
@@ -293,6 +295,14 @@ def _opening(tracer: Tracer) -> None:
     for event in sc.events:
         if event.day == 0:
             tracer.note(0, "event", event.label or "scheduled change")
+
+
+def initial_measures(rung: int, given: dict[str, int]) -> dict[str, int]:
+    """The measures in force at day 0 by domain, as ``State.initial`` reads ``initial_rung``."""
+    state = State.initial(Scenario.model_validate(dict(
+        name="start", actors={"a": dict(initial_rung=rung, initial_measures=given),
+                              "b": dict()})), 1)
+    return {d: int(n) for d, n in zip(DOMAINS, state.measures[0, :, 0], strict=True)}
 
 
 def run_metrics(runs: dict[str, np.ndarray], index: int, scenario: Scenario) -> dict[str, Any]:

@@ -248,9 +248,10 @@ class DaySim:
                 for b in range(self.n_blocks)]
 
     def _start(self) -> None:
-        """Count the day-0 readings towards the peaks (and month 0)."""
+        """Count the day-0 readings towards month 0 of a backtest (the record's month 0 holds
+        the start). Peaks count the days simulated: the starting reading is given, not forecast
+        (a scenario that opens with force does not make every run one of force)."""
         rec, level = self.record, self.state.level
-        np.maximum(rec.peak, level, out=rec.peak)
         if self.monthly and self.days:
             rec.month_max[:, :, 0] = np.maximum(rec.month_max[:, :, 0], level.T)
             rec.month_stance[:, :, 0] = np.maximum(rec.month_stance[:, :, 0],
