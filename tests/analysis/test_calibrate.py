@@ -37,8 +37,8 @@ from escalation_sim.analysis.out_of_sample import (  # noqa: E402
 )
 from escalation_sim.cli.calibrate_cmd import calibration_yaml  # noqa: E402
 
-TRUTH = {"model.w_issue": 2.0, "model.w_nat": 1.0}
-PRIORS = [Prior("model.w_issue", 0.0, 3.0), Prior("model.w_nat", 0.0, 4.0)]
+TRUTH = {"model.w_demand": 2.0, "model.w_nat": 3.0}
+PRIORS = [Prior("model.w_demand", 0.0, 6.0), Prior("model.w_nat", 0.0, 6.0)]
 
 
 @pytest.fixture(scope="module")

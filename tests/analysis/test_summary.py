@@ -30,7 +30,7 @@ BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
             "seed", "start_date", "outcomes", "metrics", "actors", "impacts", "incidents",
-            "incident_force", "levers", "held_at_bound", "uncertainty", "timeline", "timing"]
+            "incident_force", "incident_external", "levers", "held_at_bound", "uncertainty", "timeline", "timing"]
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ def test_small_episode_observed_path(tmp_path):
     assert ep.scenario.start_date.isoformat() == "2025-01-30"
     assert ep.scenario.horizon_days == 40
     assert ep.scenario.actors["baku"].initial_rung == 3
-    assert ep.scenario.actors["baku"].initial_grievance == pytest.approx(2.0 + 3.0)  # + trigger
+    assert ep.scenario.actors["baku"].initial_grievance == pytest.approx(2.0)
+    assert ep.scenario.opening == ["aviation_incident"]  # the trigger strikes on day 0
     assert ep.scenario.events == []  # base's event (8 Aug 2025) lies beyond the window
     obs = ep.observed()
     assert obs.labels == ["2025-01", "2025-02", "2025-03"]
@@ -199,7 +200,7 @@ def test_backtest_end_to_end_json(tmp_path):
     data = json.loads(result.stdout)
     keys = [row["score"] for row in data["scores"]]
     assert keys == ["rps_0", "rps_1", "rps", "brier_force", "brier_engaged", "cover_50",
-                    "cover_90"]
+                    "cover_90", "rps_material", "rps_declaratory"]
     rps = data["scores"][2]
     assert 0 < rps["model"]["value"] < 1
     assert rps["model"]["ci_low"] <= rps["model"]["value"] <= rps["model"]["ci_high"]

@@ -51,9 +51,8 @@ def test_russia_ukraine_2009_by_hand():
 
 def test_russia_estonia_2007_by_hand():
     ep = load_episode("russia_estonia_2007")
-    # the trigger (the excavation, an external incident) adds its severity to Moscow's grievance
-    assert ep.scenario.actors["moscow"].initial_grievance == pytest.approx(
-        ep.scenario.incidents["memorial_relocation"].severity)
+    # the trigger (the excavation, an external incident) strikes Moscow on day 0
+    assert ep.scenario.opening == ["memorial_relocation"]
     assert ep.scenario.incidents["memorial_relocation"].control == "external"
     obs = ep.observed()
     assert obs.labels == ["2007-04", "2007-05", "2007-06"]

@@ -53,11 +53,16 @@ def test_trust_heads_for_its_target_by_the_rung_seen() -> None:
 
 
 # -- §6 decisions ---------------------------------------------------------------------------
-def test_desired_rung_is_richardsons_target() -> None:
-    d = decision.desired(0.4, 0.8, 0.5, 1.0, 4.0, 0.5, 2.0)
-    assert d == pytest.approx(2 + 0.4 + 2.0 * 0.3 * 0.5 + 1.0 + 0.5 * 2.0)
-    # nationalism drives only while the actor's issues are contested
-    assert decision.desired(0.0, 0.9, 0.0, 0.0, 2.0, 0.5, 3.0) == pytest.approx(2.0)
+def test_desired_rung_is_richardsons_target_amplified_by_nationalism() -> None:
+    push = 0.4 + 1.0 + 0.5 * 2.0
+    assert decision.desired(0.4, 0.8, 1.0, 4.0, 0.5, 2.0) == pytest.approx(2 + push * 1.6)
+    assert decision.desired(0.4, 0.5, 1.0, 4.0, 0.5, 2.0) == pytest.approx(2 + push)
+    # with nothing to answer, nationalism adds nothing
+    assert decision.desired(0.0, 0.95, 0.0, 2.0, 0.5, 3.0) == pytest.approx(2.0)
+    # a conciliatory other is answered in kind, not amplified
+    assert decision.desired(0.0, 0.9, 0.0, 1.0, 0.5, 3.0) == pytest.approx(1.5)
+    # the amplifier never turns a push around
+    assert decision.desired(0.0, 0.0, 1.0, 2.0, 0.5, 5.0) == pytest.approx(2.0)
 
 
 def test_stance_utility_fits_words_up_to_verbal_hostility() -> None:

@@ -66,11 +66,11 @@ def test_richardson_settles_iff_product_below_one(r1: float, r2: float) -> None:
 
 def test_richardson_fixed_point_is_a_mutual_best_response() -> None:
     s = make({"a": actor(reciprocity=0.5), "b": actor(reciprocity=0.6)},
-             issues={"stake": stake_issue(1.1, 0.5)}, model=dict(w_issue=1.0))
+             issues={"stake": stake_issue(1.0, 0.5)}, model=dict(w_issue=1.1))
     x = final_levels(s)
     # each level is the whole rung nearest the actor's desired rung given the other's level
     assert x[0] == round(2 + 1.1 + 0.5 * (x[1] - 2))
-    assert x[1] == round(2 + 0.5 + 0.6 * (x[0] - 2))
+    assert x[1] == round(2 + 0.55 + 0.6 * (x[0] - 2))
 
 
 # -- 2. Echo --------------------------------------------------------------------------------

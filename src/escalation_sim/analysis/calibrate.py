@@ -68,25 +68,24 @@ class Prior:
 
 
 DEFAULT_PRIORS: tuple[Prior, ...] = (
-    Prior("model.w_issue", 0.0, 3.0,
-          "Drive from the issues' stakes: sets how high each side climbs; model 2's backtest "
-          "puts Baku too high on it. 0 (issues do not drive) to 3 times the default."),
-    Prior("model.w_nat", 0.0, 4.0,
-          "Drive from nationalism above one half: the domestic push that the record's "
-          "surges after incidents inform. 0 to about 2.5 times the default (1.5)."),
-    Prior("model.audience", 0.0, 2.0,
-          "Audience cost of stepping down: how long crises drag on before a climb-down. 0 to "
-          "4 times the default (0.5)."),
-    Prior("model.summit_rate", 0.0, 6.0,
-          "Leader-level meeting opportunities per year in a crisis: the pace of the "
-          "settlements the record shows (weeks to years). 0 to 6 a year."),
+    Prior("model.w_demand", 0.0, 6.0,
+          "Drive of an open demand: how hard a compeller presses (the library holds compellence "
+          "that stopped at words and compellence by embargo). 0 to twice the default (3)."),
+    Prior("model.c_measure", 0.25, 5.0,
+          "Cost of imposing a measure on the relationship: how readily a side turns words into "
+          "deeds. An eighth of the default (2) to 2.5 times it."),
+    Prior("model.lift_rate", 0.02, 2.0,
+          "Baseline hazard of lifting a measure: the library's measures last from days to years. "
+          "Once in fifty years to twice a year, around the library's pooled 0.3."),
+    Prior("model.settle_lift", 0.0, 5.0,
+          "Push of a settlement on lifting: whether leaders' repairs lift measures (the record: "
+          "often not). 0 to 2.5 times the default (2)."),
     Prior("model.grievance_half_life_days", 5.0, 90.0,
           "Half-life of grievance: how long an incident keeps a side hostile. 5 days to 3 "
           "months around the default (20 days)."),
-    Prior("model.c_mil", 1.0, 16.0,
-          "Cost of force: judgemental in the base. Two training episodes reached force "
-          "(Armenia–Azerbaijan 2016, India–Pakistan 2019), the others did not. 1 to twice "
-          "the default (8)."),
+    Prior("model.absorption", 0.0, 1.0,
+          "How far a much stronger side discounts a weaker side's hostility: who answers and "
+          "who absorbs (the record: the stronger side often absorbs). The whole range."),
 )
 """The parameters calibrated by default, with their priors and the reasons for them."""
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from escalation_sim.engine.compile import EXTERNAL_ROW
@@ -53,6 +52,7 @@ from escalation_sim.engine.rng import (
 )
 from escalation_sim.engine.state import DROPPED, HISTORY, LIFTED, MET, NEVER, NO_ACT, OPEN
 from escalation_sim.model import decision, dynamics, force, measures, perception
+from escalation_sim.model._jit import compiled
 from escalation_sim.model.ladder import (
     DOMAIN_ECONOMIC,
     DOMAIN_ENERGY,
@@ -85,7 +85,7 @@ EVENT_WIDTH = 12
 MAX_EVENTS = 4096
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _event(events: np.ndarray, n_events: np.ndarray, day: int, kind: int, a: float = 0.0,
            b: float = 0.0, c: float = 0.0, d: float = 0.0, e: float = 0.0, f: float = 0.0,
            g: float = 0.0, h: float = 0.0, i: float = 0.0, j: float = 0.0) -> None:
@@ -98,13 +98,13 @@ def _event(events: np.ndarray, n_events: np.ndarray, day: int, kind: int, a: flo
     n_events[0] = n + 1
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _pair(i: int, j: int, n_actors: int) -> int:
     """Index of the ordered pair (i, j), i != j, in observer-major order."""
     return i * (n_actors - 1) + (j if j < i else j - 1)
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _material(meas: np.ndarray, i: int, r: int) -> int:
     """The highest rung of actor ``i``'s measures in force in run ``r``, or -1 for none."""
     top = -1
@@ -114,12 +114,12 @@ def _material(meas: np.ndarray, i: int, r: int) -> int:
     return top
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _flow_bin(x: float) -> int:
     return min(max(int(x * 100.0), 0), FLOW_BINS - 1)
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, n_events):
     """Incident type ``k`` strikes run ``r`` on day ``t`` (§9).
 
@@ -161,7 +161,7 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
             _event(events, n_events, t, EV_TALKS, 0.0)
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, events,
              n_events):
     """Advance every run of the chunk through days ``t0 .. t1 - 1``.
@@ -195,7 +195,6 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     threat = np.zeros(n_actors)
     utilities = np.zeros(N_DOMAINS + 4)
     options = np.zeros(N_DOMAINS + 4, np.int64)
-    sal_total = np.zeros(n_actors)
 
     for first in range(0, n_runs, RUN_BATCH):
       for t in range(t0, t1):  # noqa: E111 (a batch of runs steps day by day, in cache)
@@ -203,10 +202,6 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
             c = r if wide else 0
             block = r // block_runs
             tell = observe and r == 0
-            for i in range(n_actors):
-                sal_total[i] = 0.0
-                for q in range(n_issues):
-                    sal_total[i] += p.salience[i, q, c]
             key = day_key(keys[r], t)
             top_before = s.top[r]
             for i in range(n_actors):
@@ -382,21 +377,16 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                                               p.rhetoric[j, c])
                     best = max(best, found)
                 stake = 0.0
-                contention = 0.0
                 for q in range(n_issues):
                     live = s.activation[q, r]
                     stake += p.stake[i, q, c] * live * s.gap_left[q, r]
-                    contention += p.salience[i, q, c] * live
                     best += p.client[i, q, c] * live
-                if sal_total[i] > 0.0:
-                    contention /= sal_total[i]
                 for d in range(n_demands):  # compellence: an open demand drives its demander
                     if p.dem_actor[d] == i and s.demand[d, r] == OPEN:
                         stake += p.w_demand[c] * p.salience[i, p.dem_issue[d], c]
                 threat[i] = best
-                desire[i] = decision.desired(stake, s.nationalism[i, r], contention,
-                                             s.grievance[i, r], best, p.reciprocity[i, c],
-                                             p.w_nat[c])
+                desire[i] = decision.desired(stake, s.nationalism[i, r], s.grievance[i, r],
+                                             best, p.reciprocity[i, c], p.w_nat[c])
             for i in range(n_actors):
                 if s.war[i, r]:
                     continue
@@ -540,8 +530,10 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 s.stance[i, r] = new
                 if lifted[i]:
                     continue
-                # a measure answers what words cannot: the reading after today's words
-                material = max(new, STATUS_QUO, _material(s.measures, i, r))
+                # a measure answers what words cannot: its gain is over the most words can say
+                # (up to verbal hostility) or the measures already in force
+                material = max(min(desire[i], float(VERBAL_HOSTILITY)), float(STATUS_QUO),
+                               float(_material(s.measures, i, r)))
                 reach = s.level[i, r] + window
                 value = measures.relationship_value(p.dependence[i, c], s.trade[r],
                                                     p.energy_dependence[i, c], energy)
@@ -580,7 +572,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if tell:
                     rung = DOMAIN_RUNGS[k]
                     fit = p.w_fit[c] * ((material - desire[i]) ** 2
-                                        - (max(material, rung) - desire[i]) ** 2)
+                                        - (max(material, float(rung)) - desire[i]) ** 2)
                     kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
                                            <= p.kind_memory[c]) else 0.0
                     _event(events, n_events, t, EV_IMPOSE, float(i), float(k), desire[i],

@@ -19,15 +19,20 @@ from escalation_sim.model.ladder import STATUS_QUO, VERBAL_HOSTILITY
 
 
 @equation
-def desired(stake: float, nationalism: float, contention: float, grievance: float,
-            threat: float, reciprocity: float, w_nat: float) -> float:
-    """Richardson's target (§6): ``2 + drive + r (threat - 2)``.
+def desired(stake: float, nationalism: float, grievance: float, threat: float,
+            reciprocity: float, w_nat: float) -> float:
+    """Richardson's target (§6): ``2 + push``, ``push = stake + grievance + r (threat - 2)``.
 
-    ``drive = stake + w_nat (n - ½) contention + grievance``: the contested issues' stake,
-    nationalism while the actor's issues are contested, and grievance not yet answered.
+    The push of the contested issues' stake (and an open demand's), grievance not yet answered
+    and the reaction to the threat seen. Nationalism amplifies a push towards hostility by
+    ``1 + w_nat (n - ½)`` (at least 0): nationalist publics want a firmer answer to what
+    happened, and forgive less (Fearon 1994; Weiss 2014); with nothing to answer it adds
+    nothing, so it does not by itself turn a calm relationship hostile.
     """
-    drive = stake + w_nat * (nationalism - 0.5) * contention + grievance
-    return STATUS_QUO + drive + reciprocity * (threat - STATUS_QUO)
+    push = stake + grievance + reciprocity * (threat - STATUS_QUO)
+    if push > 0.0:
+        push *= max(0.0, 1.0 + w_nat * (nationalism - 0.5))
+    return STATUS_QUO + push
 
 
 @equation
@@ -51,16 +56,16 @@ def stance_utility(x: int, s0: int, desired_rung: float, w_fit: float, c_move: f
 
 
 @equation
-def impose_utility(material: int, rung: int, desired_rung: float, w_fit: float, kind: float,
+def impose_utility(material: float, rung: int, desired_rung: float, w_fit: float, kind: float,
                    pull: float, cost: float) -> float:
     """Utility of imposing one more measure at ``rung``, against imposing none (§6, deeds).
 
-    The gain in fit of the material level ``max(material, rung)`` to the desired rung, plus the
-    gain of answering in kind and the pull of contested issues of the measure's domain, less the
-    measure's cost. ``material`` is the highest rung of the actor's measures in force, or status
-    quo when none is.
+    The gain in fit of the reading to the desired rung, from ``material`` — the most that words
+    can say (the desired rung, up to verbal hostility) or the measures already in force, at
+    least status quo — to ``max(material, rung)``; plus the gain of answering in kind and the
+    pull of contested issues of the measure's domain; less the measure's cost.
     """
-    after = max(material, rung)
+    after = max(material, float(rung))
     before_gap = material - desired_rung
     after_gap = after - desired_rung
     return w_fit * (before_gap * before_gap - after_gap * after_gap) + kind + pull - cost

@@ -311,9 +311,9 @@ class ModelParams(Strict):
     w_issue: float = param(1.0, 0, 20, unit="rungs per unit stake",
                            doc="Drive from contested issues: salience x gap x heat x activation, "
                                "summed.", section="§6 Desire")
-    w_nat: float = param(1.5, 0, 10, unit="rungs",
-                         doc="Drive from nationalism above (below) one half, while the actor's "
-                             "issues are contested (times their contention).",
+    w_nat: float = param(1.5, 0, 10, unit="relative per unit nationalism",
+                         doc="Amplification of the push towards hostility (stake, grievance, "
+                             "reaction) by nationalism above one half: x (1 + w_nat (n - 1/2)).",
                          section="§6 Desire")
     w_fit: float = param(1.0, 0.01, 10, unit="utility per rung^2",
                          doc="Cost of a stance, or a material level, away from the desired rung.",
