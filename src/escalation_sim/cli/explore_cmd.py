@@ -29,6 +29,7 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     emit_document,
     err,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -65,23 +66,23 @@ HELP = (
     "(experiments.parquet too when pyarrow is installed), explore.json and "
     "scenario.resolved.yaml, replaced as a whole."
 )
-EPILOG = """Examples:
-
-  escsim explore base --param actors.baku.nationalism=0.3:0.9 --param issues.corridors.heat=0:1
-
-  escsim explore base --param 'actors.*.nationalism=0.3:0.9' --param issues.karabakh.heat=0:1 \\
-      --samples 64 --runs 256 --discover 'p_force>0.05'
-
-  escsim explore my_uncertain_case.yaml --samples 200 --out results/explore
-"""
+EPILOG = examples(
+    "escsim explore base --param actors.baku.nationalism=0.3:0.9 \\\n"
+    "    --param issues.corridors.heat=0:1",
+    "escsim explore base --param 'actors.*.nationalism=0.3:0.9' \\\n"
+    "    --param issues.karabakh.heat=0:1 \\\n"
+    "    --samples 64 --runs 256 --discover 'p_force>0.05'",
+    "escsim explore base --samples 32 --discover 'p_force>5%'",
+    "escsim explore my_uncertain_case.yaml --samples 200 --out results/explore",
+)
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", metavar="PATH=LO:HI",
     help="A parameter and its range; repeatable (default: the scenario's distributions).")]
 SamplesOpt = Annotated[int, typer.Option("--samples", min=2, metavar="N",
                                          help="Latin hypercube samples.")]
-SampleRunsOpt = Annotated[int, typer.Option("--runs", min=1, metavar="R",
-                                            help="Runs per sample.")]
+SampleRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, metavar="R", help=f"Runs per sample (default: {DEFAULT_RUNS}).")]
 DiscoverOpt = Annotated[str | None, typer.Option(
     "--discover", metavar="MEASURE>THRESHOLD",
     help="Find the boxes where a condition holds, e.g. 'p_force>0.05' (PRIM).")]
@@ -92,7 +93,7 @@ def explore_cmd(
                                              help="Scenario file (YAML) or bundled name.")],
     params: ParamOpt = None,
     samples: SamplesOpt = DEFAULT_SAMPLES,
-    runs: SampleRunsOpt = DEFAULT_RUNS,
+    runs: SampleRunsOpt = None,
     discover: DiscoverOpt = None,
     days: DaysOpt = None,
     seed: SeedOpt = None,
@@ -120,6 +121,7 @@ def explore_cmd(
     from escalation_sim.render.files import OutputError, check_out_dir
 
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
+    per_sample = runs or DEFAULT_RUNS
     try:
         condition = parse_condition(discover) if discover is not None else None
         uncertainties = [u for item in params for u in parse_param(item, resolved)] if params \
@@ -136,15 +138,16 @@ def explore_cmd(
             fail(exc)
         on_interrupt(_interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
-    with progress_bar(samples * runs, quiet=quiet) as bar:
+    with progress_bar(samples * per_sample, quiet=quiet) as bar:
         try:
-            result = run_explore(resolved, uncertainties, samples=samples, runs=runs,
+            result = run_explore(resolved, uncertainties, samples=samples, runs=per_sample,
                                  seed=resolved.seed, executor=pool, progress=bar,
                                  condition=condition)
         except (ScenarioError, ValueError) as exc:
             fail(exc)
     doc = explore_dict(result, document_header(resolved, str(scenario), file_sha256(scenario),
-                                               sets or [], runs, resolved.seed))
+                                               sets or [], per_sample, resolved.seed,
+                                               "--runs" if runs is not None else None))
     if out_dir is not None:
         try:
             files = write_explore(out_dir, doc, result, resolved)

@@ -20,6 +20,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.defaults import runs_line
 from escalation_sim.analysis.points import is_probability, measure_label
 from escalation_sim.render.layout import fits
 from escalation_sim.render.numbers import MISSING, number, percent
@@ -45,7 +46,9 @@ def explore_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rendera
         ("Explore ", "bold"), (doc["scenario"]["name"], "bold"),
         f" · {doc['samples']:,} samples × {doc['runs']:,} runs × {doc['days']:,} days · "
         f"Latin hypercube · seed {doc['seed']}")
-    parts: list[RenderableType] = [head, Text(), parameter_table(doc)]
+    parts: list[RenderableType] = [
+        head, Text(runs_line("explore", doc["runs"], doc.get("runs_from")), style="dim"), Text(),
+        parameter_table(doc)]
     if doc.get("drawn_per_run"):
         parts.append(Text("  also uncertain, drawn run by run in every sample: "
                           + ", ".join(doc["drawn_per_run"]), style="dim"))

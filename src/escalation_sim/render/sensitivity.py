@@ -16,6 +16,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.defaults import runs_line
 from escalation_sim.analysis.points import measure_label
 from escalation_sim.render.layout import fits
 from escalation_sim.render.numbers import MISSING, estimate, number
@@ -40,7 +41,9 @@ def sensitivity_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Ren
         ("Sensitivity ", "bold"), (doc["scenario"]["name"], "bold"),
         f" · {doc['method']} · {doc['points']:,} points × {doc['runs']:,} runs × "
         f"{doc['days']:,} days · {len(doc['factors'])} factors · seed {doc['seed']}")
-    parts: list[RenderableType] = [head, Text()]
+    parts: list[RenderableType] = [
+        head, Text(runs_line("sensitivity", doc["runs"], doc.get("runs_from")), style="dim"),
+        Text()]
     for output, found in doc["outputs"].items():
         title = Text.assemble((measure_label(output), "bold"),
                               (f"  ranges {_short(found['min'])} – {_short(found['max'])} "
