@@ -29,8 +29,9 @@ from escalation_sim.scenario.load import load_scenario
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
-            "seed", "start_date", "outcomes", "ends", "worst", "metrics", "actors", "impacts", "incidents",
-            "incident_force", "levers", "held_at_bound", "uncertainty", "timeline", "timing"]
+            "seed", "start_date", "outcomes", "ends", "worst", "metrics", "actors", "impacts",
+            "incidents", "incident_force", "levers", "held_at_bound", "uncertainty", "timeline",
+            "timing"]
 
 
 @pytest.fixture(scope="module")

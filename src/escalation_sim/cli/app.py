@@ -27,7 +27,7 @@ app = typer.Typer(
     help="Scenario-forecasting simulator for Azerbaijan–Russia escalation: edit a YAML scenario, "
          "run an ensemble, compare what-ifs.",
     epilog=examples("escsim run base", "escsim new my_case --from base",
-                    "escsim validate my_case.yaml", "escsim explain 'how it ends'"),
+                    "escsim validate scenarios/base.yaml", "escsim explain 'how it ends'"),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -54,9 +54,13 @@ HELP = (
     "run an ensemble for each, and tabulate every sample's outcome measures with 95% "
     "intervals (an experiments table).\n\n"
     "--param PATH=LO:HI gives a parameter and its range (repeatable; * in PATH for every key "
-    "there, e.g. actors.*.nationalism). Without --param, the scenario's own distributions "
-    "(e.g. nationalism: {uniform: [0.5, 0.7]}) are sampled. Every sample is run with the same "
-    "seed (common random numbers), so samples differ by their parameters, not by noise.\n\n"
+    "there, e.g. actors.*.nationalism). Without --param, explore samples what an analyst can "
+    "act on or observe: the scenario's own distributions outside the model's weights (e.g. "
+    "nationalism: {uniform: [0.5, 0.7]}), the drivers (the issues' heat, the actors' "
+    "nationalism), the actors' traits (reciprocity, rationality, dependence) and the strength "
+    "of each lever in use; --weights adds the model's uncertain weights (model.*), which "
+    "are otherwise drawn run by run. Every sample is run with the same seed (common random "
+    "numbers), so samples differ by their parameters, not by noise.\n\n"
     "--discover 'MEASURE>THRESHOLD' (or <, >=, <=; e.g. 'p_force>0.05' or 'p_force>5%') finds "
     "with PRIM the boxes of parameter space where the condition holds, with their coverage "
     "and density, and says them in a sentence. Needs the discover extra: pip install "
@@ -78,7 +82,10 @@ EPILOG = examples(
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", metavar="PATH=LO:HI",
-    help="A parameter and its range; repeatable (default: the scenario's distributions).")]
+    help="A parameter and its range; repeatable (default: the drivers, actors' traits and "
+         "levers in use).")]
+WeightsOpt = Annotated[bool, typer.Option(
+    "--weights", help="Without --param, also sample the model's uncertain weights (model.*).")]
 SamplesOpt = Annotated[int, typer.Option("--samples", min=2, metavar="N",
                                          help="Latin hypercube samples.")]
 SampleRunsOpt = Annotated[int | None, typer.Option(
@@ -95,6 +102,7 @@ def explore_cmd(
     samples: SamplesOpt = DEFAULT_SAMPLES,
     runs: SampleRunsOpt = None,
     discover: DiscoverOpt = None,
+    weights: WeightsOpt = False,
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,
@@ -109,9 +117,9 @@ def explore_cmd(
     from escalation_sim.analysis.discovery import parse_condition
     from escalation_sim.analysis.explore import (
         check_uncertainties,
+        default_uncertainties,
         explore_dict,
         parse_param,
-        prior_uncertainties,
         run_explore,
     )
     from escalation_sim.analysis.points import document_header
@@ -125,7 +133,7 @@ def explore_cmd(
     try:
         condition = parse_condition(discover) if discover is not None else None
         uncertainties = [u for item in params for u in parse_param(item, resolved)] if params \
-            else prior_uncertainties(resolved)
+            else default_uncertainties(resolved, weights=weights)
         check_uncertainties(uncertainties)
     except (ScenarioError, ValueError) as exc:
         fail(exc)
@@ -145,9 +153,11 @@ def explore_cmd(
                                  condition=condition)
         except (ScenarioError, ValueError) as exc:
             fail(exc)
+    sampled = "given" if params else "actionable and weights" if weights else "actionable"
     doc = explore_dict(result, document_header(resolved, str(scenario), file_sha256(scenario),
                                                sets or [], per_sample, resolved.seed,
-                                               "--runs" if runs is not None else None))
+                                               "--runs" if runs is not None else None),
+                       sampled)
     if out_dir is not None:
         try:
             files = write_explore(out_dir, doc, result, resolved)

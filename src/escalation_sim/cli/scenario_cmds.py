@@ -143,18 +143,18 @@ def explain(
     from escalation_sim.scenario.errors import did_you_mean
     from escalation_sim.scenario.explain import describe
 
-    term = lookup(path)
-    if term is not None:
-        if as_json:
-            print_json({"term": term[0], "text": term[1]})
-        else:
-            out.print(Text(term[0], style="bold"))
-            out.print(Text(term[1]), soft_wrap=False)
-        return
-    try:
+    try:  # a parameter path first: levers, runs, model are sections of a scenario
         info = describe(path)
     except ScenarioError as exc:
-        if "." not in path:  # a word, not a path: say which words there are
+        term = lookup(path)
+        if term is not None:
+            if as_json:
+                print_json({"term": term[0], "text": term[1]})
+            else:
+                out.print(Text(term[0], style="bold"))
+                out.print(Text(term[1]), soft_wrap=False)
+            return
+        if "." not in path and "did you mean" not in exc.message:
             hint = did_you_mean(path.lower(), terms(), what="words")
             exc.message = (f"neither a word the tables print nor a parameter path; {hint}"
                            if hint.startswith("did") else
