@@ -349,6 +349,7 @@ def lookup(term: str) -> tuple[str, str] | None:
     ``P(…)``, a level after ``ends:`` or ``at worst:``, and a term after ``vs``.
     """
     key = _canonical(term)
+    delta = re.match(r"^[δΔ]\s+", " ".join(term.split()))
     for candidate in (key, key.rstrip(".:"), key.rstrip("+")):
         found = GLOSSARY.get(ALIASES.get(candidate, candidate))
         if found is not None:
@@ -362,7 +363,7 @@ def lookup(term: str) -> tuple[str, str] | None:
     for prefix in ("ends:", "at worst:", "vs "):
         if key.startswith(prefix):
             return lookup(key[len(prefix):])
-    return None
+    return GLOSSARY["delta"] if delta else None  # Δ of a scenario: the difference itself
 
 
 def terms() -> list[str]:

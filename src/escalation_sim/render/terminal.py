@@ -149,14 +149,14 @@ def header(summary: Mapping[str, Any], *, runs_from: str | None = None) -> Panel
     line.append(f" · seed {summary['seed']}")
     source = Text(f"{sc['path']}" if sc.get("path") else "(scenario built in memory)",
                   style="dim")
-    source.append(f" · runs {runs_note('run', runs_from)}", style="dim")
     timing = summary.get("timing") or {}
     if timing.get("elapsed_s") is not None:
         source.append(f" · {_seconds(timing['elapsed_s'])}", style="dim")
         if timing.get("runs_per_s"):
             source.append(f" ({timing['runs_per_s']:,} runs/s)", style="dim")
     source.append(f" · escsim {summary['escsim_version']}", style="dim")
-    lines = [Text(sc["name"], style="bold"), line, source]
+    why = Text(f"{summary['runs']:,} runs {runs_note('run', runs_from)}", style="dim")
+    lines = [Text(sc["name"], style="bold"), line, source, why]
     for item in sc.get("overrides") or []:
         lines.append(Text.assemble(("--set ", "dim"), (item, "cyan")))
     return Panel(Group(*lines), box=box.ROUNDED, border_style="grey50", expand=True,
