@@ -83,11 +83,16 @@ class Uncertainty:
         return int(round(x)) if self.integer else float(x)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready ``{path, low, high, integer, distribution}``."""
+        """JSON-ready ``{path, low, high, integer, distribution[, words]}``.
+
+        ``distribution`` is the prior as written (``normal [1.01, 0.4812]``), ``words`` the same
+        in words (``normal, mean 1.01, sd 0.48``); ``None`` and absent for a ``--param`` range.
+        """
         return {"path": self.path, "low": json_float(self.low) if self.low is not None else None,
                 "high": json_float(self.high) if self.high is not None else None,
                 "integer": self.integer,
-                "distribution": self.prior.describe() if self.prior is not None else None}
+                "distribution": self.prior.describe() if self.prior is not None else None,
+                **({"words": self.prior.words()} if self.prior is not None else {})}
 
 
 def parse_param(item: str, scenario: Scenario) -> list[Uncertainty]:

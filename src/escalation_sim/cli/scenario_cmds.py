@@ -172,7 +172,7 @@ def explain(
         out.print(Text(s.description))
     facts = Table.grid(padding=(0, 2))
     for label, fact in (("unit", s.unit), ("range", s.range), ("default", s.default),
-                        (f"in {scenario}", value or ""),
+                        (f"in {Path(scenario).name}", value or ""),
                         ("docs", f"docs/model.md {s.section}" if s.section else "")):
         if fact:
             facts.add_row(Text(label, style="dim"), Text(fact))

@@ -68,7 +68,7 @@ def parameter_table(doc: Mapping[str, Any]) -> Table:
     table.add_column("parameter", no_wrap=True)
     table.add_column("sampled over")  # wraps, where a long path leaves little room
     for param in doc["parameters"]:
-        table.add_row(param["path"], param["distribution"] or sampled_range(param))
+        table.add_row(param["path"], sampled_over(param))
     return table
 
 
@@ -144,7 +144,7 @@ def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]],
     table.add_column("quasi-p", justify="right", no_wrap=True)
     for path, limit in found["limits"].items():
         param = params[path]
-        ranges = [param["distribution"] or sampled_range(param)] if with_range else []
+        ranges = [sampled_over(param)] if with_range else []
         table.add_row(path, *ranges, limit_text(limit, param), _qp(limit["qp"]))
     return table
 
@@ -192,6 +192,11 @@ def value_places(param: Mapping[str, Any]) -> int:
     if low is None or high is None or high <= low:
         return 2
     return max(0, 1 - math.floor(math.log10(high - low)))
+
+
+def sampled_over(param: Mapping[str, Any]) -> str:
+    """A distribution in words (``normal, mean 1.01, sd 0.48``), or the range ``0.3–0.9``."""
+    return param.get("words") or param.get("distribution") or sampled_range(param)
 
 
 def sampled_range(param: Mapping[str, Any]) -> str:

@@ -120,8 +120,10 @@ def estimate(entry: Mapping[str, Any], key: str = "value", *, as_percent: bool =
     text = value(x, unit, shown)
     if low is None or high is None:
         return text, ""
-    return text, f"[{value(low, unit, shown, with_unit=False, bound=True)}, " \
-                 f"{value(high, unit, shown, with_unit=False, bound=True)}]"
+    bounds = [value(b, unit, shown, with_unit=False, bound=True) for b in (low, high)]
+    if text.startswith("<") and all(float(b.replace(",", "")) == 0 for b in bounds):
+        return text, ""  # "< 0.001 [0.000, 0.000]" says no more than "< 0.001"
+    return text, f"[{bounds[0]}, {bounds[1]}]"
 
 
 def signed(entry: Mapping[str, Any], unit: str = "pp") -> tuple[str, str]:
