@@ -17,6 +17,7 @@ SECTIONS = [
     ("Issue (`issues.<id>.…`)", "issues.*"),
     ("Alliance (`alliances[n].…`)", "alliances[0]"),
     ("Backing of an outside party (`clients[n].…`)", "clients[0]"),
+    ("Demand (`demands[n].…`)", "demands[0]"),
     ("Incident type (`incidents.<id>.…`)", "incidents.*"),
     ("Scheduled event (`events[n].…`)", "events[0]"),
     ("Scheduled summit (`summits[n].…`)", "summits[0]"),

@@ -97,9 +97,29 @@ class Actor(Strict):
                                  doc="Rungs of perceived threat added by this actor's rhetoric at "
                                      "nationalism 1 and no trust.", section="§5 Perception")
     nuclear: bool = Field(False, description="Whether the actor is a nuclear-armed state: force "
-                                             "against it costs model.c_nuclear more (§6).")
+                                             "against it is less likely by model.c_nuclear "
+                                             "(§6 Force).")
+    energy_dependence: float = param(0.0, 0, 1, unit="fraction",
+                                     doc="Share of the actor's energy supply (an importer) or "
+                                         "energy export revenue (an exporter) that flows through "
+                                         "the dyad: what its energy measures cost it and the "
+                                         "other's cost it.", section="§4 Actors")
+    transit_leverage: float = param(0.0, 0, 1, unit="fraction",
+                                    doc="Share of the other side's foreign trade or energy "
+                                        "exports that transits this actor: the extra pain its "
+                                        "economic and energy measures inflict.",
+                                    section="§4 Actors")
     initial_rung: int = param(2, 0, 9, unit="rung",
-                              doc="Rung the actor stands on at day 0.", section="§2 Ladder")
+                              doc="The actor's reading at day 0: the higher of its stance and "
+                                  "its measures in force (§2). From legal coercion up, one "
+                                  "measure of that rung's domain is in force unless "
+                                  "initial_measures holds one; measures above it are dropped.",
+                              section="§2 Ladder")
+    initial_measures: dict[Literal["diplomatic", "legal", "economic", "energy", "military"],
+                           Annotated[int, Field(ge=0, le=3, strict=True)]] = Field(
+        default_factory=dict,
+        description="Measures in force at day 0, counted by domain (0-3 each): diplomatic "
+                    "(rung 4), legal (5), economic (6), energy (6), military posture (7).")
     initial_grievance: float = param(0.0, 0, 20, unit="rungs",
                                      doc="Grievance carried into day 0.", section="§7 State")
 
@@ -111,10 +131,20 @@ class Issue(Strict):
     heat: float = param(0.5, 0, 1, unit="index 0-1",
                         doc="How live the issue is now; scheduled events may change it.",
                         section="§8 Issues")
-    domain: Literal["none", "diplomatic", "legal", "economic", "military"] = Field(
-        "none", description="Domain of the acts the issue invites (§8): corridors and energy "
-                            "routes economic, border security legal, the format of talks "
-                            "diplomatic; 'none' pulls towards no domain.")
+    domain: Literal["none", "diplomatic", "legal", "economic", "energy", "military"] = Field(
+        "none", description="Domain of the measures the issue invites (§8): corridors "
+                            "economic, energy routes energy, border security legal, the format "
+                            "of talks diplomatic; 'none' pulls towards no domain.")
+    militarised: bool = Field(False, description="Force is in play on this issue (troops in "
+                                                 "contact, a line of contact, armed patrols of "
+                                                 "disputed ground or waters): while it is "
+                                                 "contested, the decision to use force is open "
+                                                 "(§6 Force).")
+    activation: float = param(0.0, 0, 1, unit="index 0-1",
+                              doc="How contested the issue is at day 0. Contention is triggered "
+                                  "(incidents on the issue, the other side's measures in its "
+                                  "domain, events) and decays without triggers (§8).",
+                              section="§8 Issues")
     position: dict[ActorId, Annotated[float, Field(ge=0, le=1, strict=True)]] = Field(
         default_factory=dict,
         description="Each actor's position on the issue, 0-1; the stake is the gap between them.")
@@ -159,11 +189,17 @@ class Incident(Strict):
                                      "for an incident linked to an issue, at heat 0.5 (§9).",
                                  section="§9 Incidents")
     perpetrator: ActorId | None = Field(None, description="Actor whose agents cause it, if any.")
-    control: Literal["uncontrolled", "leadership"] = Field(
+    control: Literal["uncontrolled", "leadership", "external"] = Field(
         "uncontrolled", description="'leadership': the perpetrator's leaders choose it (a raid, "
                                     "an arrest), so it follows their own rung; 'uncontrolled': "
                                     "security services, third parties or accidents, following "
-                                    "the dyad's hostility (§9).")
+                                    "the dyad's hostility; 'external': fallout of the "
+                                    "perpetrator's acts aimed elsewhere (a third party's war), "
+                                    "at a rate the dyad does not change, reported apart (§9).")
+    domain: Literal["diplomatic", "legal", "economic", "energy", "military"] | None = Field(
+        None, description="Domain in which the victim is hit: it answers in kind there, and an "
+                          "energy incident cuts energy flows (§6, §7). Default: from the rung "
+                          "(4 or less diplomatic, 5 legal, 6 economic, 7 or more military).")
     issue: Key | None = Field(None, description="Issue the incident belongs to: its rate scales "
                                                 "with that issue's heat (§9).")
     victim: ActorId = Field(description="Actor that suffers it.")
@@ -274,71 +310,170 @@ class Levers(Strict):
 
 
 class ModelParams(Strict):
-    """Weights of the decision rule and rates of the state updates (model.md §6-§10)."""
+    """Weights of the decision rules and rates of the state updates (model.md §5-§10)."""
 
-    # §6 decision rule
+    # §6 desire and the two tracks
     w_issue: float = param(1.0, 0, 20, unit="rungs per unit stake",
-                           doc="Drive from issue stakes (salience x gap x heat, summed).",
-                           section="§6 Decision rule")
+                           doc="Drive from contested issues: salience x gap x heat x activation, "
+                               "summed.", section="§6 Desire")
     w_nat: float = param(1.5, 0, 10, unit="rungs",
-                         doc="Drive from nationalism above (below) one half.",
-                         section="§6 Decision rule")
+                         doc="Drive from nationalism above (below) one half, while the actor's "
+                             "issues are contested (times their contention).",
+                         section="§6 Desire")
     w_fit: float = param(1.0, 0.01, 10, unit="utility per rung^2",
-                         doc="Cost of standing away from the desired rung.",
-                         section="§6 Decision rule")
+                         doc="Cost of a stance, or a material level, away from the desired rung.",
+                         section="§6 Words and deeds")
+    absorption: float = param(1.0, 0, 1, unit="fraction per unit capability gap",
+                              doc="Share of a weaker side's hostility above status quo that the "
+                                  "stronger side discounts, per unit of their gap in effective "
+                                  "capability share (asymmetric attention).",
+                              section="§5 Perception")
     c_econ: float = param(8.0, 0, 100, unit="utility per unit dependence",
-                          doc="Cost of economic coercion or worse, times dependence and the flow "
-                              "still at stake.", section="§6 Decision rule")
-    c_mil: float = param(8.0, 0, 100, unit="utility",
-                         doc="Cost of using force, times the share of capability one lacks.",
-                         section="§6 Decision rule")
-    c_war: float = param(6.0, 0, 100, unit="utility", doc="Extra cost of open war.",
-                         section="§6 Decision rule")
+                          doc="Cost to the imposer of an economic measure (energy measure): "
+                              "times its trade (energy) dependence and the flow still at stake.",
+                          section="§6 Words and deeds")
+    legal_econ_share: float = param(0.5, 0, 1, unit="fraction",
+                                    doc="Share of the economic cost paid for a legal measure "
+                                        "(arrests of traders, closed offices).",
+                                    section="§6 Words and deeds")
+    c_measure: float = param(1.0, 0, 20, unit="utility",
+                             doc="Cost of imposing any measure on the relationship, times one "
+                                 "plus the relationship's value (trade, energy, an alliance).",
+                             section="§6 Words and deeds")
+    c_posture: float = param(1.0, 0, 20, unit="utility",
+                             doc="Extra cost of a military posture measure (alerts, "
+                                 "deployments, exercises at the border).",
+                             section="§6 Words and deeds")
+    w_kind: float = param(1.0, 0, 20, unit="utility",
+                          doc="Gain of answering in the domain one was hit in (an expulsion with "
+                              "an expulsion, a ban with a ban), within kind_memory_days.",
+                          section="§6 Words and deeds")
+    kind_memory_days: float = param(30.0, 1, 3650, unit="days",
+                                    doc="How long a hit invites an answer in kind.",
+                                    section="§6 Words and deeds")
+    w_domain: float = param(1.0, 0, 20, unit="utility per unit stake",
+                            doc="Pull of a contested issue's stake towards measures of its "
+                                "domain.", section="§6 Words and deeds")
     audience: float = param(0.5, 0, 20, unit="utility per unit nationalism",
-                            doc="Audience cost of stepping down (Fearon 1994).",
-                            section="§6 Decision rule")
+                            doc="Audience cost of stepping down or lifting a measure (Fearon "
+                                "1994), scaled by resolve.", section="§6 Words and deeds")
     c_move: float = param(0.2, 0, 10, unit="utility per rung",
-                          doc="Friction of changing posture.", section="§6 Decision rule")
+                          doc="Friction of changing stance, per rung.",
+                          section="§6 Words and deeds")
     window: int = param(1, 1, 9, unit="rungs", doc="How far an actor may move at one review.",
-                        section="§6 Decision rule")
+                        section="§6 Words and deeds")
     window_after_incident: int = param(2, 1, 9, unit="rungs",
                                        doc="How far the victim may move right after an incident.",
-                                       section="§6 Decision rule")
+                                       section="§6 Words and deeds")
     w_resolve: float = param(1.0, 0, 10, unit="relative per unit stake",
                              doc="Resolve from stakes: audience costs are multiplied, and the "
-                                 "economic and military costs divided, by 1 + w_resolve x stake.",
-                             section="§6 Decision rule")
-    w_domain: float = param(1.0, 0, 20, unit="utility per unit stake",
-                            doc="Pull of each issue's stake towards the rung of its domain of "
-                                "acts (economic 6, legal 5, diplomatic 4, military 7).",
-                            section="§6 Decision rule")
-    legal_econ_share: float = param(0.5, 0, 1, unit="fraction",
-                                    doc="Share of the economic cost of coercion already paid at "
-                                        "legal coercion (arrests of traders, closed offices).",
-                                    section="§6 Decision rule")
+                                 "costs of measures divided, by 1 + w_resolve x stake.",
+                             section="§6 Words and deeds")
     c_coop: float = param(4.0, 0, 100, unit="utility per unit dependence per rung",
-                          doc="Gains from cooperation: per rung below status quo, times the "
-                              "actor's dependence on the dyad.", section="§6 Decision rule")
-    c_nuclear: float = param(4.0, 0, 100, unit="utility",
-                             doc="Extra cost of force against a nuclear-armed side (again for "
-                                 "open war): the reply one must expect.",
-                             section="§6 Decision rule")
+                          doc="Gains from cooperation: per rung of stance below status quo, "
+                              "times the actor's dependence on the dyad.",
+                          section="§6 Words and deeds")
     w_client: float = param(1.0, 0, 10, unit="rungs",
                             doc="Threat read from the other side's backing of an outside party, "
-                                "at commitment 1 and issue heat 1.", section="§8 Clients")
-    patron_restraint: float = param(1.0, 0, 10, unit="relative",
-                                    doc="Rise of a protege's cost of force at restraint x "
-                                        "commitment 1 (a patron that holds it back).",
-                                    section="§8 Alliances")
+                                "at commitment 1 and the issue hot and contested.",
+                            section="§8 Clients")
     reciprocal_audience_cut: float = param(0.5, 0, 1, unit="fraction",
                                            doc="Share of the audience cost of stepping down "
                                                "removed when answering a step down by the other "
                                                "(reciprocity downwards, GRIT).",
-                                           section="§6 Decision rule")
-    settle_per_rung: float = param(0.3, 0, 5, unit="rungs per rung",
-                                   doc="Grievance the other side loses per rung one steps down "
-                                       "(a ban lifted, detainees released).",
-                                   section="§7 State")
+                                           section="§6 Words and deeds")
+    settle_per_lift: float = param(0.3, 0, 5, unit="rungs per measure",
+                                   doc="Grievance the other side loses when one lifts a measure "
+                                       "(a ban lifted, an office reopened).", section="§7 State")
+    # §6 lifting measures
+    lift_rate: float = param(0.4, 0, 365, unit="1/year",
+                             doc="Baseline hazard of lifting a measure in force, per measure, "
+                                 "while the dispute continues.", section="§6 Lifting")
+    lift_want: float = param(0.5, 0, 20, unit="log-hazard per rung",
+                             doc="Rise of the lifting hazard per rung the measure stands above "
+                                 "the actor's desired rung.", section="§6 Lifting")
+    settle_lift: float = param(2.0, 0, 20, unit="log-hazard",
+                               doc="Rise of the lifting hazard after a leader-level settlement, "
+                                   "fading over settlement_memory_days.", section="§6 Lifting")
+    settlement_memory_days: float = param(180.0, 1, 3650, unit="days",
+                                          doc="Time constant over which a settlement's push to "
+                                              "lift measures fades.", section="§6 Lifting")
+    demand_met_lift: float = param(4.0, 0, 20, unit="log-hazard",
+                                   doc="Rise of the lifting hazard of a demander's measures once "
+                                       "its demand is met or dropped.", section="§6 Lifting")
+    # §6 compellence
+    concede_rate: float = param(0.5, 0, 365, unit="1/year",
+                                doc="Baseline hazard that a compelled side meets an open demand, "
+                                    "before its pain and resistance.", section="§6 Compellence")
+    drop_rate: float = param(0.2, 0, 365, unit="1/year",
+                             doc="Hazard that a demander drops an unmet demand.",
+                             section="§6 Compellence")
+    # §6 force
+    force_rate: float = param(1.0, 0, 365, unit="1/year",
+                              doc="Hazard of force by a crisis actor with force in play, for "
+                                  "the reference class (contiguous near-peers, neither nuclear), "
+                                  "before the costs below.", section="§6 Force")
+    w_force_desire: float = param(1.0, 0, 10, unit="log-hazard per rung",
+                                  doc="Rise of the force hazard per rung of desire above "
+                                      "military signalling (and fall below it).",
+                                  section="§6 Force")
+    c_mil: float = param(8.0, 0, 100, unit="log-hazard",
+                         doc="The reply to expect: fall of the force hazard times the share of "
+                             "capability one lacks (raised by the other's patrons and one's "
+                             "own patron's restraint, lowered by resolve).", section="§6 Force")
+    c_nuclear: float = param(4.0, 0, 100, unit="log-hazard",
+                             doc="Fall of the force hazard against a nuclear-armed side.",
+                             section="§6 Force")
+    c_relationship: float = param(20.0, 0, 500, unit="log-hazard per unit dependence",
+                                  doc="Fall of the force hazard per unit of the relationship's "
+                                      "value to the actor (trade and energy dependence).",
+                                  section="§6 Force")
+    c_committed: float = param(2.0, 0, 100, unit="log-hazard",
+                               doc="Fall of the force hazard per unit of capability committed "
+                                   "elsewhere (1 - available_share).", section="§6 Force")
+    c_allied: float = param(1.0, 0, 100, unit="log-hazard",
+                            doc="Fall of the force hazard against a formal ally (the dyad's "
+                                "`allied`).", section="§6 Force")
+    c_distant: float = param(1.0, 0, 100, unit="log-hazard",
+                             doc="Fall of the force hazard when the two sides are not "
+                                 "contiguous.", section="§6 Force")
+    posture_gate: float = param(0.5, 0, 1, unit="fraction",
+                                doc="How far a military posture measure in force (either side) "
+                                    "opens the decision to use force.", section="§6 Force")
+    force_memory_days: float = param(60.0, 1, 3650, unit="days",
+                                     doc="Days for which force met keeps the decision to use "
+                                         "force open.", section="§6 Force")
+    force_severity: float = param(3.0, 0, 10, unit="rungs",
+                                  doc="Grievance the victim of a use of force gains.",
+                                  section="§6 Force")
+    c_war: float = param(6.0, 0, 100, unit="utility",
+                         doc="Extra cost of open war over limited force, when force is used.",
+                         section="§6 Force")
+    war_end_rate: float = param(12.0, 0, 365, unit="1/year",
+                                doc="Hazard that open war ends in a ceasefire (doubled under "
+                                    "mediation).", section="§6 Force")
+    # §8 contention, clients, alliances
+    activation_half_life_days: float = param(30.0, 1, 3650, unit="days",
+                                             doc="Half-life of an issue's contention without "
+                                                 "triggers.", section="§8 Issues")
+    activation_per_severity: float = param(0.5, 0, 10, unit="per rung",
+                                           doc="Contention an incident on an issue adds per rung "
+                                               "of severity (of the gap to 1).",
+                                           section="§8 Issues")
+    activation_per_measure: float = param(0.5, 0, 1, unit="fraction",
+                                          doc="Contention the other side's new measure adds to "
+                                              "the issues of its domain (of the gap to 1).",
+                                          section="§8 Issues")
+    patron_restraint: float = param(1.0, 0, 10, unit="relative",
+                                    doc="Rise of a protege's cost of force at restraint x "
+                                        "commitment 1 (a patron that holds it back).",
+                                    section="§8 Alliances")
+    patron_weight: float = param(0.5, 0, 1, unit="fraction",
+                                 doc="Share of the capability gap a fully committed patron closes.",
+                                 section="§8 Alliances")
+    extended_deterrence: float = param(1.0, 0, 10, unit="relative",
+                                       doc="Rise of the other side's cost of force at "
+                                           "commitment 1.", section="§8 Alliances")
     # §9 incidents
     hostility_incident_gain: float = param(1.0, 0, 20, unit="relative",
                                            doc="Rise of incident rates at full hostility over "
@@ -352,10 +487,14 @@ class ModelParams(Strict):
                                      doc="Rate of leadership-chosen incidents while their "
                                          "perpetrator is at status quo or better, relative to "
                                          "zero hostility.", section="§9 Incidents")
+    trust_attribution: float = param(0.5, 0, 1, unit="fraction",
+                                     doc="Share of an incident's severity that full trust in the "
+                                         "perpetrator discounts (read as an accident, not a "
+                                         "message).", section="§9 Incidents")
     # §10 summits
     summit_rate: float = param(1.0, 0, 365, unit="opportunities/year",
                                doc="Opportunities for a leader-level meeting while relations are "
-                                   "reduced (highest rung >= 4), before the gains below.",
+                                   "reduced and words hostile, before the gains below.",
                                section="§10 Summits")
     summit_time_gain: float = param(1.0, 0, 20, unit="relative per year",
                                     doc="Rise of summit opportunities per year spent in crisis.",
@@ -370,34 +509,29 @@ class ModelParams(Strict):
                                 doc="Value a leader puts on settling at a summit, before "
                                     "audience costs and grievance.", section="§10 Summits")
     summit_grievance_weight: float = param(0.5, 0, 10, unit="utility per rung",
-                                           doc="Reluctance to settle per rung of grievance.",
-                                           section="§10 Summits")
+                                           doc="Reluctance to settle (or to lift a measure) per "
+                                               "rung of grievance.", section="§10 Summits")
     summit_grievance_cut: float = param(0.8, 0, 1, unit="fraction",
                                         doc="Share of both sides' grievance a settlement removes "
                                             "(admission, compensation, releases).",
                                         section="§10 Summits")
+    summit_activation_cut: float = param(0.5, 0, 1, unit="fraction",
+                                         doc="Share of every issue's contention a settlement "
+                                             "removes.", section="§10 Summits")
     summit_trust_gain: float = param(0.5, 0, 1, unit="fraction",
                                      doc="Share of the gap to full trust a settlement closes.",
                                      section="§10 Summits")
     # §10 mediation
     mediation_onset_days: float = param(45.0, 1, 3650, unit="days",
-                                        doc="Days with a side at legal coercion or above before "
-                                            "a mediator engages.", section="§10 Mediation")
+                                        doc="Days with relations reduced before a mediator "
+                                            "engages.", section="§10 Mediation")
     mediation_audience_cut: float = param(0.5, 0, 1, unit="fraction",
                                           doc="Share of audience costs a mediator removes.",
                                           section="§10 Mediation")
     mediation_bonus: float = param(1.0, 0, 5, unit="utility per rung",
-                                   doc="Gain per rung stepped down while a mediator or the "
-                                       "hotline's talks are engaged.",
+                                   doc="Gain per rung of stance stepped down while a mediator or "
+                                       "the hotline's talks are engaged.",
                                    section="§10 Mediation")
-    # §8 alliances
-    patron_weight: float = param(0.5, 0, 1, unit="fraction",
-                                 doc="Share of the capability gap a fully committed patron closes.",
-                                 section="§8 Alliances")
-    extended_deterrence: float = param(1.0, 0, 10, unit="relative",
-                                       doc="Rise of the other side's military cost at "
-                                           "commitment 1.",
-                                       section="§8 Alliances")
     # §7 state updates
     grievance_half_life_days: float = param(20.0, 1, 3650, unit="days",
                                             doc="Half-life of grievance.", section="§7 State")
@@ -420,34 +554,57 @@ class ModelParams(Strict):
     rally_per_severity: float = param(0.03, 0, 1, unit="index per rung",
                                       doc="Rise of the victim's nationalism per rung of incident "
                                           "severity.", section="§7 State")
+    trade_cut_per_measure: float = param(0.1, 0, 1, unit="fraction",
+                                         doc="Share of the trade flow each economic measure in "
+                                             "force takes away, at equilibrium.",
+                                         section="§7 Flows")
+    energy_cut_per_measure: float = param(0.3, 0, 1, unit="fraction",
+                                          doc="Share of the energy flow each energy measure in "
+                                              "force takes away, at equilibrium.",
+                                          section="§7 Flows")
+    force_flow_cut: float = param(0.3, 0, 1, unit="fraction",
+                                  doc="Share of trade and energy flows open war takes away.",
+                                  section="§7 Flows")
+    energy_incident_cut: float = param(0.05, 0, 1, unit="fraction per rung",
+                                       doc="Share of the energy flow an energy incident knocks "
+                                           "out at once, per rung of severity.",
+                                       section="§7 Flows")
     trade_fall_rate: float = param(0.003, 0, 1, unit="1/day",
-                                   doc="Daily fractional fall of trade while a side is at economic "
-                                       "coercion or above.", section="§7 State")
+                                   doc="Daily share of the gap closed while trade falls to a "
+                                       "lower level.", section="§7 Flows")
     trade_recovery_rate: float = param(0.005, 0, 1, unit="1/day",
-                                       doc="Daily fractional recovery of lost trade otherwise.",
-                                       section="§7 State")
+                                       doc="Daily share of the gap closed while trade recovers.",
+                                       section="§7 Flows")
     energy_fall_rate: float = param(0.005, 0, 1, unit="1/day",
-                                    doc="Daily fractional fall of energy flows under economic "
-                                        "coercion.", section="§7 State")
-    energy_force_fall_rate: float = param(0.03, 0, 1, unit="1/day",
-                                          doc="Daily fractional fall of energy flows under force "
-                                              "(strikes on energy assets).", section="§7 State")
+                                    doc="Daily share of the gap closed while energy flows fall.",
+                                    section="§7 Flows")
     energy_recovery_rate: float = param(0.003, 0, 1, unit="1/day",
-                                        doc="Daily fractional recovery of lost energy flows.",
-                                        section="§7 State")
+                                        doc="Daily share of the gap closed while energy flows "
+                                            "recover (repairs, restarted supply).",
+                                        section="§7 Flows")
     trust_speed: float = param(0.02, 0, 1, unit="1/day",
                                doc="Daily pace at which trust moves to its target.",
                                section="§5 Perception")
     initial_trust: float = param(0.5, 0, 1, unit="index 0-1", doc="Trust at day 0.",
                                  section="§5 Perception")
-    initial_trade_flow: float = param(1.0, 0, 1, unit="fraction of pre-crisis",
-                                      doc="Trade flow at day 0.", section="§7 State")
-    initial_energy_flow: float = param(1.0, 0, 1, unit="fraction of pre-crisis",
-                                       doc="Energy flow at day 0.", section="§7 State")
-    # §10 lever effects (each at strength 1)
+    initial_trade_flow: float = param(1.0, 0, 1.25, unit="fraction of pre-crisis",
+                                      doc="Trade flow at day 0.", section="§7 Flows")
+    initial_energy_flow: float = param(1.0, 0, 1.25, unit="fraction of pre-crisis",
+                                       doc="Energy flow at day 0.", section="§7 Flows")
+    # model 2's, kept until the model-3 engine replaces it
+    settle_per_rung: float = param(0.3, 0, 5, unit="rungs per rung",
+                                   doc="Grievance the other side loses per rung one steps down.",
+                                   section="§7 State")
     hotline_misperception_cut: float = param(0.7, 0, 1, unit="fraction",
                                              doc="Share of misperception the hotline removes.",
                                              section="§10 Levers")
+    transparency_signal_discount: float = param(0.5, 0, 3, unit="rungs",
+                                                doc="How much lower military signalling reads.",
+                                                section="§10 Levers")
+    energy_force_fall_rate: float = param(0.03, 0, 1, unit="1/day",
+                                          doc="Daily fall of energy flows under force.",
+                                          section="§7 State")
+    # §10 lever effects (each at strength 1)
     hotline_explain_prob: float = param(0.5, 0, 1, unit="probability",
                                         doc="Chance an incident is explained on the hotline "
                                             "(severity halved, direct talks opened).",
@@ -459,15 +616,15 @@ class ModelParams(Strict):
     econ_dependence_gain: float = param(0.5, 0, 5, unit="relative",
                                         doc="Relative rise of dependence from joint projects.",
                                         section="§10 Levers")
+    econ_trade_gain: float = param(0.1, 0, 0.25, unit="fraction",
+                                   doc="Rise of the trade flow joint projects bring, above the "
+                                       "pre-crisis level.", section="§10 Levers")
     econ_recovery_gain: float = param(1.0, 0, 10, unit="relative",
                                       doc="Relative rise of flow recovery rates.",
                                       section="§10 Levers")
     transparency_misperception_cut: float = param(0.8, 0, 1, unit="fraction",
                                                   doc="Share of misperception of military rungs "
                                                       "removed.", section="§10 Levers")
-    transparency_signal_discount: float = param(0.5, 0, 3, unit="rungs",
-                                                doc="How much lower military signalling reads.",
-                                                section="§10 Levers")
     transparency_bias_cut: float = param(0.8, 0, 1, unit="fraction",
                                          doc="Share of the worst-case bias (above one half) "
                                              "removed.", section="§10 Levers")
@@ -490,6 +647,16 @@ class ModelParams(Strict):
     intermediary_summit_gain: float = param(1.0, 0, 20, unit="relative",
                                             doc="Rise of summit opportunities with a trusted "
                                                 "intermediary.", section="§10 Levers")
+
+
+class Demand(Strict):
+    """A demand one side coerces the other to meet: compellence (model.md §6 Compellence)."""
+
+    actor: ActorId = Field(description="Id of the actor that makes the demand.")
+    of: ActorId = Field(description="Id of the actor it is made of.")
+    issue: Key = Field(description="Issue the demand is about: meeting it closes the gap of "
+                                   "positions; while open, the issue stays contested.")
+    label: Label = Field("", description="What is demanded, in a few words.")
 
 
 def _allow_extends(schema: dict[str, Any]) -> None:
@@ -537,6 +704,15 @@ class Scenario(Strict):
     clients: list[Client] = Field(default_factory=list, max_length=20,
                                   description="Parties outside the dyad that an actor backs on an "
                                               "issue, read as a threat by another actor.")
+    contiguous: bool = Field(False, description="The sides share a land border or lie within "
+                                                "400 miles of water (COW direct contiguity): "
+                                                "force is likelier (§6 Force).")
+    allied: bool = Field(False, description="A formal alliance or security treaty binds the "
+                                            "sides to each other: force is less likely "
+                                            "(§6 Force).")
+    demands: list[Demand] = Field(default_factory=list, max_length=8,
+                                  description="Demands one side coerces the other to meet "
+                                              "(compellence).")
     incidents: dict[Key, Incident] = Field(default_factory=dict, max_length=MAX_INCIDENT_TYPES,
                                            description="Incident types, keyed by id.")
     events: list[Event] = Field(default_factory=list, max_length=500,
@@ -586,6 +762,15 @@ class Scenario(Strict):
                                        "an actor other than the backer")
             if client.issue not in self.issues:
                 raise ReferenceProblem(f"clients[{n}].issue", client.issue,
+                                       f"an issue id: one of {', '.join(self.issues) or '(none)'}")
+        for n, demand in enumerate(self.demands):
+            check(f"demands[{n}].actor", demand.actor)
+            check(f"demands[{n}].of", demand.of)
+            if demand.of == demand.actor:
+                raise ReferenceProblem(f"demands[{n}].of", demand.of,
+                                       "an actor other than the demander")
+            if demand.issue not in self.issues:
+                raise ReferenceProblem(f"demands[{n}].issue", demand.issue,
                                        f"an issue id: one of {', '.join(self.issues) or '(none)'}")
         for key, incident in self.incidents.items():
             check(f"incidents.{key}.victim", incident.victim)
