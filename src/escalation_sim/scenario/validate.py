@@ -153,17 +153,6 @@ def reference_error(problem: ReferenceProblem, locate: Locator) -> ScenarioError
     return _at(message, loc, locate, problem.value)
 
 
-def _pick(errors: list[dict[str, Any]], locate: Locator, main_source: str) -> dict[str, Any]:
-    """The most useful error: in the file the user gave before its parents, then first by line."""
-    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
-        n, error = item
-        loc = tuple(p for p in error["loc"] if p != "[key]")
-        source, line = locate(loc)
-        return (source != main_source, line if line is not None else float("inf"), n)
-
-    return min(enumerate(errors), key=key)[1]
-
-
 def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
           priors: bool = True) -> Scenario:
     """Validate scenario data into a :class:`Scenario` and run the whole-scenario checks.
@@ -179,19 +168,54 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
     Raises:
         ScenarioError: The first problem found.
     """
-    lifted = lift_priors(data, locate) if priors else {}
+    problems: list[ScenarioError] = []
+    lifted = lift_priors(data, locate, problems) if priors else {}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        raise translate(_pick(errors, locate, main_source), locate) from None
+        errors = [e for e in exc.errors(include_url=False)
+                  if not any(_within(e["loc"], p.path) for p in problems)]
+        problems += [translate(e, locate) for e in _ordered(errors, locate, main_source)]
+        raise ScenarioError.of(_sorted(problems, main_source)) from None
     except ReferenceProblem as problem:  # pragma: no cover - pydantic wraps it, but be safe
         raise reference_error(problem, locate) from None
-    check_incident_codes(scenario, locate)
-    check_issue_coverage(scenario, locate)
-    check_calendar(scenario, locate)
+    if problems:
+        raise ScenarioError.of(_sorted(problems, main_source))
+    for check in (check_incident_codes, check_issue_coverage, check_calendar):
+        try:
+            check(scenario, locate)
+        except ScenarioError as exc:
+            problems += exc.every()
+    if problems:
+        raise ScenarioError.of(problems)
     scenario._priors = lifted
     return scenario
+
+
+def _within(loc: tuple[Any, ...], path: str) -> bool:
+    """Whether a pydantic error location lies at or below a dotted path."""
+    text = format_path(p for p in loc if p != "[key]")
+    return text == path or text.startswith((path + ".", path + "["))
+
+
+def _ordered(errors: list[dict[str, Any]], locate: Locator,
+             main_source: str) -> list[dict[str, Any]]:
+    """Pydantic's errors, the most useful first.
+
+    Those in the file the user gave come before its parents', then by line.
+    """
+    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
+        n, error = item
+        source, line = locate(tuple(p for p in error["loc"] if p != "[key]"))
+        return (source != main_source, line if line is not None else float("inf"), n)
+
+    return [error for _, error in sorted(enumerate(errors), key=key)]
+
+
+def _sorted(problems: list[ScenarioError], main_source: str) -> list[ScenarioError]:
+    """Problems in the user's own file first, then by line (stable otherwise)."""
+    return sorted(problems, key=lambda p: (p.source != main_source if main_source else False,
+                                           p.line if p.line is not None else float("inf")))
 
 
 EVENT_VALUE = ("an event's value must be a number: distributions are for the scenario's own "
@@ -199,21 +223,32 @@ EVENT_VALUE = ("an event's value must be a number: distributions are for the sce
                "or shifts it from its day on)")
 
 
-def lift_priors(data: dict[str, Any], locate: Locator) -> dict[str, Distribution]:
+def lift_priors(data: dict[str, Any], locate: Locator,
+                problems: list[ScenarioError] | None = None) -> dict[str, Distribution]:
     """Replace each distribution in scenario data by its median, in place; return them by path.
 
     A distribution may stand wherever the schema has a real number (a ``float`` parameter):
     not for whole numbers (days, rungs, runs, seed), nor as an event's value.
 
+    Args:
+        data: Scenario data (changed in place).
+        locate: Where each key path was written.
+        problems: Where to collect the problems found (each distribution's own); without it
+            the first is raised.
+
     Returns:
         Dotted path (``actors.baku.nationalism``, ``alliances[0].commitment``) -> distribution.
 
     Raises:
-        ScenarioError: A distribution that is malformed, not allowed on its parameter's range,
-            or written where a distribution may not stand.
+        ScenarioError: Without ``problems``: a distribution that is malformed, not allowed on
+            its parameter's range, or written where a distribution may not stand.
     """
     found: dict[str, Distribution] = {}
-    _lift(data, ROOT, (), locate, found)
+    collected: list[ScenarioError] = [] if problems is None else problems
+    start = len(collected)
+    _lift(data, ROOT, (), locate, found, collected)
+    if problems is None and len(collected) > start:
+        raise collected[start]
     return found
 
 
@@ -246,7 +281,8 @@ def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | 
 
 
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
-          found: dict[str, Distribution], pattern: tuple[str, ...] = ()) -> None:
+          found: dict[str, Distribution], problems: list[ScenarioError],
+          pattern: tuple[str, ...] = ()) -> None:
     if isinstance(value, dict):
         items: list[tuple[str | int, Any]] = list(value.items())
     elif isinstance(value, list):
@@ -261,7 +297,7 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
         if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
             for path, change in (child.items() if isinstance(child, dict) else ()):
                 if isinstance(change, dict) and _is_number(path):
-                    raise _at(EVENT_VALUE, (*here, path), locate, change)
+                    problems.append(_at(EVENT_VALUE, (*here, path), locate, change))
             continue
         below_pattern = (*pattern, "*" if keyed else str(key))
         slot = _slot(node, below_pattern, key)
@@ -269,20 +305,22 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
             continue
         below, kind, real, numeric = slot
         if kind != "leaf":
-            _lift(child, below, here, locate, found, below_pattern)
+            _lift(child, below, here, locate, found, problems, below_pattern)
         elif isinstance(child, dict) and real:
             lo, hi = below.bounds
             try:
                 dist = parse(child, lo, hi)
             except PriorError as exc:
                 note = meaning(below) if "range" in str(exc) else ""
-                raise _at(f"{exc}{note}", here, locate, child) from None
+                problems.append(_at(f"{exc}{note}", here, locate, child))
+                continue
             found[format_path(here)] = dist
             value[key] = dist.central()
         elif isinstance(child, dict) and numeric and len(child) == 1 and \
                 next(iter(child)) in KINDS:
-            raise _at(allowed_text(below) + "; distributions are allowed only for parameters "
-                      "that take any real number in their range", here, locate, child)
+            problems.append(_at(allowed_text(below) + "; distributions are allowed only for "
+                                "parameters that take any real number in their range", here,
+                                locate, child))
 
 
 CALENDAR_MARGIN_DAYS = 62
