@@ -75,6 +75,8 @@ UNCONTROLLED, LEADERSHIP, EXTERNAL = 0, 1, 2
 DIPLOMATIC_RUNG = 4
 """Relations count as reduced from diplomatic retaliation up (§10, §11)."""
 _RIVERA = RIVERA_POINTS.astype(np.int64)
+SCALE = 1.0 / QUANTUM
+"""Fixed-point scale of the daily sums (non-negative values round half up)."""
 RUN_BATCH = 64
 """Runs stepped together day by day: their state and the day's histograms stay in cache."""
 
@@ -184,6 +186,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     n_kinds = p.inc_victim.shape[0]
     n_demands = p.dem_actor.shape[0]
     n_pairs = s.trust.shape[0]
+    radius, angle = 0.0, 0.0
     wide = p.reciprocity.shape[1] > 1
     struck = np.zeros(n_actors, np.bool_)
     moved = np.zeros(n_actors, np.bool_)
@@ -195,6 +198,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     threat = np.zeros(n_actors)
     utilities = np.zeros(N_DOMAINS + 4)
     options = np.zeros(N_DOMAINS + 4, np.int64)
+    pulls = np.zeros(N_DOMAINS)
 
     for first in range(0, n_runs, RUN_BATCH):
       for t in range(t0, t1):  # noqa: E111 (a batch of runs steps day by day, in cache)
@@ -458,6 +462,20 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                        * (1.0 - p.talks_audience_cut[c] * talking)
                        * (1.0 - p.reciprocal_cut[c] * answering[i]))
                 grudge = p.summit_grievance_weight[c] * s.grievance[i, r]
+                # the hazards are small: a bound from the largest exponent decides most days
+                # with one exponential; the exact hazards only when the draw falls below it
+                u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
+                top_z = -1e300
+                for k in range(N_DOMAINS):
+                    if s.measures[i, k, r] > 0:
+                        holding = measures.holding_cost(k, p.trade_cost[i, c],
+                                                        p.energy_cost[i, c], s.trade[r], energy,
+                                                        p.legal_share[c], p.c_posture[c])
+                        z = (p.lift_want[c] * max(0.0, DOMAIN_RUNGS[k] - desire[i]) + settled
+                             + met_push + holding - aud - grudge)
+                        top_z = max(top_z, z)
+                if u >= held * p.lift_rate[c] / 365.0 * math.exp(min(top_z, 30.0)):
+                    continue
                 total = 0.0
                 for k in range(N_DOMAINS):
                     utilities[k] = 0.0
@@ -470,7 +488,6 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         DOMAIN_RUNGS[k], desire[i], p.lift_rate[c], p.lift_want[c], settled,
                         met_push, holding, aud, grudge)
                     total += utilities[k]
-                u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
                 if u >= total:
                     continue
                 cum = 0.0
@@ -537,6 +554,12 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 reach = s.level[i, r] + window
                 value = measures.relationship_value(p.dependence[i, c], s.trade[r],
                                                     p.energy_dependence[i, c], energy)
+                for k in range(N_DOMAINS):
+                    pulls[k] = 0.0
+                for q in range(n_issues):
+                    if p.issue_domain[q] >= 0:
+                        pulls[p.issue_domain[q]] += (p.pull[i, q, c] * s.activation[q, r]
+                                                     * s.gap_left[q, r])
                 utilities[0] = 0.0
                 options[0] = -1
                 n_opt = 1
@@ -546,10 +569,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         continue
                     kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
                                            <= p.kind_memory[c]) else 0.0
-                    pull = 0.0
-                    for q in range(n_issues):
-                        if p.issue_domain[q] == k:
-                            pull += p.pull[i, q, c] * s.activation[q, r] * s.gap_left[q, r]
+                    pull = pulls[k]
                     holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
                                                     s.trade[r], energy, p.legal_share[c],
                                                     p.c_posture[c])
@@ -607,9 +627,13 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 s.grievance[i, r] = dynamics.grievance_step(
                     s.grievance[i, r], suffered, p.grievance_decay[c],
                     p.grievance_per_hostility[c], p.grievance_max[c])
-                u1 = uniform(key, SLOT_ACTOR + 8 * i + SHOCK)
-                u2 = uniform(key, SLOT_ACTOR + 8 * i + SHOCK2)
-                shock = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)
+                if i % 2 == 0:  # Box-Muller gives two normals: actor i and actor i + 1
+                    radius = math.sqrt(-2.0 * math.log(1.0 - uniform(key, SLOT_ACTOR + 8 * i
+                                                                     + SHOCK)))
+                    angle = 2.0 * math.pi * uniform(key, SLOT_ACTOR + 8 * i + SHOCK2)
+                    shock = radius * math.cos(angle)
+                else:
+                    shock = radius * math.sin(angle)
                 rally = p.rally[i, c] * suffered
                 rec.rally[i, r] += rally
                 s.nationalism[i, r] = dynamics.nationalism_step(
@@ -654,8 +678,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 rec.rungs[t, block, i, lvl] += 1
                 rec.stance[t, block, i, s.stance[i, r]] += 1
                 rec.measures_in_force[t, block, i] += held >= 0
-                rec.nationalism[t, block, i] += np.int64(round(s.nationalism[i, r] / QUANTUM))
-                rec.grievance[t, block, i] += np.int64(round(s.grievance[i, r] / QUANTUM))
+                rec.nationalism[t, block, i] += np.int64(s.nationalism[i, r] * SCALE + 0.5)
+                rec.grievance[t, block, i] += np.int64(s.grievance[i, r] * SCALE + 0.5)
                 if monthly:
                     m = rec.month_of_day[t]
                     rec.month_max[r, i, m] = max(rec.month_max[r, i, m], lvl)

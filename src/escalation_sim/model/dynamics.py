@@ -58,7 +58,10 @@ def flow_step(flow: float, target: float, fall: float, recovery: float) -> float
 @equation
 def cut(share: float, count: int) -> float:
     """What is left of a flow after ``count`` measures each taking ``share`` of it (§7)."""
-    return (1.0 - share) ** count
+    left = 1.0
+    for _ in range(count):
+        left *= 1.0 - share
+    return left
 
 
 @equation
