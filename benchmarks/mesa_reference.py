@@ -35,9 +35,9 @@ The day, in order (docs/model.md §3-§11):
 6. reviews: the stance (words) and, unless a measure was lifted today, a new measure (deeds);
 7. the state moves on (§7, §8, §10) and the day is recorded (§11).
 
-Scheduled events change the scenario, whose parameters are recompiled; as in the engine
-(``engine/calendar.py``, ``event_process``), they do not touch the state, so an event that sets
-an issue's ``activation`` changes no contention.
+Scheduled events change the scenario, whose parameters are recompiled; an event on an issue's
+``activation`` triggers the issue's contention (``set`` puts it at the value, ``add`` adds to the
+day's contention, held within 0-1), as contention is state.
 
 The reference runs the scenario's point values (``scenario/priors.point_valued``); it does not
 draw uncertain parameters per run.
@@ -84,7 +84,7 @@ from escalation_sim.model.ladder import (
     VERBAL_HOSTILITY,
 )
 from escalation_sim.model.outcomes import classify
-from escalation_sim.scenario.edit import apply_event
+from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.priors import point_valued
 from escalation_sim.scenario.schema import Event, Scenario
 
@@ -396,11 +396,12 @@ class EscalationRun(mesa.Model):
     def __init__(self, scenario: Scenario, seed: int,
                  compiled: dict[int, tuple[Scenario, Plain]] | None = None) -> None:
         super().__init__(seed=seed)
-        state = State.initial(scenario, 1)  # the scenario's day-0 reading
         self.compiled = {} if compiled is None else compiled
         self.day = 0
         self.scenario = scenario
+        self.activation: list[float] = []
         self.changes(0, [e for e in scenario.events if e.day == 0])  # before the first day
+        state = State.initial(self.scenario, 1)  # the day-0 reading, after day-0 events
         self.days = scenario.horizon_days
         self.actors = [Actor(self, i, state) for i in range(len(scenario.actors))]
         for a in self.actors:
@@ -493,6 +494,14 @@ class EscalationRun(mesa.Model):
                 scenario = apply_event(scenario, event)
             self.compiled[t] = (scenario, Plain(scenario, t))
         self.scenario, self.p = self.compiled[t]
+        keys = list(self.scenario.issues)
+        for event in events if self.activation else ():
+            for path, value, is_add in event_changes(event):
+                parts = path.split(".")
+                if len(parts) == 3 and parts[0] == "issues" and parts[2] == "activation":
+                    q = keys.index(parts[1])
+                    new = self.activation[q] + value if is_add else value
+                    self.activation[q] = min(max(float(new), 0.0), 1.0)
 
     # -- 2. incidents, war's end, demands --------------------------------------------------------
     def strike(self, k: int, explained: bool) -> None:

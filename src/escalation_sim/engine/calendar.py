@@ -37,7 +37,7 @@ from escalation_sim.engine.compile import (
 from escalation_sim.engine.record import Record, daily, finish, new_record
 from escalation_sim.engine.rng import run_keys
 from escalation_sim.engine.state import State
-from escalation_sim.scenario.edit import apply_event
+from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
 
 
@@ -105,6 +105,10 @@ class DaySim:
         self.monthly = monthly
         self.keys = np.concatenate([run_keys(s, first_run, n_runs) for _, s in blocks])
         self.values = block_values(blocks, first_run, n_runs, values)
+        for event in self.scenario.events:  # day-0 events act before the first day
+            if event.day == 0:
+                self.scenario = apply_event(self.scenario, event)
+                self.values = event_values(self.values, event)
         self.state = State.initial(with_run_values(self.scenario, self.values), self.n_runs)
         months = month_of_day(self.scenario.start_date, self.days) if monthly else None
         self.record: Record = new_record(self.n_runs, len(self.scenario.actors),
@@ -114,10 +118,6 @@ class DaySim:
         self.meeting: Any = 0.0  # chance of a summit opportunity from a meeting held today
         self.events = np.zeros((kernel.MAX_EVENTS if observer else 1, kernel.EVENT_WIDTH))
         self.n_events = np.zeros(1, dtype=np.int64)
-        for event in self.scenario.events:  # day-0 events act before the first day
-            if event.day == 0:
-                self.scenario = apply_event(self.scenario, event)
-                self.values = event_values(self.values, event)
         self.params = compile_params(self.scenario, 0, self.values)
 
     def run_scenario(self) -> Scenario:
@@ -131,7 +131,27 @@ class DaySim:
         self.scenario = apply_event(self.scenario, event)
         self.values = event_values(self.values, event)
         self.params = compile_params(self.scenario, event.day, self.values)
+        self._contend(event)
         self._note(event.day, "event", event.label or "scheduled change")
+
+    def _contend(self, event: Event) -> None:
+        """An event on an issue's contention triggers it in every run (§8).
+
+        Contention is state, not a parameter: ``set`` puts the issue's contention at the new
+        value, ``add`` adds to each run's contention of the day, held within 0-1.
+        """
+        keys = list(self.scenario.issues)
+        for path, value, is_add in event_changes(event):
+            parts = path.split(".")
+            if len(parts) != 3 or parts[0] != "issues" or parts[2] != "activation":
+                continue
+            q = keys.index(parts[1])
+            row = self.state.activation[q]
+            if is_add:
+                row += float(value)
+            else:
+                row[:] = np.asarray(self.run_scenario().issues[parts[1]].activation, float)
+            np.clip(row, 0.0, 1.0, out=row)
 
     def lever_process(self, env: simpy.Environment, name: str,
                       day: int) -> Generator[Any, Any, None]:
@@ -250,7 +270,8 @@ class DaySim:
     def _start(self) -> None:
         """Count the day-0 readings towards month 0 of a backtest (the record's month 0 holds
         the start). Peaks count the days simulated: the starting reading is given, not forecast
-        (a scenario that opens with force does not make every run one of force)."""
+        (a scenario that opens with force does not make every run one of force).
+        """
         rec, level = self.record, self.state.level
         if self.monthly and self.days:
             rec.month_max[:, :, 0] = np.maximum(rec.month_max[:, :, 0], level.T)

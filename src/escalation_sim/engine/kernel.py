@@ -37,7 +37,6 @@ from escalation_sim.engine.rng import (
     FORCE,
     LIFT,
     SHOCK,
-    SHOCK2,
     SLOT_ACTOR,
     SLOT_DEMAND,
     SLOT_INCIDENT,
@@ -48,6 +47,7 @@ from escalation_sim.engine.rng import (
     STANCE,
     WAR,
     day_key,
+    triple,
     uniform,
 )
 from escalation_sim.engine.state import DROPPED, HISTORY, LIFTED, MET, NEVER, NO_ACT, OPEN
@@ -187,6 +187,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     n_demands = p.dem_actor.shape[0]
     n_pairs = s.trust.shape[0]
     radius, angle = 0.0, 0.0
+    draws = (0.0, 0.0, 0.0)
     wide = p.reciprocity.shape[1] > 1
     struck = np.zeros(n_actors, np.bool_)
     moved = np.zeros(n_actors, np.bool_)
@@ -222,7 +223,9 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     _strike(s, p, rec, r, c, t, p.opening[n], False, top_before, struck, tell,
                             events, n_events)
             for k in range(n_kinds):
-                u = uniform(key, SLOT_INCIDENT + k)
+                if k % 3 == 0:
+                    draws = triple(key, SLOT_INCIDENT + k // 3)
+                u = draws[k % 3]
                 control = p.inc_control[k]
                 if control == LEADERSHIP:
                     row = s.level[p.inc_perpetrator[k], r]
@@ -337,13 +340,13 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     lagged = np.int64(s.history[back, j, r])
                     mil = lagged >= MILITARY_SIGNALLING
                     chance = p.p_mis_military[i, c] if mil else p.p_mis[i, c]
-                    u = uniform(key, SLOT_PERCEPTION + 2 * q)
+                    u, u_up, _ = triple(key, SLOT_PERCEPTION + q)
                     wrong = u < chance
                     up = False
                     if wrong and u < chance * p.explain[c]:
                         wrong = False  # the hotline's call explains what was misread
                     if wrong:
-                        up = uniform(key, SLOT_PERCEPTION + 2 * q + 1) < p.bias[i, c]
+                        up = u_up < p.bias[i, c]
                         if mil:
                             rec.misread_military[r] += 1
                     s.seen[q, r] = perception.perceived(lagged, wrong, up)
@@ -490,10 +493,13 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     total += utilities[k]
                 if u >= total:
                     continue
+                # which measure: in proportion to the hazards (when they add up to more than a
+                # day's certainty, the draw is spread over their sum)
+                pick = u * max(total, 1.0)
                 cum = 0.0
                 for k in range(N_DOMAINS):
                     cum += utilities[k]
-                    if u < cum and s.measures[i, k, r] > 0:
+                    if pick < cum and s.measures[i, k, r] > 0:
                         break
                 s.measures[i, k, r] -= 1
                 lifted[i] = True
@@ -509,9 +515,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
 
             # 6. reviews and decisions (§3, §6) -------------------------------------------------
             for i in range(n_actors):
-                review = (uniform(key, SLOT_REVIEW + 2 * i) < p.p_review[i, c]
-                          or (moved[i]
-                              and uniform(key, SLOT_REVIEW + 2 * i + 1) < p.reaction[i, c])
+                routine, reacts, _ = triple(key, SLOT_REVIEW + i)
+                review = (routine < p.p_review[i, c] or (moved[i] and reacts < p.reaction[i, c])
                           or struck[i] or s.talks_left[r] > 0)
                 if not review or s.war[i, r]:
                     continue
@@ -628,9 +633,9 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     s.grievance[i, r], suffered, p.grievance_decay[c],
                     p.grievance_per_hostility[c], p.grievance_max[c])
                 if i % 2 == 0:  # Box-Muller gives two normals: actor i and actor i + 1
-                    radius = math.sqrt(-2.0 * math.log(1.0 - uniform(key, SLOT_ACTOR + 8 * i
-                                                                     + SHOCK)))
-                    angle = 2.0 * math.pi * uniform(key, SLOT_ACTOR + 8 * i + SHOCK2)
+                    u1, u2, _ = triple(key, SLOT_ACTOR + 8 * i + SHOCK)
+                    radius = math.sqrt(-2.0 * math.log(1.0 - u1))
+                    angle = 2.0 * math.pi * u2
                     shock = radius * math.cos(angle)
                 else:
                     shock = radius * math.sin(angle)

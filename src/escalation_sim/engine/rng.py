@@ -30,14 +30,17 @@ GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_S43, _S22, _S1, _M21 = np.uint64(43), np.uint64(22), np.uint64(1), np.uint64(2**21 - 1)
 UNIT53 = 2.0**-53
+UNIT21 = 2.0**-21
 
 # slots: where each purpose's numbers are read in a run's day
-SLOT_INCIDENT = 0  # + k, incident type k (< 64)
-SLOT_PERCEPTION = 64  # + 2 q (+1), pair q: the reading wrong, and upwards
-SLOT_REVIEW = 192  # + 2 i (+1), actor i: routine review, reaction
-SLOT_ACTOR = 224  # + 8 i + (STANCE, DEED, LIFT, FORCE, WAR, SHOCK, SHOCK2)
-STANCE, DEED, LIFT, FORCE, WAR, SHOCK, SHOCK2 = range(7)
+SLOT_INCIDENT = 0  # + k // 3, incident type k (< 64): a triple holds three types
+SLOT_PERCEPTION = 64  # + q, pair q: a triple (the reading wrong, upwards)
+SLOT_REVIEW = 192  # + i, actor i: a triple (routine review, reaction)
+SLOT_ACTOR = 224  # + 8 i + (STANCE, DEED, LIFT, FORCE, WAR, SHOCK): SHOCK a triple, used for
+# actors i and i + 1 (Box-Muller)
+STANCE, DEED, LIFT, FORCE, WAR, SHOCK = range(6)
 SLOT_SUMMIT = 300  # opportunity, then agreement
 SLOT_WAR_END = 302
 SLOT_DEMAND = 304  # + 2 d (+1), demand d: met, dropped
@@ -61,6 +64,18 @@ def day_key(run_key: np.uint64, day: int) -> np.uint64:
 def uniform(key: np.uint64, slot: int) -> float:
     """The uniform in [0, 1) of ``slot`` in the day of ``key`` (53 bits)."""
     return float(mix64(key + np.uint64(slot + 1) * GAMMA) >> _S11) * UNIT53
+
+
+@equation
+def triple(key: np.uint64, slot: int) -> tuple[float, float, float]:
+    """Three uniforms in [0, 1) of 21 bits each from ``slot`` in the day of ``key``.
+
+    For the frequent draws whose probabilities are far above 2**-21 (incidents, perception,
+    reviews, domestic politics): one mix gives three.
+    """
+    z = mix64(key + np.uint64(slot + 1) * GAMMA)
+    return (float(z >> _S43) * UNIT21, float((z >> _S22) & _M21) * UNIT21,
+            float((z >> _S1) & _M21) * UNIT21)
 
 
 def run_keys(seed: int, first_run: int, n_runs: int) -> np.ndarray:
