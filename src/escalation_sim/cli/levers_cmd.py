@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -52,7 +53,8 @@ EPILOG = """Examples:
 """
 
 LeverRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="N", help=f"Runs per variant (default: {LEVERS_RUNS:,}).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="N",
+    help=f"Runs per variant (default: {LEVERS_RUNS:,}).")]
 
 
 def levers_cmd(
@@ -75,13 +77,11 @@ def levers_cmd(
     from escalation_sim.analysis.points import document_header
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.cli.progress import progress_bar
-    from escalation_sim.render.files import csv_header_starts
     from escalation_sim.render.levers import render_levers
 
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     if out_file is not None:
-        check_out_file_or_exit(out_file, inputs=[scenario], force=force,
-                               recognise=csv_header_starts("rank,lever,"))
+        check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or LEVERS_RUNS
     sha = file_sha256(scenario)
@@ -92,7 +92,8 @@ def levers_cmd(
     doc = ranking_dict(ranking, document_header(resolved, str(scenario), sha, sets or [], n,
                                                 resolved.seed))
     emit_document(doc, table=ranking_table(doc) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers)
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers,
+                  force=force, inputs=[scenario])
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,10 @@ issues that leave an actor out.
 Before pydantic sees the data, distributions written in place of numbers
 (``{uniform: [0.5, 0.7]}``, :mod:`escalation_sim.scenario.priors`) are checked against their
 parameter's range and lifted out (:func:`lift_priors`): the number left in their place is the
-distribution's median, and the scenario's ``priors`` records them.
+distribution's median, and the scenario's ``priors`` records them. The same walk holds
+true/false and dates to their own types, as numbers are (``param(strict=True)``): ``yes``,
+``1`` or ``'on'`` is not true, a quoted ``'2025-07-01'`` is text, not a date — whether it came
+from a file, a ``--set`` or the Python API.
 """
 
 from __future__ import annotations
@@ -179,7 +182,7 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
     Raises:
         ScenarioError: The first problem found.
     """
-    lifted = lift_priors(data, locate) if priors else {}
+    lifted = lift_priors(data, locate, lift=priors)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -199,22 +202,51 @@ EVENT_VALUE = ("an event's value must be a number: distributions are for the sce
                "or shifts it from its day on)")
 
 
-def lift_priors(data: dict[str, Any], locate: Locator) -> dict[str, Distribution]:
+def lift_priors(data: dict[str, Any], locate: Locator, *,
+                lift: bool = True) -> dict[str, Distribution]:
     """Replace each distribution in scenario data by its median, in place; return them by path.
 
     A distribution may stand wherever the schema has a real number (a ``float`` parameter):
-    not for whole numbers (days, rungs, runs, seed), nor as an event's value.
+    not for whole numbers (days, rungs, runs, seed), nor as an event's value. On the way,
+    true/false and dates are checked to be written as such (:func:`check_strict`).
+
+    Args:
+        data: Plain scenario data.
+        locate: Where each key path was written, for messages.
+        lift: ``False`` for data known to hold numbers only: the strict checks alone.
 
     Returns:
         Dotted path (``actors.baku.nationalism``, ``alliances[0].commitment``) -> distribution.
 
     Raises:
         ScenarioError: A distribution that is malformed, not allowed on its parameter's range,
-            or written where a distribution may not stand.
+            or written where a distribution may not stand; a true/false or a date that is not
+            written as one.
     """
     found: dict[str, Distribution] = {}
-    _lift(data, ROOT, (), locate, found)
+    _lift(data, ROOT, (), locate, found, lift=lift)
     return found
+
+
+DATE_TEXT = "must be a date written as YYYY-MM-DD without quotes (e.g. 2025-07-01)"
+
+
+def check_strict(value: Any, node: SchemaNode, loc: Loc, locate: Locator) -> None:
+    """Refuse a value that pydantic would coerce into a true/false or a date.
+
+    ``yes``, ``'on'``, ``1`` are not true/false; ``'2025-07-01'`` (quoted) is text, and a date
+    with a time is not a date. ``null`` stays for pydantic to judge.
+
+    Raises:
+        ScenarioError: At ``loc``, saying what the field allows.
+    """
+    if value is None:
+        return
+    base = node.base
+    if base is bool and not isinstance(value, bool):
+        raise _at(allowed_text(node), loc, locate, value)
+    if base is dt.date and type(value) is not dt.date:
+        raise _at(DATE_TEXT + meaning(node), loc, locate, value)
 
 
 def _is_number(path: Any) -> bool:
@@ -246,7 +278,8 @@ def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | 
 
 
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
-          found: dict[str, Distribution], pattern: tuple[str, ...] = ()) -> None:
+          found: dict[str, Distribution], pattern: tuple[str, ...] = (), *,
+          lift: bool = True) -> None:
     if isinstance(value, dict):
         items: list[tuple[str | int, Any]] = list(value.items())
     elif isinstance(value, list):
@@ -255,9 +288,13 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
         return
     keyed = node.kind != "model"
     for key, child in items:
-        if not isinstance(child, dict | list):
-            continue
         here = (*loc, key)
+        if not isinstance(child, dict | list):
+            if isinstance(child, bool | str | int | dt.date):  # what could pass for another type
+                slot = _slot(node, (*pattern, "*" if keyed else str(key)), key)
+                if slot is not None and slot[1] == "leaf":
+                    check_strict(child, slot[0], here, locate)
+            continue
         if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
             for path, change in (child.items() if isinstance(child, dict) else ()):
                 if isinstance(change, dict) and _is_number(path):
@@ -269,7 +306,9 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
             continue
         below, kind, real, numeric = slot
         if kind != "leaf":
-            _lift(child, below, here, locate, found, below_pattern)
+            _lift(child, below, here, locate, found, below_pattern, lift=lift)
+        elif not lift:
+            continue
         elif isinstance(child, dict) and real:
             lo, hi = below.bounds
             try:
