@@ -91,10 +91,13 @@ def main() -> NoReturn:
     """
     install()
     try:
-        code = _command()
-    except KeyboardInterrupt as exc:  # the first signal, come as the command had ended
-        code = _stopped(exc)
-    finish(code)
+        try:
+            code = _command()
+        except KeyboardInterrupt as exc:  # the first signal, come as the command had ended
+            code = _stopped(exc)
+        finish(code)
+    except KeyboardInterrupt as exc:  # the first signal, come between the two lines above
+        finish(_stopped(exc))
 
 
 def _command() -> int:
