@@ -44,7 +44,13 @@ from escalation_sim.analysis import compare as compare_mod
 from escalation_sim.analysis import defaults
 from escalation_sim.analysis import sensitivity as sensitivity_mod
 from escalation_sim.analysis import sweep as sweep_mod
-from escalation_sim.analysis.backtest import Simulated, library_reference, report
+from escalation_sim.analysis.backtest import (
+    Simulated,
+    library_reference,
+    report,
+    report_verdict,
+)
+from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS
 from escalation_sim.analysis.points import check_measure, document_header
 from escalation_sim.analysis.summary import file_sha256, summarize, timing_of
 from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
@@ -60,6 +66,7 @@ from escalation_sim.render.files import (
     SUMMARY_FILE,
     parquet_available,
 )
+from escalation_sim.render.numbers import estimate
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import split_override, with_values
 from escalation_sim.scenario.episode import load_episode
@@ -126,9 +133,23 @@ class Result:
 
     @property
     def outcomes(self) -> pd.DataFrame:
-        """Outcome probabilities with their 95% intervals, one row per outcome class."""
+        """Outcome probabilities with their 95% intervals, one row per outcome class.
+
+        An outcome class combines the two questions (force at any time by how bad it got,
+        otherwise how it ends); :attr:`ends` and :attr:`worst` give them apart.
+        """
         rows = [{"outcome": name, **values} for name, values in self.summary["outcomes"].items()]
         return pd.DataFrame(rows)
+
+    @property
+    def ends(self) -> pd.DataFrame:
+        """How it ends: per level, its probability and interval, and ``shown`` as printed."""
+        return levels_frame(self.summary, "ends")
+
+    @property
+    def worst(self) -> pd.DataFrame:
+        """How bad it got: per level, its probability and interval, and ``shown`` as printed."""
+        return levels_frame(self.summary, "worst")
 
     def to_xarray(self) -> xarray.Dataset:
         """The result as an ``xarray.Dataset`` with dimensions ``run``, ``day`` and ``actor``.
@@ -330,7 +351,8 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
                                   daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
                                               list(v.scenario.actors)),
                                   scenario_to_dict(v.scenario), timing_of(r, workers))
-    return Analysis(compare_mod.comparison_dict(comparison, summaries),
+    return Analysis(compare_mod.comparison_dict(comparison, summaries,
+                                                "--runs" if runs is not None else None),
                     pd.DataFrame(compare_mod.comparison_table(comparison)), results)
 
 
@@ -368,7 +390,8 @@ def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str]
     with _executor(executor, workers) as pool:
         result = sweep_mod.run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool)
     header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
-                             resolved.runs, resolved.seed)
+                             resolved.runs, resolved.seed,
+                             "--runs" if runs is not None else None)
     return Analysis(sweep_mod.sweep_dict(result, chosen, header),
                     pd.DataFrame(sweep_mod.sweep_table(result, chosen)))
 
@@ -419,7 +442,8 @@ def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
                                                  runs=per_point, seed=resolved.seed,
                                                  executor=pool)
     header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
-                             per_point, resolved.seed)
+                             per_point, resolved.seed,
+                             "--runs" if runs is not None else None)
     return Analysis(sensitivity_mod.sensitivity_dict(result, header),
                     pd.DataFrame(sensitivity_mod.sensitivity_table(result)))
 
@@ -465,7 +489,9 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": items,
             **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
-                     empirical=empirical, empirical_rates=rates)}
+                     empirical=empirical, empirical_rates=rates),
+            "runs_from": "--runs" if runs is not None else "default"}
+    data["verdict"] = report_verdict(data)
     return Analysis(data, scores_frame(data["scores"]))
 
 
@@ -473,17 +499,41 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
 def runs_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The per-run table with its dtypes fixed, whether built in memory or read from CSV.
 
-    ``outcome`` is categorical (classes in ladder order); ``first_*_day`` columns are nullable
-    integers (missing: the event never came); other columns keep their integer or float dtype.
+    ``outcome`` is categorical (classes in ladder order), and so are ``ends`` and ``worst``
+    (levels, mildest first); ``first_*_day`` columns are nullable integers (missing: the event
+    never came); other columns keep their integer or float dtype.
     """
     frame = frame.copy()
     frame["outcome"] = pd.Categorical(frame["outcome"], categories=list(OUTCOMES))
+    for column in LEVEL_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.Categorical(frame[column], categories=list(LEVEL_KEYS))
     for column in frame.columns:
         if column.startswith("first_") and column.endswith("_day"):
             frame[column] = frame[column].astype("Int64")
-        elif column != "outcome" and frame[column].dtype == object:
+        elif column not in ("outcome", *LEVEL_COLUMNS) and frame[column].dtype == object:
             frame[column] = pd.to_numeric(frame[column])
     return frame
+
+
+LEVEL_COLUMNS = ("ends", "worst")
+"""Per-run columns holding a level (``calm`` … ``war``)."""
+
+
+def levels_frame(summary: Mapping[str, Any], question: str) -> pd.DataFrame:
+    """One question's levels (``ends`` or ``worst``): probability, interval, words, as shown.
+
+    Columns: ``level``, ``name``, ``rungs``, ``p``, ``ci_low``, ``ci_high``, ``shown`` (the
+    probability and interval as the terminal, report and figures write them, ``48% [46,
+    50]``) and ``meaning``.
+    """
+    rows = []
+    for level in LEVELS:
+        entry = summary[question][level.key]
+        shown, ci = estimate(entry, "p", as_percent=True)
+        rows.append({"level": level.key, "name": level.name, "rungs": level.rungs,
+                     **entry, "shown": f"{shown} {ci}".strip(), "meaning": level.meaning})
+    return pd.DataFrame(rows)
 
 
 def columns_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:

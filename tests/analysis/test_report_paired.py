@@ -23,6 +23,7 @@ def test_a_scenario_against_itself_differs_by_zero(small_result):
 def test_differences_are_variant_minus_reference_run_by_run():
     runs = 400
     a = {"outcome": np.zeros(runs, np.int8), "peak_rung": np.full(runs, 5),
+         "final_rung": np.full(runs, 2),
          "days_coercion": np.full(runs, 10), "days_reduced_relations": np.full(runs, 10),
          "days_military": np.zeros(runs), "trade_loss": np.zeros(runs),
          "energy_loss": np.zeros(runs)}
@@ -35,6 +36,10 @@ def test_differences_are_variant_minus_reference_run_by_run():
     assert diff["metrics"]["p_force"]["value"] == 0.25
     assert diff["metrics"]["days_coercion_mean"]["value"] == 15
     assert diff["metrics"]["peak_rung_mean"]["value"] == 0.75
+    # how bad it got moves from a coercive standoff to armed clashes; how it ends does not
+    assert diff["worst"]["armed_clashes"]["value"] == 0.25
+    assert diff["worst"]["coercive_standoff"]["value"] == -0.25
+    assert diff["ends"]["calm"]["value"] == 0.0 and diff["ends"]["calm"]["differing_runs"] == 0
 
 
 def test_common_random_numbers_make_the_interval_narrower_than_unpaired():

@@ -30,8 +30,8 @@ from escalation_sim.scenario.load import load_scenario
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 
 TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
-            "seed", "start_date", "outcomes", "metrics", "actors", "impacts", "incidents",
-            "incident_force", "levers", "held_at_bound", "uncertainty", "timeline"]
+            "seed", "start_date", "outcomes", "ends", "worst", "metrics", "actors", "impacts",
+            "incidents", "incident_force", "levers", "held_at_bound", "uncertainty", "timeline"]
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +212,6 @@ def test_uncertain_parameters_are_listed_with_what_intervals_include(small_resul
     section = uncertainty(scenario)
     assert section["parameters"] == {"model.c_mil": {
         "distribution": "uniform", "args": [4.0, 12.0], "median": 8.0,
-        "text": "uniform [4, 12]"}}
+        "text": "uniform [4, 12]", "words": "uniform, from 4 to 12, median 8.0"}}
     assert section["intervals_include"] == ["chance", "parameters"]
     assert section["note"] == UNCERTAIN_NOTE

@@ -179,4 +179,4 @@ def test_load_or_exit_applies_common_options_and_exits_2(capsys):
         load_or_exit(base, days=0)
     assert info.value.exit_code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "horizon_days = 0" in err
+    assert err.count("\n") == 1 and "--days 0: must be between 1 and" in err  # as given

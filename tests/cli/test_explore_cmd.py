@@ -103,12 +103,23 @@ def test_bad_input_exits_2_with_one_line(run, args, needle):
     assert needle in result.stderr
 
 
-def test_nothing_to_explore_without_params_or_distributions(run):
-    point = REPO / "scenarios" / "episodes" / "russia_uk_2018_2019.yaml"
-    result = run("explore", point, "--samples", "3", *SMALL)
-    assert result.exit_code == 2, result.stdout
-    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
-    assert "nothing to explore" in result.stderr
+def test_without_params_it_samples_what_an_analyst_can_act_on(run):
+    """Drivers, traits and levers in use; the model's weights only with --weights."""
+    result = run("explore", "base", "--samples", "3", *SMALL, "--json",
+                 "--set", "levers.crisis_hotline.enabled=true")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    paths = [p["path"] for p in doc["parameters"]]
+    assert doc["sampled"] == "actionable"
+    assert {HEAT, NATIONALISM, "actors.moscow.reciprocity",
+            "levers.crisis_hotline.strength"} <= set(paths)
+    assert not [p for p in paths if p.startswith("model.")]
+    assert {"model.w_issue", "model.c_mil"} <= set(doc["drawn_per_run"])  # drawn run by run
+    weighted = json.loads(run("explore", "base", "--samples", "3", *SMALL, "--json",
+                              "--weights").stdout)
+    assert weighted["sampled"] == "actionable and weights"
+    assert "model.w_issue" in [p["path"] for p in weighted["parameters"]]
+    assert "model.w_issue" not in weighted["drawn_per_run"]
 
 
 def test_discovery_without_prim_says_what_to_install(run, monkeypatch):

@@ -42,7 +42,7 @@ def shown(document) -> str:
 
 def test_a_box_reads_as_one_sentence_of_its_restrictions():
     assert box_sentence(CONDITION, BOX, PARAMS) == (
-        "P(force) above 5.0% needs actors.baku.nationalism > 0.72 and issues.corridors.heat "
+        "P(force) above 5% needs actors.baku.nationalism > 0.72 and issues.corridors.heat "
         "> 0.6 (coverage 81.2%, density 77.0%).")
     assert box_sentence(CONDITION, BOX, PARAMS, first=False).startswith("It also holds where")
 
@@ -56,7 +56,7 @@ def test_limits_have_the_digits_of_the_sampled_range():
 
 def test_the_view_shows_spread_boxes_and_sentence():
     text = shown(doc([BOX]))
-    assert "Across the samples" in text and "6.93" in text and "2.0%" in text
+    assert "Across the samples" in text and "6.9" in text and "2.0%" in text  # a rung: 1 place
     assert "Box 1 · coverage 81.2% · density 77.0% · 16 samples (25.0% of all)" in text
     assert "<0.001" in text and "0.020" in text
     assert "needs actors.baku.nationalism > 0.72 and" in text

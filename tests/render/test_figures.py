@@ -66,7 +66,9 @@ def test_run_figures_have_titles_dates_and_labels(made):
     assert "fan chart (2025-07-01 to 2025-08-09)" in svg
     assert "escalation rung" in svg and "date (day 0 = 2025-07-01)" in svg
     outcomes = (made["run"] / "run_outcomes.svg").read_text(encoding="utf-8")
-    assert "Outcome probabilities after 40 days" in outcomes and "95% interval" in outcomes
+    assert "How it ends and how bad it got: 40 days" in outcomes and "95% interval" in outcomes
+    assert "How it ends (last day)" in outcomes and "How bad it got (worst day)" in outcomes
+    assert "coercive standoff" in outcomes and "normalization" not in outcomes
 
 
 def test_figures_never_replace_a_file_escsim_did_not_write(tmp_path, made):

@@ -26,7 +26,8 @@ def test_report_is_self_contained(base_summary, base_result):
     assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)=", text)  # nothing to fetch
     markup = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
     assert not re.search(r"https?:", markup)
-    assert text.count("Plotly.newPlot") == 1 + 2 + 2  # outcomes, two actors, two flows
+    assert text.count("Plotly.newPlot") == 2 + 2 + 2  # how it ends, how bad it got, two actors,
+    # two flows
     assert "Key parameters" in text and "Impacts" in text
 
 

@@ -13,7 +13,7 @@ from escalation_sim.render.report import ReportPart, build_report
 from escalation_sim.render.terminal import render_summary
 
 PRIOR = {"distribution": "uniform", "args": [0.5, 0.9], "median": 0.7,
-         "text": "uniform [0.5, 0.9]"}
+         "text": "uniform [0.5, 0.9]", "words": "uniform, from 0.5 to 0.9, median 0.70"}
 
 
 def with_prior(summary):
@@ -32,18 +32,19 @@ def terminal(summary) -> str:
 
 def test_terminal_names_the_uncertain_parameters(base_summary):
     text = terminal(with_prior(base_summary))
-    assert "Uncertain: actors.baku.nationalism uniform [0.5, 0.9] median 0.7" in text
+    assert ("Uncertain parameters, drawn run by run: actors.baku.nationalism uniform, from 0.5 "
+            "to 0.9, median 0.70") in text
     assert " ".join(UNCERTAIN_NOTE.split()) in text
 
 
 def test_terminal_says_intervals_are_chance_alone_without_priors(base_summary):
     text = terminal(base_summary)
-    assert "Uncertain:" not in text and " ".join(FIXED_NOTE.split()) in text
+    assert "Uncertain" not in text and " ".join(FIXED_NOTE.split()) in text
 
 
 def test_report_names_the_uncertain_parameters(base_summary, base_result):
     html = build_report(ReportPart(with_prior(base_summary), base_result.point.scenario))
-    assert "<code>actors.baku.nationalism</code>: uniform [0.5, 0.9] (median 0.7)" in html
+    assert "<code>actors.baku.nationalism</code>: uniform, from 0.5 to 0.9, median 0.70" in html
     assert "include that uncertainty as well as chance" in html
     plain = build_report(ReportPart(base_summary, base_result.point.scenario))
     assert "Uncertain parameters" not in plain and "reflect chance alone" in plain

@@ -33,14 +33,16 @@ def test_all_sections_are_there(base_summary):
 
 def test_numbers_come_from_the_summary(base_summary):
     summary = copy.deepcopy(base_summary)
-    summary["outcomes"]["cold_tension"] = {"p": 0.123, "ci_low": 0.101, "ci_high": 0.145}
+    summary["ends"]["cold_tension"] = {"p": 0.123, "ci_low": 0.101, "ci_high": 0.145}
+    summary["worst"]["cold_tension"] = {"p": 0.48, "ci_low": 0.46, "ci_high": 0.50}
     summary["metrics"]["p_force"] = summary["impacts"]["military"]["p_force"] = {
         "value": 0.0417, "ci_low": 0.0311, "ci_high": 0.0555, "n": 300}
     summary["actors"]["baku"]["days_coercion_mean"] = 41.7
     text = render(summary)
-    assert re.search(r"cold tension\s+12\.3%\s+\[10\.1, 14\.5\]", text)
-    assert re.search(r"P\(force: limited force or war\)\s+4\.2%\s+\[3\.1, 5\.5\]", text)
-    assert "41.7" in text
+    # how it ends and how bad it got, side by side; the digits the interval supports, no padding
+    assert re.search(r"cold tension 3–4\s+12\.3%\s+\[10\.1, 14\.5\].*48%\s+\[46, 50\]", text)
+    assert re.search(r"P\(force\)\s+4\.2%\s+\[3\.1, 5\.5\]", text)
+    assert re.search(r"Azerbaijan \(Baku\).*\s42\s", text)  # days are whole days
 
 
 def test_plain_output_has_no_escapes_and_fits_80_columns(base_summary):
@@ -106,28 +108,31 @@ def test_one_run_one_day_reads_in_the_singular(base_summary):
 
 def test_headline_sentence_opens_the_summary(base_summary):
     summary = copy.deepcopy(base_summary)
-    for key in summary["outcomes"]:
-        summary["outcomes"][key] = {"p": 0.0, "ci_low": 0.0, "ci_high": 0.1}
-    summary["outcomes"]["cold_tension"] = {"p": 0.66, "ci_low": 0.63, "ci_high": 0.69}
+    for question in ("ends", "worst"):
+        for key in summary[question]:
+            summary[question][key] = {"p": 0.0, "ci_low": 0.0, "ci_high": 0.1}
+    summary["ends"]["cold_tension"] = {"p": 0.66, "ci_low": 0.63, "ci_high": 0.69}
+    summary["worst"]["coercive_standoff"] = {"p": 0.9, "ci_low": 0.87, "ci_high": 0.92}
     summary["metrics"]["p_force"] = {"value": 0.018, "ci_low": 0.011, "ci_high": 0.028, "n": 300}
     summary["actors"]["baku"]["p_force"] = 0.018
     summary["actors"]["moscow"]["p_force"] = 0.0
     summary["incident_force"] = {"p": 0.61, "ci_low": 0.58, "ci_high": 0.64, "rung": 8,
                                  "kinds": ["energy_asset_strike"]}
     first = " ".join(render(summary, width=200).split("\n\n")[0].split())
-    assert first == ("Most likely cold tension (66.0%); the chance that either side chooses "
-                     "force is 1.8% [1.1, 2.8], mostly by Azerbaijan (Baku) (1.8% of runs, "
-                     "against 0.0% for Russia (Moscow)); incidents at a force rung strike in "
-                     "61.0% of runs.")
+    assert first == ("Most likely it ends in cold tension (66%) and at worst reaches a coercive "
+                     "standoff (90%); the chance that either side chooses force is 1.8% [1.1, "
+                     "2.8], mostly by Azerbaijan (Baku) (1.8% of runs, against 0% for Russia "
+                     "(Moscow)); incidents at a force rung strike in 61% of runs.")
 
 
 def test_incident_force_is_shown_apart_from_chosen_force(base_summary):
     summary = copy.deepcopy(base_summary)
     summary["incident_force"] = {"p": 0.56, "ci_low": 0.5, "ci_high": 0.62, "rung": 8,
                                  "kinds": ["energy_asset_strike"]}
-    text = render(summary)
-    assert re.search(r"incident force\s+56\.0%\s+\[50\.0, 62\.0\]", text)
-    assert "Outcome classes count the rungs the two capitals chose" in " ".join(text.split())
+    text = " ".join(render(summary).split())
+    assert "Incidents at a force rung (rung 8+: strikes, raids neither capital ordered as " \
+           "policy) struck in 56% [50, 62] of runs; the levels above count only the rungs the " \
+           "capitals chose." in text
     for jargon in ("rule: higher rung", "Goldstein\nmean/day", "n0"):
         assert jargon not in text
 

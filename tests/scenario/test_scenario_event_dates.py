@@ -38,7 +38,7 @@ def test_an_event_may_give_a_date_when_the_scenario_has_a_start_date():
 def test_bad_dates_are_reported_at_the_event(text, words):
     with pytest.raises(ScenarioError) as info:
         loaded(text + EVENT)
-    assert words in str(info.value) and info.value.path == "events[1].date"
+    assert words in str(info.value) and info.value.path == "add_events[0].date"  # as written
     assert info.value.line is not None
 
 
@@ -60,7 +60,7 @@ def test_bundled_variants_restate_the_parents_events_without_a_warning(name):
 
 def test_an_event_after_the_horizon_warns_but_a_shorter_run_does_not():
     scenario, said = loaded(f"extends: base.yaml\nadd_events:\n  - day: 400\n{EVENT}")
-    assert len(said) == 1 and "events[1] — day 400 is after the horizon (365 days)" in said[0]
+    assert len(said) == 1 and "add_events[0] — day 400 is after the horizon (365 days)" in said[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error", ScenarioWarning)
         load_scenario(REPO / "scenarios" / "base.yaml", ["horizon_days=20"])  # --days 20

@@ -340,13 +340,13 @@ def test_explain_shows_the_scenarios_distribution_beside_the_default(tmp_path: P
     result = runner.invoke(app, ["explain", NAT, "--scenario", str(path), "--json"])
     assert result.exit_code == 0, result.stderr
     info = yaml.safe_load(result.stdout)
-    assert info["value"] == "uniform [0.5, 0.7] (median 0.6)"
+    assert info["value"] == "uniform [0.5, 0.7]: uniform, from 0.5 to 0.7, median 0.60"
     assert info["subject"]["default"] == "0.5"
     moscow = runner.invoke(app, ["explain", "actors.moscow.nationalism", "--scenario",
                                  str(path), "--json"])
     assert yaml.safe_load(moscow.stdout)["value"] == "0.5"
     text = runner.invoke(app, ["explain", NAT, "--scenario", str(path)]).stdout
-    assert "uniform [0.5, 0.7] (median 0.6)" in text
+    assert "uniform [0.5, 0.7]: uniform, from 0.5 to 0.7, median 0.60" in " ".join(text.split())
 
 
 def test_a_copy_of_a_bundled_scenario_finds_the_bundled_calibration(

@@ -5,7 +5,8 @@ the same random numbers (common random numbers): incidents strike on the same da
 reviews fall due, the same draws decide. A difference between scenarios is then estimated from
 the per-run differences, whose noise is much smaller than that of two independent ensembles:
 
-- probabilities (outcome classes, ``p_force`` …): Newcombe's paired score interval
+- probabilities (outcome classes, the levels of how a run ends and how bad it got,
+  ``p_force`` …): Newcombe's paired score interval
   (:func:`~escalation_sim.analysis.stats.paired_proportion_difference`);
 - means (peak rung, trade lost, days at coercion …): the normal interval of the mean per-run
   difference (:func:`~escalation_sim.analysis.stats.paired_difference`).
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS, level_of, measure_key
 from escalation_sim.analysis.stats import (
     Interval,
     difference_interval,
@@ -47,11 +49,17 @@ COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
 Indicator = Callable[[dict[str, np.ndarray]], np.ndarray]
 PROPORTIONS: dict[str, Indicator] = {
     **{name: (lambda r, k=k: r["outcome"] == k) for k, name in enumerate(OUTCOMES)},
+    **{measure_key("ends", key): (lambda r, k=k: level_of(r["final_rung"]) == k)
+       for k, key in enumerate(LEVEL_KEYS)},
+    **{measure_key("worst", key): (lambda r, k=k: level_of(r["peak_rung"]) == k)
+       for k, key in enumerate(LEVEL_KEYS)},
     "p_coercion_or_worse": lambda r: r["outcome"] >= COERCION_OR_WORSE,
     "p_military_signalling": lambda r: r["peak_rung"] >= MILITARY_SIGNALLING,
     "p_force": lambda r: r["peak_rung"] >= LIMITED_FORCE,
 }
-"""Probability measure -> per-run 0/1 indicator (outcome classes first)."""
+"""Probability measure -> per-run 0/1 indicator (outcome classes, then the levels of how a run
+ends and how bad it got)."""
+assert len(LEVELS) == len(LEVEL_KEYS)
 MEANS = {
     "peak_rung_mean": "peak_rung",
     "days_reduced_relations_mean": "days_reduced_relations",
@@ -298,11 +306,22 @@ def difference_dict(interval: Interval, differing: int | None = None) -> dict[st
 
 def differences_dict(diffs: dict[str, Interval],
                      differing: dict[str, int] | None = None) -> dict[str, Any]:
-    """``{"outcomes": {class: d}, "metrics": {key: d}}`` of ``difference_dict`` entries."""
+    """``{"outcomes": {class: d}, "ends": {level: d}, "worst": {level: d}, "metrics": {key: d}}``.
+
+    Each ``d`` is a :func:`difference_dict` entry; ``ends`` and ``worst`` hold the levels of
+    how a run ends and how bad it got (added beside ``outcomes``, which keeps its classes).
+    """
     counts = differing or {}
-    return {"outcomes": {m: difference_dict(diffs[m], counts.get(m)) for m in OUTCOMES},
-            "metrics": {m: difference_dict(d, counts.get(m)) for m, d in diffs.items()
-                        if m not in OUTCOMES}}
+    levels = {measure_key(q, key) for q in ("ends", "worst") for key in LEVEL_KEYS}
+    out: dict[str, Any] = {"outcomes": {m: difference_dict(diffs[m], counts.get(m))
+                                        for m in OUTCOMES}}
+    for question in ("ends", "worst"):
+        keys = [(key, measure_key(question, key)) for key in LEVEL_KEYS]
+        if all(m in diffs for _, m in keys):
+            out[question] = {key: difference_dict(diffs[m], counts.get(m)) for key, m in keys}
+    out["metrics"] = {m: difference_dict(d, counts.get(m)) for m, d in diffs.items()
+                      if m not in OUTCOMES and m not in levels}
+    return out
 
 
 def paired_differences(base: dict[str, np.ndarray], runs: dict[str, np.ndarray]
@@ -312,15 +331,16 @@ def paired_differences(base: dict[str, np.ndarray], runs: dict[str, np.ndarray]
                             {m: differing_runs(runs, base, m) for m in MEASURES})
 
 
-def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
-                    ) -> dict[str, Any]:
+def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]],
+                    runs_from: str | None = None) -> dict[str, Any]:
     """The ``compare --json`` document.
 
     Keys: ``schema_version``, ``escsim_version``, ``numpy_version``, ``command``, ``runs``,
-    ``days``, ``seed``,
+    ``runs_from`` (``"--runs"`` or ``"default"``), ``days``, ``seed``,
     ``baseline`` (label), ``scenarios`` {label: summary of ``escsim run --json``},
     ``estimates`` {label: {measure: {value, ci_low, ci_high, n}}} (the measures compared),
-    ``differences`` {label: {vs, outcomes {class: d}, metrics {key: d}}} with each ``d`` =
+    ``differences`` {label: {vs, outcomes {class: d}, ends {level: d}, worst {level: d},
+    metrics {key: d}}} with each ``d`` =
     ``{value, ci_low, ci_high, n, excludes_zero, differing_runs}`` (the scenario minus the
     baseline; ``differing_runs`` 0 where the two agree in every run).
     """
@@ -334,6 +354,7 @@ def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]]
         "numpy_version": first["numpy_version"],
         "command": "compare",
         "runs": first["runs"],
+        "runs_from": runs_from or "default",
         "days": first["days"],
         "seed": first["seed"],
         "baseline": comparison.baseline,

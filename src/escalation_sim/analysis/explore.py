@@ -1,15 +1,20 @@
 """``escsim explore``: sample uncertain parameters, run an ensemble per sample, tabulate.
 
 In EMA Workbench's words: the *uncertainties* are scenario parameters, each given a range
-(``--param PATH=LO:HI``) or, with no ``--param``, the scenario's own distributions
-(:func:`escalation_sim.scenario.priors.priors_of`). A Latin hypercube (``scipy.stats.qmc``)
-draws ``N`` *experiments* across them: each parameter's range (or its distribution's
-quantiles) is cut into ``N`` equally likely strata and every stratum gets exactly one sample,
-so even a small ``N`` spans each parameter evenly. Each sample is the scenario with those
-values set, run as an ensemble of ``R`` runs — all samples with one seed over the same run
-indices, so they share their random numbers run by run (common random numbers) and differences
-between samples come from the parameters, not from noise. The *experiments table* has one row
-per sample: the sampled values, then each outcome measure with its 95% interval.
+(``--param PATH=LO:HI``) or, with no ``--param``, the parameters an analyst can act on or
+observe (:func:`default_uncertainties`): the scenario's own distributions outside the model's
+weights, the drivers and the actors' traits over the ranges ``sensitivity`` uses, and the
+strength of each lever in use. The model's weights (``model.*``) are sampled only when asked
+(``--weights``); otherwise an uncertain weight is drawn run by run, as ``escsim run`` does.
+
+A Latin hypercube (``scipy.stats.qmc``) draws ``N`` *experiments* across them: each parameter's
+range (or its distribution's quantiles) is cut into ``N`` equally likely strata and every
+stratum gets exactly one sample, so even a small ``N`` spans each parameter evenly. Each sample
+is the scenario with those values set, run as an ensemble of ``R`` runs — all samples with one
+seed over the same run indices, so they share their random numbers run by run (common random
+numbers) and differences between samples come from the parameters, not from noise. The
+*experiments table* has one row per sample: the sampled values, then each outcome measure with
+its 95% interval.
 
 Uncertain parameters of the scenario that are not sampled stay uncertain: each run of a sample
 draws them as ``escsim run`` does.
@@ -29,12 +34,13 @@ import numpy as np
 from escalation_sim.analysis.defaults import MAX_EXPLORE_SAMPLES
 from escalation_sim.analysis.discovery import Condition, Discovery, discover, discovery_dict
 from escalation_sim.analysis.points import MEASURES, evaluate_measures
-from escalation_sim.analysis.sensitivity import parse_factor
+from escalation_sim.analysis.sensitivity import default_factors, parse_factor
 from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario import priors
 from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
 SAMPLE_STREAM = 0x4C4853
@@ -78,11 +84,16 @@ class Uncertainty:
         return int(round(x)) if self.integer else float(x)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready ``{path, low, high, integer, distribution}``."""
+        """JSON-ready ``{path, low, high, integer, distribution[, words]}``.
+
+        ``distribution`` is the prior as written (``normal [1.01, 0.4812]``), ``words`` the same
+        in words (``normal, mean 1.01, sd 0.48``); ``None`` and absent for a ``--param`` range.
+        """
         return {"path": self.path, "low": json_float(self.low) if self.low is not None else None,
                 "high": json_float(self.high) if self.high is not None else None,
                 "integer": self.integer,
-                "distribution": self.prior.describe() if self.prior is not None else None}
+                "distribution": self.prior.describe() if self.prior is not None else None,
+                **({"words": self.prior.words()} if self.prior is not None else {})}
 
 
 def parse_param(item: str, scenario: Scenario) -> list[Uncertainty]:
@@ -113,6 +124,36 @@ def prior_uncertainties(scenario: Scenario) -> list[Uncertainty]:
         ends = np.asarray(dist.ppf(np.array([tail, 1.0 - tail])), dtype=float)
         low, high = (float(v) if np.isfinite(v) else None for v in ends)
         found.append(Uncertainty(path, low, high, prior=dist))
+    return found
+
+
+WEIGHTS = "model."
+"""Paths of the model's weights: sampled by default only with ``--weights``."""
+
+
+def default_uncertainties(scenario: Scenario, *, weights: bool = False) -> list[Uncertainty]:
+    """What ``explore`` samples without ``--param``: what an analyst can act on or observe.
+
+    In order: the scenario's own distributions outside ``model.*``; the drivers and actors'
+    traits of ``sensitivity``'s defaults (the issues' heat and the actors' nationalism over
+    0–1, their reciprocity, rationality and dependence from half to 1.5 times their value);
+    each lever in use's strength over 0–1. Ranges stay inside what the scenario's events allow.
+    With ``weights``, the model's own distributions (``model.*``) come first.
+    """
+    found = [u for u in prior_uncertainties(scenario)
+             if weights or not u.path.startswith(WEIGHTS)]
+    taken = {u.path for u in found}
+    factors = list(default_factors(scenario))
+    for name in type(scenario.levers).model_fields:
+        if getattr(scenario.levers, name).enabled:
+            try:
+                factors += parse_factor(f"levers.{name}.strength=0:1", scenario)
+            except ScenarioError:
+                continue
+    for f in factors:
+        if f.path not in taken:
+            found.append(Uncertainty(f.path, float(f.low), float(f.high), f.integer))
+            taken.add(f.path)
     return found
 
 
@@ -266,11 +307,22 @@ def spread(result: Exploration, measures: Sequence[str] = SHOWN) -> dict[str, di
     return found
 
 
-def explore_dict(result: Exploration, header: Mapping[str, Any]) -> dict[str, Any]:
+SAMPLED = {"given": "the parameters given with --param",
+           "actionable": "what an analyst can act on or observe: the drivers, the actors' "
+                         "traits and the levers in use (--weights adds the model's weights)",
+           "actionable and weights": "the drivers, the actors' traits, the levers in use and "
+                                     "the model's uncertain weights (--weights)"}
+"""What ``explore`` sampled -> in words."""
+
+
+def explore_dict(result: Exploration, header: Mapping[str, Any],
+                 sampled: str = "given") -> dict[str, Any]:
     """The ``explore --json`` document (stable keys; docs/analysis.md).
 
     Keys: the header (scenario, runs per sample, days, seed…), ``command``, ``samples``,
-    ``design``, ``parameters``, ``drawn_per_run``, ``measures``, ``spread``, ``experiments``
+    ``design``, ``sampled`` (a key of :data:`SAMPLED`: ``given`` with ``--param``,
+    ``actionable`` by default, ``actionable and weights`` with ``--weights``), ``parameters``,
+    ``drawn_per_run``, ``measures``, ``spread``, ``experiments``
     (per sample: ``sample``, ``parameters`` and each measure ``{value, ci_low, ci_high, n}``,
     rounded to the digits its interval supports) and ``discovery`` (``None`` without
     ``--discover``).
@@ -291,6 +343,7 @@ def explore_dict(result: Exploration, header: Mapping[str, Any]) -> dict[str, An
         "command": "explore",
         "samples": int(result.values.shape[0]),
         "design": "latin_hypercube",
+        "sampled": sampled,
         "parameters": [u.to_dict() for u in result.uncertainties],
         "drawn_per_run": list(result.drawn),
         "measures": list(MEASURES),

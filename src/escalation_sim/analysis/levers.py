@@ -5,9 +5,9 @@ off where it is already on), and once with every lever on — all with one seed,
 variant sees the same random numbers run by run (common random numbers, as in
 :mod:`escalation_sim.analysis.compare`). A lever's *effect* on a measure is the measure with
 the lever on minus the measure with it off, estimated from the paired runs with a 95%
-interval; negative effects are reductions. Levers are ranked by their effect on
-P(coercive standoff or worse), then on P(force): the most helpful first; the combination of
-all six follows them, for reference.
+interval; negative effects are reductions. Levers are ranked by their effect on the measure
+chosen (``by``: P(coercive standoff or worse) by default, or P(force)), the other breaking
+ties: the most helpful first; the combination of all six follows them, for reference.
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.schema import Scenario
 
 LEVER_MEASURES = ("p_coercion_or_worse", "p_force")
-"""The measures levers are ranked by, in order: the first decides, the second breaks ties."""
+"""The measures every lever's effect is given on (each may rank them: ``by``)."""
+RANK_BY = {"standoff": "p_coercion_or_worse", "force": "p_force"}
+"""``levers --by`` choice -> the measure that ranks the levers."""
+DEFAULT_BY = "standoff"
+"""What ``levers`` ranks by when ``--by`` is not given."""
 ALL_LEVERS = "all_levers"
 """Label of the combination: every lever on."""
 BASELINE = "as_is"
@@ -74,14 +78,15 @@ def flipped(interval: Interval) -> Interval:
     return Interval(-interval.estimate, -interval.high, -interval.low, interval.n)
 
 
-def rank(effects: Sequence[LeverEffect]) -> list[LeverEffect]:
+def rank(effects: Sequence[LeverEffect], by: str = RANK_BY[DEFAULT_BY]) -> list[LeverEffect]:
     """The levers most helpful first, then the combination (:data:`ALL_LEVERS`).
 
-    Most helpful: the lowest effect on P(standoff or worse), then on P(force), then by name.
+    Most helpful: the lowest effect on ``by`` (a measure of :data:`LEVER_MEASURES`), then on
+    the other measure, then by name.
     """
+    order = (by, *(m for m in LEVER_MEASURES if m != by))
     return sorted(effects, key=lambda e: (e.lever == ALL_LEVERS,
-                                          *(e.effects[m].estimate for m in LEVER_MEASURES),
-                                          e.lever))
+                                          *(e.effects[m].estimate for m in order), e.lever))
 
 
 @dataclass
@@ -93,12 +98,19 @@ class LeverRanking:
     seed: int
     baseline: dict[str, Interval]
     ranked: list[LeverEffect]
+    by: str = RANK_BY[DEFAULT_BY]
 
 
 def rank_levers(scenario: Scenario, runs: int, seed: int, *, executor: Executor,
                 path: str | None = None, sha256: str | None = None,
-                progress: Progress | None = None) -> LeverRanking:
-    """Run the scenario, each lever switched and all levers on, with one seed; rank the levers."""
+                progress: Progress | None = None,
+                by: str = RANK_BY[DEFAULT_BY]) -> LeverRanking:
+    """Run the scenario, each lever switched and all levers on, with one seed; rank the levers.
+
+    ``by`` is the measure that ranks them (:data:`LEVER_MEASURES`).
+    """
+    if by not in LEVER_MEASURES:
+        raise ValueError(f"levers are ranked by one of {', '.join(LEVER_MEASURES)}, not {by!r}")
     variants = lever_variants(scenario, path, sha256)
     comparison = compare(variants, runs, seed, executor=executor, progress=progress)
     effects = []
@@ -110,7 +122,7 @@ def rank_levers(scenario: Scenario, runs: int, seed: int, *, executor: Executor,
                                     for m in LEVER_MEASURES}))
     base = comparison.estimates[BASELINE]
     return LeverRanking(scenario, runs, seed, {m: base[m] for m in LEVER_MEASURES},
-                        rank(effects))
+                        rank(effects, by), by)
 
 
 def ranking_dict(ranking: LeverRanking, header: Mapping[str, Any]) -> dict[str, Any]:
@@ -118,15 +130,17 @@ def ranking_dict(ranking: LeverRanking, header: Mapping[str, Any]) -> dict[str, 
 
     Keys: the header of ``sweep``/``sensitivity`` (``schema_version``, ``escsim_version``,
     ``scenario``, ``runs``, ``days``, ``seed``), ``command``, ``measures`` {key: label},
-    ``baseline`` {measure: {value, ci_low, ci_high, n}}, and ``levers``: a list, most helpful
-    first and the combination (``all_levers``, ``rank`` null) last, of ``{rank, lever,
-    already_on, effects {measure: {value, ci_low, ci_high, n, excludes_zero}}}`` — each effect
-    the measure with the lever minus without it.
+    ``ranked_by`` (the measure that ranks them), ``baseline`` {measure: {value, ci_low,
+    ci_high, n}}, and ``levers``: a list, most helpful first and the combination
+    (``all_levers``, ``rank`` null) last, of ``{rank, lever, already_on, effects {measure:
+    {value, ci_low, ci_high, n, excludes_zero}}}`` — each effect the measure with the lever
+    minus without it.
     """
     return {
         **header,
         "command": "levers",
         "measures": {m: measure_label(m) for m in LEVER_MEASURES},
+        "ranked_by": ranking.by,
         "baseline": {m: found.rounded().to_dict() for m, found in ranking.baseline.items()},
         "levers": [{"rank": None if e.lever == ALL_LEVERS else i, "lever": e.lever,
                     "already_on": e.already_on,

@@ -9,8 +9,14 @@ from noise. Points are evaluated in batches of ``POINT_BATCH`` through
 
 Measures (``--metric``): every key of the summary's ``metrics`` (``p_force``,
 ``peak_rung_mean``, ``trade_loss_mean`` …), the probability of each outcome class
-(``normalization`` … ``war``), and ``p_coercion_or_worse`` — the chance that a run ends in a
-coercive standoff or comes to force (outcome class coercive standoff, armed clashes or war).
+(``normalization`` … ``war``), the probability of each level of how a run ends and how bad it
+got (``ends_calm`` … ``ends_war``, ``worst_calm`` … ``worst_war``;
+:mod:`escalation_sim.analysis.classes`), and ``p_coercion_or_worse`` — the chance that a run
+ends in a coercive standoff or comes to force (outcome class coercive standoff, armed clashes
+or war).
+
+How each measure is called and in which unit it is shown (:func:`measure_label`,
+:func:`short_label`, :func:`unit`) is decided here, for every command and the figures.
 """
 
 from __future__ import annotations
@@ -19,14 +25,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from escalation_sim.analysis.classes import (
+    COERCION_OR_WORSE,
+    LEVEL_KEYS,
+    LEVEL_MEASURES,
+    OUTCOME_WORDS,
+    measure_key,
+    split_measure,
+)
 from escalation_sim.analysis.stats import Interval, wilson
 from escalation_sim.analysis.summary import (
     METRICS,
     SCHEMA_VERSION,
+    ends_counts,
     escsim_version,
     metric_intervals,
     numpy_version,
     scenario_digest,
+    worst_counts,
 )
 from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.engine.ensemble import Point, Progress, evaluate
@@ -41,25 +57,37 @@ POINT_BATCH = 32
 full aggregates (daily histograms) fit in memory."""
 OUTCOME_GROUPS = {"p_coercion_or_worse": ("coercive_standoff", "armed_clashes", "war")}
 """Measures that add up outcome classes."""
-MEASURES = (*OUTCOME_GROUPS, *OUTCOMES, *METRICS)
+MEASURES = (*OUTCOME_GROUPS, *OUTCOMES, *LEVEL_MEASURES, *METRICS)
 """Every measure a point has, in the order they are listed."""
 MEASURE_LABELS = {
-    "p_coercion_or_worse": "P(coercive standoff or worse)",
+    "p_coercion_or_worse": COERCION_OR_WORSE[0],
     "p_force": "P(force)",
     "p_war": "P(war)",
+    "p_legal_coercion": "P(legal coercion or more)",
+    "p_economic_coercion": "P(economic coercion or more)",
     "p_military_signalling": "P(military signalling or more)",
+    "p_mediation": "P(a mediator engages)",
     "peak_rung_mean": "mean peak rung",
-    "trade_loss_mean": "trade lost (mean share)",
-    "energy_loss_mean": "energy lost (mean share)",
-    "days_coercion_mean": "days at coercion or more",
+    "final_rung_mean": "mean final rung",
+    "trade_loss_mean": "trade lost (mean % of pre-crisis flow)",
+    "energy_loss_mean": "energy lost (mean % of pre-crisis flow)",
+    "days_reduced_relations_mean": "days with relations reduced",
+    "days_coercion_mean": "days at legal coercion or more",
+    "days_military_mean": "days at military signalling or more",
+    "mediation_days_mean": "days of mediation",
+    "first_legal_day_mean": "first day of legal coercion (runs with it)",
+    "first_force_day_mean": "first day of force (runs with it)",
 }
-"""Display names of the commonest measures (others show their key)."""
+"""Display names of the measures that are not outcome classes or levels."""
 
 
 def measure_label(key: str) -> str:
-    """What a measure is called in tables."""
-    if key in OUTCOMES:
-        return f"P({key.replace('_', ' ')})"
+    """What a measure is called in tables and figures."""
+    if key in OUTCOME_WORDS:
+        return f"P({OUTCOME_WORDS[key].name})"
+    found = split_measure(key)
+    if found is not None:
+        return f"P({found[0].label(found[1])})"
     return MEASURE_LABELS.get(key, key)
 
 
@@ -67,6 +95,7 @@ SHORT_LABELS = {
     "p_coercion_or_worse": "P(standoff or worse)",
     "p_military_signalling": "P(military signalling+)",
     "peak_rung_mean": "peak rung",
+    "final_rung_mean": "final rung",
     "days_reduced_relations_mean": "days relations reduced",
     "days_coercion_mean": "days at coercion+",
     "days_military_mean": "days at mil. signalling+",
@@ -78,12 +107,37 @@ SHORT_LABELS = {
 
 def short_label(key: str) -> str:
     """What a measure is called where room is short."""
+    found = split_measure(key)
+    if found is not None:
+        return found[0].label(found[1])
     return SHORT_LABELS.get(key) or measure_label(key)
+
+
+SHARES = ("trade_loss_mean", "energy_loss_mean")
+"""Mean measures that are fractions of a flow (shown as percentages, like probabilities)."""
+DAY_MEASURES = ("days_reduced_relations_mean", "days_coercion_mean", "days_military_mean",
+                "mediation_days_mean", "first_legal_day_mean", "first_force_day_mean")
+"""Mean measures counted in days."""
 
 
 def is_probability(key: str) -> bool:
     """Whether a measure is a probability (shown as a percentage)."""
-    return key in OUTCOMES or key in OUTCOME_GROUPS or key.startswith("p_")
+    return (key in OUTCOMES or key in OUTCOME_GROUPS or key in LEVEL_MEASURES
+            or key.startswith("p_"))
+
+
+def as_percent(key: str) -> bool:
+    """Whether a measure is shown as a percentage: probabilities and shares of a flow."""
+    return is_probability(key) or key in SHARES
+
+
+def unit(key: str) -> str:
+    """The unit a measure is shown in: ``%`` (probabilities, shares), ``days``, ``rung``."""
+    if as_percent(key):
+        return "%"
+    if key in DAY_MEASURES:
+        return "days"
+    return "rung" if "rung" in key else ""
 
 
 def check_measure(key: str) -> str:
@@ -101,6 +155,9 @@ def point_measures(agg: Aggregate) -> dict[str, Interval]:
         found[key] = wilson(int(sum(agg.outcomes[OUTCOMES.index(c)] for c in group)), agg.runs)
     for k, name in enumerate(OUTCOMES):
         found[name] = wilson(int(agg.outcomes[k]), agg.runs)
+    for question, counts in (("ends", ends_counts(agg)), ("worst", worst_counts(agg))):
+        for level, k in zip(LEVEL_KEYS, counts, strict=True):
+            found[measure_key(question, level)] = wilson(k, agg.runs)
     found.update(metric_intervals(agg))
     return found
 
@@ -190,8 +247,13 @@ def expand_path(scenario: Scenario, path: str) -> list[str]:
 
 
 def document_header(scenario: Scenario, path: str | None, sha256: str | None,
-                    overrides: Sequence[str], runs: int, seed: int) -> dict[str, Any]:
-    """The keys that open the JSON of ``sweep`` and ``sensitivity``, as in the run summary."""
+                    overrides: Sequence[str], runs: int, seed: int,
+                    runs_from: str | None = None) -> dict[str, Any]:
+    """The keys that open the JSON of ``sweep`` and ``sensitivity``, as in the run summary.
+
+    ``runs_from`` is ``"--runs"`` when the user chose the runs, else ``"default"`` (the
+    command's default, :data:`escalation_sim.analysis.defaults.RUNS_WHY`).
+    """
     return {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
@@ -199,6 +261,7 @@ def document_header(scenario: Scenario, path: str | None, sha256: str | None,
         "scenario": {"name": scenario.name, "path": path, "sha256": sha256,
                      "resolved_sha256": scenario_digest(scenario), "overrides": list(overrides)},
         "runs": int(runs),
+        "runs_from": runs_from or "default",
         "days": int(scenario.horizon_days),
         "seed": int(seed),
         "start_date": scenario.start_date.isoformat() if scenario.start_date else None,

@@ -9,6 +9,11 @@ show is here. Keys (``schema_version`` 2)::
     scenario   {name, path, sha256, resolved_sha256, overrides[]},
     runs, days, seed, start_date,
     outcomes   {<class>: {p, ci_low, ci_high}}                      (Wilson; the five p sum to 1)
+    ends       {<level>: {p, ci_low, ci_high}}   how it ends: the level of the higher side's
+                           rung on the last day (calm, cold_tension, coercive_standoff,
+                           armed_clashes, war; the five p sum to 1)
+    worst      {<level>: {p, ci_low, ci_high}}   how bad it got: the level of the highest rung
+                           either side stood on (the same levels)
     metrics    {<metric>: {value, ci_low, ci_high, n}}              (see METRICS)
     actors     {<id>: {name, peak_rung_mean, final_rung_mean, goldstein_mean,
                        escalation_score_mean, days_coercion_mean, final_nationalism_mean,
@@ -18,13 +23,16 @@ show is here. Keys (``schema_version`` 2)::
     incident_force {p, ci_low, ci_high, rung, kinds[]}  runs struck by an incident at a force
                            rung (``rung`` or more; ``kinds``: those incidents), apart from the
                            chosen rungs that outcomes and ``p_force`` count
-    levers     {<lever>: {strength, start_day[, period_days]}}      (enabled levers only)
+    levers     {<lever>: {strength, start_day[, start_date], ramp_days[, period_days]}}
+                           (enabled levers only; ``start_date`` where the file gave a date)
     held_at_bound [text]   scheduled ``add``s held at a range bound ("day 38: corridors heat
                            held at 1.0")
-    uncertainty {parameters {<path>: {distribution, args[], median, text}},
+    uncertainty {parameters {<path>: {distribution, args[], median, text, words}},
                  intervals_include[], note, out_of_sample}
                            the parameters written as distributions, each drawn once per run
-                           (docs/analysis.md); ``intervals_include`` is ``["chance"]``, or
+                           (docs/analysis.md): ``text`` as written (``normal [1.01,
+                           0.4812]``), ``words`` in words (``normal, mean 1.01, sd 0.48,
+                           median 1.02``); ``intervals_include`` is ``["chance"]``, or
                            ``["chance", "parameters"]`` when some are uncertain; ``note`` says
                            so in a sentence; ``out_of_sample`` is one line on the model's
                            leave-one-out scores on past crises (or null)
@@ -32,6 +40,11 @@ show is here. Keys (``schema_version`` 2)::
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
     timing     {elapsed_s, runs_per_s, workers}     only with ``timing=True`` (opt-in)
+
+The levels and the two questions are defined in :mod:`escalation_sim.analysis.classes`; an
+outcome class combines them (force at any time by how bad it got, otherwise how it ends).
+``ends`` and ``worst`` were added within ``schema_version`` 1: ``outcomes`` keeps its keys and
+meaning.
 
 ``numpy_version`` (added within ``schema_version`` 1) is recorded because one seed gives one
 answer within a numpy version: numpy does not promise its random streams across versions.
@@ -57,6 +70,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
 from escalation_sim.analysis.out_of_sample import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
@@ -173,6 +187,8 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "start_date": scenario.start_date.isoformat() if scenario.start_date else None,
         "outcomes": {name: wilson(int(k), agg.runs).rounded().to_dict("p", with_n=False)
                      for name, k in zip(OUTCOMES, agg.outcomes, strict=True)},
+        "ends": level_distribution(ends_counts(agg), agg.runs),
+        "worst": level_distribution(worst_counts(agg), agg.runs),
         "metrics": metrics,
         "actors": _actors(scenario, agg),
         "impacts": {domain: {key: metrics[key] for key in keys}
@@ -217,7 +233,7 @@ def uncertainty(scenario: Scenario) -> dict[str, Any]:
     return {
         "parameters": {path: {"distribution": d.kind, "args": [float(a) for a in d.args],
                               "median": float(f"{d.central():.4g}"),
-                              "text": d.describe()}
+                              "text": d.describe(), "words": d.words(median=True)}
                        for path, d in priors.items()},
         "intervals_include": ["chance", "parameters"] if priors else ["chance"],
         "note": UNCERTAIN_NOTE if priors else FIXED_NOTE,
@@ -297,6 +313,24 @@ def metric_intervals(agg: Aggregate) -> dict[str, Interval]:
     return {key: found[key] for key in METRICS}
 
 
+def ends_counts(agg: Aggregate) -> list[int]:
+    """Runs per level of how it ends: the higher side's rung on the last day."""
+    if not agg.runs:
+        return [0] * len(LEVEL_KEYS)
+    return level_counts(agg.daily["top"][agg.days - 1])
+
+
+def worst_counts(agg: Aggregate) -> list[int]:
+    """Runs per level of how bad it got: the highest rung either side stood on."""
+    return level_counts(agg.top_peak_counts)
+
+
+def level_distribution(counts: list[int], runs: int) -> dict[str, dict[str, Any]]:
+    """``{level: {p, ci_low, ci_high}}``: each level's share of runs with its Wilson interval."""
+    return {key: wilson(int(k), runs).rounded().to_dict("p", with_n=False)
+            for key, k in zip(LEVEL_KEYS, counts, strict=True)}
+
+
 def _metrics(agg: Aggregate) -> dict[str, dict[str, Any]]:
     return {key: found.rounded().to_dict() for key, found in metric_intervals(agg).items()}
 
@@ -346,7 +380,10 @@ def _levers(scenario: Scenario) -> dict[str, dict[str, Any]]:
     for name in type(scenario.levers).model_fields:
         lever = getattr(scenario.levers, name)
         if lever.enabled:
-            out[name] = lever.model_dump(mode="json", exclude={"enabled"})
+            found = lever.model_dump(mode="json", exclude={"enabled"})
+            if found.get("start_date") is None:  # only where the file gave a date
+                found.pop("start_date", None)
+            out[name] = found
     return out
 
 

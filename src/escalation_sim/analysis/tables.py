@@ -6,11 +6,15 @@ as CSV (and Parquet when pyarrow is present). The per-run table also comes as nu
 
 ``runs_table`` — per-run metrics (docs/model.md §11)::
 
-    run, outcome, peak_rung, final_rung, first_legal_day, first_force_day (empty: never),
+    run, outcome, ends, worst, peak_rung, final_rung, first_legal_day, first_force_day
+    (empty: never),
     days_reduced_relations, days_coercion, days_military, trade_loss, energy_loss,
     mediation_days, <actor>_peak, <actor>_final, <actor>_days_coercion, <actor>_goldstein,
     <actor>_escalation_score, <actor>_final_nationalism, incidents_<key>,
     <path> … (one per uncertain parameter, e.g. actors.baku.nationalism: the run's drawn value)
+
+``ends`` and ``worst`` are the run's level of how it ends and how bad it got (``calm`` …
+``war``, :mod:`escalation_sim.analysis.classes`).
 
 ``daily_table`` — per-day distributions over runs::
 
@@ -27,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.classes import LEVEL_KEYS, level_of
 from escalation_sim.analysis.stats import (
     hist_mean,
     hist_quantiles,
@@ -54,6 +59,7 @@ RUN_ACTOR = {"peak": "actor_peak", "final": "actor_final",
              "final_nationalism": "actor_final_nationalism"}
 """Column suffix -> per-run (R, A) array of ``PointResult.runs``."""
 OUTCOME_NAMES = np.array(OUTCOMES, dtype=object)
+LEVEL_NAMES = np.array(LEVEL_KEYS, dtype=object)
 
 
 def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
@@ -73,7 +79,9 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
     n = runs["outcome"].shape[0]
     table: dict[str, np.ndarray] = {
         "run": np.arange(first_run, first_run + n, dtype=np.int64),
-        "outcome": OUTCOME_NAMES[np.asarray(runs["outcome"], dtype=np.intp)]}
+        "outcome": OUTCOME_NAMES[np.asarray(runs["outcome"], dtype=np.intp)],
+        "ends": LEVEL_NAMES[level_of(runs["final_rung"]).astype(np.intp)],
+        "worst": LEVEL_NAMES[level_of(runs["peak_rung"]).astype(np.intp)]}
     for name in RUN_SCALARS:
         values = runs[name]
         if name.startswith("first_"):

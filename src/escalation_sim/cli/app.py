@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.cli.common import GuardedGroup, out
+from escalation_sim.cli.common import GuardedGroup, examples, out
 
 COMMAND_MODULES = ("escalation_sim.cli.run_cmd", "escalation_sim.cli.compare_cmd",
                    "escalation_sim.cli.levers_cmd", "escalation_sim.cli.sweep_cmd",
@@ -26,7 +26,8 @@ app = typer.Typer(
     cls=GuardedGroup,
     help="Scenario-forecasting simulator for Azerbaijan–Russia escalation: edit a YAML scenario, "
          "run an ensemble, compare what-ifs.",
-    epilog="Example: escsim new my_case --from base && escsim validate my_case.yaml",
+    epilog=examples("escsim run base", "escsim new my_case --from base",
+                    "escsim validate scenarios/base.yaml", "escsim explain 'how it ends'"),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

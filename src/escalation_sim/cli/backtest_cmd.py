@@ -25,6 +25,7 @@ from escalation_sim.cli.common import (
     SetOpt,
     WorkersOpt,
     check_figures_or_exit,
+    examples,
     executor_or_exit,
     fail,
     out,
@@ -58,18 +59,14 @@ HELP = (
     "writes, per actor, the observed monthly rung against the simulated 50% and 90% bands as "
     "PNG and SVG."
 )
-EPILOG = """Examples:
-
-  escsim backtest azerbaijan_russia_2024_2026
-
-  escsim backtest my_episode.yaml --runs 4000 --seed 7 --workers 2
-
-  escsim backtest azerbaijan_russia_2024_2026 --set actors.moscow.reciprocity=0.4 --json
-
-  escsim backtest --all --runs 500 --workers 2
-
-  escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json
-"""
+EPILOG = examples(
+    "escsim backtest azerbaijan_russia_2024_2026",
+    "escsim backtest my_episode.yaml --runs 4000 --seed 7 --workers 2",
+    "escsim backtest azerbaijan_russia_2024_2026 \\\n"
+    "    --set actors.moscow.reciprocity=0.4 --json",
+    "escsim backtest --all --runs 500 --workers 2",
+    "escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json",
+)
 LIBRARY_RUNS = 500
 """Runs per episode when several are scored and --runs is not given."""
 
@@ -112,7 +109,12 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
            workers: int | None, executor: str, scheduler: str | None, as_json: bool,
            quiet: bool, figures: Path | None) -> None:
     """``escsim backtest EPISODE``: one episode's scores with bootstrap intervals."""
-    from escalation_sim.analysis.backtest import Simulated, library_reference, report
+    from escalation_sim.analysis.backtest import (
+        Simulated,
+        library_reference,
+        report,
+        report_verdict,
+    )
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.backtest import render_backtest
@@ -139,7 +141,9 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": list(sets or []),
             **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
-                     empirical=empirical, empirical_rates=rates)}
+                     empirical=empirical, empirical_rates=rates),
+            "runs_from": "--runs" if runs is not None else "default"}
+    data["verdict"] = report_verdict(data)
     write_figures_or_exit(figures, backtest_figures, data, quiet=quiet)
     if as_json:
         print_json(data)
@@ -158,10 +162,12 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
     from escalation_sim.analysis.backtest import (
         Simulated,
         distance,
+        distance_text,
         empirical_climatology,
         empirical_events,
         episode_scores,
         pooled_scores,
+        verdict,
     )
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
@@ -214,11 +220,14 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
                      "actors": list(point.scenario.actors), **scored})
     pooled = pooled_scores(per_episode)
     data = json_ready({
-        "runs": n, "overrides": list(sets or []),
+        "runs": n, "runs_from": "--runs" if runs is not None else "default",
+        "overrides": list(sets or []),
+        "verdict": verdict({ref: pooled["skill"][ref]["rps"] for ref in pooled["skill"]},
+                           pooled["scores"]["model"]["cover_90"]),
         "empirical": "base rates of the other episodes, given and bundled (leave-one-out)",
         "episodes": rows, "pooled": pooled,
         "pooled_by_episode": pooled_scores(per_episode, weighting="episode"),
-        "distance": distance(pooled)})
+        "distance": distance(pooled), "distance_meaning": distance_text()})
     if as_json:
         print_json(data)
     elif not quiet:

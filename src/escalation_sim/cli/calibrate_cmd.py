@@ -30,6 +30,7 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_out_file_or_exit,
     err,
+    examples,
     executor_or_exit,
     fail,
     on_interrupt,
@@ -65,16 +66,13 @@ HELP = (
     "writes them as JSON to --out (default out_of_sample.json).\n\n"
     "Needs the calibrate extra (pyabc): pip install 'escsim\\[calibrate]'."
 )
-EPILOG = """Examples:
-
-  escsim calibrate
-
-  escsim calibrate --population 60 --generations 5 --workers 2 --out calibration.yaml
-
-  escsim calibrate --resume --generations 6
-
-  escsim calibrate --leave-one-out --json > loo.json
-"""
+EPILOG = examples(
+    "escsim calibrate",
+    "escsim calibrate --population 60 --generations 5 --workers 2 \\\n"
+    "    --out calibration.yaml",
+    "escsim calibrate --resume --generations 6",
+    "escsim calibrate --leave-one-out --json > loo.json",
+)
 
 OutFileOpt = Annotated[Path | None, typer.Option(
     "--out", metavar="FILE", help="Calibration file (YAML; default calibration.yaml), or with "

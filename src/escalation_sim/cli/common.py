@@ -79,10 +79,25 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --o
                                                         "the command's inputs).")]
 FiguresOpt = Annotated[Path | None, typer.Option(
     "--figures", metavar="DIR",
-    help="Also write the charts as PNG and SVG files into DIR (needs escsim[report]).")]
+    help="Also write the charts as PNG and SVG files into DIR (needs escsim\\[report]: pip "
+         "install 'escsim\\[report]').")]
 CsvOutOpt = Annotated[Path | None, typer.Option("--out", metavar="FILE.csv",
                                                 help="Write the table as CSV to this file "
                                                      "(replaced whole, never half-written).")]
+
+
+EXAMPLE_WIDTH = 76
+"""Longest line of an example in help: it prints whole at 80 columns (rich indents by one)."""
+
+
+def examples(*lines: str) -> str:
+    r"""A help epilog of examples, one a paragraph, each copyable as printed.
+
+    Each example must fit in :data:`EXAMPLE_WIDTH` characters a line; a longer one is written
+    over several lines, each but the last ending in `` \\`` (the shell's continuation).
+    """
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines) + "\n"
+
 
 
 def colour_off() -> bool:
@@ -306,14 +321,40 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
     from escalation_sim.scenario.load import load_scenario
 
     items = list(sets or ())
-    for key, value in (("runs", runs), ("horizon_days", days), ("seed", seed)):
-        if value is not None:
-            items.append(f"{key}={value}")
+    items += option_items(runs=runs, days=days, seed=seed)
     try:
         with scenario_warnings():
             return load_scenario(path, items)
     except ScenarioError as exc:
-        fail(exc)
+        fail(as_option_error(exc))
+
+
+OPTION_KEYS = {"runs": "--runs", "horizon_days": "--days", "seed": "--seed"}
+"""Scenario keys that an option of every command sets, and the option."""
+
+
+def option_items(*, runs: int | None = None, days: int | None = None,
+                 seed: int | None = None) -> list[str]:
+    """``--runs``, ``--days`` and ``--seed`` as ``PATH=VALUE`` items for the loader."""
+    values = {"runs": runs, "horizon_days": days, "seed": seed}
+    return [f"{key}={value}" for key, value in values.items() if value is not None]
+
+
+def as_option_error(exc: ScenarioError) -> ScenarioError | str:
+    """An error as a command reports it, in one line.
+
+    Named by its option (``--days 5000: …``) when an item of :func:`option_items` caused it;
+    with the count of further problems, if any (``escsim validate`` lists them).
+    """
+    from escalation_sim.scenario.edit import set_source
+
+    for key, option in OPTION_KEYS.items():
+        if exc.path == key and exc.source == set_source(f"{key}={exc.value}"):
+            return ScenarioError(exc.message, source=f"{option} {exc.value}")
+    if exc.more:
+        n = len(exc.more)
+        return f"{exc} (and {n} more problem{'s' if n > 1 else ''}: escsim validate lists them)"
+    return exc
 
 
 def _help_without_type_names() -> None:

@@ -25,11 +25,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    as_option_error,
     check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
+    examples,
     executor_or_exit,
     fail,
+    option_items,
     scenario_warnings,
     write_figures_or_exit,
 )
@@ -53,19 +56,16 @@ HELP = (
     "--out FILE.csv writes the table; --figures DIR the outcome probabilities and paired "
     "differences as PNG and SVG."
 )
-EPILOG = """Examples:
-
-  escsim compare scenarios/base.yaml scenarios/all_levers.yaml
-
-  escsim compare scenarios/base.yaml scenarios/lever_*.yaml --runs 20000
-
-  escsim compare scenarios/base.yaml --set levers.crisis_hotline.enabled=true
-
-  escsim compare scenarios/base.yaml --variant 'hot: issues.corridors.heat=0.8' \\
-      --variant 'calm: issues.corridors.heat=0.2, issues.karabakh.heat=0.2'
-
-  escsim compare scenarios/base.yaml scenarios/all_levers.yaml --json > compare.json
-"""
+EPILOG = examples(
+    "escsim compare scenarios/base.yaml scenarios/all_levers.yaml",
+    "escsim compare scenarios/base.yaml scenarios/lever_*.yaml --runs 20000",
+    "escsim compare scenarios/base.yaml --set levers.crisis_hotline.enabled=true",
+    "escsim compare scenarios/base.yaml \\\n"
+    "    --variant 'hot: issues.corridors.heat=0.8' \\\n"
+    "    --variant 'calm: issues.corridors.heat=0.2, issues.karabakh.heat=0.2'",
+    "escsim compare scenarios/base.yaml scenarios/all_levers.yaml --json \\\n"
+    "    > compare.json",
+)
 
 VariantOpt = Annotated[list[str] | None, typer.Option(
     "--variant", metavar="'NAME: PATH=VALUE, …'",
@@ -114,7 +114,7 @@ def compare_cmd(
             fail(exc)
     summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides))
                  for v, r in zip(chosen, comparison.results, strict=True)]
-    doc = comparison_dict(comparison, summaries)
+    doc = comparison_dict(comparison, summaries, "--runs" if runs is not None else None)
     write_figures_or_exit(figures, compare_figures, doc, quiet=quiet)
     emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison,
@@ -157,13 +157,13 @@ def _load_variant(path: Path, items: list[str], days: int | None,
 
     try:
         with scenario_warnings():
-            return load_scenario(path, [*items, *([f"horizon_days={days}"] if days else [])])
+            return load_scenario(path, [*items, *option_items(days=days)])
     except ScenarioError as exc:
         for item, origin in origins.items():
             if exc.source == set_source(item):
                 exc.source = f"--variant {origin!r} ({item})"
                 exc.args = (str(exc),)
-        fail(exc)
+        fail(as_option_error(exc))
 
 
 def register(app: typer.Typer) -> None:

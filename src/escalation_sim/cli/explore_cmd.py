@@ -29,6 +29,7 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     emit_document,
     err,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -53,9 +54,13 @@ HELP = (
     "run an ensemble for each, and tabulate every sample's outcome measures with 95% "
     "intervals (an experiments table).\n\n"
     "--param PATH=LO:HI gives a parameter and its range (repeatable; * in PATH for every key "
-    "there, e.g. actors.*.nationalism). Without --param, the scenario's own distributions "
-    "(e.g. nationalism: {uniform: [0.5, 0.7]}) are sampled. Every sample is run with the same "
-    "seed (common random numbers), so samples differ by their parameters, not by noise.\n\n"
+    "there, e.g. actors.*.nationalism). Without --param, explore samples what an analyst can "
+    "act on or observe: the scenario's own distributions outside the model's weights (e.g. "
+    "nationalism: {uniform: [0.5, 0.7]}), the drivers (the issues' heat, the actors' "
+    "nationalism), the actors' traits (reciprocity, rationality, dependence) and the strength "
+    "of each lever in use; --weights adds the model's uncertain weights (model.*), which "
+    "are otherwise drawn run by run. Every sample is run with the same seed (common random "
+    "numbers), so samples differ by their parameters, not by noise.\n\n"
     "--discover 'MEASURE>THRESHOLD' (or <, >=, <=; e.g. 'p_force>0.05' or 'p_force>5%') finds "
     "with PRIM the boxes of parameter space where the condition holds, with their coverage "
     "and density, and says them in a sentence. Needs the discover extra: pip install "
@@ -65,23 +70,27 @@ HELP = (
     "(experiments.parquet too when pyarrow is installed), explore.json and "
     "scenario.resolved.yaml, replaced as a whole."
 )
-EPILOG = """Examples:
-
-  escsim explore base --param actors.baku.nationalism=0.3:0.9 --param issues.corridors.heat=0:1
-
-  escsim explore base --param 'actors.*.nationalism=0.3:0.9' --param issues.karabakh.heat=0:1 \\
-      --samples 64 --runs 256 --discover 'p_force>0.05'
-
-  escsim explore my_uncertain_case.yaml --samples 200 --out results/explore
-"""
+EPILOG = examples(
+    "escsim explore base --param actors.baku.nationalism=0.3:0.9 \\\n"
+    "    --param issues.corridors.heat=0:1",
+    "escsim explore base --param 'actors.*.nationalism=0.3:0.9' \\\n"
+    "    --param issues.karabakh.heat=0:1 \\\n"
+    "    --samples 64 --runs 256 --discover 'p_force>0.05'",
+    "escsim explore base --samples 32 --discover 'p_force>5%'",
+    "escsim explore my_uncertain_case.yaml --samples 200 --out results/explore",
+)
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", metavar="PATH=LO:HI",
-    help="A parameter and its range; repeatable (default: the scenario's distributions).")]
-SamplesOpt = Annotated[int, typer.Option("--samples", min=2, max=MAX_EXPLORE_SAMPLES, metavar="N",
-                                         help="Latin hypercube samples.")]
-SampleRunsOpt = Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="R",
-                                            help="Runs per sample.")]
+    help="A parameter and its range; repeatable (default: the drivers, actors' traits and "
+         "levers in use).")]
+WeightsOpt = Annotated[bool, typer.Option(
+    "--weights", help="Without --param, also sample the model's uncertain weights (model.*).")]
+SamplesOpt = Annotated[int, typer.Option("--samples", min=2, max=MAX_EXPLORE_SAMPLES,
+                                         metavar="N", help="Latin hypercube samples.")]
+SampleRunsOpt = Annotated[int | None, typer.Option(
+    "--runs", min=1, max=MAX_RUNS, metavar="R",
+    help=f"Runs per sample (default: {DEFAULT_RUNS}).")]
 DiscoverOpt = Annotated[str | None, typer.Option(
     "--discover", metavar="MEASURE>THRESHOLD",
     help="Find the boxes where a condition holds, e.g. 'p_force>0.05' (PRIM).")]
@@ -92,8 +101,9 @@ def explore_cmd(
                                              help="Scenario file (YAML) or bundled name.")],
     params: ParamOpt = None,
     samples: SamplesOpt = DEFAULT_SAMPLES,
-    runs: SampleRunsOpt = DEFAULT_RUNS,
+    runs: SampleRunsOpt = None,
     discover: DiscoverOpt = None,
+    weights: WeightsOpt = False,
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,
@@ -108,9 +118,9 @@ def explore_cmd(
     from escalation_sim.analysis.discovery import parse_condition
     from escalation_sim.analysis.explore import (
         check_uncertainties,
+        default_uncertainties,
         explore_dict,
         parse_param,
-        prior_uncertainties,
         run_explore,
     )
     from escalation_sim.analysis.points import document_header
@@ -120,10 +130,11 @@ def explore_cmd(
     from escalation_sim.render.files import OutputError, check_out_dir
 
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
+    per_sample = runs or DEFAULT_RUNS
     try:
         condition = parse_condition(discover) if discover is not None else None
         uncertainties = [u for item in params for u in parse_param(item, resolved)] if params \
-            else prior_uncertainties(resolved)
+            else default_uncertainties(resolved, weights=weights)
         check_uncertainties(uncertainties)
     except (ScenarioError, ValueError) as exc:
         fail(exc)
@@ -136,15 +147,18 @@ def explore_cmd(
             fail(exc)
         on_interrupt(_interrupted_note(out_dir))
     pool = executor_or_exit(executor, scheduler, workers)
-    with progress_bar(samples * runs, quiet=quiet) as bar:
+    with progress_bar(samples * per_sample, quiet=quiet) as bar:
         try:
-            result = run_explore(resolved, uncertainties, samples=samples, runs=runs,
+            result = run_explore(resolved, uncertainties, samples=samples, runs=per_sample,
                                  seed=resolved.seed, executor=pool, progress=bar,
                                  condition=condition)
         except (ScenarioError, ValueError) as exc:
             fail(exc)
+    sampled = "given" if params else "actionable and weights" if weights else "actionable"
     doc = explore_dict(result, document_header(resolved, str(scenario), file_sha256(scenario),
-                                               sets or [], runs, resolved.seed))
+                                               sets or [], per_sample, resolved.seed,
+                                               "--runs" if runs is not None else None),
+                       sampled)
     if out_dir is not None:
         try:
             files = write_explore(out_dir, doc, result, resolved)

@@ -26,15 +26,20 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_out_file_or_exit,
     emit_document,
+    examples,
     executor_or_exit,
+    fail,
     load_or_exit,
 )
 
 LEVERS_RUNS = 10_000
 """Runs per variant when ``--runs`` is not given (as ``compare``)."""
+RANK_BY = {"standoff": "p_coercion_or_worse", "force": "p_force"}
+"""``--by`` choice -> measure (as ``analysis.levers.RANK_BY``, kept here for a light --help)."""
 HELP = (
     "Rank the six de-escalation levers, and all six together, by their effect on "
-    "P(coercive standoff or worse) and on P(force).\n\n"
+    "P(coercive standoff or worse) (--by standoff, the default) or on P(force) (--by "
+    "force); both effects are shown, side by side.\n\n"
     "The scenario is run as it is, once with each lever switched (on where it is off; off "
     "where the scenario already uses it) and once with every lever on, all with the same seed, "
     "so every variant sees the same random numbers run by run (common random numbers). Each "
@@ -43,24 +48,26 @@ HELP = (
     f"Runs default to {LEVERS_RUNS:,} per variant (8 variants). --json prints the ranking; "
     "--out FILE.csv writes it as a table."
 )
-EPILOG = """Examples:
-
-  escsim levers base
-
-  escsim levers scenarios/base.yaml --runs 4000 --seed 7
-
-  escsim levers base --set actors.baku.nationalism=0.9 --json > levers.json
-"""
+EPILOG = examples(
+    "escsim levers base",
+    "escsim levers base --by force",
+    "escsim levers scenarios/base.yaml --runs 4000 --seed 7",
+    "escsim levers base --set actors.baku.nationalism=0.9 --json > levers.json",
+)
 
 LeverRunsOpt = Annotated[int | None, typer.Option(
     "--runs", min=1, max=MAX_RUNS, metavar="N",
     help=f"Runs per variant (default: {LEVERS_RUNS:,}).")]
+ByOpt = Annotated[str, typer.Option(
+    "--by", metavar="standoff|force", help="Rank by the effect on P(coercive standoff or "
+                                           "worse) or on P(force).")]
 
 
 def levers_cmd(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
                                              help="Scenario file (YAML) or bundled name.")],
     runs: LeverRunsOpt = None,
+    by: ByOpt = "standoff",
     days: DaysOpt = None,
     seed: SeedOpt = None,
     sets: SetOpt = None,
@@ -79,6 +86,8 @@ def levers_cmd(
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.render.levers import render_levers
 
+    if by not in RANK_BY:
+        fail(f"--by {by}: choose one of {', '.join(RANK_BY)}")
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[scenario], force=force)
@@ -88,9 +97,10 @@ def levers_cmd(
     variants = len(type(resolved.levers).model_fields) + 2
     with progress_bar(n * variants, quiet=quiet) as progress:
         ranking = rank_levers(resolved, n, resolved.seed, executor=pool, path=str(scenario),
-                              sha256=sha, progress=progress)
+                              sha256=sha, progress=progress, by=RANK_BY[by])
     doc = ranking_dict(ranking, document_header(resolved, str(scenario), sha, sets or [], n,
-                                                resolved.seed))
+                                                resolved.seed,
+                                                "--runs" if runs is not None else None))
     emit_document(doc, table=ranking_table(doc) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers,
                   force=force, inputs=[scenario])
@@ -100,4 +110,4 @@ def register(app: typer.Typer) -> None:
     """Add ``escsim levers`` to the app."""
     app.command("levers", help=HELP, epilog=EPILOG,
                 short_help="Rank the de-escalation levers by paired effect on P(standoff or "
-                           "worse) and P(force).")(levers_cmd)
+                           "worse) or P(force) (--by).")(levers_cmd)

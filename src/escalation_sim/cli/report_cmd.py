@@ -24,6 +24,7 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_out_file_or_exit,
     err,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -41,17 +42,15 @@ HELP = (
     "(common random numbers) and the report adds B's outcomes and its paired differences from "
     "the reference. --set changes the reference SCENARIO only; --runs, --days and --seed apply "
     "to every scenario.\n\n"
-    "Needs the report extra (plotly): pip install 'escsim[report]'."
+    "Needs the report extra (plotly): pip install 'escsim\\[report]'."
 )
-EPILOG = """Examples:
-
-  escsim report scenarios/base.yaml --out base.html
-
-  escsim report scenarios/base.yaml --compare scenarios/lever_crisis_hotline.yaml --out hotline.html
-
-  escsim report scenarios/base.yaml --set actors.baku.nationalism=0.9 \\
-      --compare scenarios/base.yaml --out nat.html
-"""
+EPILOG = examples(
+    "escsim report scenarios/base.yaml --out base.html",
+    "escsim report scenarios/base.yaml \\\n"
+    "    --compare scenarios/lever_crisis_hotline.yaml --out hotline.html",
+    "escsim report scenarios/base.yaml --set actors.baku.nationalism=0.9 \\\n"
+    "    --compare scenarios/base.yaml --out nat.html",
+)
 
 
 def report(
@@ -111,8 +110,9 @@ def report(
                 else None)
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
-        write_file_atomic(out_file, build_report(parts[0], parts[1:], ranking), force=force,
-                          inputs=paths)
+        write_file_atomic(out_file, build_report(parts[0], parts[1:], ranking,
+                                                 "--runs" if runs is not None else None),
+                          force=force, inputs=paths)
     except OutputError as exc:
         fail(exc, output_error_code(exc))
     if not quiet:

@@ -31,6 +31,7 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_figures_or_exit,
     err,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -61,22 +62,18 @@ HELP = (
     "the outcome probabilities as PNG and SVG files. DIR is replaced as a whole: a failed or "
     "interrupted run leaves an earlier DIR as it was. Ctrl-C stops a run and exits 130."
 )
-EPILOG = """Examples:
-
-  escsim run scenarios/base.yaml
-
-  escsim run scenarios/base.yaml --runs 20000 --seed 7 --workers 4
-
-  escsim run scenarios/base.yaml --set actors.baku.nationalism=0.9 --set issues.corridors.heat=0.9
-
-  escsim run scenarios/lever_crisis_hotline.yaml --days 180 --out results/hotline
-
-  escsim run scenarios/base.yaml --set 'actors.baku.nationalism={triangular: [0.5, 0.65, 0.85]}'
-
-  escsim run scenarios/base.yaml --json > summary.json
-
-  escsim run scenarios/base.yaml --figures figures/
-"""
+EPILOG = examples(
+    "escsim run scenarios/base.yaml",
+    "escsim run scenarios/base.yaml --runs 20000 --seed 7 --workers 2",
+    "escsim run scenarios/base.yaml --set actors.baku.nationalism=0.9 \\\n"
+    "    --set issues.corridors.heat=0.9",
+    "escsim run scenarios/lever_crisis_hotline.yaml --days 180 \\\n"
+    "    --out results/hotline",
+    "escsim run scenarios/base.yaml \\\n"
+    "    --set 'actors.baku.nationalism={triangular: [0.5, 0.65, 0.85]}'",
+    "escsim run scenarios/base.yaml --json > summary.json",
+    "escsim run scenarios/base.yaml --figures figures/",
+)
 
 
 def run(
@@ -145,7 +142,8 @@ def run(
             err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
     elif not quiet:  # the terminal summary says how long it took
         render_summary({**summary, "timing": timing_of(result, pool.workers)}, out,
-                       files=files, out_dir=str(out_dir) if out_dir is not None else None)
+                       files=files, out_dir=str(out_dir) if out_dir is not None else None,
+                       runs_from="--runs" if runs is not None else None)
 
 
 ROWS_PER_WRITE = 8192

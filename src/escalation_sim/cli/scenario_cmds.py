@@ -24,6 +24,7 @@ from escalation_sim.cli.common import (
     check_out_file_or_exit,
     err,
     error_line,
+    examples,
     fail,
     out,
     output_error_code,
@@ -45,10 +46,12 @@ def validate(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Check scenario files: print 'ok  FILE' for each good one, the first problem of each bad one.
+    """Check scenario files: print 'ok  FILE' for each good one, every problem of each bad one.
 
-    An episode file (a dated record for ``escsim backtest``) is checked as an episode. Exits
-    with 2 if any file is bad.
+    Every problem of types, ranges and keys is listed, one line each; the checks that need a
+    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events) follow once
+    those are right. An episode file (a dated record for ``escsim backtest``) is checked as an
+    episode. Exits with 2 if any file is bad.
     """
     from escalation_sim.scenario.episode import load_episode
     from escalation_sim.scenario.load import load_scenario
@@ -65,9 +68,12 @@ def validate(
             results.append({"file": str(file), "ok": True,
                             "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
-            results.append({"file": str(file), "ok": False, "error": exc.to_dict()})
+            problems = exc.every()
+            results.append({"file": str(file), "ok": False, "error": exc.to_dict(),
+                            "errors": [p.to_dict() for p in problems]})
             if not as_json:
-                error_line(exc)
+                for problem in problems:
+                    error_line(problem)
             continue
         if not as_json and not quiet:
             out.print(Text(f"ok  {file}" + ("  (episode)" if episode else "")))
@@ -115,34 +121,45 @@ def schema(
 
 
 def explain(
-    path: Annotated[str, typer.Argument(metavar="PATH", help="Dotted parameter path, e.g. "
-                                                             "actors.baku.nationalism; or a "
-                                                             "term such as rps, brier, "
-                                                             "goldstein.")],
+    path: Annotated[str, typer.Argument(metavar="PATH|TERM",
+                                        help="Dotted parameter path, e.g. "
+                                             "actors.baku.nationalism; or a word a table "
+                                             "prints, e.g. coverage, 'how bad it got'.")],
     scenario: Annotated[str, typer.Option(
         "--scenario", metavar="SCENARIO", help="Also show the value in this scenario (file "
                                                "or bundled name).")] = "base",
     as_json: JsonOpt = False,
 ) -> None:
-    """Explain a scenario parameter or section: type, unit, default, range, meaning.
+    """Explain a scenario parameter or section, or a word the tables print.
 
-    Also the value in a scenario (--scenario, default the bundled base), and the words of the
-    tables: rps, brier, persistence, climatology, skill, goldstein, cameo, crn, sobol, morris.
+    A parameter: type, unit, default, range, meaning, and its value in a scenario (--scenario,
+    default the bundled base). A word: every column heading, level, outcome class, measure and
+    score escsim prints — how it ends, how bad it got, calm … war, normalization, rung, P(force),
+    trade lost, RPS, Brier, coverage, verdict, distance, skill, PRIM, density, quasi-p, S1, ST,
+    mu_star and more.
     """
-    from escalation_sim.analysis.glossary import lookup
+    from escalation_sim.analysis.glossary import lookup, terms
+    from escalation_sim.scenario.errors import did_you_mean
     from escalation_sim.scenario.explain import describe
 
-    term = lookup(path)
-    if term is not None:
-        if as_json:
-            print_json({"term": term[0], "text": term[1]})
-        else:
-            out.print(Text(term[0], style="bold"))
-            out.print(Text(term[1]), soft_wrap=False)
-        return
-    try:
+    try:  # a parameter path first: levers, runs, model are sections of a scenario
         info = describe(path)
     except ScenarioError as exc:
+        term = lookup(path)
+        if term is not None:
+            if as_json:
+                print_json({"term": term[0], "text": term[1]})
+            else:
+                out.print(Text(term[0], style="bold"))
+                out.print(Text(term[1]), soft_wrap=False)
+            return
+        if "." not in path and "did you mean" not in exc.message:
+            hint = did_you_mean(path.lower(), terms(), what="words")
+            exc.message = (f"neither a word the tables print nor a parameter path; {hint}"
+                           if hint.startswith("did") else
+                           "neither a word the tables print (e.g. coverage, rung, 'how it "
+                           "ends') nor a parameter path (e.g. actors.baku.nationalism)")
+            exc.args = (str(exc),)
         fail(exc)
     value = scenario_value(scenario, info.subject.path)
     if as_json:
@@ -154,7 +171,7 @@ def explain(
         out.print(Text(s.description))
     facts = Table.grid(padding=(0, 2))
     for label, fact in (("unit", s.unit), ("range", s.range), ("default", s.default),
-                        (f"in {scenario}", value or ""),
+                        (f"in {Path(scenario).name}", value or ""),
                         ("docs", f"docs/model.md {s.section}" if s.section else "")):
         if fact:
             facts.add_row(Text(label, style="dim"), Text(fact))
@@ -316,11 +333,14 @@ def write_atomically(path: Path, text: str, label: str | None = None, *,
 
 def register(app: typer.Typer) -> None:
     """Add the scenario commands to the ``escsim`` app."""
-    app.command(epilog="Example: escsim validate scenarios/*.yaml --set "
-                       "actors.baku.nationalism=0.9")(validate)
-    app.command(epilog="Example: escsim schema --out schema/scenario.schema.json")(schema)
-    app.command(epilog="Examples: escsim explain actors.baku.nationalism ; escsim explain levers ; "
-                       "escsim explain model.w_issue")(explain)
-    app.command("list", epilog="Example: escsim list --json")(list_bundled)
-    app.command(epilog="Example: escsim new my_case --from lever_crisis_hotline --dir "
-                       "work")(new)
+    app.command(epilog=examples("escsim validate scenarios/*.yaml",
+                                "escsim validate scenarios/base.yaml --set "
+                                "actors.baku.nationalism=0.9"))(validate)
+    app.command(epilog=examples("escsim schema --out scenario.schema.json"))(schema)
+    app.command(epilog=examples("escsim explain actors.baku.nationalism",
+                                "escsim explain levers", "escsim explain model.w_issue",
+                                "escsim explain coverage",
+                                "escsim explain 'how bad it got'"))(explain)
+    app.command("list", epilog=examples("escsim list", "escsim list --json"))(list_bundled)
+    app.command(epilog=examples("escsim new my_case --from lever_crisis_hotline "
+                                "--dir work"))(new)

@@ -35,6 +35,7 @@ from escalation_sim.cli.common import (
     check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -60,18 +61,17 @@ HELP = (
     f"{DEFAULT_SAMPLES['sobol']} (Sobol) or {DEFAULT_SAMPLES['morris']} trajectories (Morris). "
     "--json prints the indices; --out FILE.csv writes one row per output and factor; "
     "--figures DIR a tornado chart per output as PNG and SVG.\n\n"
-    "Needs the sensitivity extra (SALib): pip install 'escsim[sensitivity]'."
+    "Needs the sensitivity extra (SALib): pip install 'escsim\\[sensitivity]'."
 )
-EPILOG = """Examples:
-
-  escsim sensitivity scenarios/base.yaml
-
-  escsim sensitivity scenarios/base.yaml --method morris --samples 20
-
-  escsim sensitivity scenarios/base.yaml --param actors.*.nationalism=0:1 \\
-      --param issues.corridors.heat=0:0.8 --param levers.crisis_hotline.strength=0:1 \\
-      --set levers.crisis_hotline.enabled=true --samples 64 --runs 1024
-"""
+EPILOG = examples(
+    "escsim sensitivity scenarios/base.yaml",
+    "escsim sensitivity scenarios/base.yaml --method morris --samples 20",
+    "escsim sensitivity scenarios/base.yaml \\\n"
+    "    --param 'actors.*.nationalism=0:1' \\\n"
+    "    --param issues.corridors.heat=0:0.8 \\\n"
+    "    --param levers.crisis_hotline.strength=0:1 \\\n"
+    "    --set levers.crisis_hotline.enabled=true --samples 64 --runs 1024",
+)
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", metavar="PATH=LO:HI", help="A factor and its range; repeatable (default: the "
@@ -148,7 +148,8 @@ def sensitivity_cmd(
             fail(exc)
     sha = file_sha256(scenario)
     doc = sensitivity_dict(result, document_header(resolved, str(scenario), sha, sets or [],
-                                                   per_point, resolved.seed))
+                                                   per_point, resolved.seed,
+                                                   "--runs" if runs is not None else None))
     write_figures_or_exit(figures, sensitivity_figures, doc, quiet=quiet)
     emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity,

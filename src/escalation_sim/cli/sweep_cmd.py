@@ -27,6 +27,7 @@ from escalation_sim.cli.common import (
     check_figures_or_exit,
     check_out_file_or_exit,
     emit_document,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -48,16 +49,14 @@ HELP = (
     "--json prints every point; --out FILE.csv writes one row per point; --figures DIR a "
     "heatmap (or curve) per metric as PNG and SVG."
 )
-EPILOG = """Examples:
-
-  escsim sweep scenarios/base.yaml --vary actors.baku.nationalism=0:1:11
-
-  escsim sweep scenarios/base.yaml --vary issues.corridors.heat=0:0.8:5 \\
-      --vary actors.baku.nationalism=0:1:6 --metric p_force --runs 1000
-
-  escsim sweep scenarios/base.yaml --vary levers.crisis_hotline.enabled=false,true \\
-      --metric war --metric trade_loss_mean --out hotline.csv
-"""
+EPILOG = examples(
+    "escsim sweep scenarios/base.yaml --vary actors.baku.nationalism=0:1:11",
+    "escsim sweep scenarios/base.yaml --vary issues.corridors.heat=0:0.8:5 \\\n"
+    "    --vary actors.baku.nationalism=0:1:6 --metric p_force --runs 1000",
+    "escsim sweep scenarios/base.yaml \\\n"
+    "    --vary levers.crisis_hotline.enabled=false,true \\\n"
+    "    --metric war --metric trade_loss_mean --out hotline.csv",
+)
 
 VaryOpt = Annotated[list[str], typer.Option(
     "--vary", metavar="PATH=LO:HI:N", show_default=False,
@@ -116,7 +115,8 @@ def sweep_cmd(
             fail(exc)
     sha = file_sha256(scenario)
     doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
-                                                     resolved.runs, resolved.seed))
+                                                     resolved.runs, resolved.seed,
+                                                     "--runs" if runs is not None else None))
     write_figures_or_exit(figures, sweep_figures, doc, quiet=quiet)
     emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
                   out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep,

@@ -23,6 +23,7 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
+    examples,
     executor_or_exit,
     fail,
     load_or_exit,
@@ -38,16 +39,12 @@ HELP = (
     "with the same seed. --pick runs the ensemble first and tells the first run that ended in "
     "war, armed clashes or normalization, or the median run. --json prints the events."
 )
-EPILOG = """Examples:
-
-  escsim trace scenarios/base.yaml
-
-  escsim trace scenarios/base.yaml --run 17 --holds
-
-  escsim trace scenarios/base.yaml --pick clashes
-
-  escsim trace scenarios/base.yaml --pick median --json > run.json
-"""
+EPILOG = examples(
+    "escsim trace scenarios/base.yaml",
+    "escsim trace scenarios/base.yaml --run 17 --holds",
+    "escsim trace scenarios/base.yaml --pick clashes",
+    "escsim trace scenarios/base.yaml --pick median --json > run.json",
+)
 
 
 def trace(

@@ -1,10 +1,11 @@
 """The terminal view of ``escsim backtest``, drawn from the ``backtest --json`` document.
 
-One episode: the score table (model and the references, with skill scores and 95% intervals,
-each cell on one line; split over tables where the width needs it), a legend of the scores,
-then the month-by-month path. Several episodes (``--all``): per episode and pooled, the RPS
-and coverage, and the two Brier scores, each with its skill against every reference. Nothing
-here computes a statistic.
+One episode: a one-line verdict, the score table (model and the references, with skill scores
+and 95% intervals, each cell on one line; split over tables where the width needs it), a legend
+of the scores, then the month-by-month path. Several episodes (``--all``): the verdict, then per
+episode and pooled the RPS and coverage, and the two Brier scores, each with its skill against
+every reference. Scores are written with at most three decimals and ``< 0.001`` below that
+(:mod:`escalation_sim.render.numbers`). Nothing here computes a statistic.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.defaults import runs_line
 from escalation_sim.render.layout import pack
-from escalation_sim.render.numbers import MISSING, decimals, estimate, number, percent
+from escalation_sim.render.numbers import MISSING, estimate, percent, places, value
 
 REFERENCES = ("climatology", "empirical", "persistence")
 LEGEND = (
@@ -45,11 +47,24 @@ LIBRARY_LEGEND = (
 )
 
 
+def verdict_line(data: Mapping[str, Any]) -> Text | None:
+    """``Verdict: beats persistence, loses to …; 90% bands too narrow (…)``, or ``None``."""
+    found = (data.get("verdict") or {}).get("text")
+    if not found:
+        return None
+    return Text.assemble(("Verdict: ", "bold"), (f"the model {found}.", "bold"))
+
+
 def render_backtest(data: Mapping[str, Any], console: Console) -> None:
-    """Print the score tables, their legend and the month-by-month path."""
+    """Print the verdict, the score tables, their legend and the month-by-month path."""
     console.print(Text.assemble(
         (data["episode"], "bold"), f" — {data['start_date']} to {data['end_date']}; scenario "
         f"{data['scenario']!r}, {data['runs']:,} runs, seed {data['seed']}"), soft_wrap=False)
+    console.print(Text(runs_line("backtest", data["runs"], data.get("runs_from")), style="dim"),
+                  soft_wrap=False)
+    line = verdict_line(data)
+    if line is not None:
+        console.print(line, soft_wrap=False)
     console.print(Text("Scores, lower is better (RPS per actor-month, Brier per month); "
                        "skill = 1 − score/reference, with 95% intervals", style="bold"),
                   soft_wrap=False)
@@ -74,14 +89,16 @@ def score_table(data: Mapping[str, Any], columns: Sequence[str]) -> Table:
     for row in data["scores"]:
         coverage = row["score"].startswith("cover")
         model = row["model"]
-        places = decimals(model["value"], model["ci_low"], model["ci_high"])
+        shown = places("%" if coverage else "score", model["value"], model["ci_low"],
+                       model["ci_high"])
         cells: list[RenderableType] = [row["label"]]
         for name in columns:
             if name == "model":
                 cells.append(_cell(model, as_percent=coverage))
                 continue
-            value = row[name]
-            cells.append(percent(value) if coverage else number(value, places))
+            found = row[name]
+            cells.append(percent(found) if coverage else
+                         value(found, "score", max(shown, places("score", found))))
             skill = row.get(f"skill_{name}")
             if skill is None:
                 cells.append("")
@@ -115,10 +132,10 @@ def month_table(data: Mapping[str, Any]) -> Table:
 
 def _cell(entry: Mapping[str, Any], *, as_percent: bool = False) -> str:
     """``value [low, high]`` on one line; a zero-width interval (a fixed count) is left out."""
-    value, bounds = estimate(entry, as_percent=as_percent)
+    shown, bounds = estimate(entry, unit="%" if as_percent else "score")
     if entry.get("ci_low") == entry.get("ci_high") == entry.get("value"):
         bounds = ""
-    return escape(f"{value} {bounds}" if bounds else value)
+    return escape(f"{shown} {bounds}" if bounds else shown)
 
 
 def render_library(data: Mapping[str, Any], console: Console) -> None:
@@ -128,11 +145,17 @@ def render_library(data: Mapping[str, Any], console: Console) -> None:
                        f"{pooled['actor_months']} actor-months; scores at the scenarios' "
                        f"current parameters (in sample, no calibration)", style="bold"),
                   soft_wrap=False)
+    console.print(Text(runs_line("backtest --all", data["runs"], data.get("runs_from")),
+                       style="dim"), soft_wrap=False)
+    line = verdict_line(data)
+    if line is not None:
+        console.print(line, soft_wrap=False)
     console.print(library_table(data, "rps", with_coverage=True))
     console.print(library_table(data, "brier_force"))
     console.print(library_table(data, "brier_engaged"))
-    console.print(Text(f"distance (pooled RPS + 0.25 × |cover 90% − 90%|): "
-                       f"{number(data['distance'], 4)}", style="dim"), soft_wrap=False)
+    meaning = data.get("distance_meaning") or "distance"
+    console.print(Text(f"{meaning}: {value(data['distance'], 'score')}", style="dim"),
+                  soft_wrap=False)
     console.print(Text(LIBRARY_LEGEND, style="dim"), soft_wrap=False)
 
 
@@ -160,8 +183,8 @@ def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = Fa
         cells = [name if n < len(rows) - 1 else Text(name, style="bold"), str(entry["months"]),
                  _small(model[key])]
         for ref in refs:
-            value = entry["skill"].get(ref, {}).get(key)
-            cells.append(MISSING if value is None else number(round(value, 2) + 0.0, 2))
+            found = entry["skill"].get(ref, {}).get(key)
+            cells.append(MISSING if found is None else value(round(found, 2) + 0.0, "score", 2))
         if with_coverage:
             cells += [percent(model["cover_50"], 0), percent(model["cover_90"], 0)]
         table.add_row(*cells, end_section=n == len(rows) - 2)
@@ -169,7 +192,5 @@ def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = Fa
 
 
 def _small(x: float | None) -> str:
-    """A score with three decimals; ``<0.001`` for one above zero that would show as 0.000."""
-    if x is not None and 0 < x < 0.0005:
-        return "<0.001"
-    return number(x, 3)
+    """A score with three decimals; ``< 0.001`` for one above zero that would show as 0.000."""
+    return value(x, "score", 3)

@@ -1,9 +1,11 @@
 """The terminal table of ``escsim compare``, drawn from the ``compare --json`` document.
 
-One row per measure (outcome classes, then key metrics); per scenario its estimate, and per
-scenario after the first the paired difference from the first with its 95% interval, marked
-``*`` where the interval excludes zero. Probabilities and shares are percentages; their
-differences are percentage points. Nothing here computes a statistic.
+One row per measure (how it ends and how bad it got, level by level, then key metrics; the
+outcome classes, which combine the two, stay in the JSON and CSV); per scenario its estimate,
+and per scenario after the first the paired difference from the first with its 95% interval,
+marked ``*`` where the interval excludes zero. Probabilities and shares are percentages; their
+differences are percentage points (:mod:`escalation_sim.render.numbers`). Nothing here
+computes a statistic.
 """
 
 from __future__ import annotations
@@ -16,49 +18,49 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from escalation_sim.analysis.points import is_probability, short_label
+from escalation_sim.analysis.classes import LEVEL_MEASURES, split_measure
+from escalation_sim.analysis.defaults import runs_line
+from escalation_sim.analysis.points import as_percent, short_label, unit
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.render.layout import fits, pack
-from escalation_sim.render.numbers import MISSING, PERCENT_PLACES, decimals
+from escalation_sim.render.numbers import MISSING, estimate
+from escalation_sim.render.numbers import signed as signed_difference
 
-SHARES = ("trade_loss_mean", "energy_loss_mean")
-"""Mean measures that are fractions (shown as percentages)."""
 MARK = "*"
 SAME = "(same in every run)"
 """Shown instead of an interval where two scenarios agree run by run."""
+SECTION_ENDS = ("ends_war", "worst_war", "p_coercion_or_worse", OUTCOMES[-1])
+"""Measures after which the table draws a line."""
 
 
-def as_percent(measure: str) -> bool:
-    """Whether a measure is shown as a percentage (probabilities and shares of flow)."""
-    return is_probability(measure) or measure in SHARES
+def difference_unit(measure: str) -> str:
+    """The unit a difference of ``measure`` is written in: percentage points for shares."""
+    return "pp" if as_percent(measure) else unit(measure)
 
 
-def signed(entry: Mapping[str, Any], percent: bool) -> tuple[str, str]:
-    """``("+1.2", "[+0.8, +1.6]")`` of a difference entry, in percentage points if ``percent``."""
-    value, low, high = entry.get("value"), entry.get("ci_low"), entry.get("ci_high")
-    if value is None:
+def signed(entry: Mapping[str, Any], percent: bool, measure: str = "") -> tuple[str, str]:
+    """``("+1.2", "[+0.8, +1.6]")`` of a difference entry, in percentage points if ``percent``.
+
+    Where the two scenarios agree in every run: ``("0", "(same in every run)")``.
+    """
+    if entry.get("value") is None:
         return MISSING, ""
     if entry.get("differing_runs") == 0:
-        return f"{0.0:.{PERCENT_PLACES if percent else 0}f}", SAME
-    scale, places = (100.0, PERCENT_PLACES) if percent else (1.0, decimals(value, low, high))
-
-    def fmt(x: float) -> str:
-        shown = round(scale * x, places)
-        return f"{0.0:.{places}f}" if shown == 0 else f"{shown:+,.{places}f}"
-
-    bounds = "" if low is None or high is None else f"[{fmt(low)}, {fmt(high)}]"
-    return fmt(value), bounds
+        return "0", SAME
+    return signed_difference(entry, "pp" if percent else unit(measure))
 
 
-def plain(entry: Mapping[str, Any], percent: bool) -> str:
-    """An estimate (no interval), as a percentage if ``percent``."""
-    value = entry.get("value")
-    if value is None:
-        return MISSING
-    places = decimals(value, entry.get("ci_low"), entry.get("ci_high"))
-    if percent:
-        return f"{100.0 * value:.{PERCENT_PLACES}f}%"
-    return f"{value:,.{places}f}"
+def plain(entry: Mapping[str, Any], percent: bool, measure: str = "") -> str:
+    """An estimate (no interval), in the one number style, as a percentage if ``percent``."""
+    return estimate(entry, unit="%" if percent else unit(measure))[0]
+
+
+def shown_measures(doc: Mapping[str, Any]) -> list[str]:
+    """The measures the terminal shows: the outcome classes give way to the two questions."""
+    measures = list(doc["estimates"][doc["baseline"]])
+    if any(m in LEVEL_MEASURES for m in measures):
+        measures = [m for m in measures if m not in OUTCOMES]
+    return measures
 
 
 def render_comparison(doc: Mapping[str, Any], console: Console) -> None:
@@ -76,7 +78,8 @@ def comparison_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rend
     """
     labels = list(doc["scenarios"])
     head = Text.assemble(("Compare ", "bold"), f"{doc['runs']:,} runs × {doc['days']:,} days · "
-                         f"seed {doc['seed']} · the same random numbers in every scenario")
+                         f"seed {doc['seed']} · the same random numbers in every scenario",
+                         "\n", (runs_line("compare", doc["runs"], doc.get("runs_from")), "dim"))
     wide = comparison_table(doc, labels)
     by_row = not fits(wide, width)
     keys = {label: _key(i) for i, label in enumerate(labels)} if by_row else {}
@@ -94,7 +97,7 @@ def comparison_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rend
         sources.add_row(*([keys[label]] if by_row else []), *cells)
     if not by_row:
         return [head, sources, Text(), wide, footnote(doc)]
-    measures = list(doc["estimates"][doc["baseline"]])
+    measures = shown_measures(doc)
     tables = pack(measures, lambda chosen: scenario_rows(doc, labels, keys, chosen), width)
     parts: list[RenderableType] = [head, sources, Text()]
     for table in tables:
@@ -125,11 +128,11 @@ def scenario_rows(doc: Mapping[str, Any], labels: Sequence[str], keys: Mapping[s
         row: list[RenderableType] = [keys[label]]
         for measure in measures:
             percent = as_percent(measure)
-            shown = plain(doc["estimates"][label][measure], percent)
+            shown = plain(doc["estimates"][label][measure], percent, measure)
             cell = Text(f"{shown:>6}", style="bold" if label == base else "")
             if label != base:
                 entry = _difference(doc, label, measure)
-                delta, ci = signed(entry, percent)
+                delta, ci = signed(entry, percent, measure)
                 strong = bool(entry.get("excludes_zero"))
                 cell.append_text(Text.assemble("  ", (delta, "bold" if strong else ""), " ",
                                                (ci, "dim"), (f" {MARK}" if strong else "",
@@ -150,17 +153,17 @@ def comparison_table(doc: Mapping[str, Any], labels: Sequence[str]) -> Table:
     others = [label for label in labels if label != base]
     for label in others:
         table.add_column(f"Δ {label} [95% CI]", no_wrap=True)
-    for measure in doc["estimates"][base]:
+    for measure in shown_measures(doc):
         percent = as_percent(measure)
         row: list[RenderableType] = [short_label(measure)]
-        row += [plain(doc["estimates"][label][measure], percent) for label in labels]
+        row += [plain(doc["estimates"][label][measure], percent, measure) for label in labels]
         for label in others:
             entry = _difference(doc, label, measure)
-            shown, ci = signed(entry, percent)
+            shown, ci = signed(entry, percent, measure)
             strong = bool(entry.get("excludes_zero"))
             row.append(Text.assemble((shown, "bold" if strong else ""), " ", (ci, "dim"),
                                      (f" {MARK}" if strong else "", "bold")))
-        table.add_row(*row, end_section=measure in (OUTCOMES[-1], "p_coercion_or_worse"))
+        table.add_row(*row, end_section=measure in SECTION_ENDS)
     return table
 
 
@@ -176,4 +179,7 @@ def footnote(doc: Mapping[str, Any], *, by_row: bool = False) -> RenderableType:
 
 def _difference(doc: Mapping[str, Any], label: str, measure: str) -> Mapping[str, Any]:
     diffs = doc["differences"][label]
+    found = split_measure(measure)
+    if found is not None:
+        return diffs.get(found[0].key, {}).get(found[1].key) or {}
     return diffs["outcomes"].get(measure) or diffs["metrics"].get(measure) or {}

@@ -20,9 +20,11 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from escalation_sim.analysis.points import is_probability, measure_label
+from escalation_sim.analysis.defaults import runs_line
+from escalation_sim.analysis.explore import SAMPLED
+from escalation_sim.analysis.points import as_percent, is_probability, measure_label, unit
 from escalation_sim.render.layout import fits
-from escalation_sim.render.numbers import MISSING, number, percent
+from escalation_sim.render.numbers import MISSING, UNIT_PLACES, number, percent, value
 
 WORDS = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below"}
 """How a condition's operator reads in a sentence."""
@@ -45,7 +47,12 @@ def explore_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rendera
         ("Explore ", "bold"), (doc["scenario"]["name"], "bold"),
         f" · {doc['samples']:,} samples × {doc['runs']:,} runs × {doc['days']:,} days · "
         f"Latin hypercube · seed {doc['seed']}")
-    parts: list[RenderableType] = [head, Text(), parameter_table(doc)]
+    parts: list[RenderableType] = [
+        head, Text(runs_line("explore", doc["runs"], doc.get("runs_from")), style="dim")]
+    sampled = SAMPLED.get(doc.get("sampled", ""))
+    if sampled:
+        parts.append(Text(f"Sampled: {sampled}.", style="dim"))
+    parts += [Text(), parameter_table(doc)]
     if doc.get("drawn_per_run"):
         parts.append(Text("  also uncertain, drawn run by run in every sample: "
                           + ", ".join(doc["drawn_per_run"]), style="dim"))
@@ -61,7 +68,7 @@ def parameter_table(doc: Mapping[str, Any]) -> Table:
     table.add_column("parameter", no_wrap=True)
     table.add_column("sampled over")  # wraps, where a long path leaves little room
     for param in doc["parameters"]:
-        table.add_row(param["path"], param["distribution"] or sampled_range(param))
+        table.add_row(param["path"], sampled_over(param))
     return table
 
 
@@ -87,7 +94,7 @@ def discovery_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rende
     cases, samples = found["cases"], found["samples"]
     parts: list[RenderableType] = [Text.assemble(
         ("Scenario discovery ", "bold"),
-        f"(PRIM): {what} in {cases:,} of {samples:,} samples ({percent(cases / samples)})")]
+        f"(PRIM): {what} in {cases:,} of {samples:,} samples ({share(cases / samples)})")]
     if cases == 0 or cases == samples:
         where = "none" if cases == 0 else "every one"
         parts += [Text(f"  it holds in {where} of them: no box to find; widen the ranges or "
@@ -110,7 +117,7 @@ def discovery_renderables(doc: Mapping[str, Any], width: int = 80) -> list[Rende
     rule = found["rule"]
     parts += [Text(), Text(
         f"Each box is taken from PRIM's peeling trajectory: of the boxes covering at least "
-        f"{percent(rule['min_coverage'])} of the cases looked for, the one covering most whose "
+        f"{share(rule['min_coverage'])} of the cases looked for, the one covering most whose "
         f"density is within {100 * rule['density_slack']:g} points of the best; restrictions "
         f"with quasi-p above {rule['qp_max']:g} are dropped. Coverage: share of the cases "
         "inside the box; density: share of the box's samples that are cases; quasi-p: how "
@@ -122,8 +129,8 @@ def box_heading(found: Mapping[str, Any], index: int) -> Text:
     """``Box 1 · coverage 81.2% · density 77.0% · 16 samples (25.0% of all)``."""
     return Text.assemble(
         (f"Box {index}", "bold"),
-        f" · coverage {percent(found['coverage'])} · density {percent(found['density'])} · "
-        f"{found['samples']:,} samples ({percent(found['mass'])} of all)")
+        f" · coverage {share(found['coverage'])} · density {share(found['density'])} · "
+        f"{found['samples']:,} samples ({share(found['mass'])} of all)")
 
 
 def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]], *,
@@ -137,7 +144,7 @@ def box_table(found: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]],
     table.add_column("quasi-p", justify="right", no_wrap=True)
     for path, limit in found["limits"].items():
         param = params[path]
-        ranges = [param["distribution"] or sampled_range(param)] if with_range else []
+        ranges = [sampled_over(param)] if with_range else []
         table.add_row(path, *ranges, limit_text(limit, param), _qp(limit["qp"]))
     return table
 
@@ -147,7 +154,7 @@ def box_sentence(condition: Mapping[str, Any], found: Mapping[str, Any],
     """The box in words, e.g. ``P(force) above 5.0% needs X > 0.72 and Y > 0.6 (…)``."""
     needs = " and ".join(f"{path} {limit_text(limit, params[path], words=True)}"
                          for path, limit in found["limits"].items())
-    stats = f"(coverage {percent(found['coverage'])}, density {percent(found['density'])})"
+    stats = f"(coverage {share(found['coverage'])}, density {share(found['density'])})"
     if first:
         return f"{condition_text(condition)} needs {needs} {stats}."
     return f"It also holds where {needs} {stats}."
@@ -187,6 +194,11 @@ def value_places(param: Mapping[str, Any]) -> int:
     return max(0, 1 - math.floor(math.log10(high - low)))
 
 
+def sampled_over(param: Mapping[str, Any]) -> str:
+    """A distribution in words (``normal, mean 1.01, sd 0.48``), or the range ``0.3–0.9``."""
+    return param.get("words") or param.get("distribution") or sampled_range(param)
+
+
 def sampled_range(param: Mapping[str, Any]) -> str:
     """``0.3–0.9`` (the range as given)."""
     return f"{param['low']:g}–{param['high']:g}"
@@ -199,11 +211,17 @@ def _places(values: list[float | None]) -> int:
 
 
 def _measure_value(measure: str, x: float | None, places: int) -> str:
+    """A spread value in the measure's unit: a percentage for probabilities and shares."""
     if x is None:
         return MISSING
-    if is_probability(measure):
-        return percent(x)
-    return number(x, places)
+    if as_percent(measure):
+        return percent(x, 1)
+    return value(x, unit(measure), min(places, UNIT_PLACES.get(unit(measure), places)))
+
+
+def share(x: float | None) -> str:
+    """A share counted exactly (coverage, density, mass): a percentage with one decimal."""
+    return percent(x, 1)
 
 
 def _qp(qp: float | None) -> str:

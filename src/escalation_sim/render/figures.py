@@ -3,19 +3,23 @@
 Each function draws from a command's JSON document — renderers compute no statistics — and
 returns the files it wrote:
 
-- ``run``: a fan chart per actor (median, 50% and 90% bands over dates) and the outcome
-  probabilities with their 95% intervals;
-- ``compare``: outcome probabilities per scenario, and the paired differences from the baseline;
+- ``run``: a fan chart per actor (median, 50% and 90% bands over dates) and how it ends and how
+  bad it got (each level's probability with its 95% interval, side by side);
+- ``compare``: the same two questions per scenario, and the paired differences from the
+  baseline;
 - ``sweep``: a heatmap per metric over two parameters, or a curve with its band over one;
 - ``sensitivity``: a tornado per output (Sobol ST and S1, or Morris mu*, with intervals);
 - ``backtest``: per actor, the observed monthly rung against the simulated 50% and 90% bands.
 
 Every figure has a title, axis labels, dates where there is time, and a source line (escsim
-version, scenario, runs, seed, date made). Files are named ``<command>_<chart>.png|svg``. A
-file is replaced only if escsim wrote it and it is unchanged since, as the folder's manifest
-``.escsim-files.json`` records (:mod:`escalation_sim.render.manifest`); each is written to a
-temporary name and renamed, so no half-written figure is left. matplotlib is imported on first
-use, with the Agg backend (no display needed); it comes with ``pip install 'escsim[report]'``.
+version, scenario, runs, seed, date made). Levels and their names come from
+:mod:`escalation_sim.analysis.classes`; numbers written on a figure are written as the terminal
+writes them (:mod:`escalation_sim.render.numbers`): ``48% [46, 50]``, ``< 0.1%``. Files are
+named ``<command>_<chart>.png|svg``. A file is replaced only if escsim wrote it and it is
+unchanged since, as the folder's manifest ``.escsim-files.json`` records
+(:mod:`escalation_sim.render.manifest`); each is written to a temporary name and renamed, so no
+half-written figure is left. matplotlib is imported on first use, with the Agg backend (no
+display needed); it comes with ``pip install 'escsim[report]'``.
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
 from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.extras import require
 from escalation_sim.render.files import OutputError, replace_problem, write_file_atomic
+from escalation_sim.render.numbers import estimate, signed
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,9 +48,8 @@ TITLE_WIDTH = 76
 """Characters per title line (the bold title font on an 8-inch figure)."""
 BAND_PAD = 0.4
 """Bands of whole rungs are drawn this far above and below their rungs."""
-OUTCOME_LABELS = {"normalization": "normalization", "cold_tension": "cold tension",
-                  "coercive_standoff": "coercive standoff", "armed_clashes": "armed clashes",
-                  "war": "war"}
+OUTCOME_LABELS = {key: words.name for key, words in OUTCOME_WORDS.items()}
+"""Outcome class -> its name (``analysis/classes.py``), for documents without levels."""
 RUNG_NAMES = ("cooperation", "engagement", "status quo", "verbal hostility",
               "diplomatic retaliation", "legal coercion", "economic coercion",
               "military signalling", "limited force", "open war")
@@ -94,10 +99,11 @@ def run_figures(summary: Mapping[str, Any], folder: Path) -> list[str]:
         _finish(fig, ax, f"{actor['name']}: escalation rung, fan chart "
                          f"({_span(timeline)})", _source(summary))
         written += _save(fig, folder, f"run_fan_{aid}")
-    fig, ax = plt.subplots(figsize=(8, 4))
-    _outcome_bars(ax, [("", summary["outcomes"])])
-    _finish(fig, ax, f"Outcome probabilities after {summary['days']} days "
-                     f"({_span(timeline)})", _source(summary))
+    fig, axes = _question_axes(plt, summary)
+    for ax, question in zip(axes, _questions(summary), strict=True):
+        _outcome_bars(ax, [("", _levels(summary, question))], question)
+    _finish(fig, axes[0], f"How it ends and how bad it got: {summary['days']} days "
+                          f"({_span(timeline)})", _source(summary))
     written += _save(fig, folder, "run_outcomes")
     return written
 
@@ -109,31 +115,19 @@ def compare_figures(doc: Mapping[str, Any], folder: Path) -> list[str]:
     first = next(iter(summaries.values()))
     source = _source(first, scenario=", ".join(summaries))
     written = []
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    _outcome_bars(ax, [(label, s["outcomes"]) for label, s in summaries.items()])
-    _finish(fig, ax, f"Outcome probabilities by scenario after {first['days']} days "
-                     f"({_span(first['timeline'])})", source)
+    fig, axes = _question_axes(plt, first, height=4.5)
+    for ax, question in zip(axes, _questions(first), strict=True):
+        _outcome_bars(ax, [(label, _levels(s, question)) for label, s in summaries.items()],
+                      question)
+    _finish(fig, axes[0], f"How it ends and how bad it got, by scenario: {first['days']} days "
+                          f"({_span(first['timeline'])})", source)
     written += _save(fig, folder, "compare_outcomes")
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    names = list(OUTCOME_LABELS)
     diffs: Mapping[str, Any] = doc["differences"]
-    height = 0.8 / max(1, len(diffs))
-    for k, (label, entry) in enumerate(diffs.items()):
-        ys = [i + (k - (len(diffs) - 1) / 2) * height for i in range(len(names))]
-        values = [100 * entry["outcomes"][n]["value"] for n in names]
-        lows = [100 * entry["outcomes"][n]["ci_low"] for n in names]
-        highs = [100 * entry["outcomes"][n]["ci_high"] for n in names]
-        ax.barh(ys, values, height=height * 0.9, color=COLOURS[(k + 1) % len(COLOURS)],
-                xerr=[[v - lo for v, lo in zip(values, lows, strict=True)],
-                      [hi - v for v, hi in zip(values, highs, strict=True)]],
-                error_kw={"elinewidth": 1, "capsize": 2}, label=f"{label} − {doc['baseline']}")
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(range(len(names)), [OUTCOME_LABELS[n] for n in names])
-    ax.invert_yaxis()
-    ax.set_xlabel("difference in probability, percentage points (paired runs, 95% interval)")
-    ax.legend(frameon=False, fontsize=8)
-    _finish(fig, ax, f"Change in outcome probabilities from {doc['baseline']} after "
-                     f"{first['days']} days ({_span(first['timeline'])})", source)
+    fig, axes = _question_axes(plt, next(iter(diffs.values()), {}), height=4.5)
+    for ax, question in zip(axes, _questions(next(iter(diffs.values()), {})), strict=True):
+        _difference_bars(ax, diffs, question, doc["baseline"])
+    _finish(fig, axes[0], f"Change from {doc['baseline']}: how it ends and how bad it got, "
+                          f"{first['days']} days ({_span(first['timeline'])})", source)
     written += _save(fig, folder, "compare_differences")
     return written
 
@@ -175,11 +169,12 @@ def sweep_figures(doc: Mapping[str, Any], folder: Path) -> list[str]:
             ax.set_ylabel(axes[1]["path"])
             fig.colorbar(image, ax=ax, label=f"{_metric_label(metric)}{unit}")
             if len(xv) * len(yv) <= 64:
-                for i, row in enumerate(grid):
-                    for j, value in enumerate(row):
-                        light = value > low + 0.6 * (high - low)
-                        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7,
-                                color="black" if light else "white")
+                cells = {(yv.index(p["values"][axes[1]["path"]]),
+                          xv.index(p["values"][axes[0]["path"]])): p[metric] for p in points}
+                for (i, j), entry in cells.items():
+                    light = grid[i][j] > low + 0.6 * (high - low)
+                    ax.text(j, i, estimate(entry, unit=_unit(metric))[0], ha="center",
+                            va="center", fontsize=7, color="black" if light else "white")
         over = " and ".join(a["path"] for a in axes)
         _finish(fig, ax, f"{_metric_label(metric)} by {over}, {_period(doc)}", source)
         written += _save(fig, folder, f"sweep_{metric}")
@@ -308,27 +303,89 @@ def _above(rungs: Sequence[Any]) -> list[float]:
     return [_value(r) + BAND_PAD for r in rungs]
 
 
-def _outcome_bars(ax: Axes, groups: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
-    names = list(OUTCOME_LABELS)
+def _questions(doc: Mapping[str, Any]) -> list[str]:
+    """The questions a summary (or a difference) answers: ``ends`` and ``worst``, or the classes."""
+    found = [q for q in QUESTIONS if q in doc]
+    return found or ["outcomes"]
+
+
+def _levels(summary: Mapping[str, Any], question: str) -> Mapping[str, Any]:
+    """One question's entries by level key (or the outcome classes, for older summaries)."""
+    found: Mapping[str, Any] = summary[question]
+    return found
+
+
+def _names(entries: Mapping[str, Any]) -> list[str]:
+    """The names of the levels (or classes) in ``entries``, mildest first."""
+    by_key = {lv.key: lv.name for lv in LEVELS}
+    return [by_key.get(k) or OUTCOME_LABELS.get(k, k) for k in entries]
+
+
+def _question_axes(plt: Any, doc: Mapping[str, Any], height: float = 4.0) -> tuple[Figure, Any]:
+    """A figure with one panel per question, side by side, sharing the level axis."""
+    n = len(_questions(doc))
+    fig, axes = plt.subplots(1, n, figsize=(9.5 if n > 1 else 8, height), sharey=True,
+                             squeeze=False)
+    return fig, list(axes[0])
+
+
+def _panel_title(question: str) -> str:
+    return QUESTIONS[question].title.capitalize() + (" (last day)" if question == "ends" else
+                                                     " (worst day)") \
+        if question in QUESTIONS else "Outcome class"
+
+
+def _outcome_bars(ax: Axes, groups: Sequence[tuple[str, Mapping[str, Any]]],
+                  question: str = "outcomes") -> None:
+    keys = list(groups[0][1])
     height = 0.8 / len(groups)
-    for k, (label, outcomes) in enumerate(groups):
-        ys = [i + (k - (len(groups) - 1) / 2) * height for i in range(len(names))]
-        values = [100 * outcomes[n]["p"] for n in names]
-        err = [[v - 100 * outcomes[n]["ci_low"] for v, n in zip(values, names, strict=True)],
-               [100 * outcomes[n]["ci_high"] - v for v, n in zip(values, names, strict=True)]]
+    for k, (label, entries) in enumerate(groups):
+        ys = [i + (k - (len(groups) - 1) / 2) * height for i in range(len(keys))]
+        values = [100 * (entries[n]["p"] or 0.0) for n in keys]
+        err = [[v - 100 * entries[n]["ci_low"] for v, n in zip(values, keys, strict=True)],
+               [100 * entries[n]["ci_high"] - v for v, n in zip(values, keys, strict=True)]]
         ax.barh(ys, values, height=height * 0.9, color=COLOURS[k % len(COLOURS)], xerr=err,
                 error_kw={"elinewidth": 1, "capsize": 2}, label=label or None)
         if len(groups) == 1:
-            for y, v, n in zip(ys, values, names, strict=True):
-                low, high = 100 * outcomes[n]["ci_low"], 100 * outcomes[n]["ci_high"]
-                ax.text(high + 1.5, y, f"{v:.3g}%  [{low:.3g}–{high:.3g}]", va="center",
+            for y, n in zip(ys, keys, strict=True):
+                shown, ci = estimate(entries[n], "p", as_percent=True)
+                ax.text(100 * entries[n]["ci_high"] + 2, y, f"{shown} {ci}", va="center",
                         fontsize=8)
-    ax.set_yticks(range(len(names)), [OUTCOME_LABELS[n] for n in names])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("probability, % of runs (bars: 95% interval)")
+    ax.set_yticks(range(len(keys)), _names(groups[0][1]))
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.set_xlim(0, 100 if len(groups) > 1 else 125)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_title(_panel_title(question), loc="left", fontsize=9, fontweight="normal")
+    ax.set_xlabel("% of runs (bars: 95% interval)")
     if len(groups) > 1:
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=7, loc="lower right")
+
+
+def _difference_bars(ax: Axes, diffs: Mapping[str, Any], question: str, baseline: str) -> None:
+    """Paired differences of one question's levels, per compared scenario, in points."""
+    keys = list(next(iter(diffs.values()))[question])
+    height = 0.8 / max(1, len(diffs))
+    for k, (label, entry) in enumerate(diffs.items()):
+        found = entry[question]
+        ys = [i + (k - (len(diffs) - 1) / 2) * height for i in range(len(keys))]
+        values = [100 * (found[n]["value"] or 0.0) for n in keys]
+        lows = [100 * (found[n]["ci_low"] or 0.0) for n in keys]
+        highs = [100 * (found[n]["ci_high"] or 0.0) for n in keys]
+        ax.barh(ys, values, height=height * 0.9, color=COLOURS[(k + 1) % len(COLOURS)],
+                xerr=[[v - lo for v, lo in zip(values, lows, strict=True)],
+                      [hi - v for v, hi in zip(values, highs, strict=True)]],
+                error_kw={"elinewidth": 1, "capsize": 2}, label=f"{label} − {baseline}")
+        if len(diffs) == 1:
+            for y, n, hi in zip(ys, keys, highs, strict=True):
+                ax.text(max(hi, 0) + 1, y, signed(found[n])[0], va="center", fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(keys)), _names(next(iter(diffs.values()))[question]))
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+    ax.set_title(_panel_title(question), loc="left", fontsize=9, fontweight="normal")
+    ax.set_xlabel("percentage points (paired runs, 95% interval)")
+    ax.legend(frameon=False, fontsize=7)
 
 
 def _source(doc: Mapping[str, Any], *, scenario: str | None = None) -> str:
@@ -338,7 +395,11 @@ def _source(doc: Mapping[str, Any], *, scenario: str | None = None) -> str:
 
 
 def _finish(fig: Figure, ax: Axes, title: str, source: str) -> None:
-    ax.set_title("\n".join(textwrap.wrap(title, TITLE_WIDTH)), loc="left")
+    text = "\n".join(textwrap.wrap(title, TITLE_WIDTH))
+    if len(fig.axes) > 1 and not ax.images:  # panels keep their own titles
+        fig.suptitle(text, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    else:
+        ax.set_title(text, loc="left")
     fig.text(0.01, 0.01, source, fontsize=7, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
 
@@ -372,9 +433,15 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[str]:
 
 
 def _scale(metric: str) -> tuple[float, str]:
-    from escalation_sim.analysis.points import is_probability
+    from escalation_sim.analysis.points import as_percent
 
-    return (100.0, ", %") if is_probability(metric) else (1.0, "")
+    return (100.0, ", %") if as_percent(metric) else (1.0, "")
+
+
+def _unit(metric: str) -> str:
+    from escalation_sim.analysis.points import unit
+
+    return unit(metric)
 
 
 def _metric_label(metric: str) -> str:

@@ -1,8 +1,11 @@
 """The HTML report of ``escsim report``: one self-contained file that opens with no network.
 
-Sections: the scenario (name, description, ensemble), outcome probabilities with 95% intervals,
-a fan chart per actor, trade and energy flows, the impacts table, the actors table, and — with
-compared scenarios — their paired differences; then the scenario's key parameters. plotly.js is
+Sections: the scenario (name, description, ensemble), how it ends and how bad it got (each level
+with its probability and 95% interval; words from :mod:`escalation_sim.analysis.classes`), a
+fan chart per actor, trade and energy flows, the impacts table, the actors table, and — with
+compared scenarios — their paired differences; then the scenario's key parameters. Numbers are
+written in the one style of :mod:`escalation_sim.render.numbers`, days as the scenario gives
+them (a date where the file wrote one). plotly.js is
 embedded once in the page; there are no links to fetch. Every piece of scenario text is
 HTML-escaped, so a name like ``<script>…`` shows as text and runs nothing.
 """
@@ -18,25 +21,25 @@ from typing import Any
 
 from plotly.offline import get_plotlyjs
 
+from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
+from escalation_sim.analysis.classes import legend as levels_legend
+from escalation_sim.analysis.defaults import runs_line
+from escalation_sim.analysis.points import as_percent, measure_label, unit
 from escalation_sim.model.ladder import RUNGS
-from escalation_sim.render.numbers import estimate, number, percent
+from escalation_sim.render.numbers import estimate, percent, signed, value
 from escalation_sim.render.report_charts import (
     COLOURS,
-    OUTCOME_NAMES,
     difference_chart,
     fan_chart,
     figure_html,
     outcome_chart,
 )
-from escalation_sim.render.terminal import IMPACT_TEXT, OUTCOME_TEXT
+from escalation_sim.scenario.dates import when
 from escalation_sim.scenario.schema import Scenario
 
 ACTOR_FIELDS = ("nationalism", "reciprocity", "rationality", "dependence", "capability",
                 "available_share", "review_days", "initial_rung", "initial_grievance")
 """Actor parameters listed under 'Key parameters'."""
-DIFFERENCE_TEXT = {**IMPACT_TEXT, "peak_rung_mean": ("peak rung (mean)", ""),
-                   "p_coercion_or_worse": ("P(coercive standoff or worse)", "p")}
-"""Difference metric -> (label, kind); 'p' and 'share' show in percentage points."""
 MAX_CHANGES = 12
 """Changed parameters listed per compared scenario."""
 CSS = """
@@ -68,23 +71,33 @@ def e(text: Any) -> str:
 
 
 def build_report(main: ReportPart, compared: Sequence[ReportPart] = (),
-                 levers: Mapping[str, Any] | None = None) -> str:
-    """The whole report as one HTML document (``levers``: the ``levers --json`` ranking)."""
+                 levers: Mapping[str, Any] | None = None, runs_from: str | None = None) -> str:
+    """The whole report as one HTML document.
+
+    Args:
+        main: The reference scenario.
+        compared: Scenarios compared with it.
+        levers: The ``levers --json`` ranking, or ``None``.
+        runs_from: ``"--runs"`` when the user chose the runs (the header says why so many).
+    """
     s = main.summary
-    body = [f"<h1>{e(s['scenario']['name'])}</h1>", _meta(s)]
+    body = [f"<h1>{e(s['scenario']['name'])}</h1>", _meta(s, runs_from)]
     if main.scenario.description:
         body.append(f"<p class='desc'>{e(main.scenario.description)}</p>")
     summaries = [s, *(c.summary for c in compared)]
-    body += ["<h2>Outcomes</h2>", _chart(outcome_chart(summaries), "outcomes"),
-             _outcome_table(summaries), _uncertainty(s)]
+    body += ["<h2>Outcomes: how it ends, and how bad it got</h2>",
+             *(_chart(outcome_chart(summaries, q), f"outcomes-{q}") for q in QUESTIONS),
+             _outcome_table(summaries), f"<p class='meta'>{e(levels_legend())}</p>",
+             _incidents(s), _uncertainty(s)]
     body += ["<h2>Escalation by actor</h2>", *_actor_fans(s, compared)]
     body += ["<h2>Trade and energy flows</h2>", *_flow_fans(s)]
     body += ["<h2>Impacts</h2>", _impact_table(s), "<h2>Actors</h2>", _actor_table(s)]
     if compared:
+        names = [c.summary["scenario"]["name"] for c in compared]
+        diffs = [c.differences or {} for c in compared]
         body += ["<h2>Differences from the reference</h2>", _difference_intro(s, compared),
-                 _chart(difference_chart([c.summary["scenario"]["name"] for c in compared],
-                                         [c.differences or {} for c in compared]),
-                        "differences"),
+                 *(_chart(difference_chart(names, diffs, q), f"differences-{q}")
+                   for q in QUESTIONS),
                  *(_difference_table(main.scenario, c) for c in compared)]
     if levers is not None:
         body += ["<h2>Which lever helps most</h2>", _lever_ranking(levers)]
@@ -102,8 +115,9 @@ GENERATOR_META = "<meta name='generator' content='escsim'>"
 """In every report's head: ``report --out`` may replace a file that has it."""
 
 
-def _meta(s: Mapping[str, Any]) -> str:
-    parts = [f"{s['runs']:,} runs × {s['days']:,} days", f"seed {s['seed']}"]
+def _meta(s: Mapping[str, Any], runs_from: str | None = None) -> str:
+    parts = [f"{runs_line('report', s['runs'], runs_from)} × {s['days']:,} days",
+             f"seed {s['seed']}"]
     dates = s["timeline"].get("date")
     if dates:
         parts.append(f"{e(s['start_date'])} to {e(dates[-1])}")
@@ -118,8 +132,8 @@ def _uncertainty(s: Mapping[str, Any]) -> str:
     """The uncertain parameters and what the intervals include (the summary's sentence)."""
     section = s.get("uncertainty") or {}
     parameters = section.get("parameters") or {}
-    items = "".join(f"<li><code>{e(path)}</code>: {e(p.get('text', ''))} "
-                    f"(median {e(p.get('median'))})</li>" for path, p in parameters.items())
+    items = "".join(f"<li><code>{e(path)}</code>: {e(p.get('words') or p.get('text', ''))}"
+                    "</li>" for path, p in parameters.items())
     listed = f"<p>Uncertain parameters:</p><ul class='priors'>{items}</ul>" if items else ""
     note, record = section.get("note"), section.get("out_of_sample")
     return (listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
@@ -166,23 +180,50 @@ def _num(shown: str, ci: str = "") -> str:
 
 
 def _outcome_table(summaries: Sequence[Mapping[str, Any]]) -> str:
-    head = _row("outcome", "rule", *(f"<th colspan='2'>{e(s['scenario']['name'])}</th>"
-                                     for s in summaries), head=True)
+    """Per level: its rungs, and per scenario how it ends and how bad it got."""
+    if not all(s.get("ends") and s.get("worst") for s in summaries):
+        return _class_table(summaries)
+    head = _row("level", "rungs", "meaning",
+                *(f"<th colspan='2'>{e(q.title)}: {e(s['scenario']['name'])}</th>"
+                  for s in summaries for q in QUESTIONS.values()), head=True)
+    rows = [head]
+    for level in LEVELS:
+        cells = [_num(*estimate(s[q][level.key], "p", as_percent=True))
+                 for s in summaries for q in QUESTIONS]
+        rows.append(_row(e(level.name), e(level.rungs), e(level.meaning), *cells))
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _class_table(summaries: Sequence[Mapping[str, Any]]) -> str:
+    """The outcome classes (for summaries made before ``ends``/``worst`` existed)."""
+    head = _row("outcome class", "meaning", *(f"<th colspan='2'>{e(s['scenario']['name'])}</th>"
+                                             for s in summaries), head=True)
     rows = [head]
     for key in summaries[0]["outcomes"]:
-        rule = OUTCOME_TEXT.get(key, (key, "", ""))[1]
+        words = OUTCOME_WORDS.get(key)
         cells = [_num(*estimate(s["outcomes"][key], "p", as_percent=True)) for s in summaries]
-        rows.append(_row(e(OUTCOME_NAMES.get(key, key)), e(rule), *cells))
+        rows.append(_row(e(words.name if words else key), e(words.meaning if words else ""),
+                         *cells))
     return "<table>" + "".join(rows) + "</table>"
+
+
+def _incidents(s: Mapping[str, Any]) -> str:
+    """Runs struck by an incident at a force rung, which the levels do not count."""
+    hits = s.get("incident_force")
+    if not hits:
+        return ""
+    shown, ci = estimate(hits, "p", as_percent=True)
+    return (f"<p>Incidents at a force rung (rung {e(hits['rung'])}+: strikes, raids neither "
+            f"capital ordered as policy) struck in {e(shown)} {e(ci)} of runs; the levels count "
+            "only the rungs the capitals chose.</p>")
 
 
 def _impact_table(s: Mapping[str, Any]) -> str:
     rows = [_row("domain", "measure", "<th colspan='2'>estimate [95% CI]</th>", head=True)]
     for domain, metrics in s["impacts"].items():
         for i, (key, entry) in enumerate(metrics.items()):
-            label, kind = IMPACT_TEXT.get(key, (key.replace("_", " "), ""))
-            rows.append(_row(e(domain) if i == 0 else "", e(label),
-                             _num(*estimate(entry, as_percent=kind in ("p", "share")))))
+            rows.append(_row(e(domain) if i == 0 else "", e(measure_label(key)),
+                             _num(*estimate(entry, unit=unit(key)))))
     return "<table>" + "".join(rows) + "</table>"
 
 
@@ -192,9 +233,10 @@ def _actor_table(s: Mapping[str, Any]) -> str:
     for aid, a in s["actors"].items():
         rows.append(_row(e(a.get("name") or aid),
                          *(f"<td class='n'>{e(v)}</td>" for v in (
-                             number(a.get("peak_rung_mean")), percent(a.get("p_force")),
-                             number(a.get("days_coercion_mean")), number(a.get("goldstein_mean")),
-                             number(a.get("final_nationalism_mean"))))))
+                             value(a.get("peak_rung_mean"), "rung"), percent(a.get("p_force")),
+                             value(a.get("days_coercion_mean"), "days"),
+                             value(a.get("goldstein_mean"), "tone"),
+                             value(a.get("final_nationalism_mean"), "index")))))
     return "<table>" + "".join(rows) + "</table>"
 
 
@@ -216,11 +258,15 @@ def _difference_table(reference: Scenario, part: ReportPart) -> str:
             f"<p>What differs from the reference:</p><ul>{shown}{more}</ul>" if changes
             else "<p>Same parameters as the reference.</p>",
             "<table>", _row("measure", "<th colspan='2'>difference [95% CI]</th>", head=True)]
-    for key, entry in diff.get("outcomes", {}).items():
-        rows.append(_row(f"P({e(OUTCOME_NAMES.get(key, key))})", _difference(entry, True)))
+    questions = [q for q in QUESTIONS if q in diff]
+    for question in questions:
+        for key, entry in diff[question].items():
+            rows.append(_row(e(measure_label(f"{question}_{key}")), _difference(entry, True)))
+    if not questions:
+        for key, entry in diff.get("outcomes", {}).items():
+            rows.append(_row(e(measure_label(key)), _difference(entry, True)))
     for key, entry in diff.get("metrics", {}).items():
-        label, kind = DIFFERENCE_TEXT.get(key, (key.replace("_", " "), ""))
-        rows.append(_row(e(label), _difference(entry, kind in ("p", "share"))))
+        rows.append(_row(e(measure_label(key)), _difference(entry, as_percent(key), key)))
     return "".join(rows) + "</table>"
 
 
@@ -250,19 +296,15 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
         return {prefix: json.dumps(data, default=str) if data is None or isinstance(data, bool)
                 else data}
     out: dict[str, Any] = {}
-    for key, value in items:
-        out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    for key, item in items:
+        out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
     return out
 
 
-def _difference(entry: Mapping[str, Any], points: bool) -> str:
-    """A paired difference with its interval; probabilities in percentage points."""
-    shown, ci = estimate(entry, as_percent=points)
-    if points and shown.endswith("%"):
-        shown = shown[:-1] + " pp"
-    if (entry.get("value") or 0) > 0:
-        shown = "+" + shown
-    return _num(shown, ci)
+def _difference(entry: Mapping[str, Any], points: bool, measure: str = "") -> str:
+    """A paired difference with its interval; probabilities and shares in percentage points."""
+    shown, ci = signed(entry, "pp" if points else unit(measure))
+    return _num(f"{shown} pp" if points else shown, ci)
 
 
 def _parameters(sc: Scenario) -> str:
@@ -295,8 +337,8 @@ def _parameters(sc: Scenario) -> str:
                              e(inc.victim), f"<td class='n'>{e(inc.severity)}</td>"))
         parts.append("<h3>Incidents</h3><table>" + "".join(rows) + "</table>")
     if sc.events:
-        items = "".join(f"<li>day {e(ev.day)}: {e(ev.label or 'scheduled change')}</li>"
-                        for ev in sc.events)
+        items = "".join(f"<li>{e(when(ev.day, ev.date))}: {e(ev.label or 'scheduled change')}"
+                        "</li>" for ev in sc.events)
         parts.append(f"<h3>Scheduled events</h3><ul>{items}</ul>")
     return "\n".join(parts)
 
@@ -307,7 +349,7 @@ def _levers(sc: Scenario) -> str:
         lever = getattr(sc.levers, name)
         if lever.enabled:
             items.append(f"<li>{e(name.replace('_', ' '))}: strength {e(lever.strength)}, "
-                         f"from day {e(lever.start_day)}</li>")
+                         f"from {e(when(lever.start_day, lever.start_date))}</li>")
     return f"<ul>{''.join(items)}</ul>" if items else "<p>None in use.</p>"
 
 
@@ -318,7 +360,7 @@ def _lever_ranking(doc: Mapping[str, Any]) -> str:
              f"seed over {doc['runs']:,} runs (common random numbers). Effect: the measure "
              "with the lever minus without it, in percentage points with a 95% paired "
              "interval; negative helps. Ranked by the effect on "
-             f"{e(next(iter(measures.values())))}.</p>")
+             f"{e(measures[doc.get('ranked_by') or next(iter(measures))])}.</p>")
     head = _row("#", "lever", *(f"<th colspan='2'>{e(label)}</th>"
                                 for label in measures.values()), head=True)
     rows = [head]

@@ -15,16 +15,16 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
 from escalation_sim.model.ladder import RUNGS
+from escalation_sim.render.numbers import estimate, signed
 
 COLOURS = ("#2f78b7", "#a8455f", "#3b8f5a", "#c47f17", "#6b4fa0", "#4f8f8f")
 """One colour per scenario (outcome and difference charts) or per actor (fan charts)."""
 BANDS = (("p05", "p95", 0.15), ("p10", "p90", 0.22), ("p25", "p75", 0.35))
 """Fan chart bands (lower key, upper key, opacity): 90%, 80% and 50% of runs."""
-OUTCOME_NAMES = {"normalization": "normalization", "cold_tension": "cold tension",
-                 "coercive_standoff": "coercive standoff", "armed_clashes": "armed clashes",
-                 "war": "war"}
-"""Outcome class -> its name on the charts."""
+OUTCOME_NAMES = {key: words.name for key, words in OUTCOME_WORDS.items()}
+"""Outcome class -> its name (``analysis/classes.py``)."""
 LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "height": 320,
           "template": "plotly_white", "font": {"family": "system-ui, sans-serif", "size": 12},
           "legend": {"orientation": "h", "y": -0.18}}
@@ -41,21 +41,38 @@ def figure_html(fig: go.Figure, div_id: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
 
 
-def outcome_chart(summaries: Sequence[Mapping[str, Any]]) -> go.Figure:
-    """Outcome probabilities with 95% intervals, one group of bars per scenario."""
+def _entries(found: Mapping[str, Any], question: str) -> tuple[list[str], list[Any]]:
+    """Names and entries of a level distribution (``ends``/``worst``), or of the classes."""
+    if question in found:
+        entries = found[question]
+        return [lv.name for lv in LEVELS if lv.key in entries], \
+            [entries[lv.key] for lv in LEVELS if lv.key in entries]
+    entries = found["outcomes"]
+    return [OUTCOME_NAMES.get(k, k) for k in entries], list(entries.values())
+
+
+def outcome_chart(summaries: Sequence[Mapping[str, Any]], question: str = "ends") -> go.Figure:
+    """One question's level probabilities with 95% intervals, a group of bars per scenario.
+
+    Each bar is labelled with its probability as the tables write it (``48%``).
+    """
     fig = go.Figure()
     for i, summary in enumerate(summaries):
-        entries = summary["outcomes"]
-        p = [entries[k]["p"] or 0.0 for k in entries]
+        names, entries = _entries(summary, question)
+        p = [e["p"] or 0.0 for e in entries]
         fig.add_bar(
-            name=plain(summary["scenario"]["name"]), x=[OUTCOME_NAMES.get(k, k) for k in entries],
-            y=p, marker_color=COLOURS[i % len(COLOURS)],
+            name=plain(summary["scenario"]["name"]), x=names, y=p,
+            marker_color=COLOURS[i % len(COLOURS)],
+            text=[estimate(e, "p", as_percent=True)[0] for e in entries],
+            textposition="outside", cliponaxis=False,
             error_y={"type": "data", "symmetric": False,
-                     "array": [(e["ci_high"] or 0.0) - q for e, q in zip(entries.values(), p,
+                     "array": [(e["ci_high"] or 0.0) - q for e, q in zip(entries, p,
                                                                           strict=True)],
-                     "arrayminus": [q - (e["ci_low"] or 0.0) for e, q in zip(entries.values(), p,
+                     "arrayminus": [q - (e["ci_low"] or 0.0) for e, q in zip(entries, p,
                                                                              strict=True)]})
-    fig.update_layout(**LAYOUT, barmode="group", title="Outcome probabilities (95% intervals)",
+    title = QUESTIONS[question].title.capitalize() if question in QUESTIONS else "Outcome"
+    fig.update_layout(**LAYOUT, barmode="group", title=f"{title}: probability of each level "
+                      "(95% intervals)",
                       yaxis={"title": "probability", "tickformat": ".0%", "rangemode": "tozero"})
     return fig
 
@@ -97,23 +114,26 @@ def fan_chart(series: Mapping[str, Sequence[Any]], x: Sequence[Any], title: str,
     return fig
 
 
-def difference_chart(names: Sequence[str], differences: Sequence[Mapping[str, Any]]
-                     ) -> go.Figure:
-    """Paired differences of outcome probabilities (variant − reference), with 95% intervals."""
+def difference_chart(names: Sequence[str], differences: Sequence[Mapping[str, Any]],
+                     question: str = "ends") -> go.Figure:
+    """Paired differences of one question's levels (variant − reference), with 95% intervals."""
     fig = go.Figure()
     for i, (name, diff) in enumerate(zip(names, differences, strict=True)):
-        entries = diff["outcomes"]
-        v = [entries[k]["value"] or 0.0 for k in entries]
+        labels, entries = _entries(diff, question)
+        v = [e["value"] or 0.0 for e in entries]
         fig.add_scatter(
-            name=plain(name), x=v, y=[OUTCOME_NAMES.get(k, k) for k in entries], mode="markers",
+            name=plain(name), x=v, y=labels, mode="markers",
             marker={"size": 10, "color": COLOURS[(i + 1) % len(COLOURS)]},
+            hovertext=[" ".join(signed(e)) + " points" for e in entries], hoverinfo="text",
             error_x={"type": "data", "symmetric": False,
-                     "array": [(e["ci_high"] or 0.0) - q for e, q in zip(entries.values(), v,
+                     "array": [(e["ci_high"] or 0.0) - q for e, q in zip(entries, v,
                                                                           strict=True)],
-                     "arrayminus": [q - (e["ci_low"] or 0.0) for e, q in zip(entries.values(), v,
+                     "arrayminus": [q - (e["ci_low"] or 0.0) for e, q in zip(entries, v,
                                                                              strict=True)]})
     fig.add_vline(x=0, line_color="#888")
-    fig.update_layout(**LAYOUT, title="Change in outcome probabilities (paired, 95% intervals)",
+    title = QUESTIONS[question].title.capitalize() if question in QUESTIONS else "Outcome"
+    fig.update_layout(**LAYOUT, title=f"{title}: change in probability (paired, 95% "
+                      "intervals)",
                       xaxis={"title": "difference in probability", "tickformat": "+.0%"},
                       yaxis={"autorange": "reversed"})
     return fig

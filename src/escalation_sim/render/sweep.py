@@ -17,6 +17,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.defaults import runs_line
 from escalation_sim.analysis.points import is_probability, measure_label, short_label
 from escalation_sim.render.compare import as_percent
 from escalation_sim.render.fanchart import has_colour
@@ -43,7 +44,8 @@ def sweep_renderables(doc: Mapping[str, Any], console: Console) -> list[Renderab
     head = Text.assemble(("Sweep ", "bold"), (doc["scenario"]["name"], "bold"),
                          f" · {doc['runs']:,} runs × {doc['days']:,} days per point · seed "
                          f"{doc['seed']} · the same random numbers at every point")
-    parts: list[RenderableType] = [head, Text()]
+    parts: list[RenderableType] = [
+        head, Text(runs_line("sweep", doc["runs"], doc.get("runs_from")), style="dim"), Text()]
     if len(axes) == 1:
         for table in pack(list(doc["metrics"]), lambda chosen: line_table(doc, chosen),
                           console.width):

@@ -1,10 +1,12 @@
 """The terminal summary of ``escsim run``: what an analyst reads, drawn from the summary dict.
 
-Sections, top to bottom: a header (scenario, runs × days, seed, time), the outcome classes with
-their probabilities, 95% intervals and bars, a fan chart of each actor's rung over time, impacts
-in the source's three domains, a table per actor, the levers in use, the incidents that struck
-most often, and where files went. Nothing here computes a statistic: every number comes from
-:func:`escalation_sim.analysis.summary.summarize`, formatted with the digits it was given.
+Sections, top to bottom: a header (scenario, runs × days, seed, time), the two answers of a run
+side by side — how it ends and how bad it got, each level with its probability, 95% interval
+and bar (words from :mod:`escalation_sim.analysis.classes`) —, a fan chart of each actor's rung
+over time, impacts in the source's three domains, a table per actor, the levers in use, the
+incidents that struck most often, and where files went. Nothing here computes a statistic:
+every number comes from :func:`escalation_sim.analysis.summary.summarize`, written in the one
+number style of :mod:`escalation_sim.render.numbers`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.classes import (
+    LEVELS,
+    OUTCOME_WORDS,
+    QUESTIONS,
+)
+from escalation_sim.analysis.classes import (
+    legend as levels_legend,
+)
+from escalation_sim.analysis.defaults import runs_note
+from escalation_sim.analysis.points import measure_label, unit
 from escalation_sim.render.fanchart import (
     LABEL_WIDTH,
     PALETTES,
@@ -29,33 +41,24 @@ from escalation_sim.render.fanchart import (
     pick_columns,
     step_name,
 )
-from escalation_sim.render.numbers import MISSING, bar, estimate, number, percent, sparkline
+from escalation_sim.render.layout import fits
+from escalation_sim.render.numbers import MISSING, bar, estimate, percent, sparkline, value
 
-OUTCOME_TEXT = {
-    "normalization": ("normalization", "no force, ends at 0–2", "green3"),
-    "cold_tension": ("cold tension", "no force, ends at 3–4", "yellow3"),
-    "coercive_standoff": ("coercive standoff", "no force, ends at 5–7", "dark_orange"),
-    "armed_clashes": ("armed clashes", "limited force (rung 8)", "red1"),
-    "war": ("war", "open war (rung 9)", "bold red1"),
-}
-"""Outcome class -> (name, rule in rungs of the higher side, colour); docs/model.md §11."""
-IMPACT_TEXT = {
-    "p_military_signalling": ("P(military signalling or more)", "p"),
-    "p_force": ("P(force: limited force or war)", "p"),
-    "days_military_mean": ("days at military signalling or more", "days"),
-    "trade_loss_mean": ("trade lost (mean % of pre-crisis flow)", "share"),
-    "energy_loss_mean": ("energy lost (mean % of pre-crisis flow)", "share"),
-    "days_reduced_relations_mean": ("days with relations reduced", "days"),
-    "days_coercion_mean": ("days at legal coercion or more", "days"),
-    "p_mediation": ("P(a mediator engages)", "p"),
-}
-"""Impact metric -> (label, kind): 'p' and 'share' show as percentages."""
-BAR_WIDTH = 16
+LEVEL_COLOURS = {"calm": "green3", "cold_tension": "yellow3", "coercive_standoff": "dark_orange",
+                 "armed_clashes": "red1", "war": "bold red1"}
+"""Colour of each level (:data:`escalation_sim.analysis.classes.LEVELS`)."""
+OUTCOME_TEXT = {key: (words.name, words.meaning, colour) for (key, words), colour in zip(
+    OUTCOME_WORDS.items(), LEVEL_COLOURS.values(), strict=True)}
+"""Outcome class -> (name, meaning, colour), from ``analysis/classes.py``."""
+BAR_WIDTH = 8
 TOP_INCIDENTS = 5
+HEADERS = {"ends": "how it\nends", "worst": "how bad\nit got"}
+"""The two questions as column headers (:data:`escalation_sim.analysis.classes.QUESTIONS`)."""
 
 
 def render_summary(summary: Mapping[str, Any], console: Console, *,
-                   files: Sequence[str] = (), out_dir: str | None = None) -> None:
+                   files: Sequence[str] = (), out_dir: str | None = None,
+                   runs_from: str | None = None) -> None:
     """Print the summary of one ensemble.
 
     Args:
@@ -63,23 +66,28 @@ def render_summary(summary: Mapping[str, Any], console: Console, *,
         console: Where to print (colour follows the console).
         files: Names of the files written, if any.
         out_dir: The folder they were written to.
+        runs_from: ``"--runs"`` when the user chose the runs (the header says why so many).
     """
-    for part in summary_renderables(summary, console, files=files, out_dir=out_dir):
+    for part in summary_renderables(summary, console, files=files, out_dir=out_dir,
+                                    runs_from=runs_from):
         console.print(part, soft_wrap=False)
 
 
 def summary_renderables(summary: Mapping[str, Any], console: Console, *,
-                        files: Sequence[str] = (), out_dir: str | None = None
-                        ) -> list[RenderableType]:
+                        files: Sequence[str] = (), out_dir: str | None = None,
+                        runs_from: str | None = None) -> list[RenderableType]:
     """The sections of the summary, ready to print, for a console of this width and colour."""
-    parts: list[RenderableType] = [headline(summary), Text(), header(summary)]
+    parts: list[RenderableType] = [headline(summary), Text(),
+                                   header(summary, runs_from=runs_from)]
     for note in summary.get("held_at_bound") or []:
         parts.append(Text.assemble(("Held at a bound: ", "bold yellow"), note,
                                    (" (a scheduled add would have passed the range)", "dim")))
     parts.append(Text())
-    parts += [_section("Outcomes"), outcome_table(summary)]
-    if summary.get("incident_force"):
-        parts.append(Text(OUTCOME_NOTE, style="dim"))
+    parts += [_section("Outcomes: how it ends, and how bad it got"),
+              outcome_table(summary, console.width), Text(OUTCOME_NOTE, style="dim")]
+    hits = incident_line(summary)
+    if hits is not None:
+        parts.append(hits)
     parts += uncertainty_text(summary)
     parts.append(Text())
     parts += fan_charts(summary, console)
@@ -94,15 +102,22 @@ def summary_renderables(summary: Mapping[str, Any], console: Console, *,
 
 
 def headline(summary: Mapping[str, Any]) -> Text:
-    """One plain sentence: the likeliest outcome, the chance of force and who drives it."""
-    outcomes = summary["outcomes"]
-    likeliest = max(outcomes, key=lambda k: outcomes[k].get("p") or 0.0)
-    name = OUTCOME_TEXT.get(likeliest, (likeliest.replace("_", " "),))[0]
+    """One plain sentence: how it most likely ends and gets at worst, the chance of force, who."""
+    parts: list[str | tuple[str, str]] = []
+    for key in ("ends", "worst"):
+        found = summary.get(key)
+        if not found:
+            continue
+        likeliest = max(found, key=lambda k: found[k].get("p") or 0.0)
+        level = next(lv for lv in LEVELS if lv.key == likeliest)
+        parts += [" and at worst " if parts else "Most likely it ",
+                  (QUESTIONS[key].text(level), "bold"),
+                  f" ({estimate(found[likeliest], 'p', as_percent=True)[0]})"]
     force = summary["metrics"]["p_force"]
     shown, ci = estimate(force, as_percent=True)
-    text = Text.assemble("Most likely ", (name, "bold"), f" ({percent(outcomes[likeliest]['p'])}"
-                         "); the chance that either side chooses force is ", (shown, "bold"),
-                         f" {ci}" if ci else "")
+    text = Text.assemble(*parts, "; the chance that either side chooses force is " if parts
+                         else "The chance that either side chooses force is ",
+                         (shown, "bold"), f" {ci}" if ci else "")
     actors = summary.get("actors") or {}
     ranked = sorted(actors.values(), key=lambda a: -(a.get("p_force") or 0.0))
     if ranked and (ranked[0].get("p_force") or 0.0) > 0:
@@ -113,13 +128,14 @@ def headline(summary: Mapping[str, Any]) -> Text:
         text.append(f", against {others})" if others else ")")
     hits = summary.get("incident_force") or {}
     if hits.get("p"):
-        text.append(f"; incidents at a force rung strike in {percent(hits['p'])} of runs")
+        text.append(f"; incidents at a force rung strike in "
+                    f"{estimate(hits, 'p', as_percent=True)[0]} of runs")
     text.append(".")
     return text
 
 
-def header(summary: Mapping[str, Any]) -> Panel:
-    """Scenario name, ensemble size, seed, time taken, overrides."""
+def header(summary: Mapping[str, Any], *, runs_from: str | None = None) -> Panel:
+    """Scenario name, ensemble size and why, seed, time taken, overrides."""
     sc = summary["scenario"]
     line = Text()
     line.append(_count(summary["runs"], "run"), style="bold")
@@ -139,38 +155,81 @@ def header(summary: Mapping[str, Any]) -> Panel:
         if timing.get("runs_per_s"):
             source.append(f" ({timing['runs_per_s']:,} runs/s)", style="dim")
     source.append(f" · escsim {summary['escsim_version']}", style="dim")
-    lines = [Text(sc["name"], style="bold"), line, source]
+    why = Text(f"{summary['runs']:,} runs {runs_note('run', runs_from)}", style="dim")
+    lines = [Text(sc["name"], style="bold"), line, source, why]
     for item in sc.get("overrides") or []:
         lines.append(Text.assemble(("--set ", "dim"), (item, "cyan")))
     return Panel(Group(*lines), box=box.ROUNDED, border_style="grey50", expand=True,
                  padding=(0, 1))
 
 
-def outcome_table(summary: Mapping[str, Any]) -> Table:
-    """Outcome classes with probability, 95% interval and a bar."""
+def outcome_table(summary: Mapping[str, Any], width: int = 80) -> Table:
+    """How it ends and how bad it got, side by side: per level, P, 95% interval and a bar.
+
+    A summary without ``ends``/``worst`` (written before they existed) shows its outcome
+    classes instead. Bars narrow, then go, where ``width`` is short.
+    """
+    if not summary.get("ends") or not summary.get("worst"):
+        return class_table(summary)
+    for bar_width in (BAR_WIDTH, 6, 5, 4, 0):
+        table = _level_table(summary, bar_width)
+        if fits(table, width):
+            break
+    return table
+
+
+def _level_table(summary: Mapping[str, Any], bar_width: int) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                   header_style="bold", show_edge=False)
-    table.add_column("outcome", no_wrap=True)
+    table.add_column("level, rungs", no_wrap=True)
+    for question in QUESTIONS.values():
+        table.add_column(HEADERS[question.key], justify="right", no_wrap=True)
+        table.add_column("95% CI", no_wrap=True, style="dim")
+        if bar_width:
+            table.add_column("", no_wrap=True, width=bar_width)
+    for level in LEVELS:
+        colour = LEVEL_COLOURS[level.key]
+        row: list[RenderableType] = [Text.assemble((level.name, colour),
+                                                   (f" {level.rungs}", "dim"))]
+        for question in QUESTIONS.values():
+            entry = summary[question.key][level.key]
+            shown, ci = estimate(entry, "p", as_percent=True)
+            row += [Text(shown, style="bold"), ci]
+            if bar_width:
+                row.append(Text(bar(entry.get("p"), bar_width), style=colour))
+        table.add_row(*row)
+    return table
+
+
+def class_table(summary: Mapping[str, Any]) -> Table:
+    """The outcome classes with probability, 95% interval and their meaning."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  header_style="bold", show_edge=False)
+    table.add_column("outcome class", no_wrap=True)
     table.add_column("P", justify="right", no_wrap=True)
     table.add_column("95% CI", justify="left", no_wrap=True, style="dim")
-    table.add_column("", no_wrap=True, width=BAR_WIDTH)
     table.add_column("meaning", style="dim")
     for key, entry in summary["outcomes"].items():
         name, meaning, colour = OUTCOME_TEXT.get(key, (key.replace("_", " "), "", "white"))
         shown, ci = estimate(entry, "p", as_percent=True)
-        table.add_row(Text(name, style=colour), Text(shown, style="bold"), ci,
-                      Text(bar(entry.get("p"), BAR_WIDTH), style=colour), meaning)
-    hits = summary.get("incident_force")
-    if hits:
-        shown, ci = estimate(hits, "p", as_percent=True)
-        table.add_row(Text("incident force", style="dim"), Text(shown, style="bold"), ci,
-                      Text(bar(hits.get("p"), BAR_WIDTH), style="grey50"),
-                      f"an incident at rung {hits['rung']}+ struck")
+        table.add_row(Text(name, style=colour), Text(shown, style="bold"), ci, meaning)
     return table
 
 
-OUTCOME_NOTE = ("Outcome classes count the rungs the two capitals chose; incidents (strikes, "
-                "raids neither side ordered as policy) are counted apart, in the last row.")
+def incident_line(summary: Mapping[str, Any]) -> Text | None:
+    """Runs struck by an incident at a force rung, which the levels do not count."""
+    hits = summary.get("incident_force")
+    if not hits:
+        return None
+    shown, ci = estimate(hits, "p", as_percent=True)
+    return Text.assemble(("Incidents at a force rung ", "bold"),
+                         f"(rung {hits['rung']}+: strikes, raids neither capital ordered as "
+                         "policy) struck in ", (shown, "bold"), f" {ci} of runs; the levels "
+                         "above count only the rungs the capitals chose.")
+
+
+OUTCOME_NOTE = levels_legend()
+"""Under the outcome table: the levels and the two questions in words."""
 
 
 def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
@@ -186,11 +245,10 @@ def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
-    for i, (path, prior) in enumerate(parameters.items()):
-        grid.add_row(Text.assemble(("Uncertain: " if i == 0 else "           ", "bold"),
-                                   (path, "cyan")),
-                     Text.assemble(prior.get("text", ""),
-                                   (f"  median {number(prior.get('median'))}", "dim")))
+    for path, prior in parameters.items():
+        grid.add_row(Text("  " + path, style="cyan"),
+                     Text(prior.get("words") or prior.get("text", "")))
+    grid = Group(Text("Uncertain parameters, drawn run by run:", style="bold"), grid)
     return [grid, Text(section.get("note", ""), style="dim"), *tail]
 
 
@@ -222,8 +280,8 @@ def impact_table(summary: Mapping[str, Any]) -> Table:
     table.add_column("95% CI", style="dim", no_wrap=True)
     for domain, metrics in summary["impacts"].items():
         for i, (key, entry) in enumerate(metrics.items()):
-            label, kind = IMPACT_TEXT.get(key, (key.replace("_", " "), ""))
-            shown, ci = estimate(entry, as_percent=kind in ("p", "share"))
+            shown, ci = estimate(entry, unit=unit(key))
+            label = measure_label(key)
             table.add_row(domain if i == 0 else "", label, Text(shown, style="bold"), ci,
                           end_section=i == len(metrics) - 1)
     return table
@@ -244,9 +302,11 @@ def actor_table(summary: Mapping[str, Any]) -> Table:
         spark = Text()
         for mark in sparkline(a.get("peak_distribution") or []):
             spark.append(*(("·", "grey35") if mark == " " else (mark, "cyan")))
-        table.add_row(Text(a.get("name") or aid, style="bold"), number(a.get("peak_rung_mean")),
-                      spark, percent(a.get("p_force")), number(a.get("days_coercion_mean")),
-                      number(a.get("goldstein_mean")), number(a.get("final_nationalism_mean")))
+        table.add_row(Text(a.get("name") or aid, style="bold"),
+                      value(a.get("peak_rung_mean"), "rung"), spark, percent(a.get("p_force")),
+                      value(a.get("days_coercion_mean"), "days"),
+                      value(a.get("goldstein_mean"), "tone"),
+                      value(a.get("final_nationalism_mean"), "index"))
     return table
 
 
@@ -263,7 +323,8 @@ def levers_text(summary: Mapping[str, Any]) -> RenderableType:
     grid.add_column(no_wrap=True)
     grid.add_column(style="dim")
     for i, (name, lever) in enumerate(levers.items()):
-        details = f"strength {lever.get('strength')}, from day {lever.get('start_day')}"
+        start = lever.get("start_date") or f"day {lever.get('start_day')}"
+        details = f"strength {lever.get('strength')}, from {start}"
         if "period_days" in lever:
             details += f", meets every {lever['period_days']} days"
         grid.add_row(Text.assemble(("Levers: " if i == 0 else "        ", "bold"),
@@ -286,7 +347,7 @@ def incidents_table(summary: Mapping[str, Any], *, written: bool = False) -> Ren
     table.add_column("mean count", justify="right", no_wrap=True)
     for _, inc in ranked[:TOP_INCIDENTS]:
         table.add_row(inc.get("label", ""), percent(inc.get("p_any")),
-                      number(inc.get("mean_count")))
+                      value(inc.get("mean_count"), "count"))
     if len(ranked) > TOP_INCIDENTS:
         where = "summary.json and --json" if written else "--json"
         table.caption = f"{len(ranked) - TOP_INCIDENTS} more in {where}"

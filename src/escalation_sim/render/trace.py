@@ -15,8 +15,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from escalation_sim.analysis.classes import LEVELS, QUESTIONS, level_of
 from escalation_sim.analysis.trace import Trace
-from escalation_sim.render.terminal import OUTCOME_TEXT
+from escalation_sim.render.terminal import LEVEL_COLOURS, OUTCOME_TEXT
 
 NOTE_TEXT = {"lever": "lever", "event": "event", "forum": "forum", "summit": "summit",
              "talks": "hotline", "settlement": "settlement"}
@@ -145,12 +146,17 @@ def _what(event: Mapping[str, Any], names: Mapping[Any, str]) -> tuple[str, str,
 
 
 def outcome_line(trace: Trace) -> Text:
-    """The closing line: the run's outcome class, peak and final rung, incidents at force."""
-    name, rule, colour = OUTCOME_TEXT.get(trace.outcome, (trace.outcome, "", "white"))
+    """The closing line: how the run ended and how bad it got, its class, incidents at force."""
+    name, _, colour = OUTCOME_TEXT.get(trace.outcome, (trace.outcome, "", "white"))
     m = trace.metrics
-    line = Text.assemble(("Outcome: ", "bold"), (name, f"bold {colour}"), f" ({rule}) · peak rung "
-                         f"{m['peak_rung']}, final rung {m['final_rung']}, "
-                         f"{m['days_coercion']} days at legal coercion or more")
+    ends = LEVELS[int(level_of(m["final_rung"]))]
+    worst = LEVELS[int(level_of(m["peak_rung"]))]
+    line = Text.assemble(
+        ("Outcome: ", "bold"), (ends.ends_text, f"bold {LEVEL_COLOURS[ends.key]}"),
+        f" (final rung {m['final_rung']}); ",
+        (QUESTIONS["worst"].label(worst), f"bold {LEVEL_COLOURS[worst.key]}"),
+        f" (peak rung {m['peak_rung']}); outcome class: ", (name, colour),
+        f"; {m['days_coercion']} days at legal coercion or more")
     forced = sum(1 for e in trace.events
                  if e["kind"] == "incident" and e["rung"] >= FORCE_RUNG)
     line.append(f". The outcome counts the rungs the capitals chose; incidents are apart: "

@@ -21,6 +21,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from escalation_sim.scenario.dates import when
 from escalation_sim.scenario.errors import (
     MISSING,
     Loc,
@@ -178,7 +179,8 @@ def held_at_bounds(scenario: Scenario) -> list[dict[str, Any]]:
     """Where the scenario's events hold a parameter at a bound, in the order they happen.
 
     Each entry: ``{"day", "path", "value", "note", "text"}``: ``note`` as :func:`held_note`
-    puts it, ``text`` the same after the day (``"day 38: corridors heat held at 1.0"``).
+    puts it, ``text`` the same after the day in the form the file gave it (``"day 38: corridors
+    heat held at 1.0"``, or ``"2025-11-15: …"`` for an event written with a date).
     Events are applied in day order (file order within a day), as the engine applies them.
     """
     found: list[dict[str, Any]] = []
@@ -189,7 +191,7 @@ def held_at_bounds(scenario: Scenario) -> list[dict[str, Any]]:
         for path, bound in apply_changes(data, event_changes(event)):
             note = held_note(path, bound)
             found.append({"day": event.day, "path": path, "value": bound, "note": note,
-                          "text": f"day {event.day}: {note}"})
+                          "text": f"{when(event.day, event.date)}: {note}"})
     return found
 
 
@@ -197,35 +199,6 @@ def event_changes(event: Event) -> list[Change]:
     """The changes an event makes, ``set`` before ``add``."""
     return [(p, v, False) for p, v in event.set.items()] + \
         [(p, v, True) for p, v in event.add.items()]
-
-
-def resolve_event_dates(scenario: Scenario, locate: Locator) -> None:
-    """Give every event written with ``date:`` its day, counted from ``start_date`` (in place).
-
-    Raises:
-        ScenarioError: At ``events[n].date``: no ``start_date``, a date before it, or a
-            ``day:`` given too that names another day.
-    """
-    for n, event in enumerate(scenario.events):
-        if event.date is None:
-            continue
-        source, line = locate(("events", n, "date"))
-        problem = ""
-        if scenario.start_date is None:
-            problem = ("an event's date needs the scenario's start_date; give day: instead, or "
-                       "set start_date")
-        else:
-            day = (event.date - scenario.start_date).days
-            if day < 0:
-                problem = (f"is before the scenario's start_date ({scenario.start_date}); "
-                           "events happen on or after it")
-            elif "day" in event.model_fields_set and event.day != day:
-                problem = (f"is day {day} from start_date {scenario.start_date}, but day: says "
-                           f"{event.day}; give one of them")
-        if problem:
-            raise ScenarioError(problem, source=source, line=line, path=f"events[{n}].date",
-                                value=event.date)
-        event.day = day
 
 
 def check_events(scenario: Scenario, locate: Locator) -> None:
@@ -250,7 +223,7 @@ def check_events(scenario: Scenario, locate: Locator) -> None:
                 if exc.value is MISSING:  # a bad path: say so at the event key
                     message = f"{exc.path} — {exc.message}" if exc.path != path else exc.message
                 else:
-                    message = (f"on day {event.day} this makes {exc.path} "
+                    message = (f"on {when(event.day, event.date)} this makes {exc.path} "
                                f"{show_value(exc.value)}, which {exc.message}")
                 raise ScenarioError(message, source=source, line=line, path=format_path(loc),
                                     value=value) from None
@@ -266,7 +239,8 @@ def apply_event(scenario: Scenario, event: Event) -> Scenario:
     Raises:
         ScenarioError: If the changes do not leave a valid scenario.
     """
-    label = f"event on day {event.day}" + (f" ({event.label})" if event.label else "")
+    label = f"event on {when(event.day, event.date)}" + (f" ({event.label})" if event.label
+                                                            else "")
     return _changed(scenario, event_changes(event), label)
 
 

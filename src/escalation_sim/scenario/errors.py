@@ -82,6 +82,8 @@ class ScenarioError(Exception):
         path: Dotted key path (``[n]`` for list items), or ``""`` when not about one key.
         line: 1-based line in ``source`` when known.
         value: The bad value, or :data:`MISSING` when there is none to show.
+        more: Further problems found in the same check (``escsim validate`` lists them all);
+            this error is the first of them.
     """
 
     def __init__(self, message: str, *, source: str | None = None, path: str = "",
@@ -91,7 +93,19 @@ class ScenarioError(Exception):
         self.path = path
         self.line = line
         self.value = value
+        self.more: list[ScenarioError] = []
         super().__init__(str(self))
+
+    def every(self) -> list[ScenarioError]:
+        """Every problem found with this one, this one first (:attr:`more`)."""
+        return [self, *self.more]
+
+    @classmethod
+    def of(cls, problems: list[ScenarioError]) -> ScenarioError:
+        """The first of ``problems``, carrying the others in :attr:`more`."""
+        first = problems[0]
+        first.more = list(problems[1:])
+        return first
 
     @property
     def allowed(self) -> str:

@@ -181,7 +181,7 @@ def value_text(scenario: Scenario, path: str) -> str | None:
         return None
     prior = scenario.priors.get(key)
     if prior is not None:
-        return f"{prior.describe()} (median {prior.central():.4g})"
+        return f"{prior.describe()}: {prior.words(median=True)}"
     if hasattr(found, "model_dump") or isinstance(found, dict | list):
         return None
     return show_value(found)

@@ -34,12 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from escalation_sim.scenario import bundled
+from escalation_sim.scenario.dates import resolve_dates, when
 from escalation_sim.scenario.edit import (
     apply_event,
     apply_overrides,
     check_events,
     override_document,
-    resolve_event_dates,
     resolve_path,
     set_path,
 )
@@ -145,16 +145,19 @@ def set_value(data: Any, loc: Loc, value: Any) -> None:
 def _finish(doc: Document, overrides: Sequence[str]) -> Scenario:
     horizon = doc.data.get("horizon_days")  # the file's own: --days may shorten a run at will
     override_document(doc, overrides)
-    scenario = build(doc.data, doc.locate, doc.source)
-    resolve_event_dates(scenario, doc.locate)
-    check_events(scenario, doc.locate)
+    try:
+        scenario = build(doc.data, doc.locate, doc.source)
+        resolve_dates(scenario, doc.locate)
+        check_events(scenario, doc.locate)
+    except ScenarioError as exc:  # named by the key the user wrote (add_events[0])
+        raise doc.user_error(exc) from None
     if not isinstance(horizon, int) or isinstance(horizon, bool):
         horizon = scenario.horizon_days
     for n, event in enumerate(scenario.events):
         if event.day >= horizon:
             source, line = doc.locate(("events", n))
-            warn(f"day {event.day} is after the horizon ({horizon} days): the event never "
-                 "happens", source=source, line=line, path=f"events[{n}]")
+            warn(f"{when(event.day, event.date)} is after the horizon ({horizon} days): the "
+                 "event never happens", source=source, line=line, path=doc.user_path(("events", n)))
     return scenario
 
 
@@ -175,6 +178,8 @@ def _fold_added_events(doc: Document) -> Document:
         where = doc.where.pop(loc)
         if len(loc) > 1 and isinstance(loc[1], int):
             doc.where[("events", first + loc[1], *loc[2:])] = where
+    for k in range(len(added)):
+        doc.aliases[("events", first + k)] = (ADD_EVENTS, k)
     return doc
 
 
@@ -189,7 +194,7 @@ def _warn_dropped_events(base: Document, doc: Document) -> None:
                and (e.get("date") is None or _when(e.get("date")) not in dates)]
     if dropped:
         source, line = doc.where.get(("events",), (doc.source, None))
-        names = "; ".join(f"day {e.get('day', e.get('date'))}"
+        names = "; ".join((str(e["date"]) if e.get("date") is not None else f"day {e.get('day')}")
                           + (f" ({e['label']})" if e.get("label") else "") for e in dropped)
         warn(f"replaces the parent's events, dropping {names}; restate them, or write "
              "add_events: to add to the parent's events", source=source, line=line,
@@ -329,13 +334,29 @@ def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
     data = _merge(base.data, doc.data, (), replaced)
     for loc in replaced:
         base.forget(loc)
-    return _fold_added_events(Document(data, doc.source, {**base.where, **doc.where}))
+    aliases = {inner: written for inner, written in base.aliases.items()
+               if not any(inner[:len(loc)] == loc for loc in replaced)}
+    return _fold_added_events(Document(data, doc.source, {**base.where, **doc.where},
+                                       {**aliases, **doc.aliases}))
+
+
+DATE_KEYS = {"date": "day", "start_date": "start_day"}
+"""A date key and the day key it stands for: a variant's date replaces its parent's day."""
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any], loc: Loc,
            replaced: list[Loc]) -> dict[str, Any]:
-    """Deep-merge ``over`` onto ``base``: mappings key by key, everything else replaced."""
+    """Deep-merge ``over`` onto ``base``: mappings key by key, everything else replaced.
+
+    A date written in ``over`` (``start_date:``) replaces the day its parent gave
+    (``start_day:``), and a day replaces the parent's date.
+    """
     out = dict(base)
+    for date_key, day_key in DATE_KEYS.items():
+        for given, other in ((date_key, day_key), (day_key, date_key)):
+            if given in over and other not in over and other in out:
+                del out[other]
+                replaced.append((*loc, other))
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict) and \
                 not _is_leaf((*loc, key)):

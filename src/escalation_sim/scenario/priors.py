@@ -134,6 +134,40 @@ class Distribution:
         """As written, e.g. ``uniform [0.5, 0.7]``."""
         return f"{self.kind} [{', '.join(_number(a) for a in self.args)}]"
 
+    def words(self, *, median: bool = False) -> str:
+        """In words, e.g. ``normal, mean 1.01, sd 0.48`` or ``uniform, from 0.5 to 0.7``.
+
+        A normal's sd keeps two significant figures and its mean the same decimal place; the
+        other numbers keep three significant figures. With ``median``, the median follows, to
+        the digits of :meth:`places`: ``…, median 1.02``.
+        """
+        text = self._words()
+        if median:
+            text += f", median {self.central():.{self.places()}f}"
+        return text
+
+    def _words(self) -> str:
+        args = self.args
+        if self.kind == "normal":
+            places = self.places()
+            return f"normal, mean {args[0]:.{places}f}, sd {args[1]:.{places}f}"
+        if self.kind == "uniform":
+            return f"uniform, from {args[0]:.3g} to {args[1]:.3g}"
+        if self.kind == "triangular":
+            return f"triangular, from {args[0]:.3g} to {args[2]:.3g}, most likely {args[1]:.3g}"
+        over = f", over {self.low:g}–{self.high:g}" if self.low is not None and \
+            self.high is not None else ""
+        return f"beta, a {args[0]:.3g}, b {args[1]:.3g}{over}"
+
+    def places(self) -> int:
+        """Decimals that show this distribution's values: a normal's by its sd (two figures)."""
+        if self.kind == "normal":
+            sd = float(self.args[1])
+            return max(0, 1 - math.floor(math.log10(sd)))
+        low, high = self.support()
+        spread = high - low if math.isfinite(high - low) and high > low else 1.0
+        return max(0, 1 - math.floor(math.log10(spread)))
+
     def to_data(self) -> dict[str, list[float]]:
         """As a scenario file writes it: ``{"uniform": [0.5, 0.7]}``."""
         return {self.kind: [float(a) for a in self.args]}

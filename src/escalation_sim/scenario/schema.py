@@ -229,6 +229,8 @@ class Summit(Strict):
     """A scheduled leader-level meeting: a sure opportunity to settle (model.md §10)."""
 
     day: int = param(0, 0, 36500, unit="day", doc="Day of the meeting.", section="§10 Summits")
+    date: dt.date | None = Field(None, description="Date of the meeting, instead of 'day' "
+                                                   "(needs the scenario's start_date).")
     label: Label = Field("", description="What meeting, e.g. 'CIS summit, Dushanbe'.")
 
 
@@ -240,6 +242,9 @@ class Lever(Strict):
                             section="§10 Levers")
     start_day: int = param(0, 0, 36500, unit="day", doc="Day on which the lever starts to act.",
                            section="§10 Levers")
+    start_date: dt.date | None = Field(None, description="Date on which the lever starts to "
+                                                         "act, instead of 'start_day' (needs the "
+                                                         "scenario's start_date).")
     ramp_days: float = param(30.0, 0, 3650, unit="days",
                              doc="Time constant of the lever's build-up: its effect is "
                                  "strength x (1 - exp(-(day - start_day) / ramp_days)); 0 acts "

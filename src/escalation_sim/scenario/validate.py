@@ -156,17 +156,6 @@ def reference_error(problem: ReferenceProblem, locate: Locator) -> ScenarioError
     return _at(message, loc, locate, problem.value)
 
 
-def _pick(errors: list[dict[str, Any]], locate: Locator, main_source: str) -> dict[str, Any]:
-    """The most useful error: in the file the user gave before its parents, then first by line."""
-    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
-        n, error = item
-        loc = tuple(p for p in error["loc"] if p != "[key]")
-        source, line = locate(loc)
-        return (source != main_source, line if line is not None else float("inf"), n)
-
-    return min(enumerate(errors), key=key)[1]
-
-
 def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
           priors: bool = True) -> Scenario:
     """Validate scenario data into a :class:`Scenario` and run the whole-scenario checks.
@@ -176,25 +165,60 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
         locate: Where each key path was written, for messages.
         main_source: The source the user named (its errors are reported first).
         priors: Whether the data may hold distributions (:func:`lift_priors`); ``False`` for
-            data known to hold numbers only (a scenario's dump with events applied), which
-            saves the walk through it.
+            data known to hold numbers only (a scenario's dump with events applied): then
+            only true/false and dates are checked on the walk.
 
     Raises:
         ScenarioError: The first problem found.
     """
-    lifted = lift_priors(data, locate, lift=priors)
+    problems: list[ScenarioError] = []
+    lifted = lift_priors(data, locate, problems, lift=priors)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        raise translate(_pick(errors, locate, main_source), locate) from None
+        errors = [e for e in exc.errors(include_url=False)
+                  if not any(_within(e["loc"], p.path) for p in problems)]
+        problems += [translate(e, locate) for e in _ordered(errors, locate, main_source)]
+        raise ScenarioError.of(_sorted(problems, main_source)) from None
     except ReferenceProblem as problem:  # pragma: no cover - pydantic wraps it, but be safe
         raise reference_error(problem, locate) from None
-    check_incident_codes(scenario, locate)
-    check_issue_coverage(scenario, locate)
-    check_calendar(scenario, locate)
+    if problems:
+        raise ScenarioError.of(_sorted(problems, main_source))
+    for check in (check_incident_codes, check_issue_coverage, check_calendar):
+        try:
+            check(scenario, locate)
+        except ScenarioError as exc:
+            problems += exc.every()
+    if problems:
+        raise ScenarioError.of(problems)
     scenario._priors = lifted
     return scenario
+
+
+def _within(loc: tuple[Any, ...], path: str) -> bool:
+    """Whether a pydantic error location lies at or below a dotted path."""
+    text = format_path(p for p in loc if p != "[key]")
+    return text == path or text.startswith((path + ".", path + "["))
+
+
+def _ordered(errors: list[dict[str, Any]], locate: Locator,
+             main_source: str) -> list[dict[str, Any]]:
+    """Pydantic's errors, the most useful first.
+
+    Those in the file the user gave come before its parents', then by line.
+    """
+    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
+        n, error = item
+        source, line = locate(tuple(p for p in error["loc"] if p != "[key]"))
+        return (source != main_source, line if line is not None else float("inf"), n)
+
+    return [error for _, error in sorted(enumerate(errors), key=key)]
+
+
+def _sorted(problems: list[ScenarioError], main_source: str) -> list[ScenarioError]:
+    """Problems in the user's own file first, then by line (stable otherwise)."""
+    return sorted(problems, key=lambda p: (p.source != main_source if main_source else False,
+                                           p.line if p.line is not None else float("inf")))
 
 
 EVENT_VALUE = ("an event's value must be a number: distributions are for the scenario's own "
@@ -202,51 +226,57 @@ EVENT_VALUE = ("an event's value must be a number: distributions are for the sce
                "or shifts it from its day on)")
 
 
-def lift_priors(data: dict[str, Any], locate: Locator, *,
+def lift_priors(data: dict[str, Any], locate: Locator,
+                problems: list[ScenarioError] | None = None, *,
                 lift: bool = True) -> dict[str, Distribution]:
     """Replace each distribution in scenario data by its median, in place; return them by path.
 
     A distribution may stand wherever the schema has a real number (a ``float`` parameter):
     not for whole numbers (days, rungs, runs, seed), nor as an event's value. On the way,
-    true/false and dates are checked to be written as such (:func:`check_strict`).
+    true/false and dates are checked to be written as such (:func:`strict_problem`).
 
     Args:
-        data: Plain scenario data.
-        locate: Where each key path was written, for messages.
+        data: Scenario data (changed in place).
+        locate: Where each key path was written.
+        problems: Where to collect the problems found (each distribution's own); without it
+            the first is raised.
         lift: ``False`` for data known to hold numbers only: the strict checks alone.
 
     Returns:
         Dotted path (``actors.baku.nationalism``, ``alliances[0].commitment``) -> distribution.
 
     Raises:
-        ScenarioError: A distribution that is malformed, not allowed on its parameter's range,
-            or written where a distribution may not stand; a true/false or a date that is not
-            written as one.
+        ScenarioError: Without ``problems``: a distribution that is malformed, not allowed on
+            its parameter's range, or written where a distribution may not stand; a
+            true/false or a date that is not written as one.
     """
     found: dict[str, Distribution] = {}
-    _lift(data, ROOT, (), locate, found, lift=lift)
+    collected: list[ScenarioError] = [] if problems is None else problems
+    start = len(collected)
+    _lift(data, ROOT, (), locate, found, collected, lift=lift)
+    if problems is None and len(collected) > start:
+        raise collected[start]
     return found
 
 
 DATE_TEXT = "must be a date written as YYYY-MM-DD without quotes (e.g. 2025-07-01)"
 
 
-def check_strict(value: Any, node: SchemaNode, loc: Loc, locate: Locator) -> None:
-    """Refuse a value that pydantic would coerce into a true/false or a date.
+def strict_problem(value: Any, node: SchemaNode, loc: Loc,
+                   locate: Locator) -> ScenarioError | None:
+    """The problem with a value pydantic would coerce into a true/false or a date, or ``None``.
 
     ``yes``, ``'on'``, ``1`` are not true/false; ``'2025-07-01'`` (quoted) is text, and a date
-    with a time is not a date. ``null`` stays for pydantic to judge.
-
-    Raises:
-        ScenarioError: At ``loc``, saying what the field allows.
+    with a time is not a date. ``null`` is left for pydantic to judge.
     """
     if value is None:
-        return
+        return None
     base = node.base
     if base is bool and not isinstance(value, bool):
-        raise _at(allowed_text(node), loc, locate, value)
+        return _at(allowed_text(node), loc, locate, value)
     if base is dt.date and type(value) is not dt.date:
-        raise _at(DATE_TEXT + meaning(node), loc, locate, value)
+        return _at(DATE_TEXT + meaning(node), loc, locate, value)
+    return None
 
 
 def _is_number(path: Any) -> bool:
@@ -278,8 +308,8 @@ def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | 
 
 
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
-          found: dict[str, Distribution], pattern: tuple[str, ...] = (), *,
-          lift: bool = True) -> None:
+          found: dict[str, Distribution], problems: list[ScenarioError],
+          pattern: tuple[str, ...] = (), *, lift: bool = True) -> None:
     if isinstance(value, dict):
         items: list[tuple[str | int, Any]] = list(value.items())
     elif isinstance(value, list):
@@ -292,13 +322,15 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
         if not isinstance(child, dict | list):
             if isinstance(child, bool | str | int | dt.date):  # what could pass for another type
                 slot = _slot(node, (*pattern, "*" if keyed else str(key)), key)
-                if slot is not None and slot[1] == "leaf":
-                    check_strict(child, slot[0], here, locate)
+                problem = strict_problem(child, slot[0], here, locate) \
+                    if slot is not None and slot[1] == "leaf" else None
+                if problem is not None:
+                    problems.append(problem)
             continue
         if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
             for path, change in (child.items() if isinstance(child, dict) else ()):
                 if isinstance(change, dict) and _is_number(path):
-                    raise _at(EVENT_VALUE, (*here, path), locate, change)
+                    problems.append(_at(EVENT_VALUE, (*here, path), locate, change))
             continue
         below_pattern = (*pattern, "*" if keyed else str(key))
         slot = _slot(node, below_pattern, key)
@@ -306,7 +338,7 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
             continue
         below, kind, real, numeric = slot
         if kind != "leaf":
-            _lift(child, below, here, locate, found, below_pattern, lift=lift)
+            _lift(child, below, here, locate, found, problems, below_pattern, lift=lift)
         elif not lift:
             continue
         elif isinstance(child, dict) and real:
@@ -315,13 +347,15 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
                 dist = parse(child, lo, hi)
             except PriorError as exc:
                 note = meaning(below) if "range" in str(exc) else ""
-                raise _at(f"{exc}{note}", here, locate, child) from None
+                problems.append(_at(f"{exc}{note}", here, locate, child))
+                continue
             found[format_path(here)] = dist
             value[key] = dist.central()
         elif isinstance(child, dict) and numeric and len(child) == 1 and \
                 next(iter(child)) in KINDS:
-            raise _at(allowed_text(below) + "; distributions are allowed only for parameters "
-                      "that take any real number in their range", here, locate, child)
+            problems.append(_at(allowed_text(below) + "; distributions are allowed only for "
+                                "parameters that take any real number in their range", here,
+                                locate, child))
 
 
 CALENDAR_MARGIN_DAYS = 62

@@ -32,6 +32,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from escalation_sim.scenario.errors import Loc, ScenarioError, format_path
 
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+"""A plain number as YAML text."""
 MAX_BYTES = 1_000_000
 """Largest scenario file accepted, in bytes (1 MB)."""
 MAX_NODES = 200_000
@@ -57,11 +59,30 @@ class Document:
         data: The top-level mapping.
         source: Where the data came from (file name as given, or e.g. ``"<string>"``).
         where: Key path -> (source, line) for every key and list item read.
+        aliases: Key path in ``data`` -> the key path the user wrote it under, where the two
+            differ (``("events", 3)`` -> ``("add_events", 0)``: an event added to a parent's).
     """
 
     data: dict[str, Any]
     source: str
     where: dict[Loc, Where] = field(default_factory=dict)
+    aliases: dict[Loc, Loc] = field(default_factory=dict)
+
+    def user_path(self, loc: Loc | str) -> str:
+        """A key path as the user wrote it: ``events[3].day`` -> ``add_events[0].day``."""
+        path = loc if isinstance(loc, str) else format_path(loc)
+        for inner, written in self.aliases.items():
+            prefix = format_path(inner)
+            if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+                return format_path(written) + path[len(prefix):]
+        return path
+
+    def user_error(self, exc: ScenarioError) -> ScenarioError:
+        """``exc`` with its key path as the user wrote it (:meth:`user_path`); returns it."""
+        if exc.path:
+            exc.path = self.user_path(exc.path)
+            exc.args = (str(exc),)
+        return exc
 
     def locate(self, loc: Loc) -> Where:
         """Source and line of the deepest known key on ``loc`` (the document's source if none)."""
@@ -144,6 +165,27 @@ class LineLoader(yaml.SafeLoader):
             raise self._error(f"is not a valid {what}: {why}", node, loc,
                               value=node.value) from None
 
+    def _check_unbracketed_list(self, node: MappingNode, loc: Loc) -> None:
+        """Refuse ``{uniform: 0.5, 0.7}``, saying how to write it: ``{uniform: [0.5, 0.7]}``.
+
+        Without brackets YAML reads the numbers after the first as keys with no value; the
+        useful hint is the brackets, not quotes around a key.
+        """
+        pairs = node.value
+        if not node.flow_style or len(pairs) < 2:
+            return
+        first_key, first_value = pairs[0]
+
+        def number(n: Node) -> bool:
+            return isinstance(n, ScalarNode) and _NUMBER.fullmatch(n.value or "") is not None
+
+        rest_are_numbers = all(number(k) and isinstance(v, ScalarNode) and v.value == ""
+                               for k, v in pairs[1:])
+        if isinstance(first_key, ScalarNode) and number(first_value) and rest_are_numbers:
+            numbers = ", ".join([first_value.value, *(k.value for k, _ in pairs[1:])])
+            raise self._error(f"a list of numbers goes in brackets: write {{{first_key.value}: "
+                              f"[{numbers}]}}", node, loc)
+
     def _key(self, node: Node, loc: Loc) -> str:
         if not isinstance(node, ScalarNode) or node.tag not in _PLAIN_TAGS:
             raise self._error("a key must be plain text", node, loc)
@@ -166,6 +208,7 @@ class LineLoader(yaml.SafeLoader):
             self._open.pop()
 
     def _mapping_items(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        self._check_unbracketed_list(node, loc)
         result: dict[str, Any] = {}
         merges: list[Node] = []
         first_line: dict[str, int] = {}
