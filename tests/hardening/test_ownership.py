@@ -63,6 +63,7 @@ def test_a_users_figure_that_mentions_escsim_is_not_replaced(tmp_path, name, con
     assert sorted(p.name for p in figs.iterdir()) == [name]
 
 
+@pytest.mark.slow
 def test_a_note_added_to_an_escsim_figure_is_kept(tmp_path):
     figs = tmp_path / "figs"
     first = run("run", BASE, *TINY, "--figures", figs)
@@ -81,6 +82,7 @@ def test_a_note_added_to_an_escsim_figure_is_kept(tmp_path):
     assert "my note" not in svg.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_unchanged_escsim_figures_are_replaced(tmp_path):
     figs = tmp_path / "figs"
     for seed in ("1", "2"):
