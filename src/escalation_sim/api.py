@@ -17,11 +17,18 @@ functions as the commands, so the same arguments give the same numbers.
 
 Tables are built from the column tables of :mod:`escalation_sim.analysis.tables` (the ones
 ``--out`` writes), so a column added there appears in ``runs.csv`` and ``Result.runs`` alike.
+
+Every function checks its arguments before any work, by the rules of the command line: a
+``runs`` that is not a whole number from 1 to 10,000,000, a ``workers`` outside 1 to four per
+core, text where a number belongs, raise ``TypeError`` or ``ValueError`` naming the argument
+and what it allows; a bad scenario or override raises ``ScenarioError``, as the CLI reports it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import numbers
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -45,10 +52,10 @@ from escalation_sim.analysis.backtest import (
 )
 from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS
 from escalation_sim.analysis.points import check_measure, document_header
-from escalation_sim.analysis.summary import file_sha256, summarize
+from escalation_sim.analysis.summary import file_sha256, summarize, timing_of
 from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
-from escalation_sim.engine.executors import Executor, make_executor
+from escalation_sim.engine.executors import EXECUTORS, Executor, make_executor, max_workers
 from escalation_sim.extras import require
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.render.files import (
@@ -64,6 +71,7 @@ from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import split_override, with_values
 from escalation_sim.scenario.episode import load_episode
 from escalation_sim.scenario.load import load_scenario, scenario_to_dict
+from escalation_sim.scenario.paths import schema_node
 from escalation_sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -103,12 +111,15 @@ class Result:
             has a start date), ``actor`` (empty for ensemble-wide measures such as
             ``p_mediating`` or ``trade_flow_p50``), ``measure`` and ``value``.
         scenario: The fully resolved scenario as plain data (``scenario.resolved.yaml``).
+        timing: How long the ensemble took: ``{elapsed_s, runs_per_s, workers}`` (kept out
+            of ``summary``, which identical inputs make identical; empty for :func:`load`).
     """
 
     summary: dict[str, Any]
     runs: pd.DataFrame
     daily: pd.DataFrame
     scenario: dict[str, Any]
+    timing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def actor_ids(self) -> list[str]:
@@ -220,18 +231,22 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
 
     Raises:
         ScenarioError: The scenario or an override is not valid (one-line message).
+        TypeError: An argument of the wrong type.
+        ValueError: An argument out of its range.
     """
+    _check("run", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
     loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
     with _executor(executor, workers) as pool:
         result = simulate(loaded.scenario, executor=pool, keep_runs=True)
-        summary = summarize(result, loaded.path, loaded.sha256, overrides=loaded.overrides,
-                            workers=pool.workers)
+        summary = summarize(result, loaded.path, loaded.sha256, overrides=loaded.overrides)
+        took = timing_of(result, pool.workers)
     assert result.runs is not None
     return Result(summary=summary,
                   runs=runs_frame(columns_frame(runs_columns(result.runs, loaded.scenario))),
                   daily=daily_frame(pd.DataFrame(daily_table(result.aggregate, loaded.scenario)),
                                     list(loaded.scenario.actors)),
-                  scenario=scenario_to_dict(loaded.scenario))
+                  scenario=scenario_to_dict(loaded.scenario), timing=took)
 
 
 def load(folder: str | os.PathLike[str]) -> Result:
@@ -242,16 +257,24 @@ def load(folder: str | os.PathLike[str]) -> Result:
 
     Raises:
         FileNotFoundError: The folder lacks ``summary.json``, ``runs.csv`` or ``daily.csv``.
+        TypeError: ``folder`` is not a path.
+        ValueError: ``summary.json`` is not the summary of an escsim run.
     """
+    _path_arg("load", "folder", folder, "a folder's path")
     path = Path(folder)
-    summary = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
-    actors = list(summary["actors"])
+    try:
+        summary = json.loads((path / SUMMARY_FILE).read_text(encoding="utf-8"))
+        actors = list(summary["actors"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"escsim.load: {path / SUMMARY_FILE} is not the summary of an escsim "
+                         f"run ({type(exc).__name__}: {exc})") from None
     parquet = path / RUNS_PARQUET
     runs = runs_frame(pd.read_parquet(parquet) if parquet.exists() and parquet_available()
                       else pd.read_csv(path / RUNS_CSV))
     daily = daily_frame(pd.read_csv(path / DAILY_CSV), actors)
     resolved = path / SCENARIO_FILE
     scenario = yaml.safe_load(resolved.read_text(encoding="utf-8")) if resolved.exists() else {}
+    scenario = json.loads(json.dumps(scenario, default=str))  # dates as text, as run() gives
     return Result(summary=summary, runs=runs, daily=daily, scenario=scenario)
 
 
@@ -278,10 +301,27 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
 
     Raises:
         ScenarioError: A scenario or override is not valid.
-        ValueError: Fewer than two scenarios, or they simulate different numbers of days.
+        TypeError: An argument of the wrong type.
+        ValueError: Fewer than two scenarios, they simulate different numbers of days, or an
+            argument out of its range.
     """
     if not scenarios:
-        raise ValueError("compare needs at least one scenario")
+        raise ValueError("escsim.compare: give at least one scenario")
+    for given in scenarios:
+        _check("compare", scenario=given)
+    _check("compare", runs=runs, days=days, seed=seed, set=set, workers=workers,
+           executor=executor)
+    if variants is not None:
+        if not isinstance(variants, Mapping):
+            raise TypeError(f"escsim.compare: variants must be a mapping of name -> overrides, "
+                            f"not {type(variants).__name__}")
+        for name, items in variants.items():
+            if not isinstance(name, str) or not name:
+                raise TypeError(f"escsim.compare: a variant's name must be text, not {name!r}")
+            _overrides_arg("compare", f"variants[{name!r}]", items)
+    if len(scenarios) == 1 and not variants and not _items(set):
+        raise ValueError("escsim.compare: give two or more scenarios, or one with set= or "
+                         "variants=")
     shared = _items(set)
     inline = len(scenarios) == 1 and not variants
     specs: list[tuple[str, ScenarioLike, list[str]]] = [
@@ -300,9 +340,9 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
     master = chosen[0].scenario.seed if seed is None else seed
     with _executor(executor, workers) as pool:
         comparison = compare_mod.compare(chosen, n, master, executor=pool, keep_runs=True)
-        summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides),
-                               workers=pool.workers)
+        summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides))
                      for v, r in zip(chosen, comparison.results, strict=True)]
+        workers = pool.workers
     results: dict[str, Result] = {}
     for v, r, s in zip(chosen, comparison.results, summaries, strict=True):
         assert r.runs is not None
@@ -310,7 +350,7 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
         results[v.label] = Result(s, runs_frame(columns_frame(runs_)),
                                   daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
                                               list(v.scenario.actors)),
-                                  scenario_to_dict(v.scenario))
+                                  scenario_to_dict(v.scenario), timing_of(r, workers))
     return Analysis(compare_mod.comparison_dict(comparison, summaries,
                                                 "--runs" if runs is not None else None),
                     pd.DataFrame(compare_mod.comparison_table(comparison)), results)
@@ -335,8 +375,14 @@ def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str]
 
     Raises:
         ScenarioError: The scenario, an override or a ``vary`` item is not valid.
-        ValueError: An unknown metric, or not one or two axes.
+        TypeError: An argument of the wrong type.
+        ValueError: An unknown metric, not one or two axes, or an argument out of its range.
     """
+    _check("sweep", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
+    vary = _texts("sweep", "vary", vary, least=1, most=sweep_mod.MAX_AXES)
+    if metrics is not None:
+        metrics = _texts("sweep", "metrics", metrics, least=1)
     loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
     resolved = loaded.scenario
     chosen = [check_measure(m) for m in (metrics or [defaults.DEFAULT_METRIC])]
@@ -370,8 +416,18 @@ def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
 
     Raises:
         ScenarioError: The scenario, an override or a factor is not valid.
-        ValueError: An unknown method or an unusable sample size.
+        TypeError: An argument of the wrong type.
+        ValueError: An unknown method, an unusable sample size, or an argument out of its
+            range.
     """
+    _check("sensitivity", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
+    if params is not None:
+        params = _texts("sensitivity", "params", params, least=1)
+    if samples is not None:
+        _whole("sensitivity", "samples", samples, 2, defaults.MAX_SENSITIVITY_SAMPLES)
+    if not isinstance(method, str):
+        raise TypeError(f"escsim.sensitivity: method must be text, not {method!r}")
     loaded = _load(scenario, set, days=days, seed=seed)
     resolved = loaded.scenario
     if method not in defaults.METHODS:
@@ -411,7 +467,11 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
 
     Raises:
         ScenarioError: The episode or an override is not valid.
+        TypeError: An argument of the wrong type.
+        ValueError: An argument out of its range.
     """
+    _path_arg("backtest", "episode", episode)
+    _check("backtest", runs=runs, seed=seed, set=set, workers=workers, executor=executor)
     loaded = load_episode(os.fspath(episode))
     items = _items(set)
     scenario = loaded.scenario
@@ -553,15 +613,126 @@ class _Loaded:
 
 
 def _items(overrides: Overrides) -> list[str]:
-    """Overrides as ``--set`` items (``PATH=VALUE``; values other than text written as JSON)."""
+    """Overrides as ``--set`` items (``PATH=VALUE``).
+
+    A mapping's values are Python values: text stays text (written quoted, so ``"173"`` is a
+    code, not a number), a date stays a date, and numbers, true/false, lists and distributions
+    (``{"uniform": [0.5, 0.7]}``) are written so that YAML reads back the same values. Items
+    given as ``"PATH=VALUE"`` text are read as ``--set`` reads them.
+    """
     if overrides is None:
         return []
     if isinstance(overrides, Mapping):
-        return [f"{path}={value if isinstance(value, str) else json.dumps(value)}"
-                for path, value in overrides.items()]
+        return [f"{path}={_yaml_value(value)}" for path, value in overrides.items()]
     if isinstance(overrides, str):
         return [overrides]
     return list(overrides)
+
+
+def _yaml_value(value: Any) -> str:
+    """A Python value as YAML flow text that reads back as the same value.
+
+    Raises:
+        TypeError: A value no scenario holds (an object, a date with a time, …).
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_yaml_value(v)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_yaml_value(v) for v in value) + "]"
+    if value is None or isinstance(value, str | bool | int | float):
+        return json.dumps(value)
+    raise TypeError(f"a value of type {type(value).__name__} is not a scenario value")
+
+
+# -- arguments ---------------------------------------------------------------------------------
+def _whole(function: str, name: str, value: Any, low: int, high: int) -> None:
+    """Refuse a ``value`` that is not a whole number from ``low`` to ``high`` (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"escsim.{function}: {name} must be a whole number, not {value!r}")
+    if not low <= int(value) <= high:
+        raise ValueError(f"escsim.{function}: {name} must be from {low:,} to {high:,}, not "
+                         f"{int(value):,}")
+
+
+def _path_arg(function: str, name: str, value: Any,
+              what: str = "a file path or a bundled name") -> None:
+    """Refuse a ``value`` that is not a path (text or ``os.PathLike``)."""
+    if not isinstance(value, str | os.PathLike) or not os.fspath(value):
+        raise TypeError(f"escsim.{function}: {name} must be {what}, not {value!r}")
+
+
+def _texts(function: str, name: str, value: Any, *, least: int = 0,
+           most: int | None = None) -> list[str]:
+    """``value`` as a list of text items (one text is one item), or ``TypeError``/``ValueError``."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, Sequence) or not all(isinstance(i, str) for i in items):
+        raise TypeError(f"escsim.{function}: {name} must be a list of text items, not "
+                        f"{value!r}")
+    if len(items) < least or (most is not None and len(items) > most):
+        span = f"{least} to {most}" if most is not None else f"at least {least}"
+        raise ValueError(f"escsim.{function}: {name} needs {span} item(s), not {len(items)}")
+    return list(items)
+
+
+def _overrides_arg(function: str, name: str, value: Any) -> None:
+    """Refuse overrides that are not a mapping of path -> value or a list of ``PATH=VALUE``."""
+    if value is None:
+        return
+    if isinstance(value, Mapping):
+        for path, item in value.items():
+            if not isinstance(path, str) or not path:
+                raise TypeError(f"escsim.{function}: {name} keys must be parameter paths "
+                                f"(text), not {path!r}")
+            try:
+                _yaml_value(item)
+            except TypeError as exc:
+                raise TypeError(f"escsim.{function}: {name}[{path!r}]: {exc}") from None
+        return
+    items = _texts(function, name, value)
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"escsim.{function}: {name} items must be PATH=VALUE, e.g. "
+                             f"'actors.baku.nationalism=0.8', not {item!r}")
+
+
+def _check(function: str, *, scenario: Any = None, runs: Any = None, days: Any = None,
+           seed: Any = None, set: Any = None, workers: Any = None,  # noqa: A002
+           executor: Any = None) -> None:
+    """Check the arguments the functions share, before any work (the CLI's rules).
+
+    Raises:
+        TypeError: An argument of the wrong type.
+        ValueError: An argument out of its range.
+    """
+    if scenario is not None and not isinstance(scenario, Scenario):
+        _path_arg(function, "scenario", scenario)
+    if runs is not None:
+        _whole(function, "runs", runs, 1, defaults.MAX_RUNS)
+    if days is not None:
+        _whole(function, "days", days, 1, MAX_DAYS)
+    if seed is not None:
+        _whole(function, "seed", seed, 0, MAX_SEED)
+    _overrides_arg(function, "set", set)
+    if workers is not None:
+        _whole(function, "workers", workers, 1, max_workers())
+    if executor is not None and not isinstance(executor, str) and \
+            not (hasattr(executor, "map") and hasattr(executor, "workers")):
+        raise TypeError(f"escsim.{function}: executor must be 'local', 'dask' or an executor "
+                        f"object, not {executor!r}")
+    if isinstance(executor, str) and executor not in EXECUTORS:
+        raise ValueError(f"escsim.{function}: executor must be one of {', '.join(EXECUTORS)}, "
+                         f"not {executor!r}")
+
+
+MAX_DAYS = int(schema_node(("horizon_days",)).bounds[1] or 0)
+"""The longest horizon a scenario may have (``horizon_days``' upper bound)."""
+MAX_SEED = int(schema_node(("seed",)).bounds[1] or 0)
+"""The largest seed (``seed``'s upper bound)."""
 
 
 def _label(scenario: ScenarioLike) -> str:

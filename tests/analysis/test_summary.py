@@ -20,6 +20,7 @@ from escalation_sim.analysis.summary import (
     scenario_digest,
     summarize,
     timeline_days,
+    timing_of,
     uncertainty,
 )
 from escalation_sim.engine.aggregate import Moments
@@ -31,7 +32,7 @@ BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 TOP_KEYS = ["schema_version", "escsim_version", "numpy_version", "scenario", "runs", "days",
             "seed", "start_date", "outcomes", "ends", "worst", "metrics", "actors", "impacts",
             "incidents", "incident_force", "incident_external", "levers", "held_at_bound",
-            "uncertainty", "timeline", "timing"]
+            "uncertainty", "timeline"]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def summary(small_result):
 
 def test_top_level_keys_and_header(summary, small_result):
     assert list(summary) == TOP_KEYS
-    assert summary["schema_version"] == SCHEMA_VERSION == 1
+    assert summary["schema_version"] == SCHEMA_VERSION == 2
     assert (summary["runs"], summary["days"], summary["seed"]) == (300, 60, 20250701)
     assert summary["start_date"] == "2025-07-01"
     sc = summary["scenario"]
@@ -152,13 +153,15 @@ def test_timeline_median_on_the_last_day_is_the_median_final_rung(summary, small
             assert summary["timeline"][actor][f"p{q}"][-1] == expected
 
 
-def test_only_timing_depends_on_the_clock(small_result):
+def test_nothing_depends_on_the_clock_unless_timing_is_asked_for(small_result):
+    slower = dataclasses.replace(small_result, elapsed=small_result.elapsed * 3 + 1)
     a = summarize(small_result, "x.yaml", "abc", workers=1)
-    b = summarize(dataclasses.replace(small_result, elapsed=small_result.elapsed * 3 + 1),
-                  "x.yaml", "abc", workers=4)
-    assert a["timing"] != b["timing"]
-    a.pop("timing"), b.pop("timing")
+    b = summarize(slower, "x.yaml", "abc", workers=4)
     assert json.dumps(a) == json.dumps(b)
+    timed = summarize(slower, "x.yaml", "abc", workers=4, timing=True)
+    assert timed["timing"] == timing_of(slower, 4) and timed["timing"]["workers"] == 4
+    timed.pop("timing")
+    assert json.dumps(timed) == json.dumps(a)
 
 
 def test_timeline_days():

@@ -46,7 +46,7 @@ def test_an_earlier_history_is_not_overwritten(run: Callable[..., Result],
     (tmp_path / "c.yaml.db").write_bytes(b"kept")
     result = run("calibrate", "india_pakistan_2019", "--out", tmp_path / "c.yaml")
     assert result.exit_code == 2
-    assert "--resume continues it" in one_error_line(result)
+    assert "escsim leaves it alone" in one_error_line(result)
     assert (tmp_path / "c.yaml.db").read_bytes() == b"kept"
 
 

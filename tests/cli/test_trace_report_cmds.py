@@ -74,7 +74,8 @@ def test_report_writes_one_file_and_replaces_it_whole(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "Differences from the reference" in text and "levers.crisis_hotline.enabled" in text
-    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left
+    # no temporary file left; the manifest records the report
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".escsim-files.json", "report.html"]
     folder = run("report", BASE, *FAST, "--out", tmp_path)
     assert folder.exit_code == 2 and "is a folder" in folder.stderr
     bad = run("report", BASE, "--compare", tmp_path / "nope.yaml", *FAST, "--out", out)

@@ -31,8 +31,17 @@ def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many fuzz cases ran (the fuzz test counts them in its ``FUZZ_STATS``)."""
+    """Say how many fuzz cases ran (the fuzz tests count them in ``FUZZ_STATS`` and
+    ``CORPUS_STATS``)."""
     for module in list(sys.modules.values()):
+        corpus = getattr(module, "CORPUS_STATS", None)
+        if isinstance(corpus, dict) and corpus.get("inputs"):
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(corpus["by_kind"].items()))
+            terminalreporter.write_line(
+                f"hostile-input corpus: {corpus['inputs']} inputs ({kinds}): "
+                f"{corpus['ok']} succeeded, {corpus['refused']} refused in one line; "
+                f"{corpus['crashes']} crashes, {corpus['wrong_exit']} wrong exit codes, "
+                f"{corpus['bytes_lost']} cases of user bytes lost, {corpus['hangs']} hangs")
         stats = getattr(module, "FUZZ_STATS", None)
         if isinstance(stats, dict) and stats.get("cases"):
             terminalreporter.write_line(

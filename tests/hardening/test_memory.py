@@ -66,3 +66,28 @@ def test_incident_types_are_capped(tmp_path, n):
         assert result.exit_code == 2
         assert f"incidents — has {n} entries; must have 0 to {MAX_INCIDENT_TYPES}" in \
             result.stderr
+
+
+@pytest.mark.slow
+def test_compare_memory_is_flat_in_runs():
+    """compare keeps counts and paired moments, never per-run arrays: four times the runs
+    (past the largest chunk) need no more memory."""
+    import tracemalloc
+
+    from escalation_sim.analysis.compare import Variant, compare
+    from escalation_sim.engine.ensemble import MAX_CHUNK_RUNS
+    from escalation_sim.engine.executors import LocalExecutor
+    from escalation_sim.scenario.load import load_scenario
+
+    variants = [Variant(name, load_scenario(name, ["horizon_days=5"]))
+                for name in ("base", "all_levers")]
+    compare(variants, MAX_CHUNK_RUNS, 1, executor=LocalExecutor(1))  # caches warm
+    peaks = []
+    for runs in (2 * MAX_CHUNK_RUNS, 8 * MAX_CHUNK_RUNS):
+        tracemalloc.start()
+        result = compare(variants, runs, 1, executor=LocalExecutor(1))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert all(r.runs is None for r in result.results)
+    print(f"compare peak: {peaks[0] / 1e6:.0f} MB at 2 chunks, {peaks[1] / 1e6:.0f} MB at 8")
+    assert peaks[1] <= 1.2 * peaks[0]

@@ -22,6 +22,7 @@ from escalation_sim.cli.app import app
 from escalation_sim.engine import ensemble
 from escalation_sim.render import files
 from escalation_sim.render.files import MARKER_FILE, OutputError, Outputs, StagedOutput
+from escalation_sim.render.manifest import MANIFEST_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -255,7 +256,7 @@ def test_out_file_replaces_a_foreign_file_only_with_force(tmp_path, command):
     assert forced.exit_code == 0, forced.stderr
     again = run(*FILE_COMMANDS[command], "--out", target)  # now escsim's own: replaced
     assert again.exit_code == 0, again.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["target"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_FILE, "target"]
 
 
 def test_out_file_refuses_a_pipe(tmp_path):
@@ -273,4 +274,4 @@ def test_the_atomic_writer_keeps_a_new_files_usual_mode_and_leaves_the_umask(tmp
     finally:
         os.umask(old)
     assert (tmp_path / "x.txt").stat().st_mode & 0o777 == 0o640
-    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_FILE, "x.txt"]

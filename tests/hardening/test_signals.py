@@ -253,3 +253,81 @@ def test_ctrl_c_with_a_local_dask_cluster_gives_one_line(tmp_path):
     assert code == 130, stderr
     assert one_line(stderr) == "error: interrupted"
     no_worker_left(proc.pid)
+
+
+# --- signals as escsim finishes -------------------------------------------------------------
+
+SHUTDOWN_TRIALS = int(os.environ.get("ESCSIM_SHUTDOWN_TRIALS", "8"))
+"""Signals sent around the moment a short run finishes (the stress figure is taken with 40;
+``ESCSIM_SHUTDOWN_SEED`` draws other moments)."""
+LATE_SIGNAL = """
+import os, signal, sys, threading
+from escalation_sim.cli import app as app_module, signals
+
+def command(prog_name):  # a command that has finished, with a thread still to end
+    print("result", flush=True)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    sys.exit(0)
+
+app_module.app = command
+signals.main()
+"""
+
+
+def test_a_signal_after_the_command_has_ended_kills_nothing():
+    """Once the command is over escsim leaves at once with its code: the handlers are still
+    in place, and no thread or library hook keeps the process in Python's shutdown."""
+    done = subprocess.run([sys.executable, "-c", LATE_SIGNAL], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert done.stdout == "result\n" and done.stderr == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(SHUTDOWN_TRIALS))
+def test_a_signal_as_a_run_finishes_ends_it_with_its_line(tmp_path, trial):
+    """A signal in the last moments — the result written, the pool gone, escsim exiting —
+    gives exit 0 (it came too late to matter) or 128 + n with its ``error:`` line; escsim is
+    never killed by it."""
+    rng = random.Random(int(os.environ.get("ESCSIM_SHUTDOWN_SEED", "100")) + trial)
+    signum = (signal.SIGINT, signal.SIGTERM)[trial % 2]
+    out = tmp_path / "result"
+    proc = start("run", BASE, "--runs", "400", "--days", "60", "--workers", "2", "--out", out)
+    wait_until(lambda: handles_sigterm(proc.pid), proc)
+    started = time.monotonic()
+    while proc.poll() is None and not (out / "summary.json").exists():
+        assert time.monotonic() - started < 60
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0.0, 0.15))  # the result is in place: escsim is finishing
+    if proc.poll() is None:
+        (os.killpg if signum == signal.SIGINT else os.kill)(proc.pid, signum)
+    code, stderr, took = finish(proc)
+    print(f"shutdown trial {trial}: {signal.Signals(signum).name}, exit {code}, "
+          f"{took:.2f} s")
+    assert code in (0, 128 + signum), (code, stderr)  # never killed by the signal (< 0)
+    if code:
+        assert one_line(stderr).startswith("error: ")
+    assert (out / "summary.json").is_file()  # the complete result stays
+    no_worker_left(proc.pid)
+
+
+@pytest.mark.slow
+def test_ctrl_c_as_a_dask_run_finishes_exits_promptly(tmp_path):
+    """The cluster's shutdown is bounded, and a Ctrl-C during it waits for it, then exits."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "result"
+    proc = start("run", BASE, "--runs", "2000", "--days", "30", "--workers", "2",
+                 "--executor", "dask", "--out", out)
+    started = time.monotonic()
+    while proc.poll() is None and not (out / "summary.json").exists():
+        assert time.monotonic() - started < 120
+        time.sleep(0.01)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)
+    code, stderr, took = finish(proc, limit=30)
+    print(f"dask shutdown: exit {code} {took:.1f} s after SIGINT")
+    assert code in (0, 130), (code, stderr)
+    assert took < 8.0  # it took about 10 s
+    if code:
+        assert one_line(stderr).startswith("error: interrupted")
+    no_worker_left(proc.pid)

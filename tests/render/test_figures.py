@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,11 @@ def test_figures_are_written_as_png_and_svg(command, made):
         assert b"escsim" in data[:4096]
         text = svg.read_text(encoding="utf-8")
         assert "<svg" in text and len(text) > 5_000 and "Source: escsim" in text, stem
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files
+    hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    assert hidden == [".escsim-files.json"]  # the manifest, and no temporary files
+    listed = json.loads((folder / ".escsim-files.json").read_text())["files"]
+    assert sorted(listed) == sorted(p.name for p in folder.iterdir() if p.name in listed)
+    assert {f"{stem}.{fmt}" for stem in stems for fmt in ("png", "svg")} <= set(listed)
 
 
 def test_run_figures_have_titles_dates_and_labels(made):
@@ -71,12 +76,12 @@ def test_figures_never_replace_a_file_escsim_did_not_write(tmp_path, made):
     mine.write_bytes(b"my own chart")
     result = CliRunner().invoke(app, ["run", BASE, *SMALL, "--figures", str(tmp_path)])
     assert result.exit_code == 2
-    assert "run_outcomes.png was not written by escsim" in result.stderr
+    assert "run_outcomes.png exists and escsim did not write it" in result.stderr
     assert mine.read_bytes() == b"my own chart"
     check_folder(made["run"], "run")  # escsim's own figures may be replaced
     from matplotlib.figure import Figure
 
-    with pytest.raises(OutputError, match="not written by escsim"):
+    with pytest.raises(OutputError, match="escsim did not write it"):
         _save(Figure(), tmp_path, "run_outcomes")
     assert mine.read_bytes() == b"my own chart"
 

@@ -26,7 +26,7 @@ from escalation_sim.scenario.load import load_scenario, scenario_to_dict
 def outputs(base_result, base_summary) -> Outputs:
     scenario = base_result.point.scenario
     return Outputs(summary=base_summary, daily=daily_table(base_result.aggregate, scenario),
-                   scenario=scenario_to_dict(scenario),
+                   scenario=scenario_to_dict(scenario, dates=True),
                    runs=runs_table(base_result.runs, scenario))
 
 

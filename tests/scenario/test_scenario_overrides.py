@@ -42,9 +42,12 @@ def test_issue_position_for_a_defined_actor_may_be_added(raw):
     assert out["issues"]["corridors"]["position"] == {"baku": 0.8, "moscow": 0.1}
 
 
-def test_text_fields_keep_what_was_typed(minimal_text):
-    scenario = load_scenario_text(minimal_text, overrides=["incidents.raid.cameo=195"])
+def test_text_is_quoted_in_set_as_in_a_file(minimal_text):
+    """A code typed bare is a number to YAML, in a file and in --set alike: refused both ways."""
+    scenario = load_scenario_text(minimal_text, overrides=['incidents.raid.cameo="195"'])
     assert scenario.incidents["raid"].cameo == "195"
+    with pytest.raises(ScenarioError, match="in quotes"):
+        load_scenario_text(minimal_text, overrides=["incidents.raid.cameo=195"])
 
 
 @pytest.mark.parametrize(("item", "path", "words"), [

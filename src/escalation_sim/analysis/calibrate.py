@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ import numpy as np
 
 from escalation_sim.analysis.backtest import Simulated, episode_scores, pooled_scores
 from escalation_sim.analysis.backtest import distance as backtest_distance
+from escalation_sim.analysis.calibration_db import DatabaseRefused, check_db, mark_db
 from escalation_sim.engine.ensemble import Point, Progress, evaluate
 from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.scenario.edit import with_values
@@ -433,11 +435,17 @@ def run_abc(episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], settin
         episodes: Training episodes.
         priors: Parameters and their uniform priors.
         settings: Population, generations, runs per point, seed.
-        db: pyabc's history (SQLite); a new run needs it absent, ``resume`` needs it present.
+        db: pyabc's history (SQLite); a new run needs it absent (it is created and marked as
+            escsim's, :mod:`escalation_sim.analysis.calibration_db`), ``resume`` needs one
+            escsim made.
         resume: Continue the run stored in ``db`` up to ``settings.generations`` generations.
         executor: Where ensembles are computed.
         progress: Gives a progress callback for a batch of this many runs (or None).
         on_generation: Called after each generation.
+
+    Raises:
+        DatabaseRefused: ``resume`` and ``db`` is not an intact database escsim made; or a new
+            run and something is already at ``db``.
     """
     import pyabc
 
@@ -455,9 +463,13 @@ def run_abc(episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], settin
                            initial_epsilon="from_sample" if resume else np.inf, alpha=0.5))
     url = f"sqlite:///{db}"
     if resume:
+        check_db(db)  # before pyabc touches it
         abc.load(url, _last_run(url))
     else:
+        if os.path.lexists(db):
+            raise DatabaseRefused("exists; a new calibration needs a new database")
         abc.new(url, {"distance": 0.0})
+        mark_db(db)
     history = abc.history
     for _ in range(settings.generations - (history.max_t + 1)):
         abc.run(max_nr_populations=1)  # one at a time: a report after each, resumable

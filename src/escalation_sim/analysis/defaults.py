@@ -23,6 +23,14 @@ OUTPUTS = ("p_coercion_or_worse", "p_force", "peak_rung_mean", "trade_loss_mean"
 """The outputs whose sensitivity ``sensitivity`` measures."""
 DEFAULT_METRIC = "p_coercion_or_worse"
 """What a sweep shows when no metric is named: P(coercive standoff, armed clashes or war)."""
+MAX_RUNS = 10_000_000
+"""Most runs per ensemble any command takes (as a scenario's ``runs``): bounds the work asked
+for before any of it starts."""
+MAX_EXPLORE_SAMPLES = 10_000
+"""Most ``explore --samples``: each sample is a scenario and an ensemble, built before they run."""
+MAX_SENSITIVITY_SAMPLES = 8_192
+"""Most ``sensitivity --samples`` (SALib's base sample N; the points are N·(factors + 2) for
+Sobol, N·(factors + 1) for Morris)."""
 
 RUNS_WHY = {
     "run": "set by the scenario (runs:)",

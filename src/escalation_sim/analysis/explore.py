@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.defaults import MAX_EXPLORE_SAMPLES
 from escalation_sim.analysis.discovery import Condition, Discovery, discover, discovery_dict
 from escalation_sim.analysis.points import MEASURES, evaluate_measures
 from escalation_sim.analysis.sensitivity import default_factors, parse_factor
@@ -242,19 +243,29 @@ class Exploration:
         return np.array([m[measure].estimate for m in self.measures], dtype=float)
 
 
+def check_samples(samples: int) -> None:
+    """Refuse fewer than 2 samples or more than ``MAX_EXPLORE_SAMPLES``, before any work.
+
+    Raises:
+        ValueError: One line saying what is allowed.
+    """
+    if not 2 <= samples <= MAX_EXPLORE_SAMPLES:
+        raise ValueError(f"--samples {samples}: give 2 to {MAX_EXPLORE_SAMPLES:,}")
+
+
 def run_explore(scenario: Scenario, uncertainties: Sequence[Uncertainty], *, samples: int,
                 runs: int, seed: int, executor: Executor, progress: Progress | None = None,
                 condition: Condition | None = None) -> Exploration:
     """Sample, run every sample with ``seed``, and (with ``condition``) find the boxes.
 
     Raises:
-        ValueError: As :func:`check_uncertainties`, or fewer than two samples.
+        ValueError: As :func:`check_uncertainties`, or fewer than two samples or more than
+            ``MAX_EXPLORE_SAMPLES``.
         ScenarioError: A sampled value the scenario does not allow.
         MissingExtra: ``condition`` given without the ``prim`` package.
     """
     check_uncertainties(uncertainties)
-    if samples < 2:
-        raise ValueError(f"--samples {samples}: give at least 2")
+    check_samples(samples)
     values = design(uncertainties, samples, seed)
     points = sample_scenarios(scenario, uncertainties, values)
     measures = evaluate_measures(points, runs, seed, executor=executor, progress=progress)

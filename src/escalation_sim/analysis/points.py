@@ -209,13 +209,22 @@ class Parameter:
         return int(round(x)) if self.integer else float(x)
 
 
+RUN_SETTINGS = {"runs": "--runs", "seed": "--seed"}
+"""Scenario keys that say how an analysis runs, the same at every point: not parameters to
+vary (a point with other runs or another seed would report values it did not run)."""
+
+
 def parameter(scenario: Scenario, path: str, source: str, *, numeric: bool = True) -> Parameter:
     """Look up a parameter of the scenario by path.
 
     Raises:
-        ScenarioError: The path does not exist (with a did-you-mean hint), or, with
-            ``numeric``, the parameter is not a number.
+        ScenarioError: The path does not exist (with a did-you-mean hint), names how the
+            analysis runs (``runs``, ``seed``), or, with ``numeric``, is not a number.
     """
+    if path.strip() in RUN_SETTINGS:
+        raise ScenarioError("sets how every point is run, not a parameter to vary; give "
+                            f"{RUN_SETTINGS[path.strip()]} instead", source=source,
+                            path=path.strip())
     try:
         node, value = walk(scenario, parse_path(path))[-1]
     except ScenarioError as exc:

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from escalation_sim.analysis.defaults import METHODS, OUTPUTS
+from escalation_sim.analysis.defaults import MAX_SENSITIVITY_SAMPLES, METHODS, OUTPUTS
 from escalation_sim.analysis.points import (
     Parameter,
     evaluate_measures,
@@ -43,7 +43,7 @@ from escalation_sim.analysis.stats import Interval, json_float, round_significan
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.extras import require
-from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.edit import option_source, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
@@ -107,7 +107,7 @@ def parse_factor(item: str, scenario: Scenario) -> list[Factor]:
         ScenarioError: Malformed item, unknown or non-numeric path, or a bound the parameter
             does not allow.
     """
-    source = f"--param {item}"
+    source = option_source("--param", item)
     path, sep, spec = item.partition("=")
     parts = spec.split(":")
     try:
@@ -117,6 +117,9 @@ def parse_factor(item: str, scenario: Scenario) -> list[Factor]:
     except ValueError:
         raise ScenarioError("expected PATH=LO:HI, e.g. actors.baku.nationalism=0.2:0.9",
                             source="--param", value=item) from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ScenarioError("needs finite LO and HI, e.g. 0.2:0.9", source=source,
+                            path=path.strip(), value=spec)
     if not low < high:
         raise ScenarioError("needs LO < HI", source=source, path=path.strip(), value=spec)
     try:
@@ -181,10 +184,12 @@ def design(factors: Sequence[Factor], method: str, samples: int, seed: int) -> n
     """SALib's sample of the factor space, shape ``(points, factors)``.
 
     Raises:
-        ValueError: Unknown method, fewer than two factors, or a Sobol ``samples`` that is not
-            a power of two.
+        ValueError: Unknown method, fewer than two factors, ``samples`` outside 2 to
+            ``MAX_SENSITIVITY_SAMPLES``, or a Sobol ``samples`` that is not a power of two.
         MissingExtra: SALib is not installed (``escsim[sensitivity]``).
     """
+    if not 2 <= samples <= MAX_SENSITIVITY_SAMPLES:
+        raise ValueError(f"--samples {samples}: give 2 to {MAX_SENSITIVITY_SAMPLES:,}")
     require("SALib", "sensitivity analysis")
     problem = _problem(factors)
     if method == "sobol":

@@ -3,7 +3,7 @@
 ``summarize`` turns a :class:`~escalation_sim.engine.ensemble.PointResult` into plain data —
 dicts, lists, numbers, strings and ``None``, never NaN — that ``escsim run --json`` prints and
 the terminal, file and HTML renderers draw. Renderers compute no statistics; everything they
-show is here. Keys (``schema_version`` 1)::
+show is here. Keys (``schema_version`` 2)::
 
     schema_version, escsim_version, numpy_version,
     scenario   {name, path, sha256, resolved_sha256, overrides[]},
@@ -43,7 +43,7 @@ show is here. Keys (``schema_version`` 1)::
     timeline   {day[], date[] (when start_date is set),
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
-    timing     {elapsed_s, runs_per_s, workers}
+    timing     {elapsed_s, runs_per_s, workers}     only with ``timing=True`` (opt-in)
 
 The levels and the two questions are defined in :mod:`escalation_sim.analysis.classes`; an
 outcome class combines them (force at any time by how bad it got, otherwise how it ends).
@@ -52,9 +52,13 @@ meaning.
 
 ``numpy_version`` (added within ``schema_version`` 1) is recorded because one seed gives one
 answer within a numpy version: numpy does not promise its random streams across versions.
+``schema_version`` 2 differs from 1 only in ``timing``, no longer in the default summary.
 
-Everything outside ``timing`` depends only on the scenario, the seed and the run count, so one
-seed gives byte-identical JSON apart from ``timing``. Estimates with an interval are rounded to
+Everything depends only on the scenario as given (its path and bytes), the overrides, the seed
+and the run count, so identical inputs give byte-identical JSON. How long the run took and on
+how many workers is not part of it: ``timing`` is added only when asked for (``timing=True``);
+``escsim run`` shows it in its terminal summary (not with ``--json``), and the Python API as
+``Result.timing`` (:func:`timing_of`). Estimates with an interval are rounded to
 the digits the interval supports (:mod:`escalation_sim.analysis.stats`); means without a shown
 interval (actors, incidents) are rounded the same way from their own interval.
 """
@@ -99,8 +103,9 @@ from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 
-SCHEMA_VERSION = 1
-"""Version of the summary's JSON layout; bumped when a key changes meaning or disappears."""
+SCHEMA_VERSION = 2
+"""Version of the summary's JSON layout; bumped when a key changes meaning or disappears
+(2: ``timing`` left the default summary, so that identical inputs give identical bytes)."""
 TIMELINE_STEP_DAYS = 7
 """The timeline has one point a week (and the last day)."""
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -167,7 +172,7 @@ or better (its leaders meeting the other's); some measure still in force at the 
 
 def summarize(result: PointResult, scenario_path: str | None = None,
               scenario_sha256: str | None = None, *, overrides: list[str] | None = None,
-              workers: int | None = None) -> dict[str, Any]:
+              workers: int | None = None, timing: bool = False) -> dict[str, Any]:
     """Build the JSON summary of one ensemble (layout in the module docstring).
 
     Args:
@@ -176,6 +181,8 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         scenario_sha256: SHA-256 of the file's bytes (see :func:`file_sha256`).
         overrides: The ``--set`` items applied to the file.
         workers: Worker processes used (reported under ``timing``: results do not depend on it).
+        timing: Add the ``timing`` section (:func:`timing_of`); off by default, so that
+            identical inputs give identical summaries.
 
     Raises:
         ValueError: An actor id clashes with a fixed key of ``timeline``.
@@ -183,7 +190,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     scenario, agg = result.point.scenario, result.aggregate
     check_actor_ids(scenario)
     metrics = _metrics(agg)
-    return {
+    summary = {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
         "numpy_version": numpy_version(),
@@ -213,12 +220,21 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "held_at_bound": [h["text"] for h in held_at_bounds(scenario)],
         "uncertainty": uncertainty(scenario),
         "timeline": _timeline(scenario, agg),
-        "timing": {
-            "elapsed_s": round(result.elapsed, 3),
-            "runs_per_s": round(agg.runs / result.elapsed) if result.elapsed > 0 else None,
-            "workers": workers,
-        },
     }
+    if timing:
+        summary["timing"] = timing_of(result, workers)
+    return summary
+
+
+def timing_of(result: PointResult, workers: int | None = None) -> dict[str, Any]:
+    """How long an ensemble took: ``{elapsed_s, runs_per_s, workers}``.
+
+    Not part of the summary unless asked for: it changes from run to run.
+    """
+    runs = result.aggregate.runs
+    return {"elapsed_s": round(result.elapsed, 3),
+            "runs_per_s": round(runs / result.elapsed) if result.elapsed > 0 else None,
+            "workers": workers}
 
 
 FIXED_NOTE = ("Every parameter has one value: the probabilities and their 95% intervals reflect "

@@ -22,7 +22,7 @@ from escalation_sim.analysis.points import evaluate_measures, parameter
 from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
-from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.edit import option_source, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.yaml_io import parse_yaml
@@ -62,7 +62,7 @@ def parse_axis(item: str, scenario: Scenario) -> Axis:
     Raises:
         ScenarioError: Malformed item, unknown path, or a value the parameter does not allow.
     """
-    source = f"--vary {item}"
+    source = option_source("--vary", item)
     path, sep, spec = item.partition("=")
     path, spec = path.strip(), spec.strip()
     if not sep or not path or not spec:
@@ -72,13 +72,19 @@ def parse_axis(item: str, scenario: Scenario) -> Axis:
         values = _range_values(scenario, path, spec, source)
     else:
         parameter(scenario, path, source, numeric=False)
-        values = [parse_yaml(text, source)[0] for text in spec.split(",")]
-    if not 1 <= len(values) <= MAX_STEPS:
-        raise ScenarioError(f"gives {len(values)} values; give 1 to {MAX_STEPS}", source=source,
-                            path=path, value=spec)
+        texts = spec.split(",", MAX_STEPS)  # never more pieces than one past the limit
+        _check_count(len(texts), source, path, spec)
+        values = [parse_yaml(text, source)[0] for text in texts]
     for value in values:
         with_values(scenario, {path: value}, source)  # every value checked before any run
     return Axis(path, tuple(values), source)
+
+
+def _check_count(n: int, source: str, path: str, spec: str) -> None:
+    """Refuse an axis of more than ``MAX_STEPS`` values (``n`` past it: too many)."""
+    if n > MAX_STEPS:
+        raise ScenarioError(f"gives more than {MAX_STEPS} values; give 1 to {MAX_STEPS}",
+                            source=source, path=path, value=spec)
 
 
 def _range_values(scenario: Scenario, path: str, spec: str, source: str) -> list[Any]:
@@ -94,6 +100,7 @@ def _range_values(scenario: Scenario, path: str, spec: str, source: str) -> list
     if not (math.isfinite(lo) and math.isfinite(hi)) or n < 1:
         raise ScenarioError("expected finite LO and HI and a count N of at least 1",
                             source=source, path=path, value=spec)
+    _check_count(n, source, path, spec)  # before the grid is built
     grid = np.linspace(lo, hi, n) if n > 1 else np.array([lo])
     values = [param.cast(float(x)) for x in grid]
     return list(dict.fromkeys(values)) if param.integer else [round(v, 12) for v in values]

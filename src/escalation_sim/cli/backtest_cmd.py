@@ -30,6 +30,7 @@ from escalation_sim.cli.common import (
     fail,
     out,
     print_json,
+    warning_line,
     write_figures_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
@@ -102,7 +103,7 @@ def backtest(
     if figures is not None:
         fail("--figures draws one episode; give a single EPISODE")
     library(names, runs=runs, seed=seed, sets=sets, workers=workers, executor=executor,
-            scheduler=scheduler, as_json=as_json, quiet=quiet)
+            scheduler=scheduler, as_json=as_json, quiet=quiet, every=every)
 
 
 def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] | None,
@@ -148,7 +149,7 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
 
 def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[str] | None,
             workers: int | None, executor: str, scheduler: str | None, as_json: bool,
-            quiet: bool) -> None:
+            quiet: bool, every: bool = False) -> None:
     """``escsim backtest --all`` or several episodes: per-episode and pooled point scores.
 
     Each episode runs from its own scenario at the current parameters; its empirical reference
@@ -175,8 +176,10 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
     try:
         for name in names:
             ep = load_episode(name)
-            if str(Path(ep.source).resolve()) in seen:
-                continue  # named twice (or by name and by --all)
+            if str(Path(ep.source).resolve()) in seen:  # named twice, or by name and by --all
+                warning_line(f"episode {Path(ep.source).stem} is named twice"
+                             f"{' (or named and in --all)' if every else ''}; it is scored once")
+                continue
             seen.append(str(Path(ep.source).resolve()))
             loaded.append(ep)
             scenarios.append(with_sets(ep, sets or []))

@@ -9,7 +9,9 @@ instead refits without each episode in turn and scores it out of sample
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,9 @@ from typing import Annotated, Any
 
 import typer
 
+from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.common import (
+    EXIT_FAILURE,
     ExecutorOpt,
     ForceOpt,
     JsonOpt,
@@ -31,13 +35,14 @@ from escalation_sim.cli.common import (
     fail,
     on_interrupt,
     out,
+    output_error_code,
     print_json,
     require_or_exit,
 )
 from escalation_sim.scenario.errors import ScenarioError
 
 HEADER = "# escsim calibrate"
-"""First line of every file the command writes (how it recognises its own files)."""
+"""First line of every calibration file the command writes."""
 DEFAULT_OUT = Path("calibration.yaml")
 DEFAULT_LOO_OUT = Path("out_of_sample.json")
 
@@ -83,7 +88,7 @@ def calibrate_cmd(
                                             help="Particles per generation.")] = 32,
     generations: Annotated[int, typer.Option("--generations", min=1, metavar="G",
                                              help="ABC-SMC generations.")] = 3,
-    runs: Annotated[int, typer.Option("--runs", min=1, metavar="R",
+    runs: Annotated[int, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="R",
                                       help="Runs per episode and parameter set.")] = 64,
     max_months: Annotated[int, typer.Option("--max-months", min=1, metavar="M",
                                             help="Months of each episode scored in the fit "
@@ -104,7 +109,7 @@ def calibrate_cmd(
                                        help="--leave-one-out: posterior draws simulated on "
                                             "the held-out episode.")] = 16,
     runs_per_draw: Annotated[int, typer.Option(
-        "--runs-per-draw", min=1, metavar="R",
+        "--runs-per-draw", min=1, max=MAX_RUNS, metavar="R",
         help="--leave-one-out: runs per posterior draw.")] = 32,
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
@@ -136,22 +141,18 @@ def calibrate_cmd(
     except ValueError as exc:
         fail(exc)
     inputs = [Path(n) for n in names if Path(n).exists()]
-    check_out_file_or_exit(target, inputs=inputs, force=force,
-                           recognise=_ours, example=target.name)
+    check_out_file_or_exit(target, inputs=inputs, force=force, example=target.name)
     pool = executor_or_exit(executor, scheduler, workers)
     progress = _progress_factory(quiet)
     if leave_one_out:
         _leave_one_out(training, full, target, max_months=max_months, design=design,
                        accept=accept, draws=draws, runs_per_draw=runs_per_draw, runs=runs,
-                       seed=seed, pool=pool, progress=progress, as_json=as_json, quiet=quiet)
+                       seed=seed, pool=pool, progress=progress, as_json=as_json, quiet=quiet,
+                       force=force, inputs=inputs)
         return
     _calibrate(training, target, population=population, generations=generations, runs=runs,
                max_months=max_months, seed=seed, resume=resume, pool=pool, progress=progress,
-               as_json=as_json, quiet=quiet)
-
-
-def _ours(head: str) -> bool:
-    return head.startswith(HEADER) or head.lstrip().startswith('{\n  "kind": "escsim leave')
+               as_json=as_json, quiet=quiet, force=force, inputs=inputs)
 
 
 def db_path(target: Path) -> Path:
@@ -186,23 +187,41 @@ class _Once:
 
 def _calibrate(training: list[Any], target: Path, *, population: int, generations: int,
                runs: int, max_months: int, seed: int, resume: bool, pool: Any,
-               progress: Any, as_json: bool, quiet: bool) -> None:
+               progress: Any, as_json: bool, quiet: bool, force: bool,
+               inputs: list[Path]) -> None:
     from escalation_sim.analysis.calibrate import (
         DEFAULT_PRIORS,
         Settings,
         calibration_document,
         run_abc,
     )
+    from escalation_sim.analysis.calibration_db import DatabaseRefused, check_db
+    from escalation_sim.analysis.calibration_db import generations as finished
     from escalation_sim.render.calibrate import render_calibration
 
     db = db_path(target)
-    if resume and not db.exists():
-        fail(f"--resume: no calibration to continue ({db} does not exist)")
-    if not resume and db.exists():
+    if resume:
+        if not os.path.lexists(db):
+            fail(f"--resume: no calibration to continue ({db} does not exist)")
+        try:
+            check_db(db)
+        except DatabaseRefused as exc:
+            fail(f"--resume: {db} {exc}")
+    elif os.path.lexists(db):
+        try:
+            check_db(db)
+        except DatabaseRefused as exc:
+            fail(f"{db} {exc}; give another --out, or remove it to start again")
         fail(f"{db} holds an earlier calibration: --resume continues it, or remove it (or give "
              "another --out) to start again")
-    on_interrupt(f"nothing written to {target}; {db} keeps the finished generations "
-                 "(--resume continues)")
+
+    def interrupted() -> str:
+        kept = finished(db)
+        return (f"nothing written to {target}; " +
+                (f"{db} keeps {kept} finished generation{'s' if kept > 1 else ''} (--resume "
+                 "continues)" if kept else "no generation was finished, so none is kept"))
+
+    on_interrupt(interrupted)
     settings = Settings(population=population, generations=generations, runs=runs, seed=seed,
                         max_months=max_months)
 
@@ -212,12 +231,35 @@ def _calibrate(training: list[Any], target: Path, *, population: int, generation
                       f"{accepted} kept of {evaluated} simulated", highlight=False)
 
     start = time.perf_counter()
-    post = run_abc(training, list(DEFAULT_PRIORS), settings, db, resume=resume, executor=pool,
-                   progress=progress, on_generation=report)
+    try:
+        post = run_abc(training, list(DEFAULT_PRIORS), settings, db, resume=resume,
+                       executor=pool, progress=progress, on_generation=report)
+    except BaseException as exc:
+        if not resume and finished(db) == 0:  # made by this run, with nothing in it
+            with contextlib.suppress(OSError):
+                db.unlink()
+        if isinstance(exc, DatabaseRefused):
+            fail(f"{db} {exc}")
+        if _database_error(exc):
+            fail(f"{db}: cannot write: {exc}", EXIT_FAILURE)
+        raise
     doc = calibration_document(post, training, settings, training[0].scenario,
                                wall_s=time.perf_counter() - start, workers=pool.workers)
     _write_and_show(target, calibration_yaml(doc), "calibration.yaml", doc, render_calibration,
-                    as_json=as_json, quiet=quiet)
+                    as_json=as_json, quiet=quiet, force=force, inputs=inputs)
+
+
+def _database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's or SQLAlchemy's (e.g. a full disk under pyabc's history)."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        return True
+    try:
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:  # pragma: no cover - pyabc depends on SQLAlchemy
+        return False
+    return isinstance(exc, SQLAlchemyError)
 
 
 def calibration_yaml(doc: dict[str, Any]) -> str:
@@ -232,7 +274,8 @@ def calibration_yaml(doc: dict[str, Any]) -> str:
 def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, max_months: int,
                    design: int,
                    accept: float, draws: int, runs_per_draw: int, runs: int, seed: int,
-                   pool: Any, progress: Any, as_json: bool, quiet: bool) -> None:
+                   pool: Any, progress: Any, as_json: bool, quiet: bool, force: bool,
+                   inputs: list[Path]) -> None:
     from escalation_sim.analysis.calibrate import DEFAULT_PRIORS
     from escalation_sim.analysis.out_of_sample import LooSettings, leave_one_out
     from escalation_sim.render.calibrate import render_loo
@@ -247,12 +290,12 @@ def _leave_one_out(training: list[Any], full: list[Any], target: Path, *, max_mo
     doc["wall_seconds"] = round(time.perf_counter() - start, 1)
     doc["settings"]["workers"] = pool.workers
     _write_and_show(target, json.dumps(doc, indent=2) + "\n", "out_of_sample.json", doc,
-                    render_loo, as_json=as_json, quiet=quiet)
+                    render_loo, as_json=as_json, quiet=quiet, force=force, inputs=inputs)
 
 
 def _write_and_show(target: Path, text: str, example: str, doc: dict[str, Any],
                     render: Callable[[dict[str, Any], Any], None], *, as_json: bool,
-                    quiet: bool) -> None:
+                    quiet: bool, force: bool, inputs: list[Path]) -> None:
     """Write ``text`` to ``target`` atomically, then print ``doc`` as JSON or rendered.
 
     ``example`` is the file name suggested when ``target`` is a folder.
@@ -260,9 +303,9 @@ def _write_and_show(target: Path, text: str, example: str, doc: dict[str, Any],
     from escalation_sim.render.files import OutputError, write_file_atomic
 
     try:
-        write_file_atomic(target, text, example=example)
+        write_file_atomic(target, text, example=example, force=force, inputs=inputs)
     except OutputError as exc:
-        fail(exc, 1)
+        fail(exc, output_error_code(exc))
     if as_json:
         print_json(doc)
     elif not quiet:

@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.signals import exit_code, stop_message
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.pool import WorkerError
@@ -36,7 +37,6 @@ from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 
 if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
     from escalation_sim.engine.executors import Executor
-    from escalation_sim.render.files import Recognise
     from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
@@ -49,7 +49,7 @@ except ImportError:  # pragma: no cover - older Typer depends on Click
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEBUG_ENV = "ESCSIM_DEBUG"
 
-RunsOpt = Annotated[int | None, typer.Option("--runs", min=1, metavar="N",
+RunsOpt = Annotated[int | None, typer.Option("--runs", min=1, max=MAX_RUNS, metavar="N",
                                              help="Runs in the ensemble (default: the "
                                                   "scenario's).")]
 DaysOpt = Annotated[int | None, typer.Option("--days", min=1, metavar="D",
@@ -177,10 +177,11 @@ def fail(message: str | BaseException, code: int = EXIT_BAD_INPUT) -> NoReturn:
 def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> Executor:
     """The executor of ``--executor``/``--scheduler``/``--workers``, or a one-line exit.
 
-    Bad values exit 2; an executor that cannot be set up or reached exits 1. The executor is
-    closed (a Dask cluster shut down) when the command ends, however it ends.
+    Bad values exit 2 (more workers than ``max_workers`` too); more workers than cores get a
+    warning. An executor that cannot be set up or reached exits 1. The executor is closed (a
+    Dask cluster shut down) when the command ends, however it ends.
     """
-    from escalation_sim.engine.executors import make_executor
+    from escalation_sim.engine.executors import default_workers, make_executor
 
     try:
         pool = make_executor(kind, workers=workers, scheduler=scheduler)
@@ -188,33 +189,53 @@ def executor_or_exit(kind: str, scheduler: str | None, workers: int | None) -> E
         fail(exc)
     except ExecutorError as exc:
         fail(exc, EXIT_FAILURE)
+    if scheduler is None and workers is not None and workers > default_workers():
+        warning_line(f"--workers {workers} is more than the {default_workers()} cores here: the "
+                     "extra processes share them and only add memory")
     close = getattr(pool, "close", None)
     ctx = get_current_context(silent=True)
     if close is not None and ctx is not None:
-        ctx.call_on_close(close)
+        ctx.call_on_close(lambda: _close_whole(close))
     return pool
+
+
+def _close_whole(close: Callable[[], None]) -> None:
+    """Close an executor with Ctrl-C, SIGTERM and SIGHUP held until it is closed.
+
+    A signal in the middle would leave a Dask cluster half shut down; held, it stops the
+    command right after (exit 128 + n, with its ``error:`` line). The close is bounded
+    (``dask_executor.CLOSE_TIMEOUT_S``).
+    """
+    from escalation_sim.render.files import interrupts_deferred
+
+    with interrupts_deferred():
+        close()
 
 
 def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | None,
                   out_file: Path | None, as_json: bool, quiet: bool,
-                  render: Callable[[dict[str, Any], Console], None]) -> None:
+                  render: Callable[[dict[str, Any], Console], None], force: bool = False,
+                  inputs: Sequence[Path] = ()) -> None:
     """The end of an analysis command: ``--out FILE.csv`` (atomic), then JSON or the tables.
 
     Args:
         doc: The command's JSON document.
         table: Its CSV table (columns), written when ``out_file`` is given.
-        out_file: ``--out``; a file that cannot be written exits 1.
+        out_file: ``--out``; a file that cannot be written exits 1, one that may no longer
+            be replaced (it changed during the run) exits 2.
         as_json: ``--json``: print ``doc`` on stdout instead of rendering it.
         quiet: ``--quiet``: print nothing but the JSON, if asked.
         render: Draws ``doc`` on a console.
+        force: ``--force`` (never replaces an input).
+        inputs: The command's input files.
     """
     from escalation_sim.render.files import OutputError, summary_json, write_csv_file
 
     if out_file is not None and table is not None:
         try:
-            write_csv_file(out_file, table)
+            write_csv_file(out_file, table, force=force, inputs=inputs)
         except OutputError as exc:
-            fail(exc, EXIT_FAILURE)
+            fail(exc, output_error_code(exc))
         if not quiet:
             err.print(f"wrote {out_file}", highlight=False)
     if as_json:
@@ -223,14 +244,27 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         render(doc, out)
 
 
+def output_error_code(exc: BaseException) -> int:
+    """The exit code of a failed write.
+
+    2 (bad input) when escsim refused to replace what is there (``OutputRefused``), 1 (a
+    runtime failure) when writing failed: a full disk, an I/O error.
+    """
+    from escalation_sim.render.files import OutputRefused
+
+    return EXIT_BAD_INPUT if isinstance(exc, OutputRefused) else EXIT_FAILURE
+
+
 def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bool = False,
-                           recognise: Recognise | None = None,
                            example: str = "results.csv") -> None:
-    """``render.files.check_out_file`` before any work, or one line and exit 2."""
+    """``render.files.check_out_file`` before any work, or one line and exit 2.
+
+    Call it after the command's inputs are loaded: every file read so far counts as an input.
+    """
     from escalation_sim.render.files import OutputError, check_out_file
 
     try:
-        check_out_file(path, inputs=inputs, force=force, recognise=recognise, example=example)
+        check_out_file(path, inputs=inputs, force=force, example=example)
     except OutputError as exc:
         fail(exc)
 
@@ -267,7 +301,7 @@ def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[
     try:
         names = draw(doc, folder)
     except OutputError as exc:
-        fail(exc, EXIT_FAILURE)
+        fail(exc, output_error_code(exc))
     if not quiet:
         err.print(f"wrote {folder}/: {', '.join(names) or 'no figures (nothing varied)'}",
                   highlight=False)
@@ -424,9 +458,16 @@ class GuardedGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: Any) -> Any:
-        """Run the command; Ctrl-C, SIGTERM, SIGHUP become :class:`Interrupted` (one line)."""
+        """Run the command; Ctrl-C, SIGTERM, SIGHUP become :class:`Interrupted` (one line).
+
+        The files the command reads are tracked (``yaml_io.track_reads``): its outputs never
+        replace one of them.
+        """
+        from escalation_sim.scenario.yaml_io import track_reads
+
         try:
-            return super().invoke(ctx)
+            with track_reads():
+                return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             note = ctx.meta.get(INTERRUPT_NOTE)
             note = note() if callable(note) else note

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from escalation_sim.analysis.defaults import COMPARE_RUNS
+from escalation_sim.analysis.defaults import COMPARE_RUNS, MAX_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -72,7 +72,8 @@ VariantOpt = Annotated[list[str] | None, typer.Option(
     help="A variant of the first scenario with these overrides; repeatable.")]
 
 CompareRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="N", help=f"Runs per scenario (default: {COMPARE_RUNS:,}).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="N",
+    help=f"Runs per scenario (default: {COMPARE_RUNS:,}).")]
 
 def compare_cmd(
     scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO…", show_default=False,
@@ -98,12 +99,10 @@ def compare_cmd(
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.render.compare import render_comparison
     from escalation_sim.render.figures import compare_figures
-    from escalation_sim.render.files import csv_header_starts
 
     chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
     if out_file is not None:
-        check_out_file_or_exit(
-            out_file, inputs=[*scenarios], force=force, recognise=csv_header_starts("measure,"))
+        check_out_file_or_exit(out_file, inputs=[*scenarios], force=force)
     check_figures_or_exit(figures, "compare")
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or COMPARE_RUNS
@@ -113,13 +112,13 @@ def compare_cmd(
             comparison = compare(chosen, n, master, executor=pool, progress=progress)
         except ValueError as exc:
             fail(exc)
-    summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides),
-                           workers=pool.workers)
+    summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides))
                  for v, r in zip(chosen, comparison.results, strict=True)]
     doc = comparison_dict(comparison, summaries, "--runs" if runs is not None else None)
     write_figures_or_exit(figures, compare_figures, doc, quiet=quiet)
     emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison)
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison,
+                  force=force, inputs=[*scenarios])
 
 
 def load_variants(paths: list[Path], sets: list[str], variants: list[str],

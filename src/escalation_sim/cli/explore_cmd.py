@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from escalation_sim.analysis.defaults import DEFAULT_RUNS
+from escalation_sim.analysis.defaults import DEFAULT_RUNS, MAX_EXPLORE_SAMPLES, MAX_RUNS
 from escalation_sim.cli.common import (
     EXIT_FAILURE,
     DaysOpt,
@@ -86,10 +86,11 @@ ParamOpt = Annotated[list[str] | None, typer.Option(
          "levers in use).")]
 WeightsOpt = Annotated[bool, typer.Option(
     "--weights", help="Without --param, also sample the model's uncertain weights (model.*).")]
-SamplesOpt = Annotated[int, typer.Option("--samples", min=2, metavar="N",
-                                         help="Latin hypercube samples.")]
+SamplesOpt = Annotated[int, typer.Option("--samples", min=2, max=MAX_EXPLORE_SAMPLES,
+                                         metavar="N", help="Latin hypercube samples.")]
 SampleRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="R", help=f"Runs per sample (default: {DEFAULT_RUNS}).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="R",
+    help=f"Runs per sample (default: {DEFAULT_RUNS}).")]
 DiscoverOpt = Annotated[str | None, typer.Option(
     "--discover", metavar="MEASURE>THRESHOLD",
     help="Find the boxes where a condition holds, e.g. 'p_force>0.05' (PRIM).")]
@@ -200,7 +201,7 @@ def write_explore(out_dir: Path, doc: dict[str, Any], result: Exploration,
         _write_text(folder / EXPLORE_JSON, summary_json(doc))
         header = SCENARIO_HEADER.format(path=out_dir / SCENARIO_FILE)
         _write_text(folder / SCENARIO_FILE, header + yaml.safe_dump(
-            scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100))
+            scenario_to_dict(scenario, dates=True), sort_keys=False, allow_unicode=True, width=100))
         return [*written, EXPLORE_JSON, SCENARIO_FILE]
 
     with StagedOutput(out_dir) as staged:

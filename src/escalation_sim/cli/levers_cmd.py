@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -55,7 +56,8 @@ EPILOG = examples(
 )
 
 LeverRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="N", help=f"Runs per variant (default: {LEVERS_RUNS:,}).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="N",
+    help=f"Runs per variant (default: {LEVERS_RUNS:,}).")]
 ByOpt = Annotated[str, typer.Option(
     "--by", metavar="standoff|force", help="Rank by the effect on P(coercive standoff or "
                                            "worse) or on P(force).")]
@@ -82,15 +84,13 @@ def levers_cmd(
     from escalation_sim.analysis.points import document_header
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.cli.progress import progress_bar
-    from escalation_sim.render.files import csv_header_starts
     from escalation_sim.render.levers import render_levers
 
     if by not in RANK_BY:
         fail(f"--by {by}: choose one of {', '.join(RANK_BY)}")
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     if out_file is not None:
-        check_out_file_or_exit(out_file, inputs=[scenario], force=force,
-                               recognise=csv_header_starts("rank,lever,"))
+        check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     pool = executor_or_exit(executor, scheduler, workers)
     n = runs or LEVERS_RUNS
     sha = file_sha256(scenario)
@@ -102,7 +102,8 @@ def levers_cmd(
                                                 resolved.seed,
                                                 "--runs" if runs is not None else None))
     emit_document(doc, table=ranking_table(doc) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers)
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers,
+                  force=force, inputs=[scenario])
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from escalation_sim.cli.common import (
-    EXIT_FAILURE,
     DaysOpt,
     ExecutorOpt,
     ForceOpt,
@@ -29,6 +28,7 @@ from escalation_sim.cli.common import (
     executor_or_exit,
     fail,
     load_or_exit,
+    output_error_code,
     require_or_exit,
 )
 
@@ -83,18 +83,13 @@ def report(
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.files import OutputError, write_file_atomic
-    from escalation_sim.render.report import (  # needs escsim[report]
-        GENERATOR_META,
-        ReportPart,
-        build_report,
-    )
+    from escalation_sim.render.report import ReportPart, build_report  # needs escsim[report]
 
-    check_out_file_or_exit(out_file, inputs=[scenario, *(compare or [])], force=force,
-                           recognise=lambda head: GENERATOR_META in head, example="report.html")
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     others = [load_or_exit(path, runs=main.runs, days=days, seed=main.seed)
               for path in compare or []]
     paths = [scenario, *(compare or [])]
+    check_out_file_or_exit(out_file, inputs=paths, force=force, example="report.html")
     pool = executor_or_exit(executor, scheduler, workers)
     points = [Point(sc, main.seed) for sc in (main, *others)]
     stats = PairedStats(len(points))  # paired differences from counts and moments
@@ -110,15 +105,16 @@ def report(
     parts = []
     for k, (path, result) in enumerate(zip(paths, results, strict=True)):
         summary = summarize(result, str(path), file_sha256(path),
-                            overrides=list(sets or []) if k == 0 else [], workers=pool.workers)
+                            overrides=list(sets or []) if k == 0 else [])
         diff = (differences_dict(stats.differences(k), stats.differing(k)) if k > 0
                 else None)
         parts.append(ReportPart(summary, result.point.scenario, diff))
     try:
         write_file_atomic(out_file, build_report(parts[0], parts[1:], ranking,
-                                                 "--runs" if runs is not None else None))
+                                                 "--runs" if runs is not None else None),
+                          force=force, inputs=paths)
     except OutputError as exc:
-        fail(exc, EXIT_FAILURE)
+        fail(exc, output_error_code(exc))
     if not quiet:
         size = out_file.stat().st_size
         err.print(f"wrote {out_file} ({size / 1e6:.1f} MB)", highlight=False)

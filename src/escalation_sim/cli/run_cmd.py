@@ -93,7 +93,7 @@ def run(
     figures: FiguresOpt = None,
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
-    from escalation_sim.analysis.summary import file_sha256, summarize
+    from escalation_sim.analysis.summary import file_sha256, summarize, timing_of
     from escalation_sim.analysis.tables import daily_table
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import simulate
@@ -128,22 +128,21 @@ def run(
                 sink = partial(_append_runs, staged, resolved)
             with progress_bar(resolved.runs, quiet=quiet) as progress:
                 result = simulate(resolved, executor=pool, progress=progress, on_runs=sink)
-            summary = summarize(result, str(scenario), sha, overrides=list(sets or []),
-                                workers=pool.workers)
+            summary = summarize(result, str(scenario), sha, overrides=list(sets or []))
             if staged is not None:
                 files = staged.commit(Outputs(summary=summary,
                                               daily=daily_table(result.aggregate, resolved),
-                                              scenario=scenario_to_dict(resolved)))
+                                              scenario=scenario_to_dict(resolved, dates=True)))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
     write_figures_or_exit(figures, run_figures, summary, quiet=quiet)
-    if as_json:
+    if as_json:  # the JSON holds no timing: identical inputs, identical bytes
         sys.stdout.write(summary_json(summary))
         if files and not quiet:
             err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
-    elif not quiet:
-        render_summary(summary, out, files=files,
-                       out_dir=str(out_dir) if out_dir is not None else None,
+    elif not quiet:  # the terminal summary says how long it took
+        render_summary({**summary, "timing": timing_of(result, pool.workers)}, out,
+                       files=files, out_dir=str(out_dir) if out_dir is not None else None,
                        runs_from="--runs" if runs is not None else None)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import textwrap
@@ -26,6 +27,7 @@ from escalation_sim.cli.common import (
     examples,
     fail,
     out,
+    output_error_code,
     print_json,
     scenario_warnings,
 )
@@ -34,8 +36,6 @@ from escalation_sim.scenario.errors import ScenarioError
 
 SCHEMA_FILE = "scenario.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
-SCHEMA_ID = '"$id": "urn:escsim:scenario:'
-"""How a schema file escsim wrote begins (``schema --out`` may replace such a file)."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -114,9 +114,8 @@ def schema(
     if out_file is None:
         sys.stdout.write(text)
         return
-    check_out_file_or_exit(out_file, force=force, recognise=lambda head: SCHEMA_ID in head,
-                           example=SCHEMA_FILE)
-    write_atomically(out_file, text)
+    check_out_file_or_exit(out_file, force=force, example=SCHEMA_FILE)
+    write_atomically(out_file, text, force=force)
     if not quiet:
         err.print(Text(f"wrote {out_file}"))
 
@@ -264,6 +263,7 @@ def new(
     quiet: QuietOpt = False,
 ) -> None:
     """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
+    from escalation_sim.render.files import OutputError, create_file
     from escalation_sim.scenario.editor_schema import json_schema_text
     from escalation_sim.scenario.load import load_scenario_text
 
@@ -283,12 +283,15 @@ def new(
         load_scenario_text(text, source=str(target), base_dir=folder)
     except ScenarioError as exc:  # pragma: no cover - bundled scenarios are tested valid
         fail(exc)
-    folder.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(folder) and not folder.is_dir():
+        fail(f"--dir {folder}: is not a folder; give a folder to write {target.name} in")
     try:
-        with target.open("x", encoding="utf-8") as fh:
-            fh.write(text)
+        folder.mkdir(parents=True, exist_ok=True)
+        create_file(target, text)
     except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror or exc}")
+        fail(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE)
+    except OutputError as exc:  # a full disk: nothing is left, not even an empty file
+        fail(exc, output_error_code(exc))
     schema_path = folder / SCHEMA_FILE
     wrote_schema = not schema_path.exists()
     if wrote_schema:
@@ -314,14 +317,18 @@ def scaffold_text(text: str, name: str, origin: str) -> str:
     return header + body
 
 
-def write_atomically(path: Path, text: str, label: str | None = None) -> None:
-    """Write a text file atomically (``render.files.write_file_atomic``), or exit 1."""
+def write_atomically(path: Path, text: str, label: str | None = None, *,
+                     force: bool = False) -> None:
+    """Write a text file atomically (``render.files.write_file_atomic``), or exit.
+
+    Exit 1 when writing fails, 2 when what is there may not be replaced.
+    """
     from escalation_sim.render.files import OutputError, write_file_atomic
 
     try:
-        write_file_atomic(path, text, example=SCHEMA_FILE, label=label)
+        write_file_atomic(path, text, example=SCHEMA_FILE, label=label, force=force)
     except OutputError as exc:
-        fail(exc, EXIT_FAILURE)
+        fail(exc, output_error_code(exc))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.defaults import DEFAULT_RUNS, DEFAULT_SAMPLES, METHODS, OUTPUTS
+from escalation_sim.analysis.defaults import (
+    DEFAULT_RUNS,
+    DEFAULT_SAMPLES,
+    MAX_RUNS,
+    MAX_SENSITIVITY_SAMPLES,
+    METHODS,
+    OUTPUTS,
+)
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -71,11 +78,13 @@ ParamOpt = Annotated[list[str] | None, typer.Option(
                                           "main drivers, see above).")]
 MethodOpt = Annotated[str, typer.Option("--method", metavar="sobol|morris",
                                         help="Sobol indices or Morris screening.")]
-SamplesOpt = Annotated[int | None, typer.Option("--samples", min=2, metavar="N",
+SamplesOpt = Annotated[int | None, typer.Option("--samples", min=2, max=MAX_SENSITIVITY_SAMPLES,
+                                                metavar="N",
                                                 help="SALib's base sample size N.")]
 
 PointRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="N", help=f"Runs per sample point (default: {DEFAULT_RUNS}).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="N",
+    help=f"Runs per sample point (default: {DEFAULT_RUNS}).")]
 
 def sensitivity_cmd(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
@@ -110,7 +119,6 @@ def sensitivity_cmd(
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.render.figures import sensitivity_figures
-    from escalation_sim.render.files import csv_header_starts
     from escalation_sim.render.sensitivity import render_sensitivity
 
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
@@ -128,9 +136,7 @@ def sensitivity_cmd(
     except ValueError as exc:
         fail(exc)
     if out_file is not None:
-        check_out_file_or_exit(
-            out_file, inputs=[scenario], force=force,
-            recognise=csv_header_starts("output,rank,factor"))
+        check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     check_figures_or_exit(figures, "sensitivity")
     pool = executor_or_exit(executor, scheduler, workers)
     with progress_bar(points * per_point, quiet=quiet) as bar:
@@ -146,7 +152,8 @@ def sensitivity_cmd(
                                                    "--runs" if runs is not None else None))
     write_figures_or_exit(figures, sensitivity_figures, doc, quiet=quiet)
     emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity)
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity,
+                  force=force, inputs=[scenario])
 
 
 def register(app: typer.Typer) -> None:

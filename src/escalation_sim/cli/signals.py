@@ -6,6 +6,13 @@ the first moments of start-up is handled too. The first signal raises :class:`St
 Ctrl-C); signals that follow while escsim cleans up are absorbed, unless cleaning up takes
 longer than ``FORCE_AFTER_S``, in which case the next one ends the process at once.
 
+The handlers stay in place until the last byte: once the command has ended, :func:`main`
+flushes stdout and stderr and ends the process there (``os._exit``) with the command's exit
+code, rather than through the interpreter's shutdown, during which Python puts the default
+handlers back (a signal then would kill escsim without its ``error:`` line) and libraries'
+exit hooks may wait for seconds. Everything escsim writes is complete and closed before the
+command ends; worker processes have been stopped by then (and die with escsim in any case).
+
 This module uses the standard library only.
 """
 
@@ -16,6 +23,7 @@ import signal
 import sys
 import time
 from types import FrameType
+from typing import NoReturn
 
 HANDLED = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None),
                             getattr(signal, "SIGHUP", None)) if s is not None)
@@ -76,17 +84,69 @@ def install() -> None:
             signal.signal(signum, _on_signal)
 
 
-def main() -> None:
-    """Entry point of the ``escsim`` console script: signals first, then the command line."""
+def main() -> NoReturn:
+    """Entry point of the ``escsim`` console script: signals first, then the command line.
+
+    Ends the process itself with the command's exit code (see the module docstring).
+    """
     install()
+    try:
+        try:
+            code = _command()
+        except KeyboardInterrupt as exc:  # the first signal, come as the command had ended
+            code = _stopped(exc)
+        finish(code)
+    except KeyboardInterrupt as exc:  # the first signal, come between the two lines above
+        finish(_stopped(exc))
+
+
+def _command() -> int:
+    """Run the command line; its exit code (128 + n for a stop outside a command's guard)."""
     try:
         from escalation_sim.cli.app import app
 
         app(prog_name="escsim")
+    except SystemExit as exc:
+        return _exit_code(exc.code)
     except KeyboardInterrupt as exc:  # before or after a command, outside its guard
+        return _stopped(exc)
+    return 0
+
+
+def _stopped(exc: BaseException) -> int:
+    """Say that a signal stopped escsim (one line) and return its exit code."""
+    try:
         sys.stderr.write(f"error: {stop_message(exc)}\n")
-        sys.exit(exit_code(exc))
-    finally:
-        if _first:  # stopped: the exit code is set; Python's exit would restore the default
-            for signum in HANDLED:  # action, and a further signal would kill the process
-                signal.signal(signum, signal.SIG_IGN)
+    except (OSError, ValueError):  # stderr closed
+        pass
+    return exit_code(exc)
+
+
+def _exit_code(code: object) -> int:
+    """A ``SystemExit`` code as a process exit code (a message is printed, exit 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    try:
+        sys.stderr.write(f"{code}\n")
+    except (OSError, ValueError):
+        pass
+    return 1
+
+
+def finish(code: int) -> NoReturn:
+    """End the process now with ``code``: stdout and stderr flushed, no interpreter shutdown.
+
+    From here a signal is absorbed (the command is over; its result and exit code stand),
+    unless flushing takes longer than ``FORCE_AFTER_S`` (a stalled pipe), when it ends the
+    process at once.
+    """
+    if not _first:
+        _first.append(time.monotonic())
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from escalation_sim.analysis.defaults import DEFAULT_METRIC
+from escalation_sim.analysis.defaults import DEFAULT_METRIC, MAX_RUNS
 from escalation_sim.cli.common import (
     CsvOutOpt,
     DaysOpt,
@@ -65,7 +65,8 @@ MetricOpt = Annotated[list[str] | None, typer.Option(
     "--metric", metavar="MEASURE", help=f"What to show (repeatable; default {DEFAULT_METRIC}).")]
 
 PointRunsOpt = Annotated[int | None, typer.Option(
-    "--runs", min=1, metavar="N", help="Runs per grid point (default: the scenario's).")]
+    "--runs", min=1, max=MAX_RUNS, metavar="N",
+    help="Runs per grid point (default: the scenario's).")]
 
 def sweep_cmd(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", show_default=False,
@@ -100,7 +101,7 @@ def sweep_cmd(
     except (ScenarioError, ValueError) as exc:
         fail(exc)
     if out_file is not None:
-        check_out_file_or_exit(out_file, inputs=[scenario], force=force, recognise=_sweep_csv)
+        check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     check_figures_or_exit(figures, "sweep")
     pool = executor_or_exit(executor, scheduler, workers)
     points = 1
@@ -118,7 +119,8 @@ def sweep_cmd(
                                                      "--runs" if runs is not None else None))
     write_figures_or_exit(figures, sweep_figures, doc, quiet=quiet)
     emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep)
+                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep,
+                  force=force, inputs=[scenario])
 
 
 def register(app: typer.Typer) -> None:
@@ -127,8 +129,3 @@ def register(app: typer.Typer) -> None:
                 short_help="Grid over one or two parameters: table or heatmap of outcome "
                            "probabilities.")(sweep_cmd)
 
-
-def _sweep_csv(head: str) -> bool:
-    """A sweep table: measures with intervals, and the runs column last."""
-    header = head.split("\n", 1)[0].rstrip("\r")
-    return "_ci_low" in header and header.endswith(",runs")

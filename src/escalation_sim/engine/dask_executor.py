@@ -49,6 +49,8 @@ PRELOAD = "escalation_sim.engine.dask_preload"
 """Module Dask runs in each worker of a LocalCluster started by escsim."""
 INSTALL_HINT = "install it with: pip install 'escsim[dask]'"
 QUIET_LOGGERS = ("distributed", "tornado")
+CLOSE_TIMEOUT_S = 5
+"""Seconds the client and the local cluster each get to close (a bounded shutdown)."""
 
 
 def import_distributed() -> ModuleType:
@@ -206,12 +208,18 @@ class DaskExecutor:
                                 f"({type(exc).__name__}: {exc})") from None
 
     def close(self) -> None:
-        """Disconnect from the scheduler; shut a LocalCluster down (idempotent)."""
+        """Disconnect from the scheduler; shut a LocalCluster down (idempotent).
+
+        Each step gets ``CLOSE_TIMEOUT_S`` seconds; one that fails or times out is left (the
+        workers of a local cluster die with escsim).
+        """
         client, cluster, self.client, self._cluster = self.client, self._cluster, None, None
         if client is not None:
-            client.close()
+            with contextlib.suppress(Exception):
+                client.close(timeout=CLOSE_TIMEOUT_S)
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=CLOSE_TIMEOUT_S)
 
     def __enter__(self) -> DaskExecutor:
         return self

@@ -32,8 +32,8 @@ Task = tuple[tuple[Block, ...], int, int] | tuple[tuple[Block, ...], int, int, s
 side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
 (``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
 
-__all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "default_workers",
-           "make_executor", "run_task"]
+__all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
+           "default_workers", "make_executor", "max_workers", "run_task"]
 EXECUTORS = ("local", "dask")
 """The values ``--executor`` accepts."""
 
@@ -58,6 +58,32 @@ def run_task(task: Task) -> list[ChunkResult]:
 def default_workers() -> int:
     """Worker processes used when the user does not say: one per core."""
     return max(1, os.cpu_count() or 1)
+
+
+WORKERS_PER_CORE = 4
+"""Most worker processes per core escsim starts on this machine: past one per core, more
+processes only share the cores and add memory (each holds its own chunk and the engine)."""
+
+
+def max_workers() -> int:
+    """The most worker processes escsim starts here: ``WORKERS_PER_CORE`` per core."""
+    return WORKERS_PER_CORE * default_workers()
+
+
+def check_workers(workers: int | None) -> None:
+    """Refuse a number of local workers that is not a whole number from 1 to :func:`max_workers`.
+
+    Raises:
+        ValueError: One line saying what is allowed.
+    """
+    if workers is None:
+        return
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise ValueError(f"--workers {workers!r}: give a whole number of worker processes")
+    if not 1 <= workers <= max_workers():
+        raise ValueError(f"--workers {workers}: give 1 to {max_workers()} on this machine "
+                         f"({default_workers()} cores; more processes than cores only share "
+                         "them and add memory)")
 
 
 class LocalExecutor:
@@ -104,12 +130,15 @@ def make_executor(kind: str = "local", *, workers: int | None = None,
     (the CLI does so when the command ends).
 
     Raises:
-        ValueError: ``kind`` is not one of ``EXECUTORS``, or ``scheduler`` is given without
-            ``dask``.
+        ValueError: ``kind`` is not one of ``EXECUTORS``, ``scheduler`` is given without
+            ``dask``, or ``workers`` is outside 1 to :func:`max_workers` (unless a scheduler,
+            whose cluster has its own workers, is given).
         ExecutorError: the Dask extra is not installed, or the scheduler cannot be reached.
     """
     if kind not in EXECUTORS:
         raise ValueError(f"--executor {kind!r} is not known; use one of: {', '.join(EXECUTORS)}")
+    if scheduler is None:
+        check_workers(workers)
     if kind == "local":
         if scheduler is not None:
             raise ValueError("--scheduler needs --executor dask")

@@ -15,10 +15,11 @@ Every figure has a title, axis labels, dates where there is time, and a source l
 version, scenario, runs, seed, date made). Levels and their names come from
 :mod:`escalation_sim.analysis.classes`; numbers written on a figure are written as the terminal
 writes them (:mod:`escalation_sim.render.numbers`): ``48% [46, 50]``, ``< 0.1%``. Files are
-named ``<command>_<chart>.png|svg``. A file is replaced only if escsim wrote it (its metadata
-says so), and each is written to a temporary name and renamed, so no half-written figure is
-left. matplotlib is imported on first use, with the Agg backend (no display needed); it comes
-with ``pip install 'escsim[report]'``.
+named ``<command>_<chart>.png|svg``. A file is replaced only if escsim wrote it and it is
+unchanged since, as the folder's manifest ``.escsim-files.json`` records
+(:mod:`escalation_sim.render.manifest`); each is written to a temporary name and renamed, so no
+half-written figure is left. matplotlib is imported on first use, with the Agg backend (no
+display needed); it comes with ``pip install 'escsim[report]'``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
 from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.extras import require
-from escalation_sim.render.files import OutputError, write_file_atomic
+from escalation_sim.render.files import OutputError, replace_problem, write_file_atomic
 from escalation_sim.render.numbers import estimate, signed
 
 if TYPE_CHECKING:
@@ -42,9 +43,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("png", "svg")
 DPI = 150
-MARK = b"escsim"
-"""Found in the first bytes of every figure escsim writes (PNG text chunk, SVG metadata)."""
-HEAD_BYTES = 4096
+KEEP_HINT = "choose another folder, or remove the file"
 TITLE_WIDTH = 76
 """Characters per title line (the bold title font on an 8-inch figure)."""
 BAND_PAD = 0.4
@@ -62,7 +61,7 @@ def check_folder(path: Path, command: str) -> None:
 
     Raises:
         OutputError: ``path`` is a file, cannot be created, or holds a ``<command>_*`` figure
-            that escsim did not write.
+            that escsim did not write, or that changed since.
     """
     if path.exists() and not path.is_dir():
         raise OutputError(f"--figures {path}: exists and is not a folder; choose a folder name")
@@ -74,9 +73,9 @@ def check_folder(path: Path, command: str) -> None:
     if path.is_dir():
         for fmt in FORMATS:
             for found in sorted(path.glob(f"{command}_*.{fmt}")):
-                if not _ours(found):
-                    raise OutputError(f"--figures {path}: {found.name} was not written by "
-                                      "escsim; choose another folder")
+                problem = replace_problem(found, hint=KEEP_HINT)
+                if problem:
+                    raise OutputError(f"--figures {path}: {found.name} {problem}")
 
 
 def run_figures(summary: Mapping[str, Any], folder: Path) -> list[str]:
@@ -408,7 +407,7 @@ def _finish(fig: Figure, ax: Axes, title: str, source: str) -> None:
 def _save(fig: Figure, folder: Path, stem: str) -> list[str]:
     """Write ``fig`` as ``stem.png`` and ``stem.svg`` in ``folder``, each atomically.
 
-    Files there that escsim did not write (no mark in their first bytes) are never replaced.
+    Files there that escsim did not write, or that changed since, are never replaced.
     """
     import matplotlib.pyplot as plt
 
@@ -416,9 +415,6 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[str]:
     try:
         for fmt in FORMATS:
             target = folder / f"{stem}.{fmt}"
-            if target.exists() and not _ours(target):
-                raise OutputError(f"--figures {folder}: {target.name} was not written by "
-                                  "escsim; choose another folder")
             meta = {"Software" if fmt == "png" else "Creator": "escsim (matplotlib)",
                     "Title": stem}
 
@@ -428,19 +424,12 @@ def _save(fig: Figure, folder: Path, stem: str) -> list[str]:
                     fh.flush()
                     os.fsync(fh.fileno())
 
-            write_file_atomic(target, draw, example=f"{stem}.{fmt}", label=f"--figures {folder}")
+            write_file_atomic(target, draw, example=f"{stem}.{fmt}",
+                              label=f"--figures {folder}: {target.name}", hint=KEEP_HINT)
             written.append(target.name)
     finally:
         plt.close(fig)
     return written
-
-
-def _ours(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return MARK in fh.read(HEAD_BYTES)
-    except OSError:
-        return False
 
 
 def _scale(metric: str) -> tuple[float, str]:

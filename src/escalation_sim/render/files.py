@@ -8,8 +8,8 @@
 - ``scenario.resolved.yaml`` — the scenario with every default filled in and overrides
   applied: ``escsim run DIR/scenario.resolved.yaml --seed S`` gives the same results again.
 
-- ``.escsim-output.json`` — the marker: the escsim version and the size and modification time
-  of each file above, so a later ``--out DIR`` knows the folder is escsim's own, unchanged.
+- ``.escsim-output.json`` — the marker: the escsim version and the size and SHA-256 of each
+  file above, so a later ``--out DIR`` knows the folder is escsim's own, unchanged.
 
 Everything is written into a staging folder next to ``DIR`` (``.DIR.tmp-PID-…``), which is
 renamed to ``DIR`` only when complete (``StagedOutput``; per-run rows are appended there chunk
@@ -19,21 +19,26 @@ the swap (and put back if the swap fails), so a failure or Ctrl-C at any point l
 old output or the new one, never a mix.
 
 escsim never deletes what it did not write: ``DIR`` is replaced only when it is empty or holds
-exactly the files its marker lists, unchanged. This is checked before the run and again at the
-swap; a file added to ``DIR`` during the run keeps ``DIR`` as it is, and the new result goes
-to a fresh folder beside it. Staging folders left by an escsim process that was killed are
-removed at the next ``--out`` into the same folder.
+exactly the files its marker lists, each with the SHA-256 escsim wrote. This is checked before
+the run and again at the swap; a file added to ``DIR`` during the run keeps ``DIR`` as it is,
+and the new result goes to a fresh folder beside it. Staging folders left by an escsim process
+that was killed are removed at the next ``--out`` into the same folder.
 
 Single files (``--out FILE`` of ``report``, ``compare``, ``sweep``, ``sensitivity``,
-``schema``) are written by :func:`write_file_atomic`: a temporary file beside the target, synced
-and renamed over it. :func:`check_out_file` refuses, before any work, a target that is a
-command's input, that is not a regular file, or that escsim did not write (unless forced).
+``levers``, ``schema``, ``calibrate``) and figures are written by :func:`write_file_atomic`: a
+temporary file beside the target, synced and renamed over it, and recorded in the folder's
+manifest (:mod:`escalation_sim.render.manifest`). An existing file is replaced only if that
+manifest records it with the hash it still has, or with ``--force``; never when it is one of
+the command's inputs (any file the command read), whatever ``--force`` says.
+:func:`check_out_file` applies the same rules before any work, and :func:`write_file_atomic`
+again at the moment of replacing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import math
 import os
@@ -53,6 +58,16 @@ from typing import Any
 
 import yaml
 
+from escalation_sim.render import manifest
+from escalation_sim.render.manifest import (
+    MANIFEST_FILE,
+    folder_lock,
+    matches,
+    read_manifest,
+    record,
+)
+from escalation_sim.scenario.yaml_io import files_read
+
 SUMMARY_FILE = "summary.json"
 RUNS_CSV = "runs.csv"
 RUNS_PARQUET = "runs.parquet"
@@ -61,7 +76,7 @@ SCENARIO_FILE = "scenario.resolved.yaml"
 OUTPUT_FILES = (SUMMARY_FILE, RUNS_CSV, RUNS_PARQUET, DAILY_CSV, SCENARIO_FILE)
 """Every file ``--out`` may write (besides the marker)."""
 MARKER_FILE = ".escsim-output.json"
-"""In an ``--out`` folder: what escsim wrote there (names, sizes, modification times)."""
+"""In an ``--out`` folder: what escsim wrote there (names, sizes and SHA-256 hashes)."""
 STAGING_FILE = ".escsim-staging.json"
 """In a staging folder while it is being written: the host and pid of the escsim writing it."""
 HELD_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None),
@@ -76,6 +91,13 @@ Table = Mapping[str, Sequence[Any]]
 
 class OutputError(Exception):
     """The output folder cannot be used or written (the message says why, in one line)."""
+
+
+class OutputRefused(OutputError):
+    """escsim may not replace what is at the target: bad input, not a runtime failure.
+
+    escsim did not write it, it changed since, or it is one of the command's inputs.
+    """
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,7 @@ def check_out_dir(path: Path) -> None:
         if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
             raise OutputError(f"--out {path}: cannot create it in {ancestor} (not a writable "
                               "folder)")
+        _probe_folder(ancestor, path)
         return
     if not target.is_dir():
         raise OutputError(f"--out {path}: exists and is not a folder; choose a folder name")
@@ -140,6 +163,35 @@ def check_out_dir(path: Path) -> None:
         raise OutputError(f"--out {path}: folder holds {foreign}; escsim replaces only an "
                           "empty folder or an unchanged earlier escsim output folder — choose "
                           "another folder")
+    read = files_read()
+    for child in target.iterdir():
+        if _identity(child) in read:
+            raise OutputError(f"--out {path}: holds {child.name}, an input of this command, "
+                              "which escsim never replaces; choose another folder")
+    _probe_folder(target.parent, path)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """A file's device and inode (what :func:`files_read` records), or ``None``."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _probe_folder(folder: Path, path: Path) -> None:
+    """Create and remove a folder in ``folder``, as the staging folder will need to.
+
+    ``/proc`` or a read-only filesystem passes the permission bits and still refuses.
+    """
+    try:
+        probe = Path(tempfile.mkdtemp(prefix=".escsim-probe-", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"--out {path}: cannot write in {folder}: "
+                          f"{exc.strerror or exc}") from exc
+    with contextlib.suppress(OSError):
+        probe.rmdir()
 
 
 def out_target(path: Path) -> Path:
@@ -161,7 +213,7 @@ def foreign_files(folder: Path) -> str:
     """What in ``folder`` escsim did not write, described briefly ('' if nothing).
 
     A folder is escsim's own if its marker lists exactly the files in it, each with the size and
-    modification time it had when escsim wrote it. An empty folder holds nothing foreign.
+    SHA-256 it had when escsim wrote it. An empty folder holds nothing foreign.
     """
     names = sorted(p.name for p in folder.iterdir())
     if not names:
@@ -177,12 +229,14 @@ def foreign_files(folder: Path) -> str:
     if extra:
         more = ", …" if len(extra) > 3 else ""
         return f"files escsim did not write ({', '.join(extra[:3])}{more})"
-    for name, (size, mtime) in listed.items():
-        try:
-            stat = (folder / name).lstat()
-        except OSError:
+    for name, rec in listed.items():
+        if not isinstance(name, str) or "/" in name or name in (".", "..") or \
+                not os.path.lexists(folder / name):
             continue  # removed since: nothing of the user's to lose
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+        if not isinstance(rec, dict):
+            return (f"files escsim cannot show it wrote ({name}: the marker of an earlier "
+                    "escsim records no hash)")
+        if not matches(folder / name, rec):
             return f"files changed since escsim wrote them ({name})"
     return ""
 
@@ -216,11 +270,7 @@ def clean_stale_staging(parent: Path) -> list[str]:
             continue
         folder = Path(entry.path)
         if match["kind"] == "tmp":
-            try:
-                note = json.loads((folder / STAGING_FILE).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if not isinstance(note, dict) or note.get("host") != host or note.get("pid") != pid:
+            if not _own_staging(folder, host, pid):
                 continue
         else:
             swapped = parent / match["name"]
@@ -230,6 +280,26 @@ def clean_stale_staging(parent: Path) -> list[str]:
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(entry.name)
     return removed
+
+
+def _own_staging(folder: Path, host: str, pid: int) -> bool:
+    """Whether a staging folder is one this host's escsim process ``pid`` made.
+
+    Its note says so; or, when the note cannot be read (the disk was full, or escsim was
+    killed as it wrote it), the folder holds nothing but that note: nothing to lose.
+    """
+    try:
+        note = json.loads((folder / STAGING_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        note = None
+    if isinstance(note, dict):
+        return note.get("host") == host and note.get("pid") == pid
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    note_file = folder / STAGING_FILE
+    return names == [STAGING_FILE] and note_file.is_file() and not note_file.is_symlink()
 
 
 def _alive(pid: int) -> bool:
@@ -266,11 +336,16 @@ class StagedOutput:
                 self._made.append(folder)
             clean_stale_staging(parent)
             self.folder = _fresh_folder(parent, f".{self.target.name}.tmp-{os.getpid()}-")
-            _write_text(self.folder / STAGING_FILE, json.dumps(
-                {"host": socket.gethostname(), "pid": os.getpid()}))
         except OSError as exc:
             self._remove_made()
             raise OutputError(f"--out {path}: cannot create it: {exc.strerror or exc}") from exc
+        try:
+            _write_text(self.folder / STAGING_FILE, json.dumps(
+                {"host": socket.gethostname(), "pid": os.getpid()}))
+        except OSError as exc:  # e.g. a full disk: no staging folder with an empty note left
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._remove_made()
+            raise OutputError(f"--out {path}: cannot write: {exc.strerror or exc}") from exc
 
     def __enter__(self) -> StagedOutput:
         return self
@@ -327,7 +402,7 @@ class StagedOutput:
             _write_marker(self.folder, written, version)
             (self.folder / STAGING_FILE).unlink()
             _fsync_folder(self.folder)
-            with _interrupts_deferred():
+            with interrupts_deferred():
                 kept = _swap_into_place(self.folder, self.target)
         except OSError as exc:
             raise OutputError(f"--out {self.path}: cannot write: {exc.strerror or exc}") from exc
@@ -371,12 +446,18 @@ def _write_all(folder: Path, outputs: Outputs, final: Path, runs_files: list[str
     return written
 
 
+ROW_GROUP_ROWS = 32_768
+"""Rows per row group of ``runs.parquet`` (the last one holds the rest): fixed, so that the
+file's bytes do not depend on how the runs were chunked (``--workers``, executor)."""
+
+
 class RunsWriter:
     """Appends per-run rows to ``runs.csv`` (and ``runs.parquet`` when pyarrow is present).
 
     With pyarrow, columns go from numpy to Arrow and both files are written by Arrow's own
     writers (the text of a float is its shortest exact form: ``1`` for 1.0); without it, the
     csv module writes ``runs.csv`` from Python values. Either way the values are the same.
+    Parquet rows are held back until a row group of ``ROW_GROUP_ROWS`` is full.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -388,6 +469,8 @@ class RunsWriter:
         self._writer: Any = None
         self._parquet: Any = None
         self._schema: Any = None
+        self._pending: list[Any] = []  # Arrow tables not yet in a Parquet row group
+        self._pending_rows = 0
 
     def append(self, table: Table) -> None:
         """Append the rows of a column table (same columns every time; numpy or lists)."""
@@ -421,7 +504,20 @@ class RunsWriter:
         block = pa.table({name: a.cast(self._schema.field(name).type)
                           for name, a in arrays.items()}, schema=self._schema)
         self._writer.write_table(block)
-        self._parquet.write_table(block)
+        self._pending.append(block)
+        self._pending_rows += block.num_rows
+        while self._pending_rows >= ROW_GROUP_ROWS:
+            self._write_group(ROW_GROUP_ROWS)
+
+    def _write_group(self, rows: int) -> None:
+        """Write the first ``rows`` pending rows to Parquet as one row group."""
+        import pyarrow as pa
+
+        table = pa.concat_tables(self._pending)
+        self._parquet.write_table(table.slice(0, rows), row_group_size=rows)
+        rest = table.slice(rows)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
 
     def close(self) -> list[str]:
         """Finish the files (flushed to disk); returns their names."""
@@ -432,6 +528,8 @@ class RunsWriter:
         os.fsync(self._csv.fileno())
         self._csv.close()
         if self._parquet is not None:
+            if self._pending_rows:
+                self._write_group(self._pending_rows)
             self._parquet.close()
             self._parquet = None
             names.append(RUNS_PARQUET)
@@ -483,11 +581,8 @@ def _plain(table: Table) -> bool:
 
 
 def _write_marker(folder: Path, written: Sequence[str], version: str) -> None:
-    """Write ``MARKER_FILE``: each written file's size and modification time."""
-    listed = {}
-    for name in written:
-        stat = (folder / name).stat()
-        listed[name] = [stat.st_size, stat.st_mtime_ns]
+    """Write ``MARKER_FILE``: each written file's size and SHA-256."""
+    listed = {name: manifest.entry(folder / name) for name in written}
     _write_text(folder / MARKER_FILE, json.dumps({"escsim_version": version,
                                                   "files": listed}, indent=1) + "\n")
 
@@ -543,7 +638,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def _interrupts_deferred() -> Iterator[None]:
+def interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP back until the block is done: no swap left halfway.
 
     The Python-level handlers are swapped for one that only notes the signal (a signal mask
@@ -597,78 +692,104 @@ def write_csv(path: Path, table: Table) -> None:
         os.fsync(fh.fileno())
 
 
-def write_csv_file(path: Path, table: Table) -> None:
+def write_csv_file(path: Path, table: Table, *, force: bool = False,
+                   inputs: Sequence[Path] = ()) -> None:
     """Write a column table to one CSV file atomically (``--out FILE.csv`` of the analyses).
 
     Raises:
-        OutputError: ``path`` is a folder, or it cannot be written (nothing is left).
+        OutputError: ``path`` is a folder, may not be replaced (see :func:`write_file_atomic`),
+            or cannot be written (nothing is left).
     """
-    write_file_atomic(path, lambda temp: write_csv(temp, table), example="results.csv")
+    write_file_atomic(path, lambda temp: write_csv(temp, table), example="results.csv",
+                      force=force, inputs=inputs)
 
 
-Recognise = Callable[[str], bool]
-"""Tells from the start of an existing file (its first ``HEAD_BYTES``) whether escsim wrote it."""
-HEAD_BYTES = 4096
+RECORDS = (MANIFEST_FILE, MARKER_FILE, STAGING_FILE)
+"""escsim's own records of what it wrote: never a target."""
+FORCE_HINT = "give another file name, or add --force to replace it"
 
 
-def csv_header_starts(prefix: str) -> Recognise:
-    """A CSV file whose header line starts with ``prefix`` (e.g. ``measure,``)."""
-    return lambda head: head.startswith(prefix)
+def input_of(path: Path, inputs: Sequence[Path] = ()) -> str | None:
+    """Which input of the command ``path`` is (as the user named it), or ``None``.
+
+    Inputs are the files given (``inputs``) and every file the command has read
+    (:func:`escalation_sim.scenario.yaml_io.files_read`: scenarios, their ``extends:`` chains
+    and ``calibration:`` files, episodes).
+    """
+    identity = _identity(path)
+    if identity is None:
+        return None
+    for source in inputs:
+        if _identity(Path(source)) == identity:
+            return str(source)
+    if identity in files_read():
+        return "a file it read"
+    return None
+
+
+def replace_problem(path: Path, *, force: bool = False, inputs: Sequence[Path] = (),
+                    hint: str = FORCE_HINT) -> str:
+    """Why the existing file ``path`` may not be replaced, or ``""`` if it may (or is absent).
+
+    Never one of escsim's own records, a folder, anything but a regular file (a symbolic link
+    only with ``force``) or an input of the command; otherwise only a file the folder's
+    manifest records with the SHA-256 it still has, or any regular file with ``force``.
+    """
+    if path.name in RECORDS:
+        return "is where escsim records what it wrote; give another file name"
+    if path.is_dir():
+        return "is a folder; give a file name"
+    if not os.path.lexists(path):
+        return ""
+    if path.is_symlink() and not force:
+        return ("is a symbolic link, which escsim did not write; give another file name, or "
+                "--force to replace the link")
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"cannot be used ({exc.strerror or exc}); give another file name"
+    if not stat_module.S_ISREG(info.st_mode):
+        return "is not a regular file (a pipe, device or socket); give a file name"
+    source = input_of(path, inputs)
+    if source is not None:
+        return (f"is an input of this command ({source}), which escsim never replaces, even "
+                "with --force; give another file name")
+    if force:
+        return ""
+    absolute = Path(os.path.abspath(path))
+    listed = read_manifest(absolute.parent).get(absolute.name)
+    if listed is None:
+        return f"exists and escsim did not write it; {hint}"
+    if not matches(absolute, listed):
+        return f"was written by escsim but has changed since; {hint}"
+    return ""
 
 
 def check_out_file(path: Path, *, inputs: Sequence[Path] = (), force: bool = False,
-                   recognise: Recognise | None = None, example: str = "results.csv") -> None:
+                   example: str = "results.csv") -> None:
     """Check, before any work, that ``--out path`` may receive a file.
 
     Args:
         path: The target file.
-        inputs: The command's input files: never replaced, even with ``force``.
-        force: ``--force``: replace an existing regular file escsim did not write.
-        recognise: Tells a file escsim wrote (same kind of output) from the start of it; an
-            existing file it does not recognise is refused unless ``force``.
+        inputs: The command's input files: never replaced, even with ``force`` (nor is any
+            other file the command has read so far).
+        force: ``--force``: replace an existing regular file escsim did not write, or that was
+            changed since.
         example: A file name to suggest in messages.
 
     Raises:
-        OutputError: ``path`` is a folder, not a regular file, an input of the command, a file
-            escsim did not write (without ``force``), or its folder cannot be written.
+        OutputError: ``path`` may not be replaced (:func:`replace_problem`), or its folder
+            cannot be written.
     """
-    if path.is_dir():
-        raise OutputError(f"--out {path}: is a folder; give a file name, e.g. {example}")
-    if os.path.lexists(path):
-        if path.is_symlink() and not force:
-            raise OutputError(f"--out {path}: is a symbolic link, which escsim did not write; "
-                              "give another file name, or --force to replace the link")
-        try:
-            info = path.stat()
-        except OSError as exc:
-            raise OutputError(f"--out {path}: cannot be used ({exc.strerror or exc}); give "
-                              f"another file name, e.g. {example}") from exc
-        if not stat_module.S_ISREG(info.st_mode):
-            raise OutputError(f"--out {path}: is not a regular file (a pipe, device or "
-                              f"socket); give a file name, e.g. {example}")
-        for source in inputs:
-            try:
-                same = os.path.samefile(source, path)
-            except OSError:
-                same = False
-            if same:
-                raise OutputError(f"--out {path}: is an input of this command ({source}); "
-                                  f"give another file name, e.g. {example}")
-        if not force and not (recognise is not None and recognise(_head(path))):
-            raise OutputError(f"--out {path}: exists and escsim did not write it; give another "
-                              "file name, or add --force to replace it")
+    problem = replace_problem(path, force=force, inputs=inputs)
+    if problem:
+        if problem.startswith(("is a folder", "is not a regular")):
+            problem += f", e.g. {example}"
+        raise OutputRefused(f"--out {path}: {problem}")
     ancestor = _existing_ancestor(Path(os.path.abspath(path)))
     if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
         raise OutputError(f"--out {path}: cannot write in {ancestor} (not a writable folder)")
     _probe(ancestor, path)
-
-
-def _head(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(HEAD_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def _probe(folder: Path, path: Path) -> None:
@@ -706,21 +827,31 @@ def _missing(value: Any) -> bool:
 
 
 def write_file_atomic(path: Path, content: str | Callable[[Path], None], *,
-                      example: str = "report.html", label: str | None = None) -> None:
-    """Write one file atomically: a temporary file beside it, synced, renamed over it.
+                      example: str = "report.html", label: str | None = None,
+                      force: bool = False, inputs: Sequence[Path] = (),
+                      hint: str = FORCE_HINT) -> None:
+    """Write one file atomically, replacing only what escsim may replace, and record it.
 
-    A failure or Ctrl-C leaves ``path`` as it was (the earlier file, or none), never half a
-    file; folders created for it are removed again. The file gets a new file's usual
-    permissions (0666 less the umask, applied by the system: no process-wide umask change).
+    The file is written to a temporary file beside ``path`` and synced; then, holding the
+    folder's lock, the rules of :func:`replace_problem` are checked again (so a file that
+    appeared or changed since the command started is kept), the temporary file takes the
+    place of ``path``, and the folder's manifest records its size and SHA-256
+    (:mod:`escalation_sim.render.manifest`). A failure or Ctrl-C leaves ``path`` as it was (the
+    earlier file, or none), never half a file or an empty one; folders created for it are
+    removed again. The file gets a new file's usual permissions (0666 less the umask).
 
     Args:
         path: The file to write.
         content: Its text, or a function that writes the file at the path it is given.
         example: A file name to suggest when ``path`` is a folder.
         label: How messages name the file (default ``--out PATH``).
+        force: ``--force``: replace a regular file escsim did not write (never an input).
+        inputs: The command's input files (besides every file it read).
+        hint: What to do when the file may not be replaced (default: another name or --force).
 
     Raises:
-        OutputError: ``path`` is a folder, or the file cannot be written (nothing is left).
+        OutputError: ``path`` may not be replaced, or the file cannot be written (nothing is
+            left).
     """
     label = label or f"--out {path}"
     if path.is_dir():
@@ -736,7 +867,17 @@ def write_file_atomic(path: Path, content: str | Callable[[Path], None], *,
             _write_text(temp, content)
         else:
             content(temp)
-        os.replace(temp, path)
+        written = manifest.entry(temp)
+        with folder_lock(parent):
+            problem = replace_problem(path, force=force, inputs=inputs, hint=hint)
+            if problem:
+                raise OutputRefused(f"{label}: {problem}")
+            try:
+                _put(temp, path)
+            except FileExistsError:
+                raise OutputRefused(f"{label}: appeared while escsim was writing it, so it was "
+                                  "left as it is; run again to replace it") from None
+            record(parent, {path.name: written}, _version())
         _fsync_folder(parent)
     except BaseException as exc:
         with contextlib.suppress(OSError):  # e.g. EROFS: the temporary file was never made
@@ -747,3 +888,55 @@ def write_file_atomic(path: Path, content: str | Callable[[Path], None], *,
         if isinstance(exc, OSError):
             raise OutputError(f"{label}: cannot write: {exc.strerror or exc}") from exc
         raise
+
+
+def _put(temp: Path, path: Path, *, replace: bool = True) -> None:
+    """Move the finished temporary file to ``path``.
+
+    An absent ``path`` is created with a hard link, which fails (``FileExistsError``) rather
+    than replace a file that appeared in the meantime; where hard links are not supported, by
+    a rename. An existing ``path`` is replaced only if ``replace``.
+    """
+    if os.path.lexists(path):
+        if not replace:
+            raise FileExistsError(errno.EEXIST, "File exists", str(path))
+        os.replace(temp, path)
+        return
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (e.g. some network or FAT filesystems)
+        os.replace(temp, path)
+        return
+    os.unlink(temp)
+
+
+def create_file(path: Path, text: str, *, label: str | None = None) -> None:
+    """Create a new text file whole, or not at all: never over an existing file, never empty.
+
+    Raises:
+        OutputError: ``path`` exists, or it cannot be written (nothing is left).
+    """
+    label = label or str(path)
+    parent = Path(os.path.abspath(path)).parent
+    temp = parent / f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        _write_text(temp, text)
+        _put(temp, path, replace=False)
+    except FileExistsError:
+        raise OutputError(f"{label} already exists; escsim never replaces it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {label}: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("escsim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        return ""

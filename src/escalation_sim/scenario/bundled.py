@@ -82,8 +82,13 @@ def scenario_source(text: str | Path) -> Path:
         ScenarioError: The path names no file but a bundled scenario has its stem.
     """
     path = Path(text)
-    if path.exists():
-        return path
+    try:
+        if path.exists():
+            return path
+    except OSError as exc:  # e.g. a name longer than the filesystem allows
+        raise ScenarioError(f"cannot be looked up ({(exc.strerror or str(exc)).lower()}); give "
+                            "a scenario file or a bundled scenario's name (escsim list)",
+                            value=str(text)) from None
     files = {p.stem: p for p in scenario_files()}
     stem = path.name.removesuffix(SCENARIO_SUFFIX)
     if stem not in files:

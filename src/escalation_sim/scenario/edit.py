@@ -1,10 +1,14 @@
 """Changing a scenario by path: ``--set`` overrides and scheduled events.
 
 ``--set PATH=VALUE`` edits the raw data before validation, so that a bad value is reported
-against the option that gave it. Scheduled events (``events:`` in a scenario) change parameters on
-a given day: ``set`` gives a new value, ``add`` a delta; the loader applies them all, in day
-order, to a copy at load time so that an event that would break the scenario is caught before
-any run. The engine applies them with :func:`apply_event`.
+against the option that gave it. VALUE is read as YAML, by the rules of a scenario file: text
+that YAML reads as a number or true/false (a CAMEO code, ``yes``) must be quoted, as in a file
+(``--set 'incidents.arrests.cameo="173"'``).
+
+Scheduled events (``events:`` in a scenario) change parameters on a given day: ``set`` gives a
+new value, ``add`` a delta; the loader applies them all, in day order, to a copy at load time
+so that an event that would break the scenario is caught before any run. The engine applies
+them with :func:`apply_event`.
 
 An ``add`` that would take a bounded parameter past its range holds it at the bound (heat 0.9
 plus 0.2 stays at 1.0), so a ``--set`` near a bound never clashes with a scheduled rise;
@@ -40,10 +44,15 @@ Change = tuple[str, Any, bool]
 
 def set_source(item: str) -> str:
     """How messages name a ``--set`` item: ``--set PATH=VALUE``, shortened if long."""
+    return option_source("--set", item)
+
+
+def option_source(option: str, item: str) -> str:
+    """How messages name an option's item (``--vary PATH=…``), shortened if long."""
     text = " ".join(item.split())
     if len(text) > SOURCE_CHARS:
         text = text[:SOURCE_CHARS - 1] + "…"
-    return f"--set {text}"
+    return f"{option} {text}"
 
 
 SOURCE_CHARS = 80
@@ -78,11 +87,7 @@ def override_document(doc: Document, sets: Sequence[str]) -> None:
         source = set_source(item)
         path, value = split_override(item)
         try:
-            loc = parse_path(path)
-            node = walk(doc.data, loc)[-1][0]
-            if node.base is str and isinstance(value, int | float | bool):
-                value = item.partition("=")[2].strip()  # a code or name typed bare: keep the text
-            loc = assign(doc.data, loc, value)
+            loc = assign(doc.data, parse_path(path), value)
         except ScenarioError as exc:
             raise exc.located(source) from None
         doc.forget(loc)

@@ -17,14 +17,16 @@ what is allowed, as for scenarios.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError
 
 from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS, rung_of_cameo
 from escalation_sim.scenario import bundled
@@ -41,6 +43,8 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 
 class ObservedEvent(Strict):
     """One dated act of one actor towards another."""
+
+    model_config = ConfigDict(strict=True)  # a quoted date is text, a number is not a name
 
     date: dt.date = Field(description="Day of the act (YYYY-MM-DD), within the episode window.")
     actor: str = Field(description="Who acted: a scenario actor id or an alias from `actors`.")
@@ -68,6 +72,8 @@ class ObservedEvent(Strict):
 class Trigger(Strict):
     """The incident that opens the episode, on its start date."""
 
+    model_config = ConfigDict(strict=True)
+
     incident: Key = Field(description="An incident type of the scenario.")
     event: Text = Field("", description="What happened.")
     source: Text = Field("", description="Where it is reported (URL).")
@@ -75,6 +81,8 @@ class Trigger(Strict):
 
 class Episode(Strict):
     """A dated record of a real crisis and the scenario it starts from."""
+
+    model_config = ConfigDict(strict=True)
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="Short name shown in reports.")
@@ -273,7 +281,7 @@ def load_episode(path: str | Path) -> LoadedEpisode:
         ScenarioError: The first problem, in one line (file:line, key path, value, allowed).
     """
     path = find_episode(path)
-    if path.is_dir():
+    if os.path.isdir(path):
         raise ScenarioError("is a folder; give an episode file (YAML, docs/episodes.md) or a "
                             "bundled episode's name (escsim list)", source=str(path))
     if path.suffix not in (".yaml", ".yml"):
@@ -292,8 +300,13 @@ def load_episode(path: str | Path) -> LoadedEpisode:
 def find_episode(name: str | Path) -> Path:
     """The episode file ``name``, or the bundled episode of that name (``.yaml`` optional)."""
     path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml") and path.parent != Path():
-        return path
+    try:
+        if os.path.lexists(path) or path.suffix in (".yaml", ".yml") and path.parent != Path():
+            return path
+    except (OSError, ValueError) as exc:  # a name too long, or with a NUL byte
+        raise ScenarioError(f"cannot be looked up ({getattr(exc, 'strerror', None) or exc}); "
+                            "give an episode file or a bundled episode's name (escsim list)",
+                            value=str(name)) from None
     files = {p.stem: p for p in bundled.episode_files() if p.suffix == ".yaml"}
     stem = path.name.removesuffix(".yaml")
     if stem in files:
@@ -327,6 +340,9 @@ def _translate(error: dict[str, Any], doc: Document) -> ScenarioError:
         return _at(doc, loc, "each act needs a public source (a URL)", value)
     if loc and loc[-1] == "rung":
         return _at(doc, loc, f"must be a whole rung from 0 to {N_RUNGS - 1}", value)
+    if kind.startswith(("date_", "datetime_")) or (kind == "literal_error" and "ends" in loc):
+        return _at(doc, loc, "must be a date written as YYYY-MM-DD without quotes (e.g. "
+                   "2025-07-01)" + (", or 'open'" if "ends" in loc else ""), value)
     return _at(doc, loc, error["msg"].lower(), value)
 
 
@@ -366,7 +382,13 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
     ref = episode.scenario
     path = folder / ref
     try:
-        base_doc = load_document(path if path.is_file() else bundled.find_scenario(ref))
+        try:
+            here = bool(ref) and os.path.lexists(path)  # a file, or a pipe read_file refuses
+        except (OSError, ValueError):
+            here = False
+        base_doc = load_document(path if here else bundled.find_scenario(ref))
+        # the scenario as written must be valid before it is moved to the episode's start
+        written = build(copy.deepcopy(base_doc.data), base_doc.locate, base_doc.source)
     except ScenarioError as exc:
         if exc.source is not None:
             raise
@@ -392,9 +414,9 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
         except ScenarioError as exc:
             raise _at(doc, ("set", key), exc.message, value) from None
     if episode.trigger is not None:
-        incident = data.get("incidents", {}).get(episode.trigger.incident)
-        if not isinstance(incident, dict):
-            hint = did_you_mean(episode.trigger.incident, data.get("incidents", {}),
+        incident = written.incidents.get(episode.trigger.incident)
+        if incident is None:
+            hint = did_you_mean(episode.trigger.incident, written.incidents,
                                 what="incident types")
             raise _at(doc, ("trigger", "incident"), f"not an incident type of the scenario; "
                       f"{hint}", episode.trigger.incident)
@@ -409,6 +431,13 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
         raise ScenarioError(f"the scenario moved to the episode's start is not valid: "
                             f"{exc}", source=doc.source, path="scenario", value=ref) from None
     return scenario
+
+
+def _number(value: Any, otherwise: float) -> float:
+    """``value`` if it is a number, else ``otherwise`` (e.g. a distribution's median)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return otherwise
 
 
 def check_episode(episode: Episode, scenario: Scenario, doc: Document) -> None:

@@ -21,6 +21,7 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 """Marker for "no value to show" (e.g. a missing key), distinct from ``None`` (YAML ``null``)."""
 
 _MAX_VALUE_CHARS = 80
+_MAX_PATH_CHARS = 120
 
 
 def format_path(loc: Iterable[str | int]) -> str:
@@ -125,6 +126,8 @@ class ScenarioError(Exception):
         if where and self.line is not None:
             where += f":{self.line}"
         what = self.path
+        if len(what) > _MAX_PATH_CHARS:
+            what = what[: _MAX_PATH_CHARS - 1] + "…"
         if self.value is not MISSING:
             what = f"{what} = {show_value(self.value)}" if what else show_value(self.value)
         text = f"{what} — {self.message}" if what else self.message

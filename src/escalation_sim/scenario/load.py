@@ -27,6 +27,8 @@ a ``--set`` on the same path still wins. See docs/analysis.md.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,7 @@ CALIBRATION = "calibration"
 ADD_EVENTS = "add_events"
 """Key of a scenario's events to be added to its parent's (``events:`` replaces them)."""
 MAX_EXTENDS_DEPTH = 10
+"""Most ``extends:`` in a chain (a scenario, its parent, … : at most 11 files)."""
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -119,13 +122,14 @@ def _read(path: Path, chain: tuple[Path, ...]) -> Document:
     return _resolve_extends(doc, path.parent, (*chain, path.resolve()))
 
 
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+def scenario_to_dict(scenario: Scenario, *, dates: bool = False) -> dict[str, Any]:
     """The fully resolved scenario (every default filled in) as JSON-able data.
 
     Uncertain parameters are written as their distributions (``{"uniform": [0.5, 0.7]}``), so
-    that the data loads back into the same scenario.
+    that the data loads back into the same scenario. With ``dates``, dates stay
+    ``datetime.date`` objects (for YAML, which writes them as dates, not as quoted text).
     """
-    data = scenario.model_dump(mode="json")
+    data = scenario.model_dump(mode="python" if dates else "json")
     for path, dist in scenario.priors.items():
         set_value(data, parse_path(path), dist.to_data())
     return data
@@ -184,10 +188,10 @@ def _warn_dropped_events(base: Document, doc: Document) -> None:
     parent, own = base.data.get("events"), doc.data.get("events")
     if not isinstance(parent, list) or not isinstance(own, list):
         return
-    days = {e.get("day") for e in own if isinstance(e, dict)}
-    dates = {e.get("date") for e in own if isinstance(e, dict)}
-    dropped = [e for e in parent if isinstance(e, dict) and e.get("day") not in days
-               and (e.get("date") is None or e.get("date") not in dates)]
+    days = {_when(e.get("day")) for e in own if isinstance(e, dict)}
+    dates = {_when(e.get("date")) for e in own if isinstance(e, dict)}
+    dropped = [e for e in parent if isinstance(e, dict) and _when(e.get("day")) not in days
+               and (e.get("date") is None or _when(e.get("date")) not in dates)]
     if dropped:
         source, line = doc.where.get(("events",), (doc.source, None))
         names = "; ".join((str(e["date"]) if e.get("date") is not None else f"day {e.get('day')}")
@@ -195,6 +199,14 @@ def _warn_dropped_events(base: Document, doc: Document) -> None:
         warn(f"replaces the parent's events, dropping {names}; restate them, or write "
              "add_events: to add to the parent's events", source=source, line=line,
              path="events")
+
+
+def _when(value: Any) -> str:
+    """An event's ``day`` or ``date`` as comparable text, whatever was written there.
+
+    A number, a date, or a mapping or list that validation refuses later: text is hashable.
+    """
+    return repr(value)
 
 
 def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
@@ -219,6 +231,40 @@ def _local_file(ref: Any, folder: Path, fail: Callable[[str], ScenarioError],
     return folder / ref
 
 
+def _contained(path: Path, folder: Path, fail: Callable[[str], ScenarioError]) -> bool:
+    """Whether ``path`` exists; if it does, its real path must lie in ``folder`` or below.
+
+    Symbolic links are resolved, in ``path`` and in ``folder`` alike.
+
+    Raises:
+        ScenarioError: The path cannot be looked up, is a broken or looping symbolic link, or
+            leads out of ``folder``.
+    """
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:  # e.g. a name longer than the filesystem allows
+        raise fail(f"cannot be looked up ({(exc.strerror or str(exc)).lower()}); name a "
+                   "scenario file, e.g. base.yaml") from None
+    try:
+        real = path.resolve(strict=True)
+        home = folder.resolve()
+    except RuntimeError:  # a loop, before Python 3.13
+        raise fail("is a looping symbolic link; name a scenario file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise fail("is a looping symbolic link; name a scenario file") from None
+        if exc.errno == errno.ENOENT:
+            raise fail("is a broken symbolic link; name a scenario file") from None
+        raise fail(f"cannot be looked up ({(exc.strerror or str(exc)).lower()}); name a "
+                   "scenario file, e.g. base.yaml") from None
+    if not real.is_relative_to(home):
+        raise fail("leads out of this scenario's folder through a symbolic link; it must name "
+                   "a file in this scenario's folder or below it")
+    return True
+
+
 def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | None) -> None:
     """Put a calibration file's ``priors`` at their paths in ``doc`` (in place)."""
     def fail(message: str) -> ScenarioError:
@@ -226,7 +272,7 @@ def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | N
 
     path = _local_file(ref, folder, fail, "calibration/base.yaml")
     try:
-        found = path.is_file()
+        found = _contained(path, folder, fail)
         if not found:  # a copy of a bundled scenario (escsim new) still finds the bundled file
             bundled_path = bundled.bundled_dir("scenarios") / ref
             found = bundled_path.is_file()
@@ -270,11 +316,7 @@ def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
         raise fail("must name a file in this scenario's folder or below it (no absolute path, "
                    "no '..'), or a bundled scenario, e.g. base.yaml")
     parent = folder / ref
-    try:
-        found = parent.exists()
-    except OSError as exc:  # e.g. a name longer than the filesystem allows
-        raise fail(f"cannot be looked up ({exc.strerror.lower()}); name a scenario file, "
-                   "e.g. base.yaml") from None
+    found = _contained(parent, folder, fail)
     if not found:
         try:
             parent = bundled.find_scenario(Path(ref).name)
@@ -284,7 +326,7 @@ def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
     if parent.resolve() in chain:
         names = " → ".join(p.name for p in (*chain, parent.resolve()))
         raise fail(f"extends itself: {names}")
-    if len(chain) >= MAX_EXTENDS_DEPTH:
+    if len(chain) > MAX_EXTENDS_DEPTH:
         raise fail(f"too many levels of extends (at most {MAX_EXTENDS_DEPTH})")
     base = _read(parent, chain)
     _warn_dropped_events(base, doc)

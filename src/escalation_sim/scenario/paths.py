@@ -24,6 +24,8 @@ from escalation_sim.scenario.errors import MISSING, Loc, ScenarioError, did_you_
 from escalation_sim.scenario.schema import ActorId, Scenario
 
 _SEGMENT = re.compile(r"^(?P<key>[^.\[\]]*)(?P<idx>(?:\[\d+\])*)$")
+MAX_INDEX_DIGITS = 9
+"""Digits of the longest list index a path may hold (lists in a scenario are far shorter)."""
 _PATTERN_NAMES = {
     r"^[a-z][a-z0-9_]{0,31}$": "actor id",
     r"^[a-z][a-z0-9_]{0,47}$": "id (lowercase letters, digits, _)",
@@ -45,11 +47,21 @@ def parse_path(text: str) -> Loc:
         match = _SEGMENT.match(piece)
         if not match or (not match["key"] and (not match["idx"] or not parts)):
             raise ScenarioError("is not a parameter path; write e.g. actors.baku.nationalism or "
-                                "alliances[0].commitment", path=text or "''")
+                                "alliances[0].commitment", path=_short(text) or "''")
+        indices = re.findall(r"\d+", match["idx"])
+        if any(len(i) > MAX_INDEX_DIGITS for i in indices) or \
+                (match["key"].isdigit() and len(match["key"]) > MAX_INDEX_DIGITS):
+            raise ScenarioError(f"a list index has at most {MAX_INDEX_DIGITS} digits; write "
+                                "e.g. alliances[0].commitment", path=_short(text))
         if match["key"]:
             parts.append(match["key"])
-        parts.extend(int(i) for i in re.findall(r"\d+", match["idx"]))
+        parts.extend(int(i) for i in indices)
     return tuple(parts)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A path as messages show it: cut short with … when long."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:

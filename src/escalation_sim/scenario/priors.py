@@ -247,8 +247,18 @@ def parse(value: Any, low: float | None, high: float | None) -> Distribution:
         raise PriorError(f"{kind} takes a list of {len(names)} numbers, {usage}")
     if any(isinstance(a, bool) or not isinstance(a, int | float) for a in args):
         raise PriorError(f"{usage} takes numbers (not text, true/false or quoted numbers)")
-    return Distribution(kind, tuple(float(a) for a in args),
-                        None if low is None else float(low), None if high is None else float(high))
+    try:
+        numbers = tuple(float(a) for a in args)
+    except OverflowError:  # an integer beyond the largest float
+        raise PriorError(f"{usage} takes finite numbers (at most about 1.8e308)") from None
+    dist = Distribution(kind, numbers, None if low is None else float(low),
+                        None if high is None else float(high))
+    with np.errstate(all="ignore"):
+        central = dist.central()
+    if not math.isfinite(central):
+        raise PriorError(f"{usage}: numbers this extreme give no finite median; use smaller "
+                         "ones")
+    return dist
 
 
 def priors_of(scenario: Scenario) -> dict[str, Distribution]:

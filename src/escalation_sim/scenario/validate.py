@@ -9,7 +9,10 @@ issues that leave an actor out.
 Before pydantic sees the data, distributions written in place of numbers
 (``{uniform: [0.5, 0.7]}``, :mod:`escalation_sim.scenario.priors`) are checked against their
 parameter's range and lifted out (:func:`lift_priors`): the number left in their place is the
-distribution's median, and the scenario's ``priors`` records them.
+distribution's median, and the scenario's ``priors`` records them. The same walk holds
+true/false and dates to their own types, as numbers are (``param(strict=True)``): ``yes``,
+``1`` or ``'on'`` is not true, a quoted ``'2025-07-01'`` is text, not a date — whether it came
+from a file, a ``--set`` or the Python API.
 """
 
 from __future__ import annotations
@@ -162,14 +165,14 @@ def build(data: dict[str, Any], locate: Locator, main_source: str = "", *,
         locate: Where each key path was written, for messages.
         main_source: The source the user named (its errors are reported first).
         priors: Whether the data may hold distributions (:func:`lift_priors`); ``False`` for
-            data known to hold numbers only (a scenario's dump with events applied), which
-            saves the walk through it.
+            data known to hold numbers only (a scenario's dump with events applied): then
+            only true/false and dates are checked on the walk.
 
     Raises:
         ScenarioError: The first problem found.
     """
     problems: list[ScenarioError] = []
-    lifted = lift_priors(data, locate, problems) if priors else {}
+    lifted = lift_priors(data, locate, problems, lift=priors)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -224,32 +227,56 @@ EVENT_VALUE = ("an event's value must be a number: distributions are for the sce
 
 
 def lift_priors(data: dict[str, Any], locate: Locator,
-                problems: list[ScenarioError] | None = None) -> dict[str, Distribution]:
+                problems: list[ScenarioError] | None = None, *,
+                lift: bool = True) -> dict[str, Distribution]:
     """Replace each distribution in scenario data by its median, in place; return them by path.
 
     A distribution may stand wherever the schema has a real number (a ``float`` parameter):
-    not for whole numbers (days, rungs, runs, seed), nor as an event's value.
+    not for whole numbers (days, rungs, runs, seed), nor as an event's value. On the way,
+    true/false and dates are checked to be written as such (:func:`strict_problem`).
 
     Args:
         data: Scenario data (changed in place).
         locate: Where each key path was written.
         problems: Where to collect the problems found (each distribution's own); without it
             the first is raised.
+        lift: ``False`` for data known to hold numbers only: the strict checks alone.
 
     Returns:
         Dotted path (``actors.baku.nationalism``, ``alliances[0].commitment``) -> distribution.
 
     Raises:
         ScenarioError: Without ``problems``: a distribution that is malformed, not allowed on
-            its parameter's range, or written where a distribution may not stand.
+            its parameter's range, or written where a distribution may not stand; a
+            true/false or a date that is not written as one.
     """
     found: dict[str, Distribution] = {}
     collected: list[ScenarioError] = [] if problems is None else problems
     start = len(collected)
-    _lift(data, ROOT, (), locate, found, collected)
+    _lift(data, ROOT, (), locate, found, collected, lift=lift)
     if problems is None and len(collected) > start:
         raise collected[start]
     return found
+
+
+DATE_TEXT = "must be a date written as YYYY-MM-DD without quotes (e.g. 2025-07-01)"
+
+
+def strict_problem(value: Any, node: SchemaNode, loc: Loc,
+                   locate: Locator) -> ScenarioError | None:
+    """The problem with a value pydantic would coerce into a true/false or a date, or ``None``.
+
+    ``yes``, ``'on'``, ``1`` are not true/false; ``'2025-07-01'`` (quoted) is text, and a date
+    with a time is not a date. ``null`` is left for pydantic to judge.
+    """
+    if value is None:
+        return None
+    base = node.base
+    if base is bool and not isinstance(value, bool):
+        return _at(allowed_text(node), loc, locate, value)
+    if base is dt.date and type(value) is not dt.date:
+        return _at(DATE_TEXT + meaning(node), loc, locate, value)
+    return None
 
 
 def _is_number(path: Any) -> bool:
@@ -282,7 +309,7 @@ def _slot(node: SchemaNode, pattern: tuple[str, ...], key: str | int) -> Slot | 
 
 def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
           found: dict[str, Distribution], problems: list[ScenarioError],
-          pattern: tuple[str, ...] = ()) -> None:
+          pattern: tuple[str, ...] = (), *, lift: bool = True) -> None:
     if isinstance(value, dict):
         items: list[tuple[str | int, Any]] = list(value.items())
     elif isinstance(value, list):
@@ -291,9 +318,15 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
         return
     keyed = node.kind != "model"
     for key, child in items:
-        if not isinstance(child, dict | list):
-            continue
         here = (*loc, key)
+        if not isinstance(child, dict | list):
+            if isinstance(child, bool | str | int | dt.date):  # what could pass for another type
+                slot = _slot(node, (*pattern, "*" if keyed else str(key)), key)
+                problem = strict_problem(child, slot[0], here, locate) \
+                    if slot is not None and slot[1] == "leaf" else None
+                if problem is not None:
+                    problems.append(problem)
+            continue
         if len(here) == 3 and here[0] == "events" and here[2] in ("set", "add"):
             for path, change in (child.items() if isinstance(child, dict) else ()):
                 if isinstance(change, dict) and _is_number(path):
@@ -305,7 +338,9 @@ def _lift(value: Any, node: SchemaNode, loc: Loc, locate: Locator,
             continue
         below, kind, real, numeric = slot
         if kind != "leaf":
-            _lift(child, below, here, locate, found, problems, below_pattern)
+            _lift(child, below, here, locate, found, problems, below_pattern, lift=lift)
+        elif not lift:
+            continue
         elif isinstance(child, dict) and real:
             lo, hi = below.bounds
             try:

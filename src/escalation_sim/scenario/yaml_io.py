@@ -9,6 +9,10 @@ tree and builds plain Python values from it itself, so that it can:
   than 1 MB.
 
 The result is a :class:`Document`: the data plus, for each key path, its source and line.
+
+Every file read here is an input of the command reading it: inside :func:`track_reads` (each
+CLI command runs in one), :func:`files_read` tells which files those were, so that no output
+ever replaces one of them (``--force`` included).
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +112,7 @@ class LineLoader(yaml.SafeLoader):
         self.source = source
         self.lines: dict[Loc, int] = {}
         self._budget = MAX_NODES
+        self._open: list[Node] = []  # the mappings being built, outermost first
 
     def read(self) -> Any:
         """Read the single document in the stream (``None`` if the stream is empty)."""
@@ -191,6 +199,15 @@ class LineLoader(yaml.SafeLoader):
         raise self._error(f"key {node.value!r} must be text; put it in quotes", node, loc)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        if any(node is other for other in self._open):
+            raise self._error("an alias refers to a mapping it is inside (a loop)", node, loc)
+        self._open.append(node)
+        try:
+            return self._mapping_items(node, loc)
+        finally:
+            self._open.pop()
+
+    def _mapping_items(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         self._check_unbracketed_list(node, loc)
         result: dict[str, Any] = {}
         merges: list[Node] = []
@@ -283,6 +300,24 @@ def read_document(text: str, source: str) -> Document:
     return Document(value, source, {loc: (source, line) for loc, line in lines.items()})
 
 
+_READ: ContextVar[set[tuple[int, int]] | None] = ContextVar("escsim_files_read", default=None)
+
+
+@contextmanager
+def track_reads() -> Iterator[None]:
+    """Within the block, remember every file :func:`read_file` opens (see :func:`files_read`)."""
+    token = _READ.set(set())
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def files_read() -> frozenset[tuple[int, int]]:
+    """The files read so far inside :func:`track_reads`, as (device, inode) pairs."""
+    return frozenset(_READ.get() or ())
+
+
 def read_file(path: Path, display: str | None = None) -> str:
     """Read a scenario file as text, refusing folders, pipes, huge files and non-UTF-8 bytes.
 
@@ -300,7 +335,11 @@ def read_file(path: Path, display: str | None = None) -> str:
         # non-blocking open, then a look at what was opened: a FIFO or device never blocks
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            info = os.fstat(fh.fileno())
+            seen = _READ.get()
+            if seen is not None:
+                seen.add((info.st_dev, info.st_ino))
+            if not stat.S_ISREG(info.st_mode):
                 raise ScenarioError("is not a regular file (a pipe, device or socket); give "
                                     "a scenario file", source=name)
             raw = fh.read(MAX_BYTES + 1)
