@@ -182,7 +182,8 @@ class Actor(mesa.Agent):
             if kind == "lifted":
                 self.answering = True
             else:
-                self.hit_domain, self.hit_day = k, t
+                if kind == "imposed":
+                    self.hit_domain, self.hit_day = k, t
                 for q in range(m.n_issues):
                     if p.issue_domain[q] == k:
                         m.activation[q] = dynamics.triggered(m.activation[q],
@@ -199,16 +200,18 @@ class Actor(mesa.Agent):
             j = other.index
             best = max(best, perception.threat(self.seen[j], p.absorbed[m.pair(i, j)],
                                                other.nationalism, self.trust[j], p.rhetoric[j]))
-        stake = 0.0
+        stake = demand = 0.0
         for q in range(m.n_issues):
             stake += p.stake[i][q] * m.activation[q] * m.gap_left[q]
             best += p.client[i][q] * m.activation[q]
+        amplified = decision.amplifier(self.nationalism, p.w_nat)
         for d, status in enumerate(m.demands):
-            if status == OPEN and p.dem_actor[d] == i:
-                stake += p.w_demand * p.salience[i][p.dem_issue[d]]
+            if status == OPEN and p.dem_actor[d] == i and not m.settlement_holds:
+                demand = max(demand, decision.demand_push(
+                    p.w_demand, p.salience[i][p.dem_issue[d]], p.demand_rung[d], amplified))
         self.threat = best
-        self.desire = decision.desired(stake, self.nationalism, self.grievance, best,
-                                       p.reciprocity[i], p.w_nat)
+        self.desire = decision.desired(stake, demand, self.grievance, best, p.reciprocity[i],
+                                       amplified)
 
     # §6 force -----------------------------------------------------------------------------------
     def consider_force(self, posture: bool) -> None:
@@ -269,10 +272,13 @@ class Actor(mesa.Agent):
         if sum(self.measures) == 0:
             return
         settled = 0.0
-        if m.settled_day is not None:
-            settled = p.settle_lift * math.exp(-(t - m.settled_day) / p.settle_memory)
+        if m.settlement_holds:
+            settled = measures.fading_push(p.settle_lift, t - m.settled_day, p.settle_memory)
         mine = [d for d in range(len(m.demands)) if p.dem_actor[d] == i]
-        met = p.met_lift if mine and all(m.demands[d] != OPEN for d in mine) else 0.0
+        met = 0.0
+        if mine and all(m.demands[d] != OPEN for d in mine):
+            met = measures.fading_push(p.met_lift, t - max(m.closed_day[d] for d in mine),
+                                       p.settle_memory)
         aud = self.audience_cost()
         grudge = p.summit_grievance_weight * self.grievance
         hazards = []
@@ -280,7 +286,7 @@ class Actor(mesa.Agent):
             h = 0.0
             if self.measures[k] > 0:
                 holding = measures.holding_cost(k, p.trade_cost[i], p.energy_cost[i], m.trade,
-                                                m.energy, p.legal_share, p.c_posture)
+                                                m.energy, p.legal_share, p.posture_cost[i])
                 h = self.measures[k] * measures.lift_hazard(
                     RUNG_OF[k], self.desire, p.lift_rate, p.lift_want, settled, met, holding,
                     aud, grudge)
@@ -345,7 +351,7 @@ class Actor(mesa.Agent):
             pull = sum(p.pull[i][q] * m.activation[q] * m.gap_left[q]
                        for q in range(m.n_issues) if p.issue_domain[q] == k)
             holding = measures.holding_cost(k, p.trade_cost[i], p.energy_cost[i], m.trade,
-                                            m.energy, p.legal_share, p.c_posture)
+                                            m.energy, p.legal_share, p.posture_cost[i])
             cost = measures.imposing_cost(holding, p.c_measure, value)
             utilities_list.append(decision.impose_utility(material, RUNG_OF[k], self.desire,
                                                           p.w_fit, kind, pull, cost))
@@ -357,6 +363,9 @@ class Actor(mesa.Agent):
             return
         self.measures[k] += 1
         self.act = ("imposed", k)
+        if self.hit_domain == k and self.hit_day is not None and t - self.hit_day <= p.kind_memory:
+            self.act = ("replied", k)  # a reply in kind: answered, and nothing new for the other
+            self.hit_domain = -1
         self.imposed += 1
         m.flare_day = t
 
@@ -413,6 +422,7 @@ class EscalationRun(mesa.Model):
         self.activation = [float(x) for x in state.activation[:, 0]]
         self.gap_left = [1.0] * self.n_issues
         self.demands = [OPEN] * len(scenario.demands)
+        self.closed_day = [0] * len(scenario.demands)
         self.trade = float(state.trade[0])
         self.energy_supply, self.energy_damage = float(state.energy_supply[0]), 1.0
         self.crisis_days, self.mediating, self.talks_left = 0, False, 0
@@ -446,6 +456,12 @@ class EscalationRun(mesa.Model):
     def energy(self) -> float:
         """Energy flowing: what measures and war leave of the supply, less incident damage."""
         return self.energy_supply * self.energy_damage
+
+    @property
+    def settlement_holds(self) -> bool:
+        """A settlement holds: nothing flared since (open demands are shelved meanwhile)."""
+        return self.settled_day is not None and (self.flare_day is None
+                                                 or self.settled_day >= self.flare_day)
 
     def reading_on(self, day: int, j: int) -> int:
         """Actor ``j``'s reading as seen at the start of ``day`` (the day before's end)."""
@@ -515,6 +531,8 @@ class EscalationRun(mesa.Model):
         if explained:  # explained on the hotline, which opens direct talks
             severity *= 0.5
             self.talks_left = max(self.talks_left, p.call_days)
+        else:  # a trigger: it ends the hold of a settlement
+            self.flare_day = self.day
         victim.suffer(severity)
         if p.inc_control[k] != EXTERNAL:
             victim.hit_domain, victim.hit_day = p.inc_domain[k], self.day
@@ -555,7 +573,8 @@ class EscalationRun(mesa.Model):
                 continue
             demander, compelled = self.actors[p.dem_actor[d]], self.actors[p.dem_of[d]]
             q, o = p.dem_issue[d], compelled.index
-            self.activation[q] = 1.0  # an open demand keeps its issue contested
+            if not self.settlement_holds:  # an open demand pressed keeps its issue contested
+                self.activation[q] = 1.0
             coerced = (demander.measures[DOMAIN_ECONOMIC] + demander.measures[DOMAIN_ENERGY]) > 0
             pain = (p.trade_cost[o] * max(0.0, 1.0 - self.trade)
                     + p.energy_cost[o] * max(0.0, 1.0 - self.energy)
@@ -564,10 +583,12 @@ class EscalationRun(mesa.Model):
                           + p.stake[o][q] * self.gap_left[q])
             if rnd.random() < measures.concede_hazard(p.concede_rate, pain, resistance):
                 self.demands[d] = MET
+                self.closed_day[d] = self.day
                 self.gap_left[q] = 0.0
                 self.activation[q] = 0.0
             elif rnd.random() < p.drop_rate / 365.0:
                 self.demands[d] = DROPPED
+                self.closed_day[d] = self.day
         return at_war
 
     # -- 3. summits ------------------------------------------------------------------------------

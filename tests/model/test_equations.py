@@ -55,14 +55,27 @@ def test_trust_heads_for_its_target_by_the_rung_seen() -> None:
 # -- §6 decisions ---------------------------------------------------------------------------
 def test_desired_rung_is_richardsons_target_amplified_by_nationalism() -> None:
     push = 0.4 + 1.0 + 0.5 * 2.0
-    assert decision.desired(0.4, 0.8, 1.0, 4.0, 0.5, 2.0) == pytest.approx(2 + push * 1.6)
-    assert decision.desired(0.4, 0.5, 1.0, 4.0, 0.5, 2.0) == pytest.approx(2 + push)
+    assert decision.amplifier(0.8, 2.0) == pytest.approx(1.6)
+    assert decision.amplifier(0.0, 5.0) == 0.0  # the amplifier never turns a push around
+    assert decision.desired(0.4, 0.0, 1.0, 4.0, 0.5, 1.6) == pytest.approx(2 + push * 1.6)
+    assert decision.desired(0.4, 0.0, 1.0, 4.0, 0.5, 1.0) == pytest.approx(2 + push)
     # with nothing to answer, nationalism adds nothing
-    assert decision.desired(0.0, 0.95, 0.0, 2.0, 0.5, 3.0) == pytest.approx(2.0)
+    assert decision.desired(0.0, 0.0, 0.0, 2.0, 0.5, 2.35) == pytest.approx(2.0)
     # a conciliatory other is answered in kind, not amplified
-    assert decision.desired(0.0, 0.9, 0.0, 1.0, 0.5, 3.0) == pytest.approx(1.5)
-    # the amplifier never turns a push around
-    assert decision.desired(0.0, 0.0, 1.0, 2.0, 0.5, 5.0) == pytest.approx(2.0)
+    assert decision.desired(0.0, 0.0, 0.0, 1.0, 0.5, 2.2) == pytest.approx(1.5)
+
+
+def test_an_open_demand_sets_the_level_grievances_do_not_pile_on() -> None:
+    # compellence holds its demander at the demand's level ...
+    assert decision.desired(0.5, 3.0, 1.0, 2.0, 0.5, 1.0) == pytest.approx(5.0)
+    # ... unless what it has to answer is more
+    assert decision.desired(0.5, 1.0, 2.0, 2.0, 0.5, 1.0) == pytest.approx(4.5)
+
+
+def test_a_demand_presses_up_to_the_rung_of_its_domain() -> None:
+    assert decision.demand_push(3.0, 0.5, 6, 1.2) == pytest.approx(1.8)
+    # an accountability demand (diplomatic, rung 4) wants diplomatic measures, not posture
+    assert decision.demand_push(5.0, 0.9, 4, 1.5) == pytest.approx(2.0)
 
 
 def test_stance_utility_fits_words_up_to_verbal_hostility() -> None:

@@ -2,8 +2,9 @@
 
 A calm start stays calm without triggers; force needs a militarised issue, force met or a
 military posture; a measure stays in force while words turn conciliatory; a reply comes in the
-domain it answers; a much stronger side absorbs; a met demand lifts the compelling measures; a
-settlement lifts measures one by one.
+domain it answers, and a reply closes the round; a much stronger side absorbs; a met demand
+lifts the compelling measures; a settlement lifts measures one by one and shelves open demands
+until a trigger.
 """
 
 from __future__ import annotations
@@ -144,6 +145,21 @@ def test_a_reply_comes_in_the_domain_it_answers() -> None:
         assert shares[h, k] > max(others), (domain, shares)
 
 
+def test_a_reply_in_kind_closes_the_round() -> None:
+    # b expels a's diplomats on day 0; a answers in kind; b has nothing new to answer in kind
+    s = scenario(pair(dict(initial_grievance=1.0), dict(initial_grievance=1.0)),
+                 incidents={"expulsion": dict(rate_per_year=0, perpetrator="b", victim="a",
+                                              severity=2.0, rung=4, cameo="161",
+                                              domain="diplomatic")},
+                 opening=["expulsion"], horizon_days=90)
+    replies = {0: 0, 1: 0}
+    for run in range(150):
+        for row in observe(s, run).of(kernel.EV_IMPOSE):
+            replies[int(row[2])] += int(row[3]) == DOMAINS.index("diplomatic")
+    assert replies[0] > 30
+    assert replies[1] < 0.5 * replies[0]
+
+
 def test_a_much_stronger_side_absorbs_the_weaker_sides_measures() -> None:
     def replies(capability: float) -> float:
         actors = pair(dict(initial_rung=6, initial_measures={"economic": 1, "legal": 1},
@@ -205,6 +221,26 @@ def test_a_settlement_lifts_measures_one_by_one() -> None:
     # one a day at most, spread over weeks, not all at once
     assert all(len(set(d)) == len(d) for d in several)
     assert np.median([max(d) - min(d) for d in several]) >= 14
+
+
+def test_a_settlement_shelves_a_demand_until_a_trigger() -> None:
+    # a presses a demand with measures; leaders settle on day 5; while the settlement holds the
+    # demand is shelved, and only triggers (incidents not explained away) take a back to deeds
+    actors = pair(dict(initial_rung=6, initial_measures={"economic": 1}))
+    issue = {"deal": dict(HOT, domain="economic", salience=dict(a=1.0, b=0.2))}
+    base = dict(issues=issue, demands=[dict(actor="a", of="b", issue="deal")],
+                summits=[dict(day=5, label="meeting")], horizon_days=240,
+                model=dict(summit_value=20.0, concede_rate=0.0, drop_rate=0.0))
+    harassment = {"harass": dict(rate_per_year=12, perpetrator="b", victim="a", severity=0.5,
+                                 rung=3, cameo="11")}
+    runs = {name: simulate(scenario(actors, **base, **extra), runs=300, seed=5,
+                           keep_runs=True).runs
+            for name, extra in (("quiet", {}), ("triggers", dict(incidents=harassment)))}
+    settled = {name: r["summits"] > 0 for name, r in runs.items()}
+    assert settled["quiet"].mean() > 0.9
+    imposed = {name: r["actor_imposed"][settled[name], 0].mean() for name, r in runs.items()}
+    assert imposed["quiet"] < 0.5
+    assert imposed["triggers"] > 2 * imposed["quiet"] + 0.5
 
 
 def test_summits_settle_once_per_flare_up() -> None:

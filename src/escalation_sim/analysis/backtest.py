@@ -178,20 +178,25 @@ class Simulated:
     month_min_top: np.ndarray | None = None
     month_material: np.ndarray | None = None
     month_stance: np.ndarray | None = None
+    imposed: np.ndarray | None = None
+    lifted: np.ndarray | None = None
 
     @classmethod
     def from_runs(cls, runs: dict[str, np.ndarray]) -> Simulated:
         """From per-run arrays of a monthly evaluation (``actor_month_max`` …)."""
         return cls(np.asarray(runs["actor_month_max"], dtype=np.int64),
                    runs.get("month_min_top"), runs.get("actor_month_material"),
-                   runs.get("actor_month_stance"))
+                   runs.get("actor_month_stance"), runs.get("actor_imposed"),
+                   runs.get("actor_lifted"))
 
     def cut(self, months: int) -> Simulated:
-        """The first ``months`` months only."""
+        """The first ``months`` months only (the per-run counts of measures stay whole: the
+        horizon simulated is the window scored)."""
         def first(x: np.ndarray | None) -> np.ndarray | None:
             return None if x is None else x[..., :months]
         return Simulated(self.month_max[..., :months], first(self.month_min_top),
-                         first(self.month_material), first(self.month_stance))
+                         first(self.month_material), first(self.month_stance), self.imposed,
+                         self.lifted)
 
     def force_by(self) -> np.ndarray:
         """(R, M) some actor had read force (rung >= 8) by the end of month m."""
@@ -347,7 +352,7 @@ def _track_start(path: Observed, track: str) -> np.ndarray:
 
 
 POOLED_KEYS = ("rps", "rps_material", "rps_declaratory", "brier_force", "brier_engaged",
-               "cover_50", "cover_90")
+               "cover_50", "cover_90", "measures")
 """Scores that pool across episodes (per-actor RPS does not: the actors differ)."""
 Weighting = Literal["actor-month", "episode"]
 
@@ -380,8 +385,31 @@ def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None 
              for name, row in point.items()}
     actors, months = path.rung.shape
     said = int((path.declaratory != NONE).sum()) if path.declaratory is not None else 0
+    counts = measure_counts(sim, path)
+    if counts is not None:
+        table["model"]["measures"], table["persistence"]["measures"] = counts
     return {"actor_months": actors * months, "months": months, "declaratory_months": said,
             "scores": table, "skill": _skills(table)}
+
+
+def measure_counts(sim: Simulated, path: Observed) -> tuple[float, float] | None:
+    """How far the measures imposed and lifted per actor lie from the record's (§6, deeds).
+
+    The mean over actors, and over imposed and lifted, of ``|log(1 + simulated) - log(1 +
+    observed)|``, the simulated count its mean over runs; and the same for persistence (no
+    measure imposed or lifted). Monthly readings cannot tell a measure kept for a year from one
+    lifted and imposed again each month; these counts can. ``None`` without the counts.
+    """
+    if sim.imposed is None or sim.lifted is None or path.imposed is None or path.lifted is None:
+        return None
+    found = []
+    for simulated, observed in ((sim.imposed, path.imposed), (sim.lifted, path.lifted)):
+        observed = observed.sum(axis=-1)
+        found.append((np.log1p(simulated.mean(axis=0)) - np.log1p(observed),
+                      np.log1p(observed)))
+    model = float(np.mean([np.abs(d).mean() for d, _ in found]))
+    persistence = float(np.mean([o.mean() for _, o in found]))
+    return model, persistence
 
 
 def pooled_scores(per_episode: Sequence[dict[str, Any]],
@@ -412,12 +440,12 @@ def pooled_scores(per_episode: Sequence[dict[str, Any]],
     for name in names:
         row = {}
         for key in POOLED_KEYS:
-            size = {"rps_declaratory": "declaratory_months"}.get(
+            size = {"rps_declaratory": "declaratory_months", "measures": "episodes"}.get(
                 key, "months" if key.startswith("brier") else "actor_months")
             scored = [e for e in per_episode if key in e["scores"][name]]
             if not scored:
                 continue
-            w = np.array([e.get(size, e["actor_months"]) if weighting == "actor-month" else 1.0
+            w = np.array([e.get(size, 1.0) if weighting == "actor-month" else 1.0
                           for e in scored], dtype=float)
             values = np.array([e["scores"][name][key] for e in scored], dtype=float)
             row[key] = float(np.sum(w * values) / np.sum(w)) if w.sum() > 0 else float("nan")
@@ -450,12 +478,17 @@ COVERAGE_TARGET = 0.9
 """The share of observed actor-months a calibrated central 90% band holds."""
 COVERAGE_PENALTY = 0.25
 """RPS units per unit of 90%-band coverage away from :data:`COVERAGE_TARGET`."""
+MEASURES_PENALTY = 0.05
+"""RPS units per unit of the measures' count error (:func:`measure_counts`): a count off by a
+factor of e costs 0.05, about the RPS gap between the model and its references."""
 
 
 def distance(pooled: dict[str, Any]) -> float:
     """One number for likelihood-free calibration (ABC): lower is closer to the record.
 
-    ``pooled RPS of the model + COVERAGE_PENALTY * |pooled 90% coverage - 0.9|``. The RPS term
+    ``pooled RPS of the model + COVERAGE_PENALTY * |pooled 90% coverage - 0.9| +
+    MEASURES_PENALTY * pooled measures' count error`` (the last where the counts are known). The
+    RPS term
     rewards forecasts near the observed rungs; the coverage term keeps the bands honest (an
     RPS-only fit may narrow the bands until they miss). With 0.25, bands that hold 60% of the
     observed months instead of 90% cost 0.075, about the RPS gap between the model and its
@@ -465,7 +498,10 @@ def distance(pooled: dict[str, Any]) -> float:
         pooled: :func:`pooled_scores` (or :func:`episode_scores` of a single episode).
     """
     model = pooled["scores"]["model"]
-    return float(model["rps"] + COVERAGE_PENALTY * abs(model["cover_90"] - COVERAGE_TARGET))
+    found = float(model["rps"] + COVERAGE_PENALTY * abs(model["cover_90"] - COVERAGE_TARGET))
+    if "measures" in model and np.isfinite(model["measures"]):
+        found += MEASURES_PENALTY * model["measures"]
+    return found
 
 
 REFERENCE_WORDS = {"climatology": "climatology", "empirical": "base rates",
@@ -594,6 +630,7 @@ SCORE_LABELS = {
     "rps": "RPS all",
     "rps_material": "RPS deeds",
     "rps_declaratory": "RPS words",
+    "measures": "measures count error",
     "brier_force": "Brier force",
     "brier_engaged": "Brier engaged",
     "cover_50": "cover 50%",

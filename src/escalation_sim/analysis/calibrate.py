@@ -112,7 +112,8 @@ def cut_observed(path: Observed, months: int) -> Observed:
         return None if x is None else x[:, :months]
 
     return Observed(path.rung[:, :months], path.start, path.labels[:months],
-                    cut(path.material), cut(path.declaratory), cut(path.incidents))
+                    cut(path.material), cut(path.declaratory), cut(path.incidents),
+                    cut(path.imposed), cut(path.lifted))
 
 
 def training_episode(loaded: LoadedEpisode, max_months: int | None) -> TrainingEpisode:

@@ -25,9 +25,11 @@ from pydantic import BaseModel
 
 from escalation_sim.model.ladder import (
     DOMAIN_MILITARY,
+    DOMAIN_RUNG,
     DOMAINS,
     HOSTILITY,
     LEGAL_COERCION,
+    MILITARY_SIGNALLING,
     N_RUNGS,
     VERBAL_HOSTILITY,
     domain_of_rung,
@@ -79,6 +81,7 @@ class Params(NamedTuple):
     audience: np.ndarray  # audience resolve
     force_cost: np.ndarray  # log-hazard of force, the parts fixed by the scenario (§6 Force)
     war_cost: np.ndarray  # utility: c_war + c_nuclear against a nuclear-armed other
+    posture_cost: np.ndarray  # utility of a military posture measure: c_posture (1 + force_cost)
     absorbed: np.ndarray  # (P, W) share of the other's hostility the observer discounts
     # §8 issues
     stake: np.ndarray  # (A, Q, W) rungs of drive at full contention: w_issue sal gap heat
@@ -101,6 +104,7 @@ class Params(NamedTuple):
     dem_actor: np.ndarray  # (D,) int64
     dem_of: np.ndarray  # (D,) int64
     dem_issue: np.ndarray  # (D,) int64
+    demand_rung: np.ndarray  # (D,) int64 the rung of the domain of the demand's issue (§6)
     # shared numbers, (W,)
     w_nat: np.ndarray
     w_fit: np.ndarray
@@ -108,7 +112,6 @@ class Params(NamedTuple):
     window: np.ndarray  # int64
     window_incident: np.ndarray  # int64
     c_measure: np.ndarray
-    c_posture: np.ndarray
     legal_share: np.ndarray
     w_kind: np.ndarray
     kind_memory: np.ndarray
@@ -437,6 +440,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         audience=m.audience * resolve,
         force_cost=force_cost,
         war_cost=m.c_war + m.c_nuclear * others_nuclear,
+        posture_cost=m.c_posture * (1.0 + force_cost),
         absorbed=absorbed,
         stake=m.w_issue * stake,
         pull=m.w_domain * stake,
@@ -460,13 +464,14 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         dem_of=np.array([ids.index(d.of) for d in scenario.demands], dtype=np.int64),
         dem_issue=np.array([issue_keys.index(d.issue) for d in scenario.demands],
                            dtype=np.int64),
+        demand_rung=np.array([DOMAIN_RUNG.get(scenario.issues[d.issue].domain or "", MILITARY_SIGNALLING)
+                              for d in scenario.demands], dtype=np.int64),
         w_nat=m.w_nat,
         w_fit=m.w_fit,
         c_move=m.c_move,
         window=m.window,
         window_incident=np.maximum(m.window, m.window_after_incident),
         c_measure=m.c_measure,
-        c_posture=m.c_posture,
         legal_share=m.legal_econ_share,
         w_kind=m.w_kind,
         kind_memory=m.kind_memory_days,
@@ -527,7 +532,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
 
 
 FIXED = ("issue_domain", "militarised", "opening", "inc_perpetrator", "inc_victim", "inc_control",
-         "inc_domain", "inc_issue", "dem_actor", "dem_of", "dem_issue")
+         "inc_domain", "inc_issue", "dem_actor", "dem_of", "dem_issue", "demand_rung")
 """Fields of ``Params`` without a run axis (the scenario's structure)."""
 
 

@@ -50,7 +50,16 @@ from escalation_sim.engine.rng import (
     triple,
     uniform,
 )
-from escalation_sim.engine.state import DROPPED, HISTORY, LIFTED, MET, NEVER, NO_ACT, OPEN
+from escalation_sim.engine.state import (
+    DROPPED,
+    HISTORY,
+    LIFTED,
+    MET,
+    NEVER,
+    NO_ACT,
+    OPEN,
+    REPLIED,
+)
 from escalation_sim.model import decision, dynamics, force, measures, perception
 from escalation_sim.model._jit import compiled
 from escalation_sim.model.ladder import (
@@ -128,7 +137,8 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
     The victim's grievance rises by the severity (less what trust in the perpetrator explains
     away; halved if explained on the hotline, which opens direct talks), its nationalism rallies,
     it reviews at once; it remembers the domain it was hit in (not for an external incident); the
-    incident's issue is triggered; an energy incident cuts energy flows.
+    incident's issue is triggered; an energy incident cuts energy flows; one not explained away
+    ends the hold of a settlement.
     """
     n_actors = s.level.shape[0]
     v = p.inc_victim[k]
@@ -139,6 +149,8 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
     if explained:
         sev *= 0.5
         s.talks_left[r] = max(s.talks_left[r], p.call_days[c])
+    else:
+        s.flare_day[r] = t  # a trigger: it ends the hold of a settlement
     s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[c])
     jump = min(s.nationalism[v, r] + p.rally_severity[v, c] * sev, 1.0) - s.nationalism[v, r]
     s.nationalism[v, r] += jump
@@ -161,6 +173,13 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
         _event(events, n_events, t, EV_INCIDENT, float(k), 1.0 if explained else 0.0, sev)
         if explained and p.call_days[c] > 0:
             _event(events, n_events, t, EV_TALKS, 0.0)
+
+
+@compiled
+def _settlement_holds(s, r):
+    """Whether a settlement holds in run ``r``: nothing flared (a new measure, force, an
+    incident not explained away) since the last. Open demands are shelved while it holds (§10)."""
+    return s.settled_day[r] > NEVER and s.settled_day[r] >= s.flare_day[r]
 
 
 @compiled
@@ -254,7 +273,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if s.demand[d, r] != OPEN:
                     continue
                 a, o, q = p.dem_actor[d], p.dem_of[d], p.dem_issue[d]
-                s.activation[q, r] = 1.0  # an open demand keeps its issue contested
+                if not _settlement_holds(s, r):
+                    s.activation[q, r] = 1.0  # an open demand pressed keeps its issue contested
                 econ = s.measures[a, DOMAIN_ECONOMIC, r] + s.measures[a, DOMAIN_ENERGY, r] > 0
                 energy = s.energy_supply[r] * s.energy_damage[r]
                 pain = (p.trade_cost[o, c] * max(0.0, 1.0 - s.trade[r])
@@ -265,6 +285,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if uniform(key, SLOT_DEMAND + 2 * d) < measures.concede_hazard(
                         p.concede_rate[c], pain, resistance):
                     s.demand[d, r] = MET
+                    s.closed_day[d, r] = t
                     s.gap_left[q, r] = 0.0
                     s.activation[q, r] = 0.0
                     rec.demand_met[d, r] = t
@@ -272,6 +293,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         _event(events, n_events, t, EV_DEMAND, float(d), float(MET))
                 elif uniform(key, SLOT_DEMAND + 2 * d + 1) < p.drop_rate[c] / 365.0:
                     s.demand[d, r] = DROPPED
+                    s.closed_day[d, r] = t
                     if tell:
                         _event(events, n_events, t, EV_DEMAND, float(d), float(DROPPED))
 
@@ -359,10 +381,13 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     if act >= LIFTED:
                         moved[i] = True
                         answering[i] = True
-                    elif act >= 0:  # a new measure of domain `act`: answer in kind; issues
+                    elif act >= 0:  # a new measure: answer in kind (not a reply); issues
                         moved[i] = True
-                        s.hit_domain[i, r] = act
-                        s.hit_day[i, r] = t
+                        if act >= REPLIED:
+                            act -= REPLIED
+                        else:
+                            s.hit_domain[i, r] = act
+                            s.hit_day[i, r] = t
                         for qq in range(n_issues):
                             if p.issue_domain[qq] == act:
                                 s.activation[qq, r] = dynamics.triggered(
@@ -388,12 +413,17 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     live = s.activation[q, r]
                     stake += p.stake[i, q, c] * live * s.gap_left[q, r]
                     best += p.client[i, q, c] * live
+                amplified = decision.amplifier(s.nationalism[i, r], p.w_nat[c])
+                demand = 0.0
+                holds = _settlement_holds(s, r)
                 for d in range(n_demands):  # compellence: an open demand drives its demander
-                    if p.dem_actor[d] == i and s.demand[d, r] == OPEN:
-                        stake += p.w_demand[c] * p.salience[i, p.dem_issue[d], c]
+                    if p.dem_actor[d] == i and s.demand[d, r] == OPEN and not holds:
+                        q = p.dem_issue[d]
+                        demand = max(demand, decision.demand_push(
+                            p.w_demand[c], p.salience[i, q, c], p.demand_rung[d], amplified))
                 threat[i] = best
-                desire[i] = decision.desired(stake, s.nationalism[i, r], s.grievance[i, r],
-                                             best, p.reciprocity[i, c], p.w_nat[c])
+                desire[i] = decision.desired(stake, demand, s.grievance[i, r], best,
+                                             p.reciprocity[i, c], amplified)
             for i in range(n_actors):
                 if s.war[i, r]:
                     continue
@@ -451,16 +481,20 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if held == 0:
                     continue
                 settled = 0.0
-                if s.settled_day[r] > NEVER:
-                    settled = p.settle_lift[c] * math.exp(-(t - s.settled_day[r])
-                                                          / p.settle_memory[c])
-                closed = 0
-                made = 0
+                if _settlement_holds(s, r):
+                    settled = measures.fading_push(p.settle_lift[c], t - s.settled_day[r],
+                                                   p.settle_memory[c])
+                closed = NEVER  # the day its last demand closed (NEVER: none, or one open)
                 for d in range(n_demands):
                     if p.dem_actor[d] == i:
-                        made += 1
-                        closed += s.demand[d, r] != OPEN
-                met_push = p.met_lift[c] if made > 0 and closed == made else 0.0
+                        if s.demand[d, r] == OPEN:
+                            closed = NEVER
+                            break
+                        closed = max(closed, s.closed_day[d, r])
+                met_push = 0.0
+                if closed > NEVER:
+                    met_push = measures.fading_push(p.met_lift[c], t - closed,
+                                                    p.settle_memory[c])
                 aud = (p.audience[i, c] * s.nationalism[i, r]
                        * (1.0 - p.talks_audience_cut[c] * talking)
                        * (1.0 - p.reciprocal_cut[c] * answering[i]))
@@ -473,7 +507,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     if s.measures[i, k, r] > 0:
                         holding = measures.holding_cost(k, p.trade_cost[i, c],
                                                         p.energy_cost[i, c], s.trade[r], energy,
-                                                        p.legal_share[c], p.c_posture[c])
+                                                        p.legal_share[c], p.posture_cost[i, c])
                         z = (p.lift_want[c] * max(0.0, DOMAIN_RUNGS[k] - desire[i]) + settled
                              + met_push + holding - aud - grudge)
                         top_z = max(top_z, z)
@@ -486,7 +520,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         continue
                     holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
                                                     s.trade[r], energy, p.legal_share[c],
-                                                    p.c_posture[c])
+                                                    p.posture_cost[i, c])
                     utilities[k] = s.measures[i, k, r] * measures.lift_hazard(
                         DOMAIN_RUNGS[k], desire[i], p.lift_rate[c], p.lift_want[c], settled,
                         met_push, holding, aud, grudge)
@@ -577,7 +611,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     pull = pulls[k]
                     holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
                                                     s.trade[r], energy, p.legal_share[c],
-                                                    p.c_posture[c])
+                                                    p.posture_cost[i, c])
                     cost = measures.imposing_cost(holding, p.c_measure[c], value)
                     utilities[n_opt] = decision.impose_utility(material, rung, desire[i],
                                                                p.w_fit[c], kind, pull, cost)
@@ -592,14 +626,17 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     continue
                 s.measures[i, k, r] += 1
                 s.flare_day[r] = t
-                code[i] = k
                 rec.imposed[i, r] += 1
+                kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
+                                       <= p.kind_memory[c]) else 0.0
+                code[i] = k
+                if kind > 0.0:  # a reply in kind: answered, and nothing new for the other
+                    code[i] = REPLIED + k
+                    s.hit_domain[i, r] = -1
                 if tell:
                     rung = DOMAIN_RUNGS[k]
                     fit = p.w_fit[c] * ((material - desire[i]) ** 2
                                         - (max(material, float(rung)) - desire[i]) ** 2)
-                    kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
-                                           <= p.kind_memory[c]) else 0.0
                     _event(events, n_events, t, EV_IMPOSE, float(i), float(k), desire[i],
                            threat[i], fit, kind, utilities[pick] - fit - kind)
 

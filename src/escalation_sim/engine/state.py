@@ -26,6 +26,9 @@ HISTORY = 64
 """Days of history kept for perception lags (the schema caps ``lag_days`` at 60)."""
 NO_ACT = -1
 """In ``State.acts``: no new measure imposed nor lifted that day."""
+REPLIED = 8
+"""In ``State.acts``: ``REPLIED + k`` means a measure of domain ``k`` was imposed in reply to
+one of the same kind: it closes the round, and gives the other nothing new to answer in kind."""
 LIFTED = 16
 """In ``State.acts``: ``LIFTED + k`` means a measure of domain ``k`` was lifted that day."""
 NEVER = -(10**6)
@@ -47,8 +50,8 @@ class State(NamedTuple):
     measures: np.ndarray  # (A, N_DOMAINS, R) int64: measures in force by domain
     war: np.ndarray  # (A, R) bool: at open war
     history: np.ndarray  # (HISTORY, A, R) int8: the reading at the end of each recent day
-    acts: np.ndarray  # (HISTORY, A, R) int8: domain of a measure imposed (k) or lifted
-    # (LIFTED + k) on each recent day, NO_ACT for none
+    acts: np.ndarray  # (HISTORY, A, R) int8: domain of a measure imposed (k), imposed in
+    # reply in kind (REPLIED + k) or lifted (LIFTED + k) on each recent day, NO_ACT for none
     prev_lagged: np.ndarray  # (P, R) int64: what the observer's lagged view showed yesterday
     seen: np.ndarray  # (P, R) int64: the rung each observer saw of each other today
     grievance: np.ndarray  # (A, R) rungs
@@ -64,11 +67,12 @@ class State(NamedTuple):
     mediating: np.ndarray  # (R,) bool
     talks_left: np.ndarray  # (R,) int64 days of hotline talks still to run
     settled_day: np.ndarray  # (R,) int64 day of the last leader-level settlement
-    flare_day: np.ndarray  # (R,) int64 day of the last new measure or use of force
+    flare_day: np.ndarray  # (R,) int64 day of the last new measure, use of force or trigger
     hit_domain: np.ndarray  # (A, R) int64 domain the actor was last hit in, -1 none
     hit_day: np.ndarray  # (A, R) int64
     force_met_day: np.ndarray  # (A, R) int64 last day the actor suffered the other's force
     demand: np.ndarray  # (D, R) int64: OPEN, MET or DROPPED
+    closed_day: np.ndarray  # (D, R) int64 day the demand was met or dropped
     top: np.ndarray  # (R,) int64 highest reading at the end of the previous day
 
     @classmethod
@@ -138,5 +142,6 @@ class State(NamedTuple):
             hit_day=np.full((a, r), NEVER, dtype=np.int64),
             force_met_day=np.full((a, r), NEVER, dtype=np.int64),
             demand=np.zeros((len(scenario.demands), r), dtype=np.int64),
+            closed_day=np.full((len(scenario.demands), r), NEVER, dtype=np.int64),
             top=level.max(axis=0),
         )

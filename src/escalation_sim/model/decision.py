@@ -19,19 +19,42 @@ from escalation_sim.model.ladder import STATUS_QUO, VERBAL_HOSTILITY
 
 
 @equation
-def desired(stake: float, nationalism: float, grievance: float, threat: float,
-            reciprocity: float, w_nat: float) -> float:
-    """Richardson's target (§6): ``2 + push``, ``push = stake + grievance + r (threat - 2)``.
+def amplifier(nationalism: float, w_nat: float) -> float:
+    """How far nationalism amplifies a push towards hostility: ``1 + w_nat (n - ½)``, at least 0
+    (§6). Nationalist publics want a firmer answer to what happened, and forgive less (Fearon
+    1994; Weiss 2014)."""
+    return max(0.0, 1.0 + w_nat * (nationalism - 0.5))
 
-    The push of the contested issues' stake (and an open demand's), grievance not yet answered
-    and the reaction to the threat seen. Nationalism amplifies a push towards hostility by
-    ``1 + w_nat (n - ½)`` (at least 0): nationalist publics want a firmer answer to what
-    happened, and forgive less (Fearon 1994; Weiss 2014); with nothing to answer it adds
-    nothing, so it does not by itself turn a calm relationship hostile.
+
+@equation
+def demand_push(w_demand: float, salience: float, domain_rung: int, amplified: float) -> float:
+    """The push of an open demand on its demander (§6 Compellence): ``w_demand`` times the
+    salience of its issue, amplified by nationalism, up to the rung of the issue's domain.
+
+    Compellence presses with the instruments of what is demanded (George 1991): a demand for
+    accountability with diplomatic and legal measures, one over trade with economic ones. Past
+    that rung only what the actor has to answer (grievance, the threat seen) takes it.
+    """
+    return min(w_demand * salience * amplified, float(domain_rung - STATUS_QUO))
+
+
+@equation
+def desired(stake: float, demand: float, grievance: float, threat: float, reciprocity: float,
+            amplified: float) -> float:
+    """Richardson's target (§6): ``2 + push``.
+
+    ``push = stake + grievance + r (threat - 2)``: the contested issues' stake, grievance not yet
+    answered and the reaction to the threat seen, amplified by nationalism (``amplified``,
+    :func:`amplifier`) where it pushes towards hostility; with nothing to answer nationalism adds
+    nothing, so it does not by itself turn a calm relationship hostile. Where the actor presses
+    an open demand (``demand > 0``, :func:`demand_push`) the push is at least the demand's:
+    compellence sets the level its demander holds, and grievances do not pile on it.
     """
     push = stake + grievance + reciprocity * (threat - STATUS_QUO)
     if push > 0.0:
-        push *= max(0.0, 1.0 + w_nat * (nationalism - 0.5))
+        push *= amplified
+    if demand > 0.0:
+        push = max(push, demand)
     return STATUS_QUO + push
 
 

@@ -28,12 +28,13 @@ def relationship_value(dependence: float, trade: float, energy_dependence: float
 
 @equation
 def holding_cost(domain: int, trade_cost: float, energy_cost: float, trade: float, energy: float,
-                 legal_share: float, c_posture: float) -> float:
+                 legal_share: float, posture: float) -> float:
     """What keeping a measure of ``domain`` in force costs its imposer, in utility (§6).
 
     Economic measures cost the trade still at stake (``trade_cost = c_econ dependence /
     resolve``), energy measures the energy flows (``energy_cost``), legal ones
-    ``legal_share`` of the economic cost, military posture ``c_posture``; diplomatic ones
+    ``legal_share`` of the economic cost, military posture ``posture`` (``c_posture (1 + the
+    actor's cost of force)``: posture prepares force); diplomatic ones
     nothing but the relationship's cost of any measure (``imposing_cost``).
     """
     if domain == DOMAIN_ECONOMIC:
@@ -43,7 +44,7 @@ def holding_cost(domain: int, trade_cost: float, energy_cost: float, trade: floa
     if domain == DOMAIN_LEGAL:
         return legal_share * trade_cost * trade
     if domain == DOMAIN_MILITARY:
-        return c_posture
+        return posture
     return 0.0
 
 
@@ -55,14 +56,22 @@ def imposing_cost(holding: float, c_measure: float, value: float) -> float:
 
 
 @equation
+def fading_push(push: float, since: float, memory: float) -> float:
+    """A push on lifting that fades: ``push exp(-since / memory)``, ``since`` days after what
+    gave it (a settlement, the last open demand met or dropped) (§6 Lifting)."""
+    return push * math.exp(-since / memory)
+
+
+@equation
 def lift_hazard(rung: int, desired_rung: float, lift_rate: float, lift_want: float,
                 settled: float, met: float, holding: float, audience_cost: float,
                 grievance_cost: float) -> float:
     """Daily hazard of lifting one measure at ``rung`` (§6 Lifting).
 
     ``lift_rate / 365 * exp(lift_want (rung - d)^+ + settled + met + holding - audience -
-    grievance)``: ``settled`` is the fading push of a leader-level settlement, ``met`` the push
-    once the demand the measure served is met or dropped, ``holding`` what keeping it costs.
+    grievance)``: ``settled`` is the fading push of a leader-level settlement, ``met`` the fading
+    push once the demands the measure served are met or dropped, ``holding`` what keeping it
+    costs.
     """
     want = max(0.0, rung - desired_rung)
     z = lift_want * want + settled + met + holding - audience_cost - grievance_cost

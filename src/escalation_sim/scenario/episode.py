@@ -28,7 +28,13 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, StringConstraints, ValidationError
 
-from escalation_sim.model.ladder import ENGAGEMENT, LIMITED_FORCE, N_RUNGS, rung_of_cameo
+from escalation_sim.model.ladder import (
+    DIPLOMATIC_RETALIATION,
+    ENGAGEMENT,
+    LIMITED_FORCE,
+    N_RUNGS,
+    rung_of_cameo,
+)
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import check_events, override_document
 from escalation_sim.scenario.errors import MISSING, Loc, ScenarioError, did_you_mean, format_path
@@ -142,6 +148,9 @@ class Observed:
         declaratory: (A, M) D(a, m), the highest chosen declaratory act; ``NONE`` where none.
         incidents: (A, M) how many incidents (``uncontrolled`` or ``external`` acts) the actor
             is named for in each month; never part of R.
+        imposed: (A, M) the actor's chosen material acts from diplomatic retaliation up (deeds:
+            measures and one-off acts) dated in each month.
+        lifted: (A, M) the actor's measures whose lifting is recorded in each month.
     """
 
     rung: np.ndarray
@@ -150,6 +159,8 @@ class Observed:
     material: np.ndarray | None = None
     declaratory: np.ndarray | None = None
     incidents: np.ndarray | None = None
+    imposed: np.ndarray | None = None
+    lifted: np.ndarray | None = None
 
     @property
     def month_max(self) -> np.ndarray:
@@ -224,6 +235,8 @@ def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
     material = np.full(shape, NONE, dtype=np.int64)
     declaratory = np.full(shape, NONE, dtype=np.int64)
     incidents = np.zeros(shape, dtype=np.int64)
+    imposed = np.zeros(shape, dtype=np.int64)
+    lifted = np.zeros(shape, dtype=np.int64)
     for e in episode.events:
         a = ids.index(episode.actors.get(e.actor, e.actor))
         m = _month(first, e.date)
@@ -234,6 +247,10 @@ def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
         if act_kind(e) == "declaratory":
             declaratory[a, m] = max(declaratory[a, m], r)
             continue
+        if r >= DIPLOMATIC_RETALIATION:
+            imposed[a, m] += 1
+        if isinstance(e.ends, dt.date):
+            lifted[a, _month(first, e.ends)] += 1
         if e.ends is None:
             until = m
         elif e.ends == "open":
@@ -244,7 +261,7 @@ def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
     high = np.maximum(material, declaratory)
     rung = np.where(high == NONE, np.asarray(start, dtype=np.int64)[:, None], high)
     return Observed(rung, np.asarray(start, dtype=np.int64), month_labels(first, months),
-                    material, declaratory, incidents)
+                    material, declaratory, incidents, imposed, lifted)
 
 
 @dataclass(frozen=True)

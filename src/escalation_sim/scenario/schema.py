@@ -341,9 +341,10 @@ class ModelParams(Strict):
                                  "plus the relationship's value (trade, energy, an alliance).",
                              section="§6 Words and deeds")
     c_posture: float = param(1.0, 0, 20, unit="utility",
-                             doc="Extra cost of a military posture measure (alerts, "
-                                 "deployments, exercises at the border).",
-                             section="§6 Words and deeds")
+                             doc="Cost of a military posture measure (alerts, deployments, "
+                                 "exercises at the border), times one plus the actor's cost of "
+                                 "force: posture prepares force, and costs more where force "
+                                 "would.", section="§6 Words and deeds")
     w_kind: float = param(1.0, 0, 20, unit="utility",
                           doc="Gain of answering in the domain one was hit in (an expulsion with "
                               "an expulsion, a ban with a ban), within kind_memory_days.",
@@ -402,7 +403,9 @@ class ModelParams(Strict):
                                               "lift measures fades.", section="§6 Lifting")
     demand_met_lift: float = param(4.0, 0, 20, unit="log-hazard",
                                    doc="Rise of the lifting hazard of a demander's measures once "
-                                       "its demand is met or dropped.", section="§6 Lifting")
+                                       "its last open demand is met or dropped, fading over "
+                                       "settlement_memory_days: the measures that compelled go "
+                                       "once they have served.", section="§6 Lifting")
     # §6 compellence
     w_demand: float = param(3.0, 0, 20, unit="rungs",
                             doc="Drive of an open demand on its demander, times the demander's "
@@ -580,16 +583,18 @@ class ModelParams(Strict):
                                        doc="Share of the energy flow an energy incident knocks "
                                            "out at once, per rung of severity.",
                                        section="§7 Flows")
-    trade_fall_rate: float = param(0.003, 0, 1, unit="1/day",
+    trade_fall_rate: float = param(0.02, 0, 1, unit="1/day",
                                    doc="Daily share of the gap closed while trade falls to a "
-                                       "lower level.", section="§7 Flows")
+                                       "lower level: a ban bites within weeks (half-way in "
+                                       "about 35 days).", section="§7 Flows")
     trade_recovery_rate: float = param(0.005, 0, 1, unit="1/day",
                                        doc="Daily share of the gap closed while trade recovers.",
                                        section="§7 Flows")
-    energy_fall_rate: float = param(0.005, 0, 1, unit="1/day",
-                                    doc="Daily share of the gap closed while energy flows fall.",
-                                    section="§7 Flows")
-    energy_recovery_rate: float = param(0.003, 0, 1, unit="1/day",
+    energy_fall_rate: float = param(0.1, 0, 1, unit="1/day",
+                                    doc="Daily share of the gap closed while energy flows fall: "
+                                        "a supply cut bites within days (half-way in about a "
+                                        "week; Russia–Ukraine 2006, 2009).", section="§7 Flows")
+    energy_recovery_rate: float = param(0.01, 0, 1, unit="1/day",
                                         doc="Daily share of the gap closed while energy flows "
                                             "recover (repairs, restarted supply).",
                                         section="§7 Flows")
@@ -602,19 +607,6 @@ class ModelParams(Strict):
                                       doc="Trade flow at day 0.", section="§7 Flows")
     initial_energy_flow: float = param(1.0, 0, 1.25, unit="fraction of pre-crisis",
                                        doc="Energy flow at day 0.", section="§7 Flows")
-    # model 2's, kept until the model-3 engine replaces it
-    settle_per_rung: float = param(0.3, 0, 5, unit="rungs per rung",
-                                   doc="Grievance the other side loses per rung one steps down.",
-                                   section="§7 State")
-    hotline_misperception_cut: float = param(0.7, 0, 1, unit="fraction",
-                                             doc="Share of misperception the hotline removes.",
-                                             section="§10 Levers")
-    transparency_signal_discount: float = param(0.5, 0, 3, unit="rungs",
-                                                doc="How much lower military signalling reads.",
-                                                section="§10 Levers")
-    energy_force_fall_rate: float = param(0.03, 0, 1, unit="1/day",
-                                          doc="Daily fall of energy flows under force.",
-                                          section="§7 State")
     # §10 lever effects (each at strength 1)
     hotline_explain_prob: float = param(0.5, 0, 1, unit="probability",
                                         doc="Chance an incident is explained on the hotline "
