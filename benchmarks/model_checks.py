@@ -1,110 +1,152 @@
-"""The figures model 2 must show (docs/model.md), measured on the base scenario.
+"""The figures model 3 must show (docs/model.md), measured on the bundled scenarios.
 
-Paired runs (common random numbers, one seed) of the base and its variants. Prints the outcome
-table, the scheduled-summit settlement rate, the drivers' effects, each lever's effect on the
-outcome classes and on the measure of its own mechanism, and the force checks, each with a 95%
-interval. Usage: ``python benchmarks/model_checks.py [--runs N] [--workers W]``.
+Paired runs (common random numbers: one seed, the same run keys) of each scenario and its
+variants, at the shipped calibration or, with ``--defaults``, with every calibrated weight at its
+documented default. Prints, each probability with a 95% interval over runs (chance only; at the
+calibration the runs also draw the calibrated weights):
+
+- a calm start (status quo, no measure, no grievance, no event, no demand) over 1 and 3 years:
+  the share of runs that stay at rung 3 or below, and P(force);
+- ``base`` and ``latest``: P(force) by actor, P(military signalling or more), settlements per
+  run-year, trade lost, and the share of runs in which an actor keeps a measure in force while
+  its leaders meet;
+- the drivers: corridors and Karabakh heat 0 -> 1, each side's nationalism 0.3 -> 0.9, on
+  P(coercive standoff or worse) and on each actor's P(force);
+- the levers: each one's effect on P(coercive standoff or worse) and P(force), and the measure of
+  its own mechanism.
+
+Usage: ``python benchmarks/model_checks.py [--runs N] [--workers W] [--defaults]``.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.model.ladder import LIMITED_FORCE
-from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.model.params import compile_params
+from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.scenario.load import load_scenario
+from escalation_sim.scenario.schema import ModelParams
 
 ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
 LEVERS = ("crisis_hotline", "economic_initiatives", "military_transparency",
           "cultural_exchanges", "multilateral_forum", "trusted_intermediaries")
-ISSUES = ("corridors", "karabakh", "border_security", "alliances", "energy_routes",
-          "diplomatic_engagement")
-NO_EVENTS = "events=[]"  # the day-38 rise of corridors heat would pass 1
+CALM = ("actors.baku.initial_rung=2", "actors.moscow.initial_rung=2",
+        "actors.baku.initial_measures={}", "actors.moscow.initial_measures={}",
+        "actors.baku.initial_grievance=0", "actors.moscow.initial_grievance=0",
+        "events=[]", "opening=[]", "demands=[]", "summits=[]")
+Runs = dict[str, np.ndarray]
 
 
-def base(*sets: str):  # noqa: ANN201
-    return load_scenario(ROOT / "scenarios" / "base.yaml", list(sets))
+def calibrated_defaults() -> tuple[str, ...]:
+    """``--set`` lines putting every calibrated weight back at its documented default."""
+    cal = yaml.safe_load((SCENARIOS / "calibration" / "calibration.yaml").read_text())
+    fields = ModelParams.model_fields
+    return tuple(f"{path}={fields[path.split('.', 1)[1]].default}" for path in cal["priors"])
 
 
-def ci(x: np.ndarray, scale: float = 100.0) -> str:
+def ci(x: np.ndarray, scale: float = 100.0, unit: str = "%") -> str:
+    """Mean and 95% interval of the mean (normal approximation) of per-run values."""
     m, se = x.mean(), x.std(ddof=1) / np.sqrt(x.size)
-    return f"{scale * m:+.1f} [{scale * (m - 1.96 * se):+.1f}, {scale * (m + 1.96 * se):+.1f}]"
+    return f"{scale * m:.1f}{unit} [{scale * (m - 1.96 * se):.1f}, {scale * (m + 1.96 * se):.1f}]"
 
 
-def mechanism(r: dict[str, np.ndarray]) -> dict[str, float]:
-    return {"containment days": r["containment_days"].sum() / max(1, r["containments"].sum()),
-            "misread military": r["misread_military"].mean(),
-            "rally": r["actor_rally"].sum(axis=1).mean(),
-            "summits": r["summits"].mean()}
+def diff(a: np.ndarray, b: np.ndarray) -> str:
+    """Paired difference ``b - a`` in percentage points, with its 95% interval."""
+    d = b.astype(float) - a.astype(float)
+    m, se = d.mean(), d.std(ddof=1) / np.sqrt(d.size)
+    return f"{100 * m:+.1f} pp [{100 * (m - 1.96 * se):+.1f}, {100 * (m + 1.96 * se):+.1f}]"
+
+
+def force(r: Runs, actor: int | None = None) -> np.ndarray:
+    """Per run: the actor (or either) chose force."""
+    if actor is None:
+        return r["actor_force"].sum(axis=1) > 0
+    return r["actor_force"][:, actor] > 0
+
+
+def standoff(r: Runs) -> np.ndarray:
+    """Per run: the higher side stood at coercion (legal coercion) or worse at some point."""
+    return r["peak_rung"] >= LEGAL_COERCION
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    """Print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=4000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--defaults", action="store_true",
+                    help="every calibrated weight at its documented default")
     args = ap.parse_args()
-    n = args.runs
+    fixed = calibrated_defaults() if args.defaults else ()
+    where = "documented defaults" if args.defaults else "shipped calibration"
 
-    def runs(*scenarios):  # noqa: ANN002, ANN202
-        res = evaluate([Point(s, 1) for s in scenarios], n, keep_runs=True,
+    def runs(name: str, *variants: tuple[str, ...]) -> list[Runs]:
+        scenarios = [load_scenario(SCENARIOS / f"{name}.yaml", [*fixed, *v]) for v in variants]
+        res = evaluate([Point(s, 1) for s in scenarios], args.runs, keep_runs=True,
                        workers=args.workers)
         return [r.runs for r in res]
 
-    def worse(r: dict[str, np.ndarray]) -> np.ndarray:
-        return (r["outcome"] >= 2).astype(float)
+    print(f"{args.runs} runs per variant, seed 1, {where}")
+    print("calm start (status quo, no measure, grievance, event or demand):")
+    for years in (1, 3):
+        [r] = runs("base", (*CALM, f"horizon_days={365 * years}"))
+        print(f"  {years} year(s): stays at rung <= 3 {ci(r['peak_rung'] <= 3)}; "
+              f"P(force) {ci(force(r))}")
 
-    def force(r: dict[str, np.ndarray], actor: int | None = None) -> np.ndarray:
-        peak = r["peak_rung"] if actor is None else r["actor_peak"][:, actor]
-        return (peak >= LIMITED_FORCE).astype(float)
+    for name in ("base", "latest"):
+        [r] = runs(name, ())
+        years = load_scenario(SCENARIOS / f"{name}.yaml").horizon_days / 365
+        print(f"{name}:")
+        for a, actor in enumerate(("Baku", "Moscow")):
+            print(f"  {actor}: P(force) {ci(force(r, a))}; keeps a measure in force while its "
+                  f"leaders meet {ci(r['actor_days_talking'][:, a] > 0)}; imposes "
+                  f"{r['actor_imposed'][:, a].mean():.1f}, lifts "
+                  f"{r['actor_lifted'][:, a].mean():.1f} measures a run")
+        print(f"  P(military signalling or more) {ci(r['peak_rung'] >= MILITARY_SIGNALLING)}; "
+              f"settlements per run-year {r['summits'].mean() / years:.2f}; trade lost "
+              f"{ci(r['trade_loss'], unit='%')}; energy lost {ci(r['energy_loss'], unit='%')}")
 
-    [b] = runs(base())
-    print(f"base, {n} runs, seed 1")
-    for k, name in enumerate(OUTCOMES):
-        print(f"  {name:18s} {100 * (b['outcome'] == k).mean():5.1f}%")
-    print(f"  Baku P(force) {100 * force(b, 0).mean():.2f}%, "
-          f"Moscow {100 * force(b, 1).mean():.2f}%;"
-          f" P(a settlement) {100 * (b['summits'] > 0).mean():.0f}%")
-    [s] = runs(base("summits=[{day: 60}]"))
-    first = s["first_summit_day"]
-    settled = 100 * ((first >= 60) & (first < 90)).mean()
-    print(f"summit scheduled on day 60: settled within 30 days {settled:.0f}%")
-    for issue in ("corridors", "karabakh"):
-        lo, hi = runs(base(NO_EVENTS, f"issues.{issue}.heat=0"),
-                      base(NO_EVENTS, f"issues.{issue}.heat=1"))
-        print(f"{issue} heat 0 -> 1: P(coercive standoff or worse) {ci(worse(hi) - worse(lo))} pp")
-    print("lever (all at strength 1): change in outcome classes (pp) and mechanism measures")
-    ref = mechanism(b)
-    print("  base", {k: round(v, 3) for k, v in ref.items()})
-    for lever in (*LEVERS, "all"):
-        names = LEVERS if lever == "all" else (lever,)
-        [r] = runs(base(*[f"levers.{x}.enabled=true" for x in names]))
-        shift = [100 * ((r["outcome"] == k).mean() - (b["outcome"] == k).mean())
-                 for k in range(len(OUTCOMES))]
-        classes = ", ".join(f"{o[:5]} {d:+.1f}" for o, d in zip(OUTCOMES, shift, strict=True))
-        print(f"  {lever:23s} standoff+ {ci(worse(r) - worse(b))}; {classes}")
-        print(f"  {'':23s} {({k: round(v, 3) for k, v in mechanism(r).items()})}")
-    econ = compile_params(base("levers.economic_initiatives.enabled=true"), 365)
-    print("  cost of coercion c_econ*dep/resolve:", compile_params(base()).econ_cost.round(3),
-          "->", econ.econ_cost.round(3))
+    print("drivers on base (events off, so that scheduled changes do not move them):")
+    drivers: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+        f"{issue} heat 0 -> 1": ((f"issues.{issue}.heat=0",), (f"issues.{issue}.heat=1",))
+        for issue in ("corridors", "karabakh")}
+    for actor in ("baku", "moscow"):
+        drivers[f"{actor} nationalism 0.3 -> 0.9"] = ((f"actors.{actor}.nationalism=0.3",),
+                                                     (f"actors.{actor}.nationalism=0.9",))
+    for label, (lo, hi) in drivers.items():
+        a, b = runs("base", ("events=[]", *lo), ("events=[]", *hi))
+        print(f"  {label}: P(standoff+) {diff(standoff(a), standoff(b))}; P(force) Baku "
+              f"{diff(force(a, 0), force(b, 0))}, Moscow {diff(force(a, 1), force(b, 1))}")
 
-    def hot(*sets: str):  # noqa: ANN202
-        return base(NO_EVENTS, *[f"issues.{i}.heat=1" for i in ISSUES],
-                    "actors.baku.nationalism=1", "actors.moscow.nationalism=1", *sets)
-
-    [h] = runs(hot())
-    print(f"every driver at its maximum: P(force) {100 * force(h).mean():.1f}%, "
-          f"P(war) {100 * (h['peak_rung'] >= 9).mean():.1f}%")
-    weak, strong = runs(hot("actors.moscow.available_share=0.1"),
-                        hot("actors.moscow.available_share=1"))
-    gap = ci(force(strong, 0) - force(weak, 0))
-    print(f"  Moscow's available share 0.1 -> 1: Baku P(force) {gap} pp")
-    loose, held = runs(hot("alliances[0].restraint=0"), hot("alliances[0].restraint=1"))
-    print(f"  Türkiye's restraint 0 -> 1: Baku P(force) {ci(force(held, 0) - force(loose, 0))} pp")
+    print("levers on base, each at strength 1: effect, and its own mechanism's measure")
+    measures: dict[str, Callable[[Runs], str]] = {
+        "crisis_hotline": lambda r: f"misread military moves {r['misread_military'].mean():.2f}",
+        "economic_initiatives": lambda r: f"trade lost {ci(r['trade_loss'], unit='%')}",
+        "military_transparency": lambda r: f"misread military moves "
+                                           f"{r['misread_military'].mean():.2f}",
+        "cultural_exchanges": lambda r: f"rally (nationalism gained) "
+                                        f"{r['actor_rally'].sum(axis=1).mean():.3f}",
+        "multilateral_forum": lambda r: f"settlements {r['summits'].mean():.2f}",
+        "trusted_intermediaries": lambda r: f"mediation days {r['mediation_days'].mean():.0f}, "
+                                            f"settlements {r['summits'].mean():.2f}",
+    }
+    variants = [(), *[(f"levers.{x}.enabled=true",) for x in LEVERS]]
+    [b, *levered] = runs("base", *variants)
+    print(f"  none: {', '.join(m(b) for m in measures.values())}")
+    for lever, r in zip(LEVERS, levered, strict=True):
+        print(f"  {lever}: P(standoff+) {diff(standoff(b), standoff(r))}; P(force) "
+              f"{diff(force(b), force(r))}; {measures[lever](r)}")
+    border = runs("border_operations", ())[0]
+    print(f"border_operations: P(force) Baku {ci(force(border, 0))}, Moscow "
+          f"{ci(force(border, 1))}; P(military signalling or more) "
+          f"{ci(border['peak_rung'] >= MILITARY_SIGNALLING)}; P(force by either) "
+          f"{ci(border['peak_rung'] >= LIMITED_FORCE)}")
 
 
 if __name__ == "__main__":

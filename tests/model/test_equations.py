@@ -72,10 +72,10 @@ def test_an_open_demand_sets_the_level_grievances_do_not_pile_on() -> None:
     assert decision.desired(0.5, 1.0, 2.0, 2.0, 0.5, 1.0) == pytest.approx(4.5)
 
 
-def test_a_demand_presses_up_to_the_rung_of_its_domain() -> None:
+def test_a_demand_presses_up_to_its_top_rung() -> None:
     assert decision.demand_push(3.0, 0.5, 6, 1.2) == pytest.approx(1.8)
-    # an accountability demand (diplomatic, rung 4) wants diplomatic measures, not posture
-    assert decision.demand_push(5.0, 0.9, 4, 1.5) == pytest.approx(2.0)
+    # a demand over a non-militarised issue presses up to economic coercion, not posture
+    assert decision.demand_push(5.0, 0.9, 6, 1.5) == pytest.approx(4.0)
 
 
 def test_stance_utility_fits_words_up_to_verbal_hostility() -> None:

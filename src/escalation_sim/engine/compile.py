@@ -25,9 +25,9 @@ from pydantic import BaseModel
 
 from escalation_sim.model.ladder import (
     DOMAIN_MILITARY,
-    DOMAIN_RUNG,
     DOMAINS,
     HOSTILITY,
+    ECONOMIC_COERCION,
     LEGAL_COERCION,
     MILITARY_SIGNALLING,
     N_RUNGS,
@@ -104,7 +104,7 @@ class Params(NamedTuple):
     dem_actor: np.ndarray  # (D,) int64
     dem_of: np.ndarray  # (D,) int64
     dem_issue: np.ndarray  # (D,) int64
-    demand_rung: np.ndarray  # (D,) int64 the rung of the domain of the demand's issue (§6)
+    demand_rung: np.ndarray  # (D,) int64 the highest rung a demand presses to (§6)
     # shared numbers, (W,)
     w_nat: np.ndarray
     w_fit: np.ndarray
@@ -464,8 +464,9 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         dem_of=np.array([ids.index(d.of) for d in scenario.demands], dtype=np.int64),
         dem_issue=np.array([issue_keys.index(d.issue) for d in scenario.demands],
                            dtype=np.int64),
-        demand_rung=np.array([DOMAIN_RUNG.get(scenario.issues[d.issue].domain or "", MILITARY_SIGNALLING)
-                              for d in scenario.demands], dtype=np.int64),
+        demand_rung=np.array([MILITARY_SIGNALLING if scenario.issues[d.issue].militarised
+                              else ECONOMIC_COERCION for d in scenario.demands],
+                             dtype=np.int64),
         w_nat=m.w_nat,
         w_fit=m.w_fit,
         c_move=m.c_move,

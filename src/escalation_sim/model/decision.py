@@ -27,15 +27,17 @@ def amplifier(nationalism: float, w_nat: float) -> float:
 
 
 @equation
-def demand_push(w_demand: float, salience: float, domain_rung: int, amplified: float) -> float:
+def demand_push(w_demand: float, salience: float, top_rung: int, amplified: float) -> float:
     """The push of an open demand on its demander (§6 Compellence): ``w_demand`` times the
-    salience of its issue, amplified by nationalism, up to the rung of the issue's domain.
+    salience of its issue, amplified by nationalism, up to ``top_rung``.
 
-    Compellence presses with the instruments of what is demanded (George 1991): a demand for
-    accountability with diplomatic and legal measures, one over trade with economic ones. Past
-    that rung only what the actor has to answer (grievance, the threat seen) takes it.
+    ``top_rung`` is economic coercion, or military signalling where the issue is militarised:
+    compellence short of force presses with diplomatic, legal and economic measures, whatever
+    the issue (Drezner 1999; the library's embargoes over words and honours), and brings military
+    threats only to disputes over security and territory (George 1991). Past that rung only what
+    the actor has to answer (grievance, the threat seen) takes it.
     """
-    return min(w_demand * salience * amplified, float(domain_rung - STATUS_QUO))
+    return min(w_demand * salience * amplified, float(top_rung - STATUS_QUO))
 
 
 @equation

@@ -338,7 +338,7 @@ class ModelParams(Strict):
                                     section="§6 Words and deeds")
     c_measure: float = param(2.0, 0, 20, unit="utility",
                              doc="Cost of imposing any measure on the relationship, times one "
-                                 "plus the relationship's value (trade, energy, an alliance).",
+                                 "plus the relationship's value (trade and energy at stake).",
                              section="§6 Words and deeds")
     c_posture: float = param(1.0, 0, 20, unit="utility",
                              doc="Cost of a military posture measure (alerts, deployments, "
