@@ -130,7 +130,8 @@ class Actor(mesa.Agent):
         self.prev_lagged: dict[int, int] = {}
         self.hit_domain: int = -1  # the domain the actor was last hit in, and the day
         self.hit_day: int | None = None
-        self.force_met_day: int | None = None
+        met = int(state.force_met_day[i, 0])  # 0 after an opening use of force
+        self.force_met_day: int | None = met if met >= 0 else None
         # what happens to the actor today
         self.struck = self.moved = self.answering = self.lifted = self.used_force = False
         self.act: tuple[str, int] | None = None

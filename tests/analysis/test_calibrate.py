@@ -58,7 +58,7 @@ def test_calibration_recovers_known_parameters(synthetic: list, tmp_path: Path) 
 
 
 def test_distance_is_smaller_at_the_truth(synthetic: list) -> None:
-    far = {"model.w_issue": 0.0, "model.w_nat": 4.0}
+    far = {"model.w_demand": 6.0, "model.w_nat": 0.0}
     sims = simulate(synthetic, [TRUTH, far], 64, 5)
     assert distance(sims[0], synthetic) < distance(sims[1], synthetic)
 

@@ -114,12 +114,12 @@ def test_without_params_it_samples_what_an_analyst_can_act_on(run):
     assert {HEAT, NATIONALISM, "actors.moscow.reciprocity",
             "levers.crisis_hotline.strength"} <= set(paths)
     assert not [p for p in paths if p.startswith("model.")]
-    assert {"model.w_issue", "model.c_mil"} <= set(doc["drawn_per_run"])  # drawn run by run
+    assert {"model.w_demand", "model.c_measure"} <= set(doc["drawn_per_run"])  # run by run
     weighted = json.loads(run("explore", "base", "--samples", "3", *SMALL, "--json",
                               "--weights").stdout)
     assert weighted["sampled"] == "actionable and weights"
-    assert "model.w_issue" in [p["path"] for p in weighted["parameters"]]
-    assert "model.w_issue" not in weighted["drawn_per_run"]
+    assert "model.w_demand" in [p["path"] for p in weighted["parameters"]]
+    assert "model.w_demand" not in weighted["drawn_per_run"]
 
 
 def test_discovery_without_prim_says_what_to_install(run, monkeypatch):

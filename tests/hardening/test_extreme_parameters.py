@@ -162,7 +162,8 @@ def test_one_day_and_one_run(check):
 
 
 def test_empty_issues_incidents_alliances_clients_and_events(check):
-    check(scenario([], issues={}, incidents={}, alliances=[], clients=[], events=[]), runs=32)
+    check(scenario([], issues={}, incidents={}, alliances=[], clients=[], events=[], demands=[],
+                   opening=[]), runs=32)
 
 
 def test_ten_year_horizon(check):

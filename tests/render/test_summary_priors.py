@@ -61,4 +61,4 @@ def test_report_lists_a_changed_distribution_as_written():
     b = load_scenario(base, ["alliances[0].commitment=0.6", "model.c_mil={beta: [2, 2]}"])
     assert scenario_changes(a, b) == [
         ("alliances.0.commitment", "uniform [0.4, 0.8]", 0.6),
-        ("model.c_mil", 8.0, "beta [2, 2]")]
+        ("model.c_mil", 1.0, "beta [2, 2]")]

@@ -128,11 +128,14 @@ def test_headline_sentence_opens_the_summary(base_summary):
 def test_incident_force_is_shown_apart_from_chosen_force(base_summary):
     summary = copy.deepcopy(base_summary)
     summary["incident_force"] = {"p": 0.56, "ci_low": 0.5, "ci_high": 0.62, "rung": 8,
-                                 "kinds": ["energy_asset_strike"]}
+                                 "kinds": ["corridor_border_incident"]}
+    summary["incident_external"] = {"p": 0.47, "ci_low": 0.45, "ci_high": 0.49, "rung": 8,
+                                    "kinds": ["energy_asset_strike"]}
     text = " ".join(render(summary).split())
-    assert "Incidents at a force rung (rung 8+: strikes, raids neither capital ordered as " \
-           "policy) struck in 56% [50, 62] of runs; the levels above count only the rungs the " \
-           "capitals chose." in text
+    assert "Incidents at a force rung (rung 8+: incidents of the dyad, strikes and raids neither " \
+           "capital ordered as policy) struck in 56% [50, 62] of runs; external incidents " \
+           "(fallout of acts aimed elsewhere) in 47% [45, 49]; the levels above count only the " \
+           "rungs the capitals chose." in text
     for jargon in ("rule: higher rung", "Goldstein\nmean/day", "n0"):
         assert jargon not in text
 

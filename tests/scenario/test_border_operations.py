@@ -23,7 +23,7 @@ from escalation_sim.scenario.schema import Scenario
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FILE = SCENARIOS / "border_operations.yaml"
 RUNS = 500
-CLASSES = ("normalization", "cold tension", "coercive standoff", "armed clashes", "war")
+CLASSES = ("calm", "cold tension", "coercive standoff", "armed clashes", "war")
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +92,12 @@ def test_a_500_run_ensemble_gives_its_outcome_table(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["runs"] == RUNS
     outcomes = summary["outcomes"]
-    assert sum(o["p"] for o in outcomes.values()) == pytest.approx(1.0)
-    # the opening's force is Baku's reading on day 0, and it counts towards every run's peak
-    assert outcomes["armed_clashes"]["p"] + outcomes["war"]["p"] == 1.0
-    assert summary["actors"]["baku"]["peak_distribution"][LIMITED_FORCE] == 1.0
+    assert sum(o["p"] for o in outcomes.values()) == pytest.approx(1.0, abs=0.02)  # rounded
+    # the opening's force is Baku's reading on day 0, given, not forecast: the peaks count the
+    # days simulated, where Baku's troops stand on alert and Moscow has met force
+    assert summary["actors"]["baku"]["peak_distribution"][MILITARY_SIGNALLING] > 0.5
+    state = State.initial(load_scenario(FILE), 4)
+    assert (state.force_met_day[1] == 0).all() and (state.force_met_day[0] < 0).all()
     metrics = summary["metrics"]
     # the alert holds after the operation: days at military signalling or more
     assert metrics["days_military_mean"]["value"] > 30

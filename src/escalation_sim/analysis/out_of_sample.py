@@ -19,6 +19,8 @@ Pooled scores weigh every actor-month (and month, for the Brier scores) of every
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
@@ -165,10 +167,9 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         total = settings.draws * settings.runs_per_draw
         sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
                         progress=progress(total), seeds=seeds)
-        sim = Simulated(*(None if getattr(sims[0][0], f) is None else
-                          np.concatenate([getattr(x[0], f) for x in sims])
-                          for f in ("month_max", "month_min_top", "month_material",
-                                    "month_stance")))
+        sim = Simulated(*(None if getattr(sims[0][0], f.name) is None else
+                          np.concatenate([getattr(x[0], f.name) for x in sims])
+                          for f in dataclasses.fields(Simulated)))
         base = simulate([ep], [{}], total, settings.seed, executor=executor,
                         progress=progress(total))[0][0]
         others = [o.observed for k, o in enumerate(full) if k != e]

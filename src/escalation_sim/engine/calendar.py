@@ -31,12 +31,12 @@ from escalation_sim.engine.compile import (
     compile_params,
     lever_strengths,
     ramp_days,
-    width,
     with_run_values,
 )
 from escalation_sim.engine.record import Record, daily, finish, new_record
 from escalation_sim.engine.rng import run_keys
 from escalation_sim.engine.state import State
+from escalation_sim.model.ladder import DOMAIN_RUNGS
 from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
 
@@ -201,7 +201,7 @@ class DaySim:
     def step(self, t0: int, t1: int) -> None:
         """Advance every run through days ``t0 .. t1 - 1`` with the parameters in force."""
         p = self.params
-        meeting = np.broadcast_to(np.asarray(self.meeting, dtype=float), (width(p),)).copy()
+        meeting = np.array(self.meeting, dtype=float).reshape(-1)  # (1,) or per run
         self.n_events[0] = 0
         kernel.run_days(t0, t1, self.state, p, self.record, self.keys, meeting,
                         self.block_runs, self.monthly, self.observer is not None, self.events,
@@ -232,35 +232,43 @@ class DaySim:
     def run_blocks(self) -> list[ChunkResult]:
         """Run the calendar to the horizon and return each block's results."""
         env = simpy.Environment()
+        processes: list[Generator[Any, Any, None]] = []
+
+        def start(process: Generator[Any, Any, None]) -> None:
+            processes.append(process)
+            env.process(process)
+
         wakes: set[int] = set()
         # scenario processes are created before the day process, so on a shared day they act
         # first: a change dated day d applies to day d's decisions
         for event in self.scenario.events:
             if 0 < event.day < self.days:
-                env.process(self.event_process(env, event))
+                start(self.event_process(env, event))
                 wakes.add(event.day)
         for name in type(self.scenario.levers).model_fields:
             lever = getattr(self.scenario.levers, name)
             if lever.enabled and 0 < lever.start_day < self.days:
-                env.process(self.lever_process(env, name, lever.start_day))
+                start(self.lever_process(env, name, lever.start_day))
                 wakes.add(lever.start_day)
         ramps = ramp_days(self.run_scenario())
         if ramps:
-            env.process(self.ramp_process(env))
+            start(self.ramp_process(env))
             wakes.update(ramps)
         for summit in self.scenario.summits:
             if summit.day < self.days:
-                env.process(self.summit_process(env, summit))
+                start(self.summit_process(env, summit))
                 wakes.update((summit.day, summit.day + 1))
         forum = self.run_scenario().levers.multilateral_forum
         if forum.enabled and np.any(np.asarray(forum.strength) > 0) \
                 and forum.start_day < self.days:
-            env.process(self.forum_process(env))
+            start(self.forum_process(env))
             for day in range(forum.start_day, self.days, forum.period_days):
                 wakes.update((day, day + 1))
-        env.process(self.day_process(env, sorted(d for d in wakes if 0 < d < self.days)))
+        start(self.day_process(env, sorted(d for d in wakes if 0 < d < self.days)))
         self._start()
         env.run(until=self.days)
+        for process in processes:  # processes still waiting would keep the chunk's arrays alive
+            process.close()
         runs = finish(self.record, self.state, self.days, self.monthly)
         n = self.block_runs
         return [ChunkResult(self.first_run, {k: v[b * n:(b + 1) * n] for k, v in runs.items()},
@@ -277,8 +285,7 @@ class DaySim:
             rec.month_max[:, :, 0] = np.maximum(rec.month_max[:, :, 0], level.T)
             rec.month_stance[:, :, 0] = np.maximum(rec.month_stance[:, :, 0],
                                                    self.state.stance.T)
-            held = np.where(self.state.measures > 0,
-                            np.array([4, 5, 6, 6, 7])[None, :, None], -1).max(axis=1)
+            held = np.where(self.state.measures > 0, DOMAIN_RUNGS[None, :, None], -1).max(axis=1)
             rec.month_material[:, :, 0] = np.maximum(rec.month_material[:, :, 0], held.T)
             rec.month_min_top[:, 0] = np.minimum(rec.month_min_top[:, 0], level.max(axis=0))
 

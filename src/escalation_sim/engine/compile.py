@@ -321,11 +321,12 @@ def client_arrays(scenario: Scenario, width_: int) -> np.ndarray:
     ``(A, Q, W)``: the kernel multiplies it by the issue's contention.
     """
     ids, keys = list(scenario.actors), list(scenario.issues)
-    out = np.zeros((len(ids), len(keys), width_))
-    for c in scenario.clients:
-        i, q = ids.index(c.against), keys.index(c.issue)
-        out[i, q] += np.reshape(scenario.model.w_client * c.commitment
-                                * np.asarray(scenario.issues[c.issue].heat, float), -1)
+    terms = [np.reshape(scenario.model.w_client * np.asarray(c.commitment, float)
+                        * np.asarray(scenario.issues[c.issue].heat, float), -1)
+             for c in scenario.clients]
+    out = np.zeros((len(ids), len(keys), max([width_, *[t.size for t in terms]])))
+    for c, term in zip(scenario.clients, terms, strict=True):
+        out[ids.index(c.against), keys.index(c.issue)] += term
     return out
 
 
@@ -544,6 +545,7 @@ def _shaped(fields: dict[str, Any], scenario: Scenario) -> Params:
         if name not in FIXED and value is not None:
             w = max(w, np.shape(value)[-1] if np.ndim(value) else 1)
     fields["client"] = client_arrays(scenario, w)
+    w = fields["client"].shape[-1]
     out: dict[str, np.ndarray] = {}
     for name, value in fields.items():
         if name in FIXED:

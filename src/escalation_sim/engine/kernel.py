@@ -194,7 +194,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
         rec: The record (``engine/record.Record``), updated in place.
         keys: Each run's random key (``rng.run_keys``), ``(R,)``.
         meeting: Chance of a summit opportunity from a meeting held on day ``t0`` (a scheduled
-            summit, the forum), ``(W,)``.
+            summit, the forum), ``(1,)`` or one per run.
         block_runs: Rows per block of batched points (the daily histograms are per block).
         monthly: Whether to keep the monthly extremes (backtests).
         observe: Whether to tell run 0's happenings in ``events`` (the trace).
@@ -310,7 +310,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     p.summit_pain_gain[c], max(0.0, 1.0 - s.trade[r]),
                     p.summit_mediation_gain[c], s.mediating[r])
             if t == t0 and s.top[r] >= VERBAL_HOSTILITY:
-                chance = max(chance, meeting[c])
+                chance = max(chance, meeting[r if meeting.shape[0] > 1 else 0])
             if chance > 0.0 and uniform(key, SLOT_SUMMIT) < chance:
                 talking = s.mediating[r] or s.talks_left[r] > 0
                 agree = 1.0

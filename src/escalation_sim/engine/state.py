@@ -14,6 +14,7 @@ import numpy as np
 from escalation_sim.model.ladder import (
     DOMAIN_RUNG,
     DOMAINS,
+    LIMITED_FORCE,
     MAX_MEASURES,
     MILITARY_SIGNALLING,
     N_DOMAINS,
@@ -140,7 +141,9 @@ class State(NamedTuple):
             flare_day=np.where(measures.sum(axis=(0, 1)) > 0, 0, NEVER).astype(np.int64),
             hit_domain=np.full((a, r), -1, dtype=np.int64),
             hit_day=np.full((a, r), NEVER, dtype=np.int64),
-            force_met_day=np.full((a, r), NEVER, dtype=np.int64),
+            # a reading of force on day 0 (an opening operation) is force the others have met
+            force_met_day=np.where([(np.delete(rung, i, axis=0) >= LIMITED_FORCE).any(axis=0)
+                                    for i in range(a)], 0, NEVER).astype(np.int64),
             demand=np.zeros((len(scenario.demands), r), dtype=np.int64),
             closed_day=np.full((len(scenario.demands), r), NEVER, dtype=np.int64),
             top=level.max(axis=0),
