@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.engine.compile import compile_params
+from escalation_sim.engine.ensemble import Point, evaluate
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.priors import fix, priors_of
 from escalation_sim.scenario.schema import ModelParams

@@ -7,10 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalation_sim.engine.batch import block_values, event_values, structure
-from escalation_sim.engine.calendar import ChunkResult, simulate_blocks, simulate_chunk
-from escalation_sim.engine.ensemble import Point, evaluate
-from escalation_sim.engine.executors import LocalExecutor
+from escalation_sim.engine.batch import event_values
+from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
 from escalation_sim.engine.compile import FIXED, Params, compile_params, width
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.load import load_scenario

@@ -110,7 +110,8 @@ def test_nested_pick_compares_the_best_act_with_none() -> None:
     two = np.array([0.0, -1.0, -1.0])
     act = decision.logistic(-2.0)
     for u in (act * 0.99, act * 1.01):
-        assert (decision.nested_pick(one, 2, 2.0, u) > 0) == (decision.nested_pick(two, 3, 2.0, u) > 0)
+        acts = decision.nested_pick(one, 2, 2.0, u) > 0
+        assert acts == (decision.nested_pick(two, 3, 2.0, u) > 0)
     assert decision.nested_pick(two, 3, 2.0, act * 0.3) == 1
     assert decision.nested_pick(two, 3, 2.0, act * 0.7) == 2
     assert decision.nested_pick(two, 1, 2.0, 0.0) == 0

@@ -190,8 +190,10 @@ class Simulated:
                    runs.get("actor_lifted"))
 
     def cut(self, months: int) -> Simulated:
-        """The first ``months`` months only (the per-run counts of measures stay whole: the
-        horizon simulated is the window scored)."""
+        """The first ``months`` months only.
+
+        The per-run counts of measures stay whole: the horizon simulated is the window scored.
+        """
         def first(x: np.ndarray | None) -> np.ndarray | None:
             return None if x is None else x[..., :months]
         return Simulated(self.month_max[..., :months], first(self.month_min_top),

@@ -226,7 +226,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                           "(Russian strikes on Azerbaijani energy assets in Ukraine) — that the "
                           "other side suffers. It feeds grievance but is not a step of the "
                           "dyad's own crisis, and is reported apart from the dyad's incidents."),
-    "measure": ("Measure in force",
+    "measure in force": ("Measure in force",
                 "A standing material act — a recalled envoy, a closed office, an embargo, an "
                 "energy cut-off, a military deployment — that stays until it is lifted, while "
                 "words (the stance) can move daily. An actor's reading is the higher of its "

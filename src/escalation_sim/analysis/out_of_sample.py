@@ -20,7 +20,6 @@ Pooled scores weigh every actor-month (and month, for the Brier scores) of every
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence

@@ -41,9 +41,9 @@ from escalation_sim.analysis.stats import (
 )
 from escalation_sim.analysis.summary import QUANTILES, day_dates, flow_value
 from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.draws import draw
 from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.engine.draws import draw
 from escalation_sim.scenario.schema import Scenario
 
 Table = dict[str, list[Any]]

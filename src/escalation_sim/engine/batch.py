@@ -5,7 +5,8 @@ differ in a few numbers. Points that are *structurally alike* — the same actor
 incident types, events, summits, lever schedules and horizon; only numeric parameters differ —
 run as one chunk: each point a *block* of rows, the numbers in which its scenario differs from
 the first block's given as per-run values (``engine/compile.py``), its uncertain parameters
-drawn for its own runs, its random numbers those of its own seed and runs (``rng.run_keys``). So every point's results are the very ones it gives alone.
+drawn for its own runs, its random numbers those of its own seed and runs (``rng.run_keys``).
+So every point's results are the very ones it gives alone.
 
 Numbers that are structure, not parameters: the horizon, lever start days, build-up times and
 forum periods, and every number outside the parameter sections (``events``, ``summits`` …).
@@ -30,7 +31,7 @@ from escalation_sim.scenario.schema import Event, Scenario
 Block = tuple[Scenario, int]
 """One point of a batched chunk: its scenario and seed."""
 SECTIONS = ("actors", "issues", "alliances", "clients", "incidents", "levers", "model")
-"""Sections whose numbers are parameters (``engine/compile.py``); numbers elsewhere are structure."""
+"""Sections whose numbers are parameters (``engine/compile.py``); elsewhere they are structure."""
 STRUCTURE_KEYS = ("horizon_days", "start_day", "ramp_days", "period_days")
 """Numeric fields that shape the calendar (when things happen), so never per run."""
 IGNORED = ("name", "description", "runs", "seed")

@@ -276,9 +276,11 @@ class DaySim:
                 for b in range(self.n_blocks)]
 
     def _start(self) -> None:
-        """Count the day-0 readings towards month 0 of a backtest (the record's month 0 holds
-        the start). Peaks count the days simulated: the starting reading is given, not forecast
-        (a scenario that opens with force does not make every run one of force).
+        """Count the day-0 readings towards month 0 of a backtest.
+
+        The record's month 0 holds the start. Peaks count the days simulated: the starting
+        reading is given, not forecast (a scenario that opens with force does not make every run
+        one of force).
         """
         rec, level = self.record, self.state.level
         if self.monthly and self.days:

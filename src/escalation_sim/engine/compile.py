@@ -26,8 +26,8 @@ from pydantic import BaseModel
 from escalation_sim.model.ladder import (
     DOMAIN_MILITARY,
     DOMAINS,
-    HOSTILITY,
     ECONOMIC_COERCION,
+    HOSTILITY,
     LEGAL_COERCION,
     MILITARY_SIGNALLING,
     N_RUNGS,
@@ -278,7 +278,7 @@ def effective_capability(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _rows(values: list[Any]) -> np.ndarray:
-    """Numbers of the actors (issues, incidents …) as ``(N, 1)``, or ``(N, R)`` if some is per run."""
+    """Numbers of the actors (issues, incidents …) as ``(N, 1)``, ``(N, R)`` if any is per run."""
     cols = [np.asarray(v, dtype=float).reshape(-1) for v in values]
     if not cols:
         return np.zeros((0, 1))

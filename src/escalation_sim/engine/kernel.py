@@ -177,8 +177,11 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
 
 @compiled
 def _settlement_holds(s, r):
-    """Whether a settlement holds in run ``r``: nothing flared (a new measure, force, an
-    incident not explained away) since the last. Open demands are shelved while it holds (§10)."""
+    """Whether a settlement holds in run ``r`` (§10).
+
+    It holds while nothing flared since (a new measure, force, an incident not explained away);
+    open demands are shelved meanwhile.
+    """
     return s.settled_day[r] > NEVER and s.settled_day[r] >= s.flare_day[r]
 
 
@@ -188,7 +191,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     """Advance every run of the chunk through days ``t0 .. t1 - 1``.
 
     Args:
-        t0, t1: The span of days.
+        t0: The first day of the span.
+        t1: The day after its last.
         s: The state (``engine/state.State``), updated in place.
         p: The parameters in force (``engine/compile.Params``).
         rec: The record (``engine/record.Record``), updated in place.
@@ -198,7 +202,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
         block_runs: Rows per block of batched points (the daily histograms are per block).
         monthly: Whether to keep the monthly extremes (backtests).
         observe: Whether to tell run 0's happenings in ``events`` (the trace).
-        events, n_events: The trace's rows and their count.
+        events: The trace's rows.
+        n_events: Their count, ``(1,)``.
     """
     n_actors, n_runs = s.level.shape
     n_issues = s.activation.shape[0]
@@ -472,7 +477,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     if p.militarised[q]:
                         s.activation[q, r] = 1.0
                 if tell:
-                    _event(events, n_events, t, EV_FORCE, float(i), float(target), 1.0 if war else 0.0,
+                    _event(events, n_events, t, EV_FORCE, float(i), float(target),
+                           1.0 if war else 0.0,
                            desire[i], cost)
             for i in range(n_actors):
                 held = 0
@@ -622,7 +628,8 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 k = options[pick]
                 if k < 0:
                     if tell and new == s0:
-                        _event(events, n_events, t, EV_HOLD, float(i), float(s0), desire[i], threat[i])
+                        _event(events, n_events, t, EV_HOLD, float(i), float(s0), desire[i],
+                               threat[i])
                     continue
                 s.measures[i, k, r] += 1
                 s.flare_day[r] = t

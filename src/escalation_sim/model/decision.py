@@ -20,19 +20,21 @@ from escalation_sim.model.ladder import STATUS_QUO, VERBAL_HOSTILITY
 
 @equation
 def amplifier(nationalism: float, w_nat: float) -> float:
-    """How far nationalism amplifies a push towards hostility: ``1 + w_nat (n - ½)``, at least 0
-    (§6). Nationalist publics want a firmer answer to what happened, and forgive less (Fearon
-    1994; Weiss 2014)."""
+    """How far nationalism amplifies a push towards hostility (§6).
+
+    ``1 + w_nat (n - ½)``, at least 0: nationalist publics want a firmer answer to what
+    happened, and forgive less (Fearon 1994; Weiss 2014).
+    """
     return max(0.0, 1.0 + w_nat * (nationalism - 0.5))
 
 
 @equation
 def demand_push(w_demand: float, salience: float, top_rung: int, amplified: float) -> float:
-    """The push of an open demand on its demander (§6 Compellence): ``w_demand`` times the
-    salience of its issue, amplified by nationalism, up to ``top_rung``.
+    """The push of an open demand on its demander (§6 Compellence).
 
-    ``top_rung`` is economic coercion, or military signalling where the issue is militarised:
-    compellence short of force presses with diplomatic, legal and economic measures, whatever
+    ``w_demand`` times the salience of its issue, amplified by nationalism, up to ``top_rung``
+    (less status quo): economic coercion, or military signalling where the issue is militarised.
+    Compellence short of force presses with diplomatic, legal and economic measures, whatever
     the issue (Drezner 1999; the library's embargoes over words and honours), and brings military
     threats only to disputes over security and territory (George 1991). Past that rung only what
     the actor has to answer (grievance, the threat seen) takes it.

@@ -50,7 +50,7 @@ def triggered(activation: float, push: float) -> float:
 
 @equation
 def flow_step(flow: float, target: float, fall: float, recovery: float) -> float:
-    """A flow closes ``fall`` of its gap to a lower target each day, ``recovery`` to a higher (§7)."""
+    """A flow closes ``fall`` of its gap to a lower target a day, ``recovery`` to a higher (§7)."""
     rate = fall if target < flow else recovery
     return flow + rate * (target - flow)
 

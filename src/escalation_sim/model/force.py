@@ -21,8 +21,11 @@ from escalation_sim.model.ladder import MILITARY_SIGNALLING
 
 @equation
 def gate(militarised: float, force_met: bool, posture: bool, posture_gate: float) -> float:
-    """How far force is open, 0-1: the contention of a militarised issue, 1 after force met,
-    ``posture_gate`` while either side keeps a military posture measure in force."""
+    """How far force is open, 0-1 (§6 Force).
+
+    The contention of a militarised issue, 1 after force met, ``posture_gate`` while either side
+    keeps a military posture measure in force.
+    """
     g = militarised
     if posture:
         g = max(g, posture_gate)

@@ -110,8 +110,10 @@ MAX_MEASURES = 3
 
 
 def domain_of_rung(rung: int) -> int:
-    """The domain index of an act at ``rung``: 4 or less diplomatic, 5 legal, 6 economic, 7 or
-    more military (an incident's default domain, docs/model.md §9)."""
+    """The domain index of an act at ``rung`` (an incident's default domain, §9).
+
+    4 or less diplomatic, 5 legal, 6 economic, 7 or more military.
+    """
     if rung <= DIPLOMATIC_RETALIATION:
         return DOMAIN_DIPLOMATIC
     if rung == LEGAL_COERCION:

@@ -15,14 +15,21 @@ from __future__ import annotations
 import math
 
 from escalation_sim.model._jit import equation
-from escalation_sim.model.ladder import DOMAIN_ECONOMIC, DOMAIN_ENERGY, DOMAIN_LEGAL, DOMAIN_MILITARY
+from escalation_sim.model.ladder import (
+    DOMAIN_ECONOMIC,
+    DOMAIN_ENERGY,
+    DOMAIN_LEGAL,
+    DOMAIN_MILITARY,
+)
 
 
 @equation
 def relationship_value(dependence: float, trade: float, energy_dependence: float,
                        energy: float) -> float:
-    """What the relationship is worth to an actor: its trade and energy dependence on the
-    dyad, times the flows still running (§6)."""
+    """What the relationship is worth to an actor (§6).
+
+    Its trade and energy dependence on the dyad, times the flows still running.
+    """
     return dependence * trade + energy_dependence * energy
 
 
@@ -50,15 +57,21 @@ def holding_cost(domain: int, trade_cost: float, energy_cost: float, trade: floa
 
 @equation
 def imposing_cost(holding: float, c_measure: float, value: float) -> float:
-    """Cost of imposing a measure: its holding cost plus ``c_measure (1 + value)``, the strain
-    on a relationship worth ``value`` (§6)."""
+    """Cost of imposing a measure (§6).
+
+    Its holding cost plus ``c_measure (1 + value)``, the strain on a relationship worth
+    ``value``.
+    """
     return holding + c_measure * (1.0 + value)
 
 
 @equation
 def fading_push(push: float, since: float, memory: float) -> float:
-    """A push on lifting that fades: ``push exp(-since / memory)``, ``since`` days after what
-    gave it (a settlement, the last open demand met or dropped) (§6 Lifting)."""
+    """A push on lifting that fades (§6 Lifting).
+
+    ``push exp(-since / memory)``, ``since`` days after what gave it (a settlement, the last
+    open demand met or dropped).
+    """
     return push * math.exp(-since / memory)
 
 

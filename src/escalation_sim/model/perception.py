@@ -47,8 +47,10 @@ def threat(seen: int, absorbed: float, nationalism_other: float, trust: float,
 
 @equation
 def trust_target(seen: int) -> float:
-    """Where trust heads, by the rung seen (§5): 1 at status quo or better, 0 from legal
-    coercion up, ½ between."""
+    """Where trust heads, by the rung seen (§5).
+
+    1 at status quo or better, 0 from legal coercion up, ½ between.
+    """
     if seen <= STATUS_QUO:
         return 1.0
     if seen >= LEGAL_COERCION:

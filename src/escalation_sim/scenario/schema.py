@@ -388,10 +388,10 @@ class ModelParams(Strict):
                                        "(a ban lifted, an office reopened).", section="§7 State")
     # §6 lifting measures
     lift_rate: float = param(0.3, 0, 365, unit="1/year",
-                           doc="Baseline hazard of lifting a measure in force, per measure, while the "
-                               "dispute continues (the library: 44 of 101 measures lifted in 144 "
-                               "measure-years).",
-                           section="§6 Lifting")
+                             doc="Baseline hazard of lifting a measure in force, per measure, "
+                                 "while the dispute continues (the library: 44 of 101 measures "
+                                 "lifted in 144 measure-years).",
+                             section="§6 Lifting")
     lift_want: float = param(0.5, 0, 20, unit="log-hazard per rung",
                              doc="Rise of the lifting hazard per rung the measure stands above "
                                  "the actor's desired rung.", section="§6 Lifting")
@@ -419,36 +419,37 @@ class ModelParams(Strict):
                              section="§6 Compellence")
     # §6 force
     force_rate: float = param(5.8, 0, 365, unit="1/year",
-                            doc="Hazard of force by a crisis actor with force in play, for the reference "
-                                "class (contiguous near-peers, neither nuclear: ICB v14, 218 crisis actors), "
-                                "before the costs below.",
-                            section="§6 Force")
+                              doc="Hazard of force by a crisis actor with force in play, for the "
+                                  "reference class (contiguous near-peers, neither nuclear: ICB "
+                                  "v14, 218 crisis actors), before the costs below.",
+                              section="§6 Force")
     w_force_desire: float = param(0.35, 0, 10, unit="log-hazard per rung",
-                                doc="Rise of the force hazard per rung of desire above military signalling "
-                                    "(and fall below it).",
-                                section="§6 Force")
+                                  doc="Rise of the force hazard per rung of desire above military "
+                                      "signalling (and fall below it).",
+                                  section="§6 Force")
     c_mil: float = param(1.0, 0, 100, unit="log-hazard per unit capability gap",
-                       doc="Fall of the force hazard per unit of the gap between the two sides' "
-                           "effective capability shares: preponderance pacifies both sides.",
-                       section="§6 Force")
+                         doc="Fall of the force hazard per unit of the gap between the two sides' "
+                             "effective capability shares: preponderance pacifies both sides.",
+                         section="§6 Force")
     c_nuclear: float = param(0.5, 0, 100, unit="log-hazard",
-                           doc="Fall of the force hazard against a nuclear-armed side.",
-                           section="§6 Force")
-    c_relationship: float = param(10.0, 0, 500, unit="log-hazard per unit dependence",
-                                doc="Fall of the force hazard per unit of the relationship's value to the "
-                                    "actor (trade and energy dependence, times the flows still running).",
-                                section="§6 Force")
-    c_committed: float = param(1.0, 0, 100, unit="log-hazard",
-                             doc="Fall of the force hazard per unit of capability committed elsewhere "
-                                 "(1 - available_share).",
+                             doc="Fall of the force hazard against a nuclear-armed side.",
                              section="§6 Force")
+    c_relationship: float = param(10.0, 0, 500, unit="log-hazard per unit dependence",
+                                  doc="Fall of the force hazard per unit of the relationship's "
+                                      "value to the actor (trade and energy dependence, times the "
+                                      "flows still running).",
+                                  section="§6 Force")
+    c_committed: float = param(1.0, 0, 100, unit="log-hazard",
+                               doc="Fall of the force hazard per unit of capability committed "
+                                   "elsewhere (1 - available_share).",
+                               section="§6 Force")
     c_allied: float = param(0.5, 0, 100, unit="log-hazard",
-                          doc="Fall of the force hazard against a formal ally (the scenario's "
-                              "`allied`).",
-                          section="§6 Force")
+                            doc="Fall of the force hazard against a formal ally (the scenario's "
+                                "`allied`).",
+                            section="§6 Force")
     c_distant: float = param(0.25, 0, 100, unit="log-hazard",
-                           doc="Fall of the force hazard when the two sides are not contiguous.",
-                           section="§6 Force")
+                             doc="Fall of the force hazard when the two sides are not contiguous.",
+                             section="§6 Force")
     posture_gate: float = param(0.5, 0, 1, unit="fraction",
                                 doc="How far a military posture measure in force (either side) "
                                     "opens the decision to use force.", section="§6 Force")
@@ -459,9 +460,9 @@ class ModelParams(Strict):
                                   doc="Grievance the victim of a use of force gains.",
                                   section="§6 Force")
     c_war: float = param(1.0, 0, 100, unit="utility",
-                       doc="Extra cost of open war over limited force, when force is used (and "
-                           "c_nuclear more against a nuclear-armed side).",
-                       section="§6 Force")
+                         doc="Extra cost of open war over limited force, when force is used (and "
+                             "c_nuclear more against a nuclear-armed side).",
+                         section="§6 Force")
     war_end_rate: float = param(12.0, 0, 365, unit="1/year",
                                 doc="Hazard that open war ends in a ceasefire (doubled under "
                                     "mediation).", section="§6 Force")
@@ -478,16 +479,16 @@ class ModelParams(Strict):
                                               "the issues of its domain (of the gap to 1).",
                                           section="§8 Issues")
     patron_restraint: float = param(1.0, 0, 10, unit="log-hazard",
-                                  doc="Fall of a protege's force hazard at restraint x commitment 1 (a patron "
-                                      "that holds it back).",
-                                  section="§8 Alliances")
+                                    doc="Fall of a protege's force hazard at restraint x "
+                                        "commitment 1 (a patron that holds it back).",
+                                    section="§8 Alliances")
     patron_weight: float = param(0.5, 0, 1, unit="fraction",
                                  doc="Share of the capability gap a fully committed patron closes.",
                                  section="§8 Alliances")
     extended_deterrence: float = param(1.0, 0, 10, unit="log-hazard",
-                                     doc="Fall of the force hazard against a side whose patrons are fully "
-                                         "committed (extended deterrence).",
-                                     section="§8 Alliances")
+                                       doc="Fall of the force hazard against a side whose patrons "
+                                           "are fully committed (extended deterrence).",
+                                       section="§8 Alliances")
     # §9 incidents
     hostility_incident_gain: float = param(1.0, 0, 20, unit="relative",
                                            doc="Rise of incident rates at full hostility over "
