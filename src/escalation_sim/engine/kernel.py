@@ -27,6 +27,7 @@ run's path does not depend on the chunk it is in. The calendar (``engine/calenda
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -94,6 +95,30 @@ EV_INCIDENT, EV_STANCE, EV_IMPOSE, EV_LIFT, EV_FORCE, EV_SUMMIT, EV_MEDIATION, E
     EV_DEMAND, EV_WAR_END, EV_HOLD = range(11)
 EVENT_WIDTH = 12
 MAX_EVENTS = 4096
+
+
+class Work(NamedTuple):
+    """Scratch space for one run's day, allocated once per chunk (the kernel allocates nothing)."""
+
+    struck: np.ndarray  # (A,) bool: hit by an incident or force today
+    moved: np.ndarray  # (A,) bool: saw another move
+    answering: np.ndarray  # (A,) bool: saw another step down or lift a measure
+    lifted: np.ndarray  # (A,) bool: lifted a measure today
+    force_today: np.ndarray  # (A,) bool
+    code: np.ndarray  # (A,) int64: today's act (``State.acts``)
+    desire: np.ndarray  # (A,) the desired rung
+    threat: np.ndarray  # (A,) the threat seen
+    utilities: np.ndarray  # (N_DOMAINS + 4,) utilities of the options on offer
+    options: np.ndarray  # (N_DOMAINS + 4,) int64: the options
+    pulls: np.ndarray  # (N_DOMAINS,) pull of contested issues by domain
+
+
+def new_work(n_actors: int) -> Work:
+    """Scratch space for the kernel's day of one run of ``n_actors`` actors."""
+    flags = [np.zeros(n_actors, np.bool_) for _ in range(5)]
+    return Work(*flags, code=np.zeros(n_actors, np.int64), desire=np.zeros(n_actors),
+                threat=np.zeros(n_actors), utilities=np.zeros(N_DOMAINS + 4),
+                options=np.zeros(N_DOMAINS + 4, np.int64), pulls=np.zeros(N_DOMAINS))
 
 
 @compiled
@@ -176,17 +201,17 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, tell, events, 
 
 
 @compiled
-def _settlement_holds(s, r):
+def _settlement_holds(settled_day, flare_day, r):
     """Whether a settlement holds in run ``r`` (§10).
 
     It holds while nothing flared since (a new measure, force, an incident not explained away);
     open demands are shelved meanwhile.
     """
-    return s.settled_day[r] > NEVER and s.settled_day[r] >= s.flare_day[r]
+    return settled_day[r] > NEVER and settled_day[r] >= flare_day[r]
 
 
 @compiled
-def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, events,
+def run_days(t0, t1, s, p, rec, work, keys, meeting, block_runs, monthly, observe, events,
              n_events):
     """Advance every run of the chunk through days ``t0 .. t1 - 1``.
 
@@ -196,6 +221,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
         s: The state (``engine/state.State``), updated in place.
         p: The parameters in force (``engine/compile.Params``).
         rec: The record (``engine/record.Record``), updated in place.
+        work: Scratch space for one run's day (:func:`new_work`).
         keys: Each run's random key (``rng.run_keys``), ``(R,)``.
         meeting: Chance of a summit opportunity from a meeting held on day ``t0`` (a scheduled
             summit, the forum), ``(1,)`` or one per run.
@@ -213,17 +239,10 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
     radius, angle = 0.0, 0.0
     draws = (0.0, 0.0, 0.0)
     wide = p.reciprocity.shape[1] > 1
-    struck = np.zeros(n_actors, np.bool_)
-    moved = np.zeros(n_actors, np.bool_)
-    answering = np.zeros(n_actors, np.bool_)
-    lifted = np.zeros(n_actors, np.bool_)
-    force_today = np.zeros(n_actors, np.bool_)
-    code = np.zeros(n_actors, np.int64)
-    desire = np.zeros(n_actors)
-    threat = np.zeros(n_actors)
-    utilities = np.zeros(N_DOMAINS + 4)
-    options = np.zeros(N_DOMAINS + 4, np.int64)
-    pulls = np.zeros(N_DOMAINS)
+    struck, moved, answering = work.struck, work.moved, work.answering
+    lifted, force_today, code = work.lifted, work.force_today, work.code
+    desire, threat = work.desire, work.threat
+    utilities, options, pulls = work.utilities, work.options, work.pulls
 
     for first in range(0, n_runs, RUN_BATCH):
       for t in range(t0, t1):  # noqa: E111 (a batch of runs steps day by day, in cache)
@@ -278,7 +297,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if s.demand[d, r] != OPEN:
                     continue
                 a, o, q = p.dem_actor[d], p.dem_of[d], p.dem_issue[d]
-                if not _settlement_holds(s, r):
+                if not _settlement_holds(s.settled_day, s.flare_day, r):
                     s.activation[q, r] = 1.0  # an open demand pressed keeps its issue contested
                 econ = s.measures[a, DOMAIN_ECONOMIC, r] + s.measures[a, DOMAIN_ENERGY, r] > 0
                 energy = s.energy_supply[r] * s.energy_damage[r]
@@ -420,7 +439,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     best += p.client[i, q, c] * live
                 amplified = decision.amplifier(s.nationalism[i, r], p.w_nat[c])
                 demand = 0.0
-                holds = _settlement_holds(s, r)
+                holds = _settlement_holds(s.settled_day, s.flare_day, r)
                 for d in range(n_demands):  # compellence: an open demand drives its demander
                     if p.dem_actor[d] == i and s.demand[d, r] == OPEN and not holds:
                         q = p.dem_issue[d]
@@ -487,7 +506,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                 if held == 0:
                     continue
                 settled = 0.0
-                if _settlement_holds(s, r):
+                if _settlement_holds(s.settled_day, s.flare_day, r):
                     settled = measures.fading_push(p.settle_lift[c], t - s.settled_day[r],
                                                    p.settle_memory[c])
                 closed = NEVER  # the day its last demand closed (NEVER: none, or one open)
