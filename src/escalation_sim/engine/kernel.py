@@ -65,6 +65,7 @@ from escalation_sim.engine.state import (
 )
 from escalation_sim.model import decision, dynamics, force, measures, perception
 from escalation_sim.model._jit import compiled
+from escalation_sim.model.bounds import exp_bound
 from escalation_sim.model.ladder import (
     DOMAIN_ECONOMIC,
     DOMAIN_ENERGY,
@@ -272,7 +273,7 @@ def run_days(t0, t1, s, p, rec, work, keys, meeting, block_runs, monthly, observ
 def _dawn(t, first, last, s, w, keys):
     """The day's keys and the highest readings it starts from; nothing has happened yet."""
     n_actors = s.level.shape[0]
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         w.key[b] = day_key(keys[r], t)
         w.top_before[b] = s.top[r]
@@ -291,7 +292,7 @@ def _incidents(t, first, last, s, p, rec, w, observe, events, n_events):
     n_kinds = p.inc_victim.shape[0]
     wide = p.reciprocity.shape[1] > 1
     draws = (0.0, 0.0, 0.0)
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -324,7 +325,7 @@ def _closures(t, first, last, s, p, rec, w, observe, events, n_events):
     n_actors = s.level.shape[0]
     n_demands = p.dem_actor.shape[0]
     wide = p.reciprocity.shape[1] > 1
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -354,8 +355,9 @@ def _closures(t, first, last, s, p, rec, w, observe, events, n_events):
                     + p.c_econ[c] * p.transit[a, c] * econ)
             resistance = (p.audience[o, c] * s.nationalism[o, r]
                           + p.stake[o, q, c] * s.gap_left[q, r])
-            if uniform(key, SLOT_DEMAND + 2 * d) < measures.concede_hazard(
-                    p.concede_rate[c], pain, resistance):
+            u = uniform(key, SLOT_DEMAND + 2 * d)
+            if u < measures.concede_bound(p.concede_rate[c], pain, resistance) \
+                    and u < measures.concede_hazard(p.concede_rate[c], pain, resistance):
                 s.demand[d, r] = MET
                 s.closed_day[d, r] = t
                 s.gap_left[q, r] = 0.0
@@ -377,7 +379,7 @@ def _summits(t, t0, first, last, s, p, rec, w, meeting, observe, events, n_event
     n_issues = s.activation.shape[0]
     n_pairs = s.trust.shape[0]
     wide = p.reciprocity.shape[1] > 1
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -386,16 +388,20 @@ def _summits(t, t0, first, last, s, p, rec, w, meeting, observe, events, n_event
         for i in range(n_actors):
             hostile_words = hostile_words or s.stance[i, r] >= VERBAL_HOSTILITY
         energy = s.energy_supply[r] * s.energy_damage[r]
-        chance = 0.0
+        intensity = 0.0
         flared = s.flare_day[r] > s.settled_day[r]  # something to settle since the last
         if flared and s.top[r] >= DIPLOMATIC_RUNG and (hostile_words or w.at_war[b]):
-            chance = dynamics.summit_chance(
+            intensity = dynamics.summit_intensity(
                 p.summit_rate[c], p.summit_time_gain[c], float(s.crisis_days[r]),
                 p.summit_pain_gain[c], max(0.0, 1.0 - s.trade[r]),
                 p.summit_mediation_gain[c], s.mediating[r])
+        held = 0.0  # a meeting held today
         if t == t0 and s.top[r] >= VERBAL_HOSTILITY:
-            chance = max(chance, meeting[r if meeting.shape[0] > 1 else 0])
-        if not (chance > 0.0 and uniform(key, SLOT_SUMMIT) < chance):
+            held = meeting[r if meeting.shape[0] > 1 else 0]
+        # an opportunity: the draw below the larger of the meeting's chance and the summit's,
+        # which is at most its intensity (so its exponential is needed only below that)
+        u = uniform(key, SLOT_SUMMIT)
+        if not (u < held or (u < intensity and u < dynamics.chance_of(intensity))):
             continue
         talking = s.mediating[r] or s.talks_left[r] > 0
         agree = 1.0
@@ -443,7 +449,7 @@ def _perceive(t, first, last, s, p, rec, w):
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
     wide = p.reciprocity.shape[1] > 1
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         key = w.key[b]
@@ -496,7 +502,7 @@ def _desire(t, first, last, s, p, w):
     n_issues = s.activation.shape[0]
     n_demands = p.dem_actor.shape[0]
     wide = p.reciprocity.shape[1] > 1
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         holds = _settlement_holds(s.settled_day, s.flare_day, r)
@@ -532,7 +538,7 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
     wide = p.reciprocity.shape[1] > 1
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -556,8 +562,11 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
                                                 p.energy_dependence[i, c], energy)
             cost = p.force_cost[i, c] + p.c_relationship[c] * value
             desire = w.desire[i, b]
-            hazard = force.hazard(p.force_rate[c], opened, desire, p.w_force_desire[c], cost)
-            if uniform(key, SLOT_ACTOR + 8 * i + FORCE) >= hazard:
+            u = uniform(key, SLOT_ACTOR + 8 * i + FORCE)
+            if u >= force.hazard_bound(p.force_rate[c], opened, desire, p.w_force_desire[c],
+                                       cost) \
+                    or u >= force.hazard(p.force_rate[c], opened, desire, p.w_force_desire[c],
+                                         cost):
                 continue
             target = -1
             most = -1e300
@@ -600,7 +609,7 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
     n_demands = p.dem_actor.shape[0]
     wide = p.reciprocity.shape[1] > 1
     utilities = w.utilities
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -614,10 +623,7 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
             if held == 0:
                 continue
             desire = w.desire[i, b]
-            settled = 0.0
-            if _settlement_holds(s.settled_day, s.flare_day, r):
-                settled = measures.fading_push(p.settle_lift[c], t - s.settled_day[r],
-                                               p.settle_memory[c])
+            holds = _settlement_holds(s.settled_day, s.flare_day, r)
             closed = NEVER  # the day its last demand closed (NEVER: none, or one open)
             for d in range(n_demands):
                 if p.dem_actor[d] == i:
@@ -625,16 +631,34 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
                         closed = NEVER
                         break
                     closed = max(closed, s.closed_day[d, r])
-            met_push = 0.0
-            if closed > NEVER:
-                met_push = measures.fading_push(p.met_lift[c], t - closed, p.settle_memory[c])
             aud = (p.audience[i, c] * s.nationalism[i, r]
                    * (1.0 - p.talks_audience_cut[c] * talking)
                    * (1.0 - p.reciprocal_cut[c] * w.answering[i, b]))
             grudge = p.summit_grievance_weight[c] * s.grievance[i, r]
-            # the hazards are small: a bound from the largest exponent decides most days
-            # with one exponential; the exact hazards only when the draw falls below it
+            # the hazards are small: a bound without exponentials (the pushes at their full
+            # strength) decides most days; then a bound from the largest exponent; the exact
+            # hazards only when the draw falls below both
             u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
+            settled = measures.fading_push_bound(p.settle_lift[c]) if holds else 0.0
+            met_push = measures.fading_push_bound(p.met_lift[c]) if closed > NEVER else 0.0
+            top_z = -1e300
+            for k in range(N_DOMAINS):
+                if s.measures[i, k, r] > 0:
+                    holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
+                                                    s.trade[r], energy, p.legal_share[c],
+                                                    p.posture_cost[i, c])
+                    z = (p.lift_want[c] * max(0.0, DOMAIN_RUNGS[k] - desire) + settled
+                         + met_push + holding - aud - grudge)
+                    top_z = max(top_z, z)
+            if u >= held * p.lift_rate[c] / 365.0 * exp_bound(min(top_z, 30.0)):
+                continue
+            settled = 0.0
+            if holds:
+                settled = measures.fading_push(p.settle_lift[c], t - s.settled_day[r],
+                                               p.settle_memory[c])
+            met_push = 0.0
+            if closed > NEVER:
+                met_push = measures.fading_push(p.met_lift[c], t - closed, p.settle_memory[c])
             top_z = -1e300
             for k in range(N_DOMAINS):
                 if s.measures[i, k, r] > 0:
@@ -688,7 +712,7 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
     n_issues = s.activation.shape[0]
     wide = p.reciprocity.shape[1] > 1
     utilities, options, pulls = w.utilities, w.options, w.pulls
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -798,7 +822,7 @@ def _move_on(t, first, last, s, p, rec, w, observe, events, n_events):
     n_pairs = s.trust.shape[0]
     wide = p.reciprocity.shape[1] > 1
     radius, angle = 0.0, 0.0
-    for r in range(first, last):
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
         c = r if wide else 0
         tell = observe and r == 0
@@ -872,9 +896,13 @@ def _move_on(t, first, last, s, p, rec, w, observe, events, n_events):
 def _record(t, first, last, s, rec, w, block_runs, monthly):
     """Recording (§11): per-run sums and firsts, the day's histograms, monthly extremes."""
     n_actors = s.level.shape[0]
-    for r in range(first, last):
+    block = first // block_runs
+    edge = (block + 1) * block_runs  # the first run of the next block
+    for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        block = r // block_runs
+        if r == edge:
+            block += 1
+            edge += block_runs
         top = s.top[r]
         energy = s.energy_supply[r] * s.energy_damage[r]
         any_war = False
