@@ -75,7 +75,7 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
-from escalation_sim.analysis.out_of_sample import out_of_sample_line
+from escalation_sim.analysis.out_of_sample_note import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
     hist_quantiles,
