@@ -340,7 +340,7 @@ def ends_counts(agg: Aggregate) -> list[int]:
     """Runs per level of how it ends: the higher side's rung on the last day."""
     if not agg.runs:
         return [0] * len(LEVEL_KEYS)
-    return level_counts(agg.daily["top"][agg.days - 1])
+    return level_counts(agg.daily["top"][-1])  # the last day (all days, or only the last)
 
 
 def worst_counts(agg: Aggregate) -> list[int]:

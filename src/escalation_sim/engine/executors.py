@@ -19,18 +19,22 @@ import multiprocessing.context
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from escalation_sim.engine.batch import Block
-from escalation_sim.engine.calendar import ChunkResult, simulate_blocks
+from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.calendar import simulate_blocks
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
-from escalation_sim.engine.pool import imap_unordered
+from escalation_sim.engine.pool import WorkerPool
 
-Task = tuple[tuple[Block, ...], int, int] | tuple[tuple[Block, ...], int, int, str]
-"""``(blocks, first_run, n_runs)``: one chunk of runs of one or more scenario points side by
-side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
-(``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
+Task = tuple[Any, ...]
+"""``(blocks, first_run, n_runs, *options)``: one chunk of runs of one or more scenario points
+side by side (``blocks``: their ``(scenario, seed)``), then options: ``"monthly"`` (per-run
+monthly rungs, see ``monthly.py``); ``"reduced"`` (the worker merges each block's chunk into an
+``Aggregate`` and sends that, not the per-run arrays); ``"final-day"`` (with ``"reduced"``:
+of the daily histograms only the highest rungs of the last day, all a point's measures need)."""
+REDUCED = "reduced"
+FINAL_DAY = "final-day"
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
            "default_workers", "make_executor", "max_workers", "run_task"]
@@ -43,16 +47,31 @@ class Executor(Protocol):
 
     workers: int
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[Any]]]:
         """Compute every task once; yield each task's results with its index as they arrive."""
 
 
-def run_task(task: Task) -> list[ChunkResult]:
-    """Compute one task (a module-level function, so worker processes can import it)."""
-    blocks, first, n, *option = task
-    if option == [MONTHLY]:
-        return simulate_blocks_monthly(blocks, first, n)
-    return simulate_blocks(blocks, first, n)
+def run_task(task: Task) -> list[Any]:
+    """Compute one task (a module-level function, so worker processes can import it).
+
+    Returns a ``ChunkResult`` per block, or with the ``"reduced"`` option an ``Aggregate`` per
+    block: what crosses the pipe from a worker is then a few histograms and sums per point.
+    """
+    blocks, first, n, *options = task
+    if MONTHLY in options:
+        results = simulate_blocks_monthly(blocks, first, n)
+    else:
+        results = simulate_blocks(blocks, first, n)
+    if REDUCED not in options:
+        return results
+    out = []
+    for (scenario, _), result in zip(blocks, results, strict=True):
+        if FINAL_DAY in options:
+            result.daily = {"top": result.daily["top"][-1:]}
+        agg = Aggregate(len(scenario.actors), len(scenario.incidents), scenario.horizon_days)
+        agg.add(result)
+        out.append(agg)
+    return out
 
 
 def default_workers() -> int:
@@ -87,18 +106,38 @@ def check_workers(workers: int | None) -> None:
 
 
 class LocalExecutor:
-    """The calling process (``workers == 1``) or a pool of local worker processes."""
+    """The calling process (``workers == 1``) or a pool of local worker processes.
+
+    The pool starts with the first batch of several tasks and is kept for every later batch,
+    so a command forks its workers once; ``close()`` ends them (the CLI and the API do so when
+    the command ends; also a context manager).
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
+        self._pool: WorkerPool | None = None
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[Any]]]:
         """Yield results as tasks finish (one task in flight per worker, see ``pool.py``)."""
         if self.workers <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):
                 yield i, run_task(task)
             return
-        yield from imap_unordered(run_task, tasks, self.workers, _pool_context())
+        if self._pool is None:
+            self._pool = WorkerPool(run_task, self.workers, _pool_context())
+        yield from self._pool.imap_unordered(tasks)
+
+    def close(self) -> None:
+        """End the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _pool_context(platform: str = sys.platform) -> multiprocessing.context.BaseContext:
