@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escalation_sim.analysis.assimilate import (
+from escalation_sim.engine.assimilate import (
     DECLARATORY_SCALE,
     MATERIAL_SCALE,
     NONE,

@@ -4,7 +4,7 @@ See docs/analysis.md, Nowcasting. A run of the ensemble is a particle. After eac
 record, each run is weighed by the likelihood of the month's observed reading given its own (both
 tracks, each actor), and when the weights grow uneven the ensemble is resampled (Gordon, Salmond &
 Smith 1993; Kitagawa 1996; Doucet & Johansen 2011). The functions here are plain numpy on per-run
-arrays; the engine carries the runs (``engine/filter.py``).
+arrays; ``engine/filter.py`` carries the runs.
 
 **Observation model.** The record is coded by hand from news reports: a month's reading may be
 off. On each track, the observed rung equals the run's with probability ``1 - error`` and
