@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.backtest import covered, rps, rung_probs, skill
+from escalation_sim.engine.errors import FilterCollapse
 from escalation_sim.engine.filter import FilterRun, month_ends
 from escalation_sim.model.ladder import N_RUNGS
 from escalation_sim.scenario.episode import LoadedEpisode
@@ -128,7 +129,16 @@ def pooled(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def rolling(loaded: LoadedEpisode, origins: Sequence[dt.date], runs: int, seed: int,
             empirical: np.ndarray) -> dict[str, Any]:
-    """Every origin's scores of one episode, and their pooled scores by horizon."""
-    rows = [origin_scores(loaded, o, runs, seed, empirical) for o in origins]
+    """Every origin's scores of one episode, and their pooled scores by horizon.
+
+    An origin whose filter collapses (the record up to it is all but impossible under the
+    model) is kept with its reason under ``collapsed`` and left out of the pooled scores.
+    """
+    rows, collapsed = [], []
+    for origin in origins:
+        try:
+            rows.append(origin_scores(loaded, origin, runs, seed, empirical))
+        except FilterCollapse as exc:
+            collapsed.append({"origin": origin.isoformat(), "reason": str(exc)})
     return {"episode": Path(loaded.source).stem, "name": loaded.episode.name,
-            "origins": rows, "pooled": pooled(rows)}
+            "origins": rows, "collapsed": collapsed, "pooled": pooled(rows)}

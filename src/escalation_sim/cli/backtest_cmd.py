@@ -69,7 +69,7 @@ EPILOG = examples(
     "escsim backtest --all --runs 500 --workers 2",
     "escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json",
     "escsim backtest azerbaijan_russia_2024_2026 --from 2025-07-01",
-    "escsim backtest --all --origins every:6m --runs 300",
+    "escsim backtest russia_ukraine_2013 --origins every:2m --runs 200",
 )
 LIBRARY_RUNS = 500
 """Runs per episode when several are scored and --runs is not given."""
@@ -253,7 +253,6 @@ def rolling_origins(names: list[str], origin: dt.date | None, spec: str | None, 
     """``--from`` / ``--origins``: forecasts filtered up to each origin, scored by horizon."""
     from escalation_sim.analysis.backtest import library_reference
     from escalation_sim.analysis.rolling import origins_of, pooled, rolling
-    from escalation_sim.engine.filter import FilterCollapse
     from escalation_sim.render.backtest import render_rolling
     from escalation_sim.scenario.episode import load_episode
 
@@ -268,8 +267,6 @@ def rolling_origins(names: list[str], origin: dt.date | None, spec: str | None, 
                                     loaded.scenario.seed if seed is None else seed, empirical))
     except ScenarioError as exc:
         fail(exc)
-    except FilterCollapse as exc:
-        fail(str(exc), code=1)
     rows = [row for ep in episodes for row in ep["origins"]]
     data = json_ready({"kind": "rolling origin", "runs": n,
                        "origins": spec or (origin.isoformat() if origin else None),

@@ -62,7 +62,8 @@ def track_log_likelihood(simulated: np.ndarray, observed: np.ndarray, scale: np.
         # Z_s: the other rungs' weights, for each simulated rung of the scale
         z = np.array([sum(decay ** abs(x - y) for x in scale if x != y) for y in scale])
         wrong = error * decay ** distance / z[s - low]
-        total += np.log(np.where(distance == 0, 1.0 - error, wrong))
+        with np.errstate(divide="ignore"):  # error 0: a wrong reading is impossible
+            total += np.log(np.where(distance == 0, 1.0 - error, wrong))
     return total
 
 

@@ -333,9 +333,10 @@ class DaySim:
 
 def simulate_chunk(scenario: Scenario, seed: int, first_run: int, n_runs: int,
                    observer: Observer | None = None, values: RunValues | None = None,
-                   monthly: bool = False) -> ChunkResult:
+                   monthly: bool = False, start: Start | None = None) -> ChunkResult:
     """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``."""
-    return DaySim(scenario, seed, first_run, n_runs, observer, values, monthly=monthly).run()
+    return DaySim(scenario, seed, first_run, n_runs, observer, values, monthly=monthly,
+                  start=start).run()
 
 
 def simulate_blocks(blocks: Sequence[Block], first_run: int, n_runs: int,

@@ -30,6 +30,7 @@ from escalation_sim.engine.assimilate import (
     systematic_resample,
 )
 from escalation_sim.engine.calendar import DaySim
+from escalation_sim.engine.errors import FilterCollapse
 from escalation_sim.engine.state import Start
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
 from escalation_sim.scenario.errors import ScenarioError
@@ -37,13 +38,6 @@ from escalation_sim.scenario.schema import Assimilation, Scenario
 
 FILTER_STREAM = 0x46494C54
 """Seed-sequence key of the resampling uniforms (``"FILT"``)."""
-
-
-class FilterCollapse(RuntimeError):
-    """The record is all but impossible under the model.
-
-    The filter's effective size fell below ``assimilation.collapse_below`` of the runs.
-    """
 
 
 @dataclass
@@ -215,11 +209,9 @@ class FilterRun:
             self.sim.advance(end)
             gain = _month_log_likelihood(self.sim, self.observed, m, self.settings.coding_error,
                                          self.settings.error_decay)
-            top = float(gain.max())
-            self.log_evidence += float(np.log(np.sum(normalised(self.log_w)
-                                                     * np.exp(gain - top)))) + top
+            prior = normalised(self.log_w)
             self.log_w += gain
-            size = effective_size(self.log_w)
+            size = effective_size(self.log_w) if np.isfinite(self.log_w).any() else 0.0
             self.ess.append(size)
             self.labels.append(self.observed.labels[m])
             if size < max(1.5, self.settings.collapse_below * self.runs):
@@ -228,6 +220,8 @@ class FilterRun:
                     f"in {self.observed.labels[m]} the filter's effective size fell to "
                     f"{size:.1f} of {self.runs} runs, so there is no forecast from it (check "
                     "the scenario against the record, or raise assimilation.coding_error)")
+            top = float(gain.max())
+            self.log_evidence += float(np.log(np.sum(prior * np.exp(gain - top)))) + top
             redraw = size < self.settings.resample_below * self.runs
             self.resampled.append(redraw)
             if redraw:

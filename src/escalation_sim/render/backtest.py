@@ -214,8 +214,14 @@ def render_rolling(data: Mapping[str, Any], console: Console) -> None:
     console.print(rolling_table("pooled, by horizon", data["pooled"]))
     if len(episodes) > 1:
         for ep in episodes:
-            console.print(rolling_table(f"{ep['episode']} ({len(ep['origins'])} origins)",
-                                        ep["pooled"]))
+            if ep["origins"]:
+                console.print(rolling_table(f"{ep['episode']} ({len(ep['origins'])} origins)",
+                                            ep["pooled"]))
+    for ep in episodes:
+        for lost in ep.get("collapsed") or []:
+            console.print(Text.assemble(("No forecast ", "bold yellow"),
+                                        f"from {lost['origin']}: {lost['reason']}"),
+                          soft_wrap=False)
     console.print(Text(ROLLING_LEGEND, style="dim"), soft_wrap=False)
 
 
