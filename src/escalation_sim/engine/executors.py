@@ -26,13 +26,15 @@ from escalation_sim.engine.calendar import simulate_blocks
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
 from escalation_sim.engine.pool import WorkerPool
+from escalation_sim.engine.state import Start
 
 Task = tuple[Any, ...]
 """``(blocks, first_run, n_runs, *options)``: one chunk of runs of one or more scenario points
 side by side (``blocks``: their ``(scenario, seed)``), then options: ``"monthly"`` (per-run
 monthly rungs, see ``monthly.py``); ``"reduced"`` (the worker merges each block's chunk into an
 ``Aggregate`` and sends that, not the per-run arrays); ``"final-day"`` (with ``"reduced"``:
-of the daily histograms only the highest rungs of the last day, all a point's measures need)."""
+of the daily histograms only the highest rungs of the last day, all a point's measures need);
+the chunk's filtered starting state (a ``state.Start``, ``engine/filter.py``)."""
 REDUCED = "reduced"
 FINAL_DAY = "final-day"
 
@@ -58,10 +60,11 @@ def run_task(task: Task) -> list[Any]:
     block: what crosses the pipe from a worker is then a few histograms and sums per point.
     """
     blocks, first, n, *options = task
+    start = next((o for o in options if isinstance(o, Start)), None)
     if MONTHLY in options:
-        results = simulate_blocks_monthly(blocks, first, n)
+        results = simulate_blocks_monthly(blocks, first, n, start)
     else:
-        results = simulate_blocks(blocks, first, n)
+        results = simulate_blocks(blocks, first, n, start=start)
     if REDUCED not in options:
         return results
     out = []
