@@ -325,17 +325,27 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
     try:
         with scenario_warnings():
             scenario = load_scenario(path, items)
-        if scenario.record is not None:  # the record must fit before any work is done
-            from escalation_sim.engine.filter import record_of
-
-            try:
-                record_of(scenario)
-            except ScenarioError as exc:
-                exc.source = exc.source or str(path)
-                raise
+        check_record(scenario, path)  # the record must fit before any work is done
         return scenario
     except ScenarioError as exc:
         fail(as_option_error(exc))
+
+
+def check_record(scenario: Scenario, path: str | Path) -> None:
+    """Check that the record a scenario names fits it (nothing to do without a record).
+
+    Raises:
+        ScenarioError: The record cannot be read or does not fit, with ``path`` as its source.
+    """
+    if scenario.record is None:
+        return
+    from escalation_sim.engine.filter import record_of
+
+    try:
+        record_of(scenario)
+    except ScenarioError as exc:
+        exc.source = exc.source or str(path)
+        raise
 
 
 OPTION_KEYS = {"runs": "--runs", "horizon_days": "--days", "seed": "--seed"}

@@ -22,6 +22,7 @@ from escalation_sim.cli.common import (
     QuietOpt,
     SetOpt,
     check_out_file_or_exit,
+    check_record,
     err,
     error_line,
     examples,
@@ -49,9 +50,9 @@ def validate(
     """Check scenario files: print 'ok  FILE' for each good one, every problem of each bad one.
 
     Every problem of types, ranges and keys is listed, one line each; the checks that need a
-    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events) follow once
-    those are right. An episode file (a dated record for ``escsim backtest``) is checked as an
-    episode. Exits with 2 if any file is bad.
+    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events, a record that
+    fits) follow once those are right. An episode file (a dated record for ``escsim backtest``)
+    is checked as an episode. Exits with 2 if any file is bad.
     """
     from escalation_sim.scenario.episode import load_episode
     from escalation_sim.scenario.load import load_scenario
@@ -64,7 +65,7 @@ def validate(
                 if episode:
                     load_episode(file)
                 else:
-                    load_scenario(file, sets or ())
+                    check_record(load_scenario(file, sets or ()), file)
             results.append({"file": str(file), "ok": True,
                             "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
