@@ -9,8 +9,8 @@ import pytest
 
 from escalation_sim.analysis.summary import summarize
 from escalation_sim.engine.ensemble import PointResult, simulate
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 

@@ -39,7 +39,7 @@ from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario import priors
-from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.edit import fix, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.schema import Scenario
 
@@ -211,7 +211,7 @@ def sample_scenarios(scenario: Scenario, uncertainties: Sequence[Uncertainty],
         chosen = {u.path: u.cast(float(x)) for u, x in zip(uncertainties, row, strict=True)}
         drawn = {p: v for p, v in chosen.items() if p in uncertain}
         given = {p: v for p, v in chosen.items() if p not in uncertain}
-        point = priors.fix(scenario, drawn) if drawn else scenario
+        point = fix(scenario, drawn) if drawn else scenario
         if given:
             point = with_values(point, given, f"explore sample {k}")
         found.append(point)

@@ -30,7 +30,8 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.executors import ExecutorError, Task, default_workers, run_task
+from escalation_sim.engine.errors import ExecutorError
+from escalation_sim.engine.tasks import Task, default_workers, run_task
 
 CONNECT_TIMEOUT_S = 3
 """Seconds to keep trying to reach a scheduler before giving up."""

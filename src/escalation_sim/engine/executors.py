@@ -16,21 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from escalation_sim.engine.batch import Block
-from escalation_sim.engine.calendar import ChunkResult, simulate_blocks
+from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.errors import ExecutorError
-from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
 from escalation_sim.engine.pool import imap_unordered
-
-Task = tuple[tuple[Block, ...], int, int] | tuple[tuple[Block, ...], int, int, str]
-"""``(blocks, first_run, n_runs)``: one chunk of runs of one or more scenario points side by
-side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
-(``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
+from escalation_sim.engine.tasks import Task, default_workers, run_task
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
            "default_workers", "make_executor", "max_workers", "run_task"]
@@ -45,19 +38,6 @@ class Executor(Protocol):
 
     def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
         """Compute every task once; yield each task's results with its index as they arrive."""
-
-
-def run_task(task: Task) -> list[ChunkResult]:
-    """Compute one task (a module-level function, so worker processes can import it)."""
-    blocks, first, n, *option = task
-    if option == [MONTHLY]:
-        return simulate_blocks_monthly(blocks, first, n)
-    return simulate_blocks(blocks, first, n)
-
-
-def default_workers() -> int:
-    """Worker processes used when the user does not say: one per core."""
-    return max(1, os.cpu_count() or 1)
 
 
 WORKERS_PER_CORE = 4

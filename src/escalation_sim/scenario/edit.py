@@ -30,9 +30,10 @@ from escalation_sim.scenario.errors import (
     show_value,
 )
 from escalation_sim.scenario.paths import assign, parse_path, walk
+from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import Event, Scenario
-from escalation_sim.scenario.validate import Locator, build
-from escalation_sim.scenario.yaml_io import Document, parse_yaml
+from escalation_sim.scenario.validate import build
+from escalation_sim.scenario.yaml_io import Document, Locator, parse_yaml
 
 EVENT_TARGETS = ("actors", "issues", "incidents", "levers", "model")
 """Sections whose parameters scheduled events may change (plus ``alliances[n].commitment`` and
@@ -285,7 +286,7 @@ def with_values(scenario: Scenario, values: Mapping[str, Any],
     """A new, validated scenario with the values at the given dotted paths replaced.
 
     A path that had a distribution (``scenario.priors``) gets the new value instead: a number
-    fixes it (:func:`escalation_sim.scenario.priors.fix`), a distribution
+    fixes it (:func:`fix`), a distribution
     (``{"uniform": [0.5, 0.7]}``) replaces it. The other distributions are kept.
 
     Args:
@@ -309,3 +310,13 @@ def with_values(scenario: Scenario, values: Mapping[str, Any],
     kept = {p: d for p, d in scenario.priors.items() if p not in written}
     new._priors = dict(sorted({**kept, **new.priors}.items()))
     return new
+
+
+def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+    """A copy with the given paths set to plain numbers (their distributions removed)."""
+    return with_values(scenario, values)
+
+
+def point_valued(scenario: Scenario) -> Scenario:
+    """A copy with every uncertain parameter fixed at its median: one number each, as before."""
+    return fix(scenario, {path: d.central() for path, d in priors_of(scenario).items()})

@@ -18,7 +18,6 @@ from a file, a ``--set`` or the Python API.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import annotated_types as at
@@ -35,10 +34,7 @@ from escalation_sim.scenario.errors import (
 from escalation_sim.scenario.paths import ROOT, SchemaNode, parse_path, schema_node, step
 from escalation_sim.scenario.priors import KINDS, Distribution, PriorError, parse
 from escalation_sim.scenario.schema import ReferenceProblem, Scenario
-from escalation_sim.scenario.yaml_io import Where
-
-Locator = Callable[[Loc], Where]
-"""Maps a key path to (source, line) for error messages."""
+from escalation_sim.scenario.yaml_io import Locator
 
 _TYPE_PHRASES = {
     "number": "a number",

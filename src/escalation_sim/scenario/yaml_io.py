@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -49,6 +49,8 @@ _PLAIN = "plain YAML only: mappings, lists, text, numbers, true/false, null and 
 
 Where = tuple[str, int | None]
 """Where a key was written: (source, 1-based line or None)."""
+Locator = Callable[[Loc], Where]
+"""Maps a key path to (source, line) for error messages."""
 
 
 @dataclass
