@@ -58,7 +58,7 @@ from escalation_sim.engine.ensemble import Point, evaluate, simulate
 from escalation_sim.engine.executors import EXECUTORS, Executor, make_executor, max_workers
 from escalation_sim.extras import require
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.render.files import (
+from escalation_sim.output.files import (
     DAILY_CSV,
     RUNS_CSV,
     RUNS_PARQUET,

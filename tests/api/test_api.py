@@ -175,7 +175,7 @@ def test_to_xarray(result):
 
 
 def test_load_reads_the_csv_when_there_is_no_parquet(result, tmp_path, monkeypatch):
-    from escalation_sim.render import files
+    from escalation_sim.output import files
 
     monkeypatch.setattr(files, "parquet_available", lambda: False)
     monkeypatch.setattr("escalation_sim.api.parquet_available", lambda: False)

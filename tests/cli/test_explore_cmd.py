@@ -10,7 +10,7 @@ import pytest
 
 from escalation_sim import extras
 from escalation_sim.analysis.points import MEASURES
-from escalation_sim.render.files import parquet_available
+from escalation_sim.output.files import parquet_available
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

@@ -1,6 +1,6 @@
 """Tables for the files an analyst keeps: one row per run, and one row per day.
 
-Both are plain column dicts so that writers need no statistics: ``render/files.py`` writes them
+Both are plain column dicts so that writers need no statistics: ``output/files.py`` writes them
 as CSV (and Parquet when pyarrow is present). The per-run table also comes as numpy columns
 (``runs_columns``), which pyarrow writes without a detour through Python objects.
 

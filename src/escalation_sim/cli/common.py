@@ -206,7 +206,7 @@ def _close_whole(close: Callable[[], None]) -> None:
     command right after (exit 128 + n, with its ``error:`` line). The close is bounded
     (``dask_executor.CLOSE_TIMEOUT_S``).
     """
-    from escalation_sim.render.files import interrupts_deferred
+    from escalation_sim.output.files import interrupts_deferred
 
     with interrupts_deferred():
         close()
@@ -229,7 +229,7 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         force: ``--force`` (never replaces an input).
         inputs: The command's input files.
     """
-    from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+    from escalation_sim.output.files import OutputError, summary_json, write_csv_file
 
     if out_file is not None and table is not None:
         try:
@@ -250,18 +250,18 @@ def output_error_code(exc: BaseException) -> int:
     2 (bad input) when escsim refused to replace what is there (``OutputRefused``), 1 (a
     runtime failure) when writing failed: a full disk, an I/O error.
     """
-    from escalation_sim.render.files import OutputRefused
+    from escalation_sim.output.files import OutputRefused
 
     return EXIT_BAD_INPUT if isinstance(exc, OutputRefused) else EXIT_FAILURE
 
 
 def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bool = False,
                            example: str = "results.csv") -> None:
-    """``render.files.check_out_file`` before any work, or one line and exit 2.
+    """``output.files.check_out_file`` before any work, or one line and exit 2.
 
     Call it after the command's inputs are loaded: every file read so far counts as an input.
     """
-    from escalation_sim.render.files import OutputError, check_out_file
+    from escalation_sim.output.files import OutputError, check_out_file
 
     try:
         check_out_file(path, inputs=inputs, force=force, example=example)
@@ -282,8 +282,8 @@ def check_figures_or_exit(folder: Path | None, command: str) -> None:
     if folder is None:
         return
     require_or_exit("matplotlib", "--figures")
+    from escalation_sim.output.files import OutputError
     from escalation_sim.render.figures import check_folder
-    from escalation_sim.render.files import OutputError
 
     try:
         check_folder(folder, command)
@@ -296,7 +296,7 @@ def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[
     """Draw a command's figures into ``--figures DIR`` (a write failure exits 1)."""
     if folder is None:
         return
-    from escalation_sim.render.files import OutputError
+    from escalation_sim.output.files import OutputError
 
     try:
         names = draw(doc, folder)

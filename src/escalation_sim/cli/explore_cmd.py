@@ -126,8 +126,8 @@ def explore_cmd(
     from escalation_sim.analysis.points import document_header
     from escalation_sim.analysis.summary import file_sha256
     from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.output.files import OutputError, check_out_dir
     from escalation_sim.render.explore import render_explore
-    from escalation_sim.render.files import OutputError, check_out_dir
 
     resolved = load_or_exit(scenario, sets, days=days, seed=seed)
     per_sample = runs or DEFAULT_RUNS
@@ -180,7 +180,7 @@ def write_explore(out_dir: Path, doc: dict[str, Any], result: Exploration,
     import yaml
 
     from escalation_sim.analysis.explore import experiments_table
-    from escalation_sim.render.files import (
+    from escalation_sim.output.files import (
         SCENARIO_HEADER,
         StagedOutput,
         parquet_available,

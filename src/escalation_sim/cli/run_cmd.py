@@ -42,7 +42,7 @@ from escalation_sim.cli.common import (
 
 if TYPE_CHECKING:
     from escalation_sim.engine.calendar import ChunkResult
-    from escalation_sim.render.files import StagedOutput
+    from escalation_sim.output.files import StagedOutput
     from escalation_sim.scenario.schema import Scenario
 
 HELP = (
@@ -97,14 +97,14 @@ def run(
     from escalation_sim.analysis.tables import daily_table
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import simulate
-    from escalation_sim.render.figures import run_figures
-    from escalation_sim.render.files import (
+    from escalation_sim.output.files import (
         OutputError,
         Outputs,
         StagedOutput,
         check_out_dir,
         summary_json,
     )
+    from escalation_sim.render.figures import run_figures
     from escalation_sim.render.terminal import render_summary
     from escalation_sim.scenario.load import scenario_to_dict
 
@@ -165,7 +165,7 @@ def interrupted_note(out_dir: Path) -> Callable[[], str]:
     Never a mix (``write_outputs`` swaps whole folders); which one is told by the identity of
     ``summary.json`` when the run started and when the interrupt comes.
     """
-    from escalation_sim.render.files import SUMMARY_FILE
+    from escalation_sim.output.files import SUMMARY_FILE
 
     before = _identity(out_dir / SUMMARY_FILE)
 

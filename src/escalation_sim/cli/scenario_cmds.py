@@ -263,7 +263,7 @@ def new(
     quiet: QuietOpt = False,
 ) -> None:
     """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
-    from escalation_sim.render.files import OutputError, create_file
+    from escalation_sim.output.files import OutputError, create_file
     from escalation_sim.scenario.editor_schema import json_schema_text
     from escalation_sim.scenario.load import load_scenario_text
 
@@ -319,11 +319,11 @@ def scaffold_text(text: str, name: str, origin: str) -> str:
 
 def write_atomically(path: Path, text: str, label: str | None = None, *,
                      force: bool = False) -> None:
-    """Write a text file atomically (``render.files.write_file_atomic``), or exit.
+    """Write a text file atomically (``output.files.write_file_atomic``), or exit.
 
     Exit 1 when writing fails, 2 when what is there may not be replaced.
     """
-    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.output.files import OutputError, write_file_atomic
 
     try:
         write_file_atomic(path, text, example=SCHEMA_FILE, label=label, force=force)

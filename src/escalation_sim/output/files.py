@@ -27,7 +27,7 @@ that was killed are removed at the next ``--out`` into the same folder.
 Single files (``--out FILE`` of ``report``, ``compare``, ``sweep``, ``sensitivity``,
 ``levers``, ``schema``, ``calibrate``) and figures are written by :func:`write_file_atomic`: a
 temporary file beside the target, synced and renamed over it, and recorded in the folder's
-manifest (:mod:`escalation_sim.render.manifest`). An existing file is replaced only if that
+manifest (:mod:`escalation_sim.output.manifest`). An existing file is replaced only if that
 manifest records it with the hash it still has, or with ``--force``; never when it is one of
 the command's inputs (any file the command read), whatever ``--force`` says.
 :func:`check_out_file` applies the same rules before any work, and :func:`write_file_atomic`
@@ -58,8 +58,8 @@ from typing import Any
 
 import yaml
 
-from escalation_sim.render import manifest
-from escalation_sim.render.manifest import (
+from escalation_sim.output import manifest
+from escalation_sim.output.manifest import (
     MANIFEST_FILE,
     folder_lock,
     matches,
@@ -836,7 +836,7 @@ def write_file_atomic(path: Path, content: str | Callable[[Path], None], *,
     folder's lock, the rules of :func:`replace_problem` are checked again (so a file that
     appeared or changed since the command started is kept), the temporary file takes the
     place of ``path``, and the folder's manifest records its size and SHA-256
-    (:mod:`escalation_sim.render.manifest`). A failure or Ctrl-C leaves ``path`` as it was (the
+    (:mod:`escalation_sim.output.manifest`). A failure or Ctrl-C leaves ``path`` as it was (the
     earlier file, or none), never half a file or an empty one; folders created for it are
     removed again. The file gets a new file's usual permissions (0666 less the umask).
 
