@@ -1,4 +1,4 @@
-"""A small ensemble of the base scenario and its summary, shared by the renderer and output tests."""
+"""A small ensemble of the base scenario and its summary, shared by renderer and output tests."""
 
 from __future__ import annotations
 

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS, level_of, measure_key
+from escalation_sim.analysis.documents import Comparison as ComparisonDocument
+from escalation_sim.analysis.documents import Summary
 from escalation_sim.analysis.stats import (
     Interval,
     difference_interval,
@@ -41,7 +43,7 @@ from escalation_sim.engine.ensemble import Point, PointResult, Progress, evaluat
 from escalation_sim.engine.executors import Executor
 from escalation_sim.model.ladder import LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 
 COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
@@ -331,8 +333,8 @@ def paired_differences(base: dict[str, np.ndarray], runs: dict[str, np.ndarray]
                             {m: differing_runs(runs, base, m) for m in MEASURES})
 
 
-def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]],
-                    runs_from: str | None = None) -> dict[str, Any]:
+def comparison_dict(comparison: Comparison, summaries: Sequence[Summary],
+                    runs_from: str | None = None) -> ComparisonDocument:
     """The ``compare --json`` document.
 
     Keys: ``schema_version``, ``escsim_version``, ``numpy_version``, ``command``, ``runs``,
@@ -399,6 +401,6 @@ def parse_variant(text: str) -> tuple[str | None, list[str]]:
     items = [i.strip() for i in VARIANT_SPLIT.split(body) if i.strip()]
     if not items or any("=" not in i for i in items):
         raise ScenarioError("expected 'NAME: PATH=VALUE[, PATH=VALUE…]', e.g. "
-                            "'hotline: levers.crisis_hotline.enabled=true'", source="--variant",
-                            value=text)
+                            "'hotline: levers.crisis_hotline.enabled=true'",
+                            source=term("--variant"), value=text)
     return label.strip() or None, items

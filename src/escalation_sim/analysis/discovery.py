@@ -43,7 +43,7 @@ import numpy as np
 
 from escalation_sim.analysis.points import MEASURES
 from escalation_sim.extras import require
-from escalation_sim.scenario.errors import did_you_mean
+from escalation_sim.scenario.errors import did_you_mean, term
 
 PEEL_ALPHA = 0.05
 """Share of the box's samples peeled off at each step (PRIM's alpha)."""
@@ -109,15 +109,15 @@ def parse_condition(text: str) -> Condition:
     """
     found = _CONDITION.match(text)
     if found is None:
-        raise ValueError(f"--discover {text!r}: expected MEASURE>THRESHOLD (or <, >=, <=), "
-                         "e.g. --discover 'p_force>0.05'")
+        raise ValueError(f"{term('--discover')} {text!r}: expected MEASURE>THRESHOLD (or <, "
+                         ">=, <=), e.g. 'p_force>0.05'")
     measure = found["measure"]
     if measure not in MEASURES:
-        raise ValueError(f"--discover {text!r}: {measure!r} is not a measure; "
+        raise ValueError(f"{term('--discover')} {text!r}: {measure!r} is not a measure; "
                          f"{did_you_mean(measure, MEASURES, what='measures')}")
     threshold = float(found["value"]) / (100.0 if found["pct"] else 1.0)
     if not math.isfinite(threshold):
-        raise ValueError(f"--discover {text!r}: the threshold must be a finite number")
+        raise ValueError(f"{term('--discover')} {text!r}: the threshold must be a finite number")
     return Condition(measure, found["op"], threshold, text.strip())
 
 

@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
+from escalation_sim.analysis.documents import Summary
 from escalation_sim.analysis.out_of_sample import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
@@ -172,7 +173,7 @@ or better (its leaders meeting the other's); some measure still in force at the 
 
 def summarize(result: PointResult, scenario_path: str | None = None,
               scenario_sha256: str | None = None, *, overrides: list[str] | None = None,
-              workers: int | None = None, timing: bool = False) -> dict[str, Any]:
+              workers: int | None = None, timing: bool = False) -> Summary:
     """Build the JSON summary of one ensemble (layout in the module docstring).
 
     Args:
@@ -190,7 +191,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     scenario, agg = result.point.scenario, result.aggregate
     check_actor_ids(scenario)
     metrics = _metrics(agg)
-    summary = {
+    summary: Summary = {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
         "numpy_version": numpy_version(),

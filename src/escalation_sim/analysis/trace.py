@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.documents import TraceDocument
 from escalation_sim.analysis.picks import PICKS
+from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
 from escalation_sim.engine.state import MET, State
@@ -94,10 +96,11 @@ class Trace:
         """The run's outcome class (``model/outcomes.py``)."""
         return self.metrics["outcome"]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TraceDocument:
         """JSON-ready trace: header, events, metrics."""
         return {
             "schema_version": TRACE_SCHEMA_VERSION,
+            "escsim_version": escsim_version(),
             "scenario": self.scenario.name,
             "seed": self.seed,
             "run": self.run,

@@ -37,7 +37,6 @@ from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 
 if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
     from escalation_sim.engine.executors import Executor
-    from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
@@ -212,9 +211,9 @@ def _close_whole(close: Callable[[], None]) -> None:
         close()
 
 
-def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | None,
+def emit_document(doc: Any, *, table: Mapping[str, Sequence[Any]] | None,
                   out_file: Path | None, as_json: bool, quiet: bool,
-                  render: Callable[[dict[str, Any], Console], None], force: bool = False,
+                  render: Callable[[Any, Console], None], force: bool = False,
                   inputs: Sequence[Path] = ()) -> None:
     """The end of an analysis command: ``--out FILE.csv`` (atomic), then JSON or the tables.
 
@@ -307,37 +306,8 @@ def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[
                   highlight=False)
 
 
-def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
-                 days: int | None = None, seed: int | None = None) -> Scenario:
-    """Load a scenario for a command, or print its problem in one line and exit with code 2.
-
-    Args:
-        path: The scenario file, or the name of a bundled scenario.
-        sets: ``--set PATH=VALUE`` items.
-        runs: ``--runs``, if given (overrides the scenario's ``runs``).
-        days: ``--days``, if given (overrides ``horizon_days``).
-        seed: ``--seed``, if given (overrides ``seed``).
-    """
-    from escalation_sim.scenario.load import load_scenario
-
-    items = list(sets or ())
-    items += option_items(runs=runs, days=days, seed=seed)
-    try:
-        with scenario_warnings():
-            return load_scenario(path, items)
-    except ScenarioError as exc:
-        fail(as_option_error(exc))
-
-
 OPTION_KEYS = {"runs": "--runs", "horizon_days": "--days", "seed": "--seed"}
 """Scenario keys that an option of every command sets, and the option."""
-
-
-def option_items(*, runs: int | None = None, days: int | None = None,
-                 seed: int | None = None) -> list[str]:
-    """``--runs``, ``--days`` and ``--seed`` as ``PATH=VALUE`` items for the loader."""
-    values = {"runs": runs, "horizon_days": days, "seed": seed}
-    return [f"{key}={value}" for key, value in values.items() if value is not None]
 
 
 def as_option_error(exc: ScenarioError) -> ScenarioError | str:

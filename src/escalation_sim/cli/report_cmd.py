@@ -27,10 +27,10 @@ from escalation_sim.cli.common import (
     examples,
     executor_or_exit,
     fail,
-    load_or_exit,
     output_error_code,
     require_or_exit,
 )
+from escalation_sim.cli.steps import load_or_exit
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "

@@ -28,6 +28,7 @@ from escalation_sim.scenario.errors import (
     ScenarioError,
     format_path,
     show_value,
+    term,
 )
 from escalation_sim.scenario.paths import assign, parse_path, walk
 from escalation_sim.scenario.priors import priors_of
@@ -49,11 +50,16 @@ def set_source(item: str) -> str:
 
 
 def option_source(option: str, item: str) -> str:
-    """How messages name an option's item (``--vary PATH=…``), shortened if long."""
+    """How messages name an option's item (``--vary PATH=…``), shortened if long.
+
+    In the Python API (:func:`~escalation_sim.scenario.errors.python_terms`) the argument's
+    name and the item quoted: ``vary item 'PATH=…'``.
+    """
     text = " ".join(item.split())
     if len(text) > SOURCE_CHARS:
         text = text[:SOURCE_CHARS - 1] + "…"
-    return f"{option} {text}"
+    name = term(option)
+    return f"{option} {text}" if name == option else f"{name} item {text!r}"
 
 
 SOURCE_CHARS = 80
@@ -69,8 +75,8 @@ def split_override(item: str) -> tuple[str, Any]:
     source = set_source(item)
     path, sep, text = item.partition("=")
     if not sep or not path.strip():
-        raise ScenarioError("expected PATH=VALUE, e.g. --set actors.baku.nationalism=0.8",
-                            source="--set", value=item)
+        raise ScenarioError("expected PATH=VALUE, e.g. actors.baku.nationalism=0.8",
+                            source=term("--set"), value=item)
     try:
         value, _ = parse_yaml(text, source)
     except ScenarioError as exc:  # the value is one line: its line number says nothing
