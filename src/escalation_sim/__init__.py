@@ -21,11 +21,15 @@ if TYPE_CHECKING:
         Analysis,
         Result,
         backtest,
+        calibrate,
         compare,
+        explore,
+        levers,
         load,
         run,
         sensitivity,
         sweep,
+        trace,
     )
     from escalation_sim.scenario.errors import ScenarioError
     from escalation_sim.scenario.load import load_scenario
@@ -43,12 +47,16 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "backtest",
+    "calibrate",
     "compare",
+    "explore",
+    "levers",
     "load",
     "load_scenario",
     "run",
     "sensitivity",
     "sweep",
+    "trace",
 ]
 
 _HOMES = {
