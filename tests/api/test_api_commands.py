@@ -29,7 +29,8 @@ def test_levers_gives_the_cli_document():
     assert analysis.document == cli("levers", BASE, "--runs", "64", "--days", "20", "--seed",
                                     "4", "--by", "force", "--workers", "1", "--json")
     assert len(analysis.table) == len(analysis.document["levers"])
-    assert {"rank", "lever", "effect_p_force", "effect_p_force_ci_low"} <= set(analysis.table.columns)
+    columns = set(analysis.table.columns)
+    assert {"rank", "lever", "effect_p_force", "effect_p_force_ci_low"} <= columns
 
 
 def test_explore_gives_the_cli_document():

@@ -263,7 +263,6 @@ def run_explore(scenario: Scenario, uncertainties: Sequence[Uncertainty], *, sam
         ValueError: As :func:`check_uncertainties`, or fewer than two samples or more than
             ``MAX_EXPLORE_SAMPLES``.
         ScenarioError: A sampled value the scenario does not allow.
-        MissingExtra: ``condition`` given without the ``prim`` package.
     """
     check_uncertainties(uncertainties)
     check_samples(samples)

@@ -31,7 +31,6 @@ from escalation_sim.cli.common import (
     examples,
     fail,
     on_interrupt,
-    require_or_exit,
 )
 from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
@@ -60,8 +59,7 @@ HELP = (
     "numbers), so samples differ by their parameters, not by noise.\n\n"
     "--discover 'MEASURE>THRESHOLD' (or <, >=, <=; e.g. 'p_force>0.05' or 'p_force>5%') finds "
     "with PRIM the boxes of parameter space where the condition holds, with their coverage "
-    "and density, and says them in a sentence. Needs the discover extra: pip install "
-    "'escsim\\[discover]'.\n\n"
+    "and density, and says them in a sentence.\n\n"
     f"--samples defaults to {DEFAULT_SAMPLES}, --runs (per sample) to {DEFAULT_RUNS}. --json "
     "prints the samples, ranges, experiments and boxes; --out DIR writes experiments.csv "
     "(experiments.parquet too when pyarrow is installed), explore.json and "
@@ -119,8 +117,6 @@ def explore_cmd(
     loaded = loaded_or_exit(scenario, sets, days=days, seed=seed)
     plan = planned(lambda: command.plan(loaded, params, samples=samples, runs=runs,
                                         discover=discover, weights=weights))
-    if plan.condition is not None:
-        require_or_exit("prim", "escsim explore --discover")
     if out_dir is not None:
         try:
             check_out_dir(out_dir)
