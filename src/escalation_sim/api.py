@@ -234,7 +234,7 @@ def _result(point: PointResult | None, summary: Summary, scenario: Scenario,
 @_in_python_terms
 def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = None,
         seed: int | None = None, set: Overrides = None, workers: int | None = None,  # noqa: A002
-        executor: ExecutorLike = None) -> Result:
+        executor: ExecutorLike = None, record: str | os.PathLike[str] | None = None) -> Result:
     """Run an ensemble of a scenario, as ``escsim run`` does.
 
     Args:
@@ -245,6 +245,10 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
         set: Overrides by dotted path, as ``--set`` (``{"levers.crisis_hotline.enabled": True}``).
         workers: Worker processes (default: one per core). Results do not depend on it.
         executor: Where chunks run: ``"local"`` (default), ``"dask"``, or an executor object.
+        record: An episode (bundled name or file) that records the crisis up to the scenario's
+            start_date: the runs are filtered through it before the forecast, as ``record:``
+            in the scenario does (docs/analysis.md, Nowcasting); the summary's
+            ``assimilation`` tells how.
 
     Returns:
         The summary and the per-run, per-actor and per-day tables. Every run's row is kept in
@@ -257,7 +261,11 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
     """
     _check("run", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
            workers=workers, executor=executor)
-    loaded = load_source(scenario, _items(set), runs=runs, days=days, seed=seed)
+    items = _items(set)
+    if record is not None:
+        _path_arg("run", "record", record)
+        items.append(f"record={os.fspath(record)}")
+    loaded = load_source(scenario, items, runs=runs, days=days, seed=seed)
     with _executor(executor, workers) as pool:
         output = run_command.plan(loaded).run(pool, keep_runs=True)
     return _result(output.result, output.document, loaded.scenario, output.timing)
@@ -549,7 +557,8 @@ def trace(scenario: ScenarioLike, *, run: int | None = None, pick: str | None = 
 def backtest(episode: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
              runs: int | None = None, seed: int | None = None,
              set: Overrides = None,  # noqa: A002
-             workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+             workers: int | None = None, executor: ExecutorLike = None,
+             origin: str | dt.date | None = None, origins: str | None = None) -> Analysis:
     """Score the model against dated episodes, as ``escsim backtest``.
 
     Args:
@@ -560,27 +569,60 @@ def backtest(episode: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         set: Overrides of each episode's scenario.
         workers: Worker processes.
         executor: Where chunks run.
+        origin: Forecast from this date only, filtered through the record up to it, as
+            ``--from`` (a date or ``"YYYY-MM-DD"``).
+        origins: Forecast from an origin every N months of each record, as ``--origins``
+            (``"every:3m"``). With ``origin`` or ``origins``, runs default to the command's 500.
 
     Returns:
         ``document`` as ``backtest --json``; ``table`` one row per score (model, references,
-        skills with their intervals), or for a list one row per episode.
+        skills with their intervals), or for a list one row per episode. With ``origin`` or
+        ``origins``: the rolling-origin document, and one row per horizon.
 
     Raises:
-        ScenarioError: An episode or an override is not valid.
+        ScenarioError: An episode or an override is not valid, or an origin outside a record.
         TypeError: An argument of the wrong type.
-        ValueError: An argument out of its range.
+        ValueError: An argument out of its range; both ``origin`` and ``origins``, or either
+            with ``set``.
     """
     _check("backtest", runs=runs, seed=seed, set=set, workers=workers, executor=executor)
     if isinstance(episode, str | os.PathLike):
         _path_arg("backtest", "episode", episode)
-        plan: Any = backtest_command.plan(os.fspath(episode), _items(set), runs=runs,
-                                          seed=seed)
+        names = [os.fspath(episode)]
     else:
         names = [os.fspath(e) for e in _texts("backtest", "episode",
                                               [os.fspath(e) if isinstance(e, os.PathLike)
                                                else e for e in episode], least=1)]
+    if origin is not None or origins is not None:
+        return _rolling(names, origin, origins, runs=runs, seed=seed, set=set)
+    plan: Any
+    if isinstance(episode, str | os.PathLike):
+        plan = backtest_command.plan(names[0], _items(set), runs=runs, seed=seed)
+    else:
         plan = backtest_command.plan_library(names, _items(set), runs=runs, seed=seed)
     return _analysis(plan, executor, workers)
+
+
+def _rolling(names: list[str], origin: Any, origins: Any, *, runs: int | None,
+             seed: int | None, set: Overrides) -> Analysis:  # noqa: A002
+    """``backtest(origin=…)`` / ``backtest(origins=…)``: rolling-origin scores by horizon."""
+    if origins is not None:
+        _text("backtest", "origins", origins)
+    if isinstance(origin, dt.datetime):
+        origin = origin.date()
+    elif isinstance(origin, str):
+        try:
+            origin = dt.date.fromisoformat(origin)
+        except ValueError:
+            raise ValueError(f"escsim.backtest: origin {origin!r} is not a date "
+                             "(YYYY-MM-DD)") from None
+    elif origin is not None and not isinstance(origin, dt.date):
+        raise TypeError(f"escsim.backtest: origin must be a date or 'YYYY-MM-DD', not "
+                        f"{origin!r}")
+    plan = backtest_command.plan_rolling(names, origin=origin, origins=origins, runs=runs,
+                                         seed=seed, sets=_items(set))
+    output = plan.run()
+    return Analysis(output.document, pd.DataFrame(output.table))
 
 
 @_in_python_terms

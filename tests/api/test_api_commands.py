@@ -61,6 +61,20 @@ def test_backtest_of_several_episodes_gives_the_cli_document():
     assert list(analysis.table["episode"]) == names
 
 
+def test_rolling_origin_backtest_gives_the_cli_document():
+    analysis = es.backtest("azerbaijan_russia_2024_2026", origin="2025-07-01", runs=64, seed=3)
+    assert analysis.document == cli("backtest", "azerbaijan_russia_2024_2026", "--from",
+                                    "2025-07-01", "--runs", "64", "--seed", "3", "--json")
+    assert analysis.document["kind"] == "rolling origin"
+    assert list(analysis.table["horizon_months"]) == [1, 3, 6]
+    assert list(analysis.table["model"]) == [row["model"] for row in
+                                             analysis.document["pooled"].values()]
+    with pytest.raises(es.ScenarioError, match="^origins: \"every:x\" — expected every:Nm"):
+        es.backtest("azerbaijan_russia_2024_2026", origins="every:x")
+    with pytest.raises(ValueError, match="origin and origins: give one"):
+        es.backtest("azerbaijan_russia_2024_2026", origin="2025-07-01", origins="every:3m")
+
+
 def test_calibrate_gives_the_cli_document(tmp_path):
     pytest.importorskip("pyabc")
     analysis = es.calibrate(["india_pakistan_2019"], population=3, generations=1, runs=4,
@@ -160,3 +174,5 @@ def test_arguments_are_checked_at_the_door():
         es.explore(BASE, weights="yes")
     with pytest.raises(ValueError, match="give two or more scenarios"):
         es.compare(BASE)
+    with pytest.raises(TypeError, match="record must be a file path"):
+        es.run(BASE, record=3)

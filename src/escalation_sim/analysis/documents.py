@@ -162,6 +162,19 @@ class BacktestDocument(TypedDict):
     verdict: str
 
 
+class RollingDocument(TypedDict):
+    """``escsim backtest --from DATE`` / ``--origins every:Nm``: scores by horizon."""
+
+    escsim_version: str
+    kind: str
+    runs: int
+    runs_from: str
+    origins: str | None
+    empirical: str
+    episodes: list[dict[str, Any]]
+    pooled: dict[str, Any]
+
+
 class LibraryDocument(TypedDict):
     """``escsim backtest --all --json``: per-episode point scores and the pooled ones."""
 

@@ -9,6 +9,7 @@ stdout. One episode gets bootstrap intervals (``analysis.backtest.report``); sev
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -59,6 +60,8 @@ EPILOG = examples(
     "    --set actors.moscow.reciprocity=0.4 --json",
     "escsim backtest --all --runs 500 --workers 2",
     "escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json",
+    "escsim backtest azerbaijan_russia_2024_2026 --from 2025-07-01",
+    "escsim backtest russia_ukraine_2013 --origins every:2m --runs 200",
 )
 
 
@@ -77,6 +80,14 @@ def backtest(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     figures: FiguresOpt = None,
+    origin: Annotated[dt.datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], metavar="DATE",
+        help="Forecast from DATE only: filter the runs through the record up to DATE, score "
+             "the months after it at horizons of 1, 3, 6 and 12 months.")] = None,
+    origins: Annotated[str | None, typer.Option(
+        "--origins", metavar="every:Nm",
+        help="Forecast from an origin every N months of each record (every:3m), each "
+             "filtered up to its origin; scores by horizon, pooled.")] = None,
 ) -> None:
     """Backtest the model on one or more episodes (help text: ``HELP``)."""
     from escalation_sim.scenario import bundled
@@ -86,6 +97,12 @@ def backtest(
         names += [str(p) for p in bundled.episode_files() if p.suffix == ".yaml"]
     if not names:
         fail("give an episode file or bundled episode name (escsim list), several, or --all")
+    if origin is not None or origins is not None:
+        if figures is not None:
+            fail("--figures is for whole-window backtests, not --from or --origins")
+        rolling_origins(names, origin.date() if origin else None, origins, runs=runs,
+                        seed=seed, sets=sets, as_json=as_json, quiet=quiet)
+        return
     if len(names) == 1 and not every:
         single(names[0], runs=runs, seed=seed, sets=sets, workers=workers, executor=executor,
                scheduler=scheduler, as_json=as_json, quiet=quiet, figures=figures)
@@ -132,6 +149,22 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
         print_json(output.document)
     elif not quiet:
         render_library(output.document, out)
+
+
+def rolling_origins(names: list[str], origin: dt.date | None, spec: str | None, *,
+                    runs: int | None, seed: int | None, sets: list[str] | None, as_json: bool,
+                    quiet: bool) -> None:
+    """``--from`` / ``--origins``: forecasts filtered up to each origin, scored by horizon."""
+    from escalation_sim.commands import backtest as command
+    from escalation_sim.render.backtest import render_rolling
+
+    plan = planned(lambda: command.plan_rolling(names, origin=origin, origins=spec, runs=runs,
+                                                seed=seed, sets=sets or []))
+    output = plan.run()
+    if as_json:
+        print_json(output.document)
+    elif not quiet:
+        render_rolling(output.document, out)
 
 
 def register(app: typer.Typer) -> None:

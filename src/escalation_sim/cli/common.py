@@ -30,7 +30,7 @@ from typer.core import TyperGroup
 
 from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.signals import exit_code, stop_message
-from escalation_sim.engine.errors import ExecutorError
+from escalation_sim.engine.errors import ExecutorError, FilterCollapse
 from escalation_sim.engine.pool import WorkerError
 from escalation_sim.extras import MissingExtra, require
 from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
@@ -411,7 +411,8 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
-        except (ExecutorError, WorkerError) as exc:  # a Dask scheduler lost, a worker died
+        except (ExecutorError, WorkerError, FilterCollapse) as exc:  # a scheduler lost, a
+            # worker died, a record the model cannot follow
             error_line(exc)
             sys.exit(EXIT_FAILURE)
         except BrokenPipeError:  # `escsim … | head`: the reader has all it wants

@@ -1,13 +1,17 @@
 """``escsim backtest`` / ``escalation_sim.backtest``: the model scored on dated episodes.
 
 One episode gets scores with bootstrap intervals (:func:`plan`); several, or every bundled
-one, get point scores per episode and pooled (:func:`plan_library`). Each episode runs from its
-own scenario; only each run's monthly readings are kept (:class:`MonthlyRungs`), so memory does
-not grow with the number of runs beyond one byte a reading.
+one, get point scores per episode and pooled (:func:`plan_library`); forecasts filtered
+through each record up to an origin (``--from``) or to origins every N months
+(``--origins``) get scores by horizon (:func:`plan_rolling`, ``analysis/rolling.py``). Each
+episode runs from its own scenario; only each run's monthly readings are kept
+(:class:`MonthlyRungs`), so memory does not grow with the number of runs beyond one byte a
+reading.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +34,8 @@ from escalation_sim.analysis.backtest import (
     verdict,
 )
 from escalation_sim.analysis.defaults import LIBRARY_RUNS
-from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument
+from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument, RollingDocument
+from escalation_sim.analysis.rolling import origins_of, pooled, rolling
 from escalation_sim.analysis.stats import json_float
 from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.commands.common import Output, Table
@@ -40,7 +45,7 @@ from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import set_path, set_source, split_override
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
-from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
+from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning, term
 from escalation_sim.scenario.schema import Scenario
 
 
@@ -249,3 +254,68 @@ def plan_library(names: Sequence[str | Path], sets: Sequence[str] = (), *,
     points = [Point(sc, sc.seed if seed is None else seed) for sc in scenarios]
     return LibraryPlan(episodes, points, list(sets), n,
                        "--runs" if runs is not None else "default")
+
+
+@dataclass(frozen=True)
+class RollingPlan:
+    """Episodes and their origins: forecasts filtered through each record up to an origin."""
+
+    episodes: list[LoadedEpisode]
+    origins: list[list[dt.date]]
+    spec: str | None
+    runs: int
+    runs_from: str
+    seed: int | None
+
+    @property
+    def total(self) -> int:
+        """Runs to simulate: ``runs`` for every origin of every episode."""
+        return self.runs * sum(len(found) for found in self.origins)
+
+    def run(self, executor: Executor | None = None, progress: Progress | None = None
+            ) -> Output[RollingDocument]:
+        """Filter, forecast and score from every origin.
+
+        The filter weighs all runs together month by month, in this process: ``executor`` is
+        not used.
+        """
+        episodes = []
+        for loaded, found in zip(self.episodes, self.origins, strict=True):
+            empirical, _ = library_reference(exclude=loaded.source)
+            seed = loaded.scenario.seed if self.seed is None else self.seed
+            episodes.append(rolling(loaded, found, self.runs, seed, empirical))
+            if progress is not None:
+                progress(self.runs * len(found))
+        rows = [row for ep in episodes for row in ep["origins"]]
+        doc: RollingDocument = json_ready({
+            "escsim_version": escsim_version(), "kind": "rolling origin", "runs": self.runs,
+            "runs_from": self.runs_from, "origins": self.spec,
+            "empirical": "base rates of the other bundled episodes",
+            "episodes": episodes, "pooled": pooled(rows)})
+        table = {"horizon_months": [int(h) for h in doc["pooled"]]}
+        for key in ("model", "persistence", "empirical", "cover_90", "forecasts",
+                    "skill_persistence", "skill_empirical"):
+            table[key] = [row[key] for row in doc["pooled"].values()]
+        return Output(doc, table)
+
+
+def plan_rolling(names: Sequence[str | Path], *, origin: dt.date | None = None,
+                 origins: str | None = None, runs: int | None = None, seed: int | None = None,
+                 sets: Sequence[str] = ()) -> RollingPlan:
+    """Load the episodes (each once) and find their origins: ``origin`` or ``every:Nm``.
+
+    Raises:
+        ScenarioError: An episode is not valid, a malformed ``origins``, or an origin outside
+            a record.
+        ValueError: Both ``origin`` and ``origins``, neither, or ``sets`` given.
+    """
+    if (origin is None) == (origins is None):
+        raise ValueError(f"{term('--from')} and {term('--origins')}: give one")
+    if sets:
+        raise ValueError(f"{term('--set')} is for whole-window backtests, not "
+                         f"{term('--from')} or {term('--origins')}")
+    episodes = [load_episode(str(name)) for name in dict.fromkeys(names)]
+    found = [origins_of(ep, origins, origin) for ep in episodes]
+    spec = origins if origins is not None else origin.isoformat() if origin else None
+    return RollingPlan(episodes, found, spec, runs or LIBRARY_RUNS,
+                       "--runs" if runs is not None else "default", seed)

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from escalation_sim.analysis.points import DocumentHeader, document_header
+from escalation_sim.analysis.documents import DocumentHeader
+from escalation_sim.analysis.points import document_header
 from escalation_sim.analysis.summary import file_sha256
+from escalation_sim.engine.filter import record_of
 from escalation_sim.scenario.edit import split_override, with_values
+from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
 from escalation_sim.scenario.schema import Scenario
 
@@ -73,17 +76,28 @@ def load(source: ScenarioSource, overrides: Sequence[str] = (), *, runs: int | N
         days: Days, if given (sets ``horizon_days``).
         seed: Master seed, if given (sets ``seed``).
 
+    A scenario with a ``record:`` has its record checked here, before any work is done.
+
     Raises:
-        ScenarioError: The scenario or an item is not valid (one line).
+        ScenarioError: The scenario or an item is not valid, or its record does not fit it
+            (one line).
     """
     items = list(overrides)
     extra = option_items(runs=runs, days=days, seed=seed)
     if isinstance(source, Scenario):
         values = dict(split_override(item) for item in items + extra)
         resolved = with_values(source, values, "set") if values else source
-        return Loaded(resolved, None, None, items)
-    path = os.fspath(source)
-    return Loaded(load_scenario(path, items + extra), path, file_sha256(path), items)
+        loaded = Loaded(resolved, None, None, items)
+    else:
+        path = os.fspath(source)
+        loaded = Loaded(load_scenario(path, items + extra), path, file_sha256(path), items)
+    if loaded.scenario.record is not None:
+        try:
+            record_of(loaded.scenario)
+        except ScenarioError as exc:
+            exc.source = exc.source or loaded.path
+            raise
+    return loaded
 
 
 def runs_from(runs: int | None) -> str | None:

@@ -29,7 +29,7 @@ ARGUMENTS = {"--set": "set", "--vary": "vary", "--param": "params", "--metric": 
              "--samples": "samples", "--method": "method", "--discover": "discover",
              "--runs": "runs", "--days": "days", "--seed": "seed", "--workers": "workers",
              "--variant": "variants", "--by": "by", "--run": "run", "--pick": "pick",
-             "--weights": "weights"}
+             "--weights": "weights", "--from": "origin", "--origins": "origins"}
 """Each command-line option and the Python API's argument of the same meaning."""
 _PYTHON_TERMS: ContextVar[bool] = ContextVar("escsim_python_terms", default=False)
 
