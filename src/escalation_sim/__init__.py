@@ -13,8 +13,9 @@ The API module is imported on first use, so ``escsim --help`` does not pay for p
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
+
+from escalation_sim.versions import escsim_version
 
 if TYPE_CHECKING:
     from escalation_sim.api import (
@@ -35,10 +36,7 @@ if TYPE_CHECKING:
     from escalation_sim.scenario.load import load_scenario
     from escalation_sim.scenario.schema import Scenario
 
-try:
-    __version__ = metadata.version("escsim")
-except metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled source tree
-    __version__ = "0+unknown"
+__version__ = escsim_version()
 
 __all__ = [
     "Analysis",

@@ -47,6 +47,7 @@ from escalation_sim.analysis.calibrate import (
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
+from escalation_sim.versions import escsim_version
 
 REFERENCES = ("climatology", "empirical", "persistence", "uncalibrated")
 """What the model's out-of-sample scores are compared with."""
@@ -179,7 +180,7 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
                      "posterior_mean": mean, **table_row(scored)})
     pooled = {"months": sum(r["months"] for r in rows),
               **table_row(pooled_scores(scored_all))}
-    return {"kind": "escsim leave-one-out", "version": 1,
+    return {"kind": "escsim leave-one-out", "version": 1, "escsim_version": escsim_version(),
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "settings": settings.to_dict(),
             "priors": {p.path: {"uniform": [p.low, p.high]} for p in priors},

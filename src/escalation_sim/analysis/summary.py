@@ -75,7 +75,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +109,7 @@ from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
+from escalation_sim.versions import escsim_version
 
 SCHEMA_VERSION = 2
 """Version of the summary's JSON layout; bumped when a key changes meaning or disappears
@@ -300,14 +300,6 @@ def check_actor_ids(scenario: Scenario) -> None:
     if clash:
         raise ValueError(f"actor id {clash[0]!r} is reserved in summaries (timeline keys: "
                          f"{', '.join(RESERVED_TIMELINE_KEYS)}); rename the actor")
-
-
-def escsim_version() -> str:
-    """The installed escsim version (``"unknown"`` when run from an uninstalled tree)."""
-    try:
-        return metadata.version("escsim")
-    except metadata.PackageNotFoundError:  # pragma: no cover - always installed in practice
-        return "unknown"
 
 
 def numpy_version() -> str:

@@ -31,7 +31,6 @@ import numpy as np
 
 from escalation_sim.analysis.documents import TraceDocument
 from escalation_sim.analysis.picks import PICKS
-from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
 from escalation_sim.engine.state import MET, Start, State
@@ -39,6 +38,7 @@ from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, VERBAL_HOST
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 TRACE_SCHEMA_VERSION = 2
 """Version of the trace's JSON layout (2: model 3's two tracks, force, demands)."""

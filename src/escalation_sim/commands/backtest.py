@@ -37,7 +37,6 @@ from escalation_sim.analysis.defaults import LIBRARY_RUNS
 from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument, RollingDocument
 from escalation_sim.analysis.rolling import origins_of, pooled, rolling
 from escalation_sim.analysis.stats import json_float
-from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.commands.common import Output, Table
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import Point, Progress, evaluate
@@ -47,6 +46,7 @@ from escalation_sim.scenario.edit import set_path, set_source, split_override
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
 from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning, term
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 
 class MonthlyRungs:

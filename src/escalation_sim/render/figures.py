@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
-from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.extras import require
 from escalation_sim.output.files import OutputError, replace_problem, write_file_atomic
 from escalation_sim.render.numbers import estimate, signed
+from escalation_sim.versions import escsim_version
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
