@@ -589,6 +589,9 @@ def backtest(episode: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     if isinstance(episode, str | os.PathLike):
         _path_arg("backtest", "episode", episode)
         names = [os.fspath(episode)]
+    elif not isinstance(episode, Sequence):
+        raise TypeError("escsim.backtest: episode must be a file path, a bundled name or a list "
+                        f"of them, not {episode!r}")
     else:
         names = [os.fspath(e) for e in _texts("backtest", "episode",
                                               [os.fspath(e) if isinstance(e, os.PathLike)

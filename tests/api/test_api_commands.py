@@ -176,3 +176,7 @@ def test_arguments_are_checked_at_the_door():
         es.compare(BASE)
     with pytest.raises(TypeError, match="record must be a file path"):
         es.run(BASE, record=3)
+    with pytest.raises(TypeError, match="episode must be a file path, a bundled name or a list"):
+        es.backtest(3)
+    with pytest.raises(TypeError, match="origin must be a date"):
+        es.backtest("azerbaijan_russia_2024_2026", origin=3)
