@@ -39,9 +39,9 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
-        from importlib import metadata
+        from escalation_sim.versions import escsim_version
 
-        out.print(f"escsim {metadata.version('escsim')}")
+        out.print(f"escsim {escsim_version()}")
         raise typer.Exit()
 
 
