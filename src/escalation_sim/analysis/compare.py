@@ -49,12 +49,28 @@ from escalation_sim.scenario.schema import Scenario
 COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
 
 Indicator = Callable[[dict[str, np.ndarray]], np.ndarray]
+
+
+def _outcome_is(k: int) -> Indicator:
+    """Whether each run's outcome class is ``k``."""
+    return lambda r: np.asarray(r["outcome"] == k)
+
+
+def _level_is(column: str, k: int) -> Indicator:
+    """Whether each run's level (of its final or peak rung) is ``k``."""
+    return lambda r: np.asarray(level_of(r[column]) == k)
+
+
+def _table(counts: list[int]) -> tuple[int, int, int]:
+    """A paired 2×2 table's counts: both, only the first, only the second."""
+    both, only_a, only_b = counts
+    return both, only_a, only_b
+
+
 PROPORTIONS: dict[str, Indicator] = {
-    **{name: (lambda r, k=k: r["outcome"] == k) for k, name in enumerate(OUTCOMES)},
-    **{measure_key("ends", key): (lambda r, k=k: level_of(r["final_rung"]) == k)
-       for k, key in enumerate(LEVEL_KEYS)},
-    **{measure_key("worst", key): (lambda r, k=k: level_of(r["peak_rung"]) == k)
-       for k, key in enumerate(LEVEL_KEYS)},
+    **{name: _outcome_is(k) for k, name in enumerate(OUTCOMES)},
+    **{measure_key("ends", key): _level_is("final_rung", k) for k, key in enumerate(LEVEL_KEYS)},
+    **{measure_key("worst", key): _level_is("peak_rung", k) for k, key in enumerate(LEVEL_KEYS)},
     "p_coercion_or_worse": lambda r: r["outcome"] >= COERCION_OR_WORSE,
     "p_military_signalling": lambda r: r["peak_rung"] >= MILITARY_SIGNALLING,
     "p_force": lambda r: r["peak_rung"] >= LIMITED_FORCE,
@@ -284,7 +300,7 @@ class PairedStats:
 
     def differences(self, point: int) -> dict[str, Interval]:
         """Measure -> paired difference of scenario ``point`` minus the first scenario."""
-        out = {m: paired_proportion_from_counts(*self._tables[point][m], self._n[point])
+        out = {m: paired_proportion_from_counts(*_table(self._tables[point][m]), self._n[point])
                for m in PROPORTIONS}
         out.update({m: self._diffs[point][m].interval() for m in MEANS})
         return out

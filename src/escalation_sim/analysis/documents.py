@@ -63,6 +63,7 @@ class Summary(TypedDict):
     held_at_bound: list[str]
     uncertainty: dict[str, Any]
     timeline: dict[str, Any]
+    assimilation: NotRequired[dict[str, Any]]
     timing: NotRequired[dict[str, Any]]
 
 
@@ -123,7 +124,7 @@ class ExploreDocument(DocumentHeader):
     parameters: list[dict[str, Any]]
     drawn_per_run: list[str]
     measures: list[str]
-    spread: list[dict[str, Any]]
+    spread: dict[str, dict[str, Any]]
     experiments: list[dict[str, Any]]
     discovery: dict[str, Any] | None
 

@@ -167,9 +167,11 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         total = settings.draws * settings.runs_per_draw
         sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
                         progress=progress(total), seeds=seeds)
-        sim = Simulated(*(None if getattr(sims[0][0], f.name) is None else
-                          np.concatenate([getattr(x[0], f.name) for x in sims])
-                          for f in dataclasses.fields(Simulated)))
+        parts: dict[str, Any] = {
+            f.name: None if getattr(sims[0][0], f.name) is None else
+            np.concatenate([getattr(x[0], f.name) for x in sims])
+            for f in dataclasses.fields(Simulated)}
+        sim = Simulated(**parts)
         base = simulate([ep], [{}], total, settings.seed, executor=executor,
                         progress=progress(total))[0][0]
         others = [o.observed for k, o in enumerate(full) if k != e]

@@ -39,7 +39,6 @@ from escalation_sim.analysis.summary import (
     METRICS,
     SCHEMA_VERSION,
     ends_counts,
-    escsim_version,
     metric_intervals,
     numpy_version,
     scenario_digest,
@@ -52,6 +51,7 @@ from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.errors import ScenarioError, did_you_mean, term
 from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 POINT_BATCH = 32
 """Points handed to ``evaluate`` at once: enough to keep workers busy, few enough that their

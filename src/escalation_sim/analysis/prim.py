@@ -39,7 +39,7 @@ class Region:
 
     def contains(self, x: np.ndarray) -> np.ndarray:
         """Which rows of ``x`` lie inside (limits included)."""
-        return np.all((x >= self.low) & (x <= self.high), axis=1)
+        return np.asarray(np.all((x >= self.low) & (x <= self.high), axis=1))
 
     def restricted(self) -> list[int]:
         """The parameters the box restricts."""
@@ -79,7 +79,7 @@ class Search:
 
     def inside(self, box: Region) -> np.ndarray:
         """The samples of this search inside ``box``."""
-        return self.among & box.contains(self.x)
+        return np.asarray(self.among & box.contains(self.x))
 
     def step(self, k: int) -> tuple[float, float, float, int]:
         """Coverage, density, mass and restricted parameters of box ``k``."""
@@ -166,7 +166,7 @@ def _best_peel(search: Search, box: Region, alpha: float, least: float) -> Regio
     for j in range(search.x.shape[1]):
         values = search.x[inside, j]
         for side, q, method in ((0, alpha, "lower"), (1, 1.0 - alpha, "higher")):
-            cut = float(np.quantile(values, q, method=method))
+            cut = float(np.quantile(values, q, method=method))  # type: ignore[call-overload]
             kept = values >= cut if side == 0 else values <= cut
             if kept.all():  # ties at the quantile: nothing to peel this way; peel them all
                 kept = values > cut if side == 0 else values < cut

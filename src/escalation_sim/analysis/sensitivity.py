@@ -199,14 +199,16 @@ def design(factors: Sequence[Factor], method: str, samples: int, seed: int) -> n
         if samples < 2 or samples & (samples - 1):
             raise ValueError(f"{term('--samples')} {samples}: Sobol sampling needs a power of two, "
                              "e.g. 32 or 64")
-        return sobol.sample(problem, samples, calc_second_order=False, seed=seed % 2**32)
+        return np.asarray(sobol.sample(problem, samples, calc_second_order=False,
+                                       seed=seed % 2**32))
     if method == "morris":
         from SALib.sample import morris
 
         if samples < 2:
             raise ValueError(f"{term('--samples')} {samples}: Morris needs at least 2 "
                              "trajectories")
-        return morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed % 2**32)
+        return np.asarray(morris.sample(problem, samples, num_levels=MORRIS_LEVELS,
+                                        seed=seed % 2**32))
     raise ValueError(f"{term('--method')} {method!r} is not known; use one of: "
                      f"{', '.join(METHODS)}")
 

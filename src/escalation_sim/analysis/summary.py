@@ -389,7 +389,7 @@ def _actors(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"name": actor.name or aid}
         for key, name in ACTOR_MEANS.items():
             entry[key] = json_float(moments_interval(agg.moments[name], a).rounded().estimate)
-        counts = agg.peak_counts[a]
+        counts = _set(agg.peak_counts)[a]
         entry["p_force"] = json_float(
             wilson(int(counts[LIMITED_FORCE:].sum()), agg.runs).rounded().estimate)
         entry["peak_distribution"] = [json_float(round_to(c / agg.runs, decimals))
@@ -411,7 +411,8 @@ def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
             "control": incident.control,
             "mean_count": json_float(moments_interval(agg.moments["incidents"], k)
                                      .rounded().estimate),
-            "p_any": json_float(wilson(int(agg.incident_runs[k]), agg.runs).rounded().estimate),
+            "p_any": json_float(wilson(int(_set(agg.incident_runs)[k]), agg.runs)
+                                .rounded().estimate),
         }
     return out
 
@@ -464,3 +465,9 @@ def _timeline(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
         timeline[flow] = {f"p{q:02d}": [json_float(round_to(x, 2)) for x in values[i]]
                           for i, q in enumerate(QUANTILES)}
     return timeline
+
+
+def _set(counts: np.ndarray | None) -> np.ndarray:
+    """Counts an aggregate sets when it takes its first chunk (every summary has one)."""
+    assert counts is not None
+    return counts

@@ -24,6 +24,7 @@ median run.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +95,7 @@ class Trace:
     @property
     def outcome(self) -> str:
         """The run's outcome class (``model/outcomes.py``)."""
-        return self.metrics["outcome"]
+        return str(self.metrics["outcome"])
 
     def to_dict(self) -> TraceDocument:
         """JSON-ready trace: header, events, metrics."""
@@ -317,7 +318,7 @@ def _opening(tracer: Tracer, start: Start | None = None) -> None:
             tracer.note(0, "event", event.label or "scheduled change")
 
 
-def initial_measures(rung: int, given: dict[str, int]) -> dict[str, int]:
+def initial_measures(rung: int, given: Mapping[Any, int]) -> dict[str, int]:
     """The measures in force at day 0 by domain, as ``State.initial`` reads ``initial_rung``."""
     state = State.initial(Scenario.model_validate(dict(
         name="start", actors={"a": dict(initial_rung=rung, initial_measures=given),

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -338,12 +338,14 @@ def _help_without_type_names() -> None:
     def option_type(self: Any, ctx: Any) -> str | None:
         if self.is_flag or self.count:
             return None
-        return self.metavar
+        return cast("str | None", self.metavar)
 
+    # a patch of typer's help rendering, as the docstring says: assigned, not overridden
     if hasattr(core, "TyperOption") and hasattr(core.TyperOption, "display_type_rich"):
-        core.TyperOption.display_type_rich = option_type
+        core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
     if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
-        core.TyperArgument.display_type_rich = lambda self, ctx: None
+        core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
+            lambda self, ctx: None)
 
 
 _help_without_type_names()
@@ -386,7 +388,8 @@ def on_interrupt(note: str | Callable[[], str]) -> None:
 class GuardedGroup(TyperGroup):
     """The command group of ``escsim``: one-line errors, exit codes 0/1/2/130, never a traceback."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+    def main(self, args: Sequence[str] | None = None,  # type: ignore[override]  # click's varies
+             prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
         """Run the CLI; in standalone mode turn every exception into a message and exit code."""

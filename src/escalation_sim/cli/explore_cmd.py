@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,6 +35,7 @@ from escalation_sim.cli.common import (
 from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
 if TYPE_CHECKING:
+    from escalation_sim.analysis.documents import ExploreDocument
     from escalation_sim.analysis.explore import Exploration
     from escalation_sim.scenario.schema import Scenario
 
@@ -134,7 +135,7 @@ def explore_cmd(
             err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
     finish(output, render=render_explore, as_json=as_json, quiet=quiet)
 
-def write_explore(out_dir: Path, doc: dict[str, Any], result: Exploration,
+def write_explore(out_dir: Path, doc: ExploreDocument, result: Exploration,
                   scenario: Scenario) -> list[str]:
     """Write ``--out DIR`` atomically: the experiments table, the JSON, the scenario.
 

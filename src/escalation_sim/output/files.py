@@ -54,9 +54,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    import numpy as np
 
 from escalation_sim.output import manifest
 from escalation_sim.output.manifest import (
@@ -86,7 +90,7 @@ _STAGING_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[0-
 SCENARIO_HEADER = ("# The fully resolved scenario of this run: every default filled in, --set, "
                    "--runs, --days and --seed applied.\n# Run it again with: escsim run {path}\n")
 
-Table = Mapping[str, Sequence[Any]]
+Table = Mapping[str, "Sequence[Any] | np.ndarray"]
 
 
 class OutputError(Exception):
@@ -255,7 +259,7 @@ def clean_stale_staging(parent: Path) -> list[str]:
     host), and earlier outputs it had moved aside (``.DIR.old-PID-…``, an unchanged escsim
     output folder) once ``DIR`` holds the newer output. Returns the names removed.
     """
-    removed = []
+    removed: list[str] = []
     host = socket.gethostname()
     try:
         entries = list(os.scandir(parent))
@@ -463,9 +467,9 @@ class RunsWriter:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._arrow = parquet_available()
-        self._csv = (folder / RUNS_CSV).open("w" if not self._arrow else "wb",
-                                             **({} if self._arrow else
-                                                {"encoding": "utf-8", "newline": ""}))
+        csv_path = folder / RUNS_CSV
+        self._csv: Any = (csv_path.open("wb") if self._arrow else
+                          csv_path.open("w", encoding="utf-8", newline=""))
         self._writer: Any = None
         self._parquet: Any = None
         self._schema: Any = None
@@ -648,7 +652,7 @@ def interrupts_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[tuple[int, object]] = []
+    caught: list[tuple[int, FrameType | None]] = []
     previous = {}
     for signum in HELD_SIGNALS:
         handler = signal.getsignal(signum)

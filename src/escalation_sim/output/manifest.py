@@ -54,7 +54,7 @@ def matches(path: Path, record: Any) -> bool:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != record.get("size"):
             return False
-        return sha256_file(path) == record["sha256"]
+        return bool(sha256_file(path) == record["sha256"])
     except OSError:
         return False
 
