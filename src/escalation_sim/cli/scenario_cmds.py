@@ -53,8 +53,8 @@ def validate(
     those are right. An episode file (a dated record for ``escsim backtest``) is checked as an
     episode. Exits with 2 if any file is bad.
     """
+    from escalation_sim.commands.common import load
     from escalation_sim.scenario.episode import load_episode
-    from escalation_sim.scenario.load import load_scenario
 
     results: list[dict[str, Any]] = []
     for file in files:
@@ -63,8 +63,8 @@ def validate(
             with scenario_warnings():
                 if episode:
                     load_episode(file)
-                else:
-                    load_scenario(file, sets or ())
+                else:  # as every command loads it: a record is checked against the scenario
+                    load(file, sets or ())
             results.append({"file": str(file), "ok": True,
                             "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
