@@ -156,3 +156,11 @@ def test_an_impossible_record_stops_the_filter_instead_of_forecasting_from_one_r
     latest = load_scenario(LATEST, ["assimilation.coding_error=0"])
     with pytest.raises(FilterCollapse, match="all but impossible"):
         assimilate(latest, 200)
+
+
+def test_a_tiny_ensemble_is_forecast_as_it_stands_or_told_to_use_more_runs() -> None:
+    latest = load_scenario(LATEST)
+    for runs in (1, 2):  # one or two runs have nothing to collapse
+        assert assimilate(latest, runs).runs == runs
+    with pytest.raises(FilterCollapse, match="too few runs to follow the record"):
+        assimilate(latest, 5)

@@ -49,9 +49,9 @@ def validate(
     """Check scenario files: print 'ok  FILE' for each good one, every problem of each bad one.
 
     Every problem of types, ranges and keys is listed, one line each; the checks that need a
-    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events) follow once
-    those are right. An episode file (a dated record for ``escsim backtest``) is checked as an
-    episode. Exits with 2 if any file is bad.
+    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events, a record that
+    fits) follow once those are right. An episode file (a dated record for ``escsim backtest``)
+    is checked as an episode. Exits with 2 if any file is bad.
     """
     from escalation_sim.commands.common import load
     from escalation_sim.scenario.episode import load_episode
