@@ -15,10 +15,10 @@ from escalation_sim.engine.calendar import DaySim, simulate_chunk
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.engine.errors import FilterCollapse
 from escalation_sim.engine.filter import FilterRun, assimilate, month_ends, record_of
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.episode import Observed, month_labels
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

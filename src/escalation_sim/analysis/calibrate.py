@@ -42,6 +42,7 @@ from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
 from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 CALIBRATION_VERSION = 1
 """Version of the calibration file's layout."""
@@ -292,6 +293,7 @@ def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
     marginals = [post.marginal(j) for j in range(len(post.priors))]
     return {
         "calibration_version": CALIBRATION_VERSION,
+        "escsim_version": escsim_version(),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "method": "ABC-SMC (pyabc); distance: pooled model RPS + 0.25 x |90% band coverage - 0.9|",
         "priors": {p.path: summary_prior(p, m, bounds_of(p.path, scenario))

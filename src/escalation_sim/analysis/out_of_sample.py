@@ -47,6 +47,7 @@ from escalation_sim.analysis.out_of_sample_note import out_of_sample_line as out
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
+from escalation_sim.versions import escsim_version
 
 REFERENCES = ("climatology", "empirical", "persistence", "uncalibrated")
 """What the model's out-of-sample scores are compared with."""
@@ -166,9 +167,11 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
         total = settings.draws * settings.runs_per_draw
         sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
                         progress=progress(total), seeds=seeds)
-        sim = Simulated(*(None if getattr(sims[0][0], f.name) is None else
-                          np.concatenate([getattr(x[0], f.name) for x in sims])
-                          for f in dataclasses.fields(Simulated)))
+        parts: dict[str, Any] = {
+            f.name: None if getattr(sims[0][0], f.name) is None else
+            np.concatenate([getattr(x[0], f.name) for x in sims])
+            for f in dataclasses.fields(Simulated)}
+        sim = Simulated(**parts)
         base = simulate([ep], [{}], total, settings.seed, executor=executor,
                         progress=progress(total))[0][0]
         others = [o.observed for k, o in enumerate(full) if k != e]
@@ -179,7 +182,7 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
                      "posterior_mean": mean, **table_row(scored)})
     pooled = {"months": sum(r["months"] for r in rows),
               **table_row(pooled_scores(scored_all))}
-    return {"kind": "escsim leave-one-out", "version": 1,
+    return {"kind": "escsim leave-one-out", "version": 1, "escsim_version": escsim_version(),
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "settings": settings.to_dict(),
             "priors": {p.path: {"uniform": [p.low, p.high]} for p in priors},

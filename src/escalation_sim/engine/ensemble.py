@@ -23,10 +23,11 @@ import numpy as np
 from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.engine.batch import structure
 from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.executors import FINAL_DAY, REDUCED, Executor, LocalExecutor, Task
+from escalation_sim.engine.executors import Executor, LocalExecutor, Task
 from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.engine.state import Start
+from escalation_sim.engine.tasks import FINAL_DAY, REDUCED
 from escalation_sim.scenario.schema import Scenario
 
 MAX_CHUNK_RUNS = 10 * RNG_BLOCK
@@ -204,9 +205,9 @@ def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
             for start in range(0, len(group), per):
                 which = group[start:start + per]
                 blocks = tuple((points[k].scenario, points[k].seed) for k in which)
-                start = points[which[0]].start
+                begun = points[which[0]].start
                 tasks.append((blocks, first, n, *option,
-                              *(() if start is None else (start.slice(first, n),))))
+                              *(() if begun is None else (begun.slice(first, n),))))
                 members.append((c, which))
     return tasks, members
 

@@ -137,7 +137,8 @@ def month_ends(first: dt.date, until: dt.date) -> list[int]:
     Month 0 is ``first``'s month (from ``first`` on); a month counts if it ends before
     ``until``'s month begins.
     """
-    ends, month = [], _month_start(first)
+    ends: list[int] = []
+    month = _month_start(first)
     while True:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
         if nxt > _month_start(until):

@@ -472,7 +472,7 @@ def _perceive(t, first, last, s, p, rec, w):
                     up = u_up < p.bias[i, c]
                     if mil:
                         rec.misread_military[r] += 1
-                s.seen[q, r] = perception.perceived(lagged, wrong, up)
+                s.seen[q, r] = perception.perceived(lagged, wrong, up)  # type: ignore[arg-type]
                 if lagged != s.prev_lagged[q, r]:
                     w.moved[i, b] = True
                     if lagged < s.prev_lagged[q, r]:

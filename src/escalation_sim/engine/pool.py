@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 PR_SET_PDEATHSIG = 1
 """``prctl`` option: the signal a process receives when the thread that forked it ends."""
@@ -195,6 +195,7 @@ class WorkerPool:
                             worker.process.join(JOIN_S)
                             raise _died(worker) from None
                         index, worker.task = worker.task, None
+                        assert index is not None  # a worker that answers has a task
                         _give(worker, queue)  # before the caller works on the result
                         if status == "error":
                             raise value
@@ -228,9 +229,9 @@ class WorkerPool:
         parent = os.getpid()
         while len(self._pool) < wanted:
             here, there = self.context.Pipe(duplex=True)
-            process = self.context.Process(target=_worker_main,
-                                           args=(there, parent, self.function),
-                                           name="escsim-worker", daemon=True)
+            process = cast(Any, self.context).Process(  # BaseContext's stubs lack Process
+                target=_worker_main, args=(there, parent, self.function), name="escsim-worker",
+                daemon=True)
             _start(process)
             there.close()
             self._pool.append(_Worker(process, here))

@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numba
 
@@ -51,7 +51,7 @@ def _cache_dir() -> None:
     except OSError:
         return  # numba's default (beside the package) or no cache
     if os.access(folder, os.W_OK):
-        numba.config.CACHE_DIR = str(folder)
+        numba.config.CACHE_DIR = str(folder)  # type: ignore[attr-defined]  # set at run time
 
 
 _cache_dir()
@@ -81,7 +81,7 @@ _skip_blas_probe()
 
 def equation(fn: F) -> F:
     """Compile ``fn`` as a model equation (nopython, cached, no Python objects)."""
-    return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    return cast(F, numba.njit(cache=True, nogil=True)(fn))
 
 
 def compiled(fn: F) -> F:
@@ -94,5 +94,6 @@ def compiled(fn: F) -> F:
     passed in) and return no arrays. Division follows numpy's error model (no check for zero:
     the kernel never divides by zero).
     """
-    return numba.njit(cache=True, nogil=True, _nrt=False,  # type: ignore[no-any-return]
-                      error_model="numpy")(fn)
+    options: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False,
+                               "error_model": "numpy"}  # _nrt: not in numba's type stubs
+    return cast(F, numba.njit(**options)(fn))

@@ -279,7 +279,8 @@ def _contained(path: Path, folder: Path, fail: Callable[[str], ScenarioError]) -
     return True
 
 
-def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | None) -> None:
+def _calibrate(doc: Document, folder: Path, ref: Any, source: str | None,
+               line: int | None) -> None:
     """Put a calibration file's ``priors`` at their paths in ``doc`` (in place)."""
     def fail(message: str) -> ScenarioError:
         return ScenarioError(message, source=source, line=line, path=CALIBRATION, value=ref)

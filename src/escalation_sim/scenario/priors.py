@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -31,8 +31,6 @@ from escalation_sim.scenario.errors import bounds_text
 
 if TYPE_CHECKING:
     from scipy.stats._distn_infrastructure import rv_continuous_frozen
-
-    from escalation_sim.scenario.schema import Scenario
 
 KINDS = ("uniform", "triangular", "normal", "beta")
 ARGS = {"uniform": ("lo", "hi"), "triangular": ("lo", "mode", "hi"), "normal": ("mean", "sd"),
@@ -263,21 +261,17 @@ def parse(value: Any, low: float | None, high: float | None) -> Distribution:
     return dist
 
 
-def priors_of(scenario: Scenario) -> dict[str, Distribution]:
+class Uncertain(Protocol):
+    """What :func:`priors_of` reads of a scenario (so this module needs no schema import)."""
+
+    @property
+    def priors(self) -> Mapping[str, Distribution]:
+        """Dotted path -> distribution."""
+
+
+def priors_of(scenario: Uncertain) -> dict[str, Distribution]:
     """The scenario's uncertain parameters: dotted path -> distribution, sorted by path."""
     return dict(sorted(scenario.priors.items()))
-
-
-def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """A copy with the given paths set to plain numbers (their distributions removed)."""
-    from escalation_sim.scenario.edit import with_values
-
-    return with_values(scenario, values)
-
-
-def point_valued(scenario: Scenario) -> Scenario:
-    """A copy with every uncertain parameter fixed at its median: one number each, as before."""
-    return fix(scenario, {path: d.central() for path, d in priors_of(scenario).items()})
 
 
 def normal_cdf(x: float) -> float:
