@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +42,8 @@ from escalation_sim.analysis.calibrate import (
     episode_rps,
     simulate,
 )
+from escalation_sim.analysis.out_of_sample_note import BUNDLED as BUNDLED
+from escalation_sim.analysis.out_of_sample_note import out_of_sample_line as out_of_sample_line
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
@@ -187,37 +187,3 @@ def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEp
             "settings": settings.to_dict(),
             "priors": {p.path: {"uniform": [p.low, p.high]} for p in priors},
             "n_episodes": len(rows), "episodes": rows, "pooled": pooled}
-
-
-BUNDLED = "out_of_sample.json"
-"""The bundled leave-one-out table's file name in ``scenarios/calibration/``."""
-
-
-def out_of_sample_line(path: str | Path | None = None) -> str | None:
-    """One line on how the model scored out of sample, from a leave-one-out JSON file.
-
-    Args:
-        path: The file written by ``escsim calibrate --leave-one-out``; default the bundled
-            one (``scenarios/calibration/out_of_sample.json``).
-
-    Returns:
-        E.g. "on 9 past crises, each held out in turn, the 90% bands held 71% of observed
-        months (50% bands: 40%); RPS skill vs climatology -0.05"; ``None`` when the file is
-        missing or not a leave-one-out table.
-    """
-    if path is None:
-        from escalation_sim.scenario.bundled import calibration_file
-
-        path = calibration_file(BUNDLED)
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        pooled, n = doc["pooled"], int(doc["n_episodes"])
-        c90, c50 = pooled["cover_90"]["model"], pooled["cover_50"]["model"]
-        sk = pooled["rps"]["skill_climatology"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if c90 is None or c50 is None:
-        return None
-    skill_text = "" if sk is None else f"; RPS skill vs climatology {sk:+.2f}"
-    return (f"on {n} past crises, each held out in turn, the 90% bands held {c90:.0%} of "
-            f"observed actor-months (50% bands: {c50:.0%}){skill_text}")

@@ -82,7 +82,7 @@ import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
 from escalation_sim.analysis.documents import Summary
-from escalation_sim.analysis.out_of_sample import out_of_sample_line
+from escalation_sim.analysis.out_of_sample_note import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
     hist_quantiles,
@@ -364,7 +364,7 @@ def ends_counts(agg: Aggregate) -> list[int]:
     """Runs per level of how it ends: the higher side's rung on the last day."""
     if not agg.runs:
         return [0] * len(LEVEL_KEYS)
-    return level_counts(agg.daily["top"][agg.days - 1])
+    return level_counts(agg.daily["top"][-1])  # the last day (all days, or only the last)
 
 
 def worst_counts(agg: Aggregate) -> list[int]:
