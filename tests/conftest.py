@@ -1,13 +1,20 @@
-"""A small ensemble of the base scenario and its summary, shared by renderer and output tests."""
+"""Shared by the tests: a small ensemble of the base scenario and its summary (renderer and
+output tests), and the fuzz tests' counts said at the end of the session."""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from escalation_sim.analysis.summary import summarize
+# The consoles take their width when escsim is imported; a COLUMNS set by the test runner's
+# workers would fix it there, and tests that pass COLUMNS to a command could not change it.
+os.environ.pop("COLUMNS", None)
+
+from escalation_sim.analysis.summary import summarize  # noqa: E402
 from escalation_sim.engine.ensemble import PointResult, simulate
 from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
@@ -26,3 +33,47 @@ def base_result() -> PointResult:
 def base_summary(base_result: PointResult) -> dict[str, Any]:
     """The summary of ``base_result``."""
     return summarize(base_result, "scenarios/base.yaml", "0" * 64, workers=1)
+
+
+WORKER_LINES: list[str] = []
+"""The fuzz counts of the test runner's worker processes, collected as each one ends."""
+
+
+def _fuzz_lines() -> list[str]:
+    """How many fuzz cases ran in this process (from ``FUZZ_STATS`` and ``CORPUS_STATS``)."""
+    lines = []
+    for module in list(sys.modules.values()):
+        corpus = getattr(module, "CORPUS_STATS", None)
+        if isinstance(corpus, dict) and corpus.get("inputs"):
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(corpus["by_kind"].items()))
+            lines.append(
+                f"hostile-input corpus: {corpus['inputs']} inputs ({kinds}): "
+                f"{corpus['ok']} succeeded, {corpus['refused']} refused in one line; "
+                f"{corpus['crashes']} crashes, {corpus['wrong_exit']} wrong exit codes, "
+                f"{corpus['bytes_lost']} cases of user bytes lost, {corpus['hangs']} hangs")
+        stats = getattr(module, "FUZZ_STATS", None)
+        if isinstance(stats, dict) and stats.get("cases"):
+            lines.append(
+                f"scenario fuzzing: {stats['cases']} cases ({stats['valid']} valid, "
+                f"{stats['runs']} run) and {stats['options']} option cases in "
+                f"{stats['seconds']:.1f} s")
+    return lines
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a worker process of pytest-xdist, hand the fuzz counts to the main process."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_lines"] = _fuzz_lines()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """Collect a finished worker's fuzz counts (pytest-xdist's hook)."""
+    WORKER_LINES.extend(getattr(node, "workeroutput", {}).get("fuzz_lines", []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many fuzz cases ran, here or in the worker processes."""
+    for line in _fuzz_lines() + WORKER_LINES:
+        terminalreporter.write_line(line)

@@ -141,7 +141,8 @@ def test_human_summary_goes_to_stdout(run):
 
 def test_out_writes_every_file(run, tmp_path):
     target = tmp_path / "results"
-    result = run("run", BASE, *FAST, "--out", target, "--set", "actors.baku.nationalism=0.8")
+    result = run("run", BASE, *FAST, "--out", target, "--set", "actors.baku.nationalism=0.8",
+                 env={"COLUMNS": "200"})  # the folder's path on one line, however long
     assert result.exit_code == 0, result.stderr
     names = {p.name for p in target.iterdir()}
     assert {"summary.json", "runs.csv", "daily.csv", "scenario.resolved.yaml"} <= names

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -28,23 +27,3 @@ def strict_numerics() -> Iterator[None]:
 def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
     """The ``strict_numerics`` context manager."""
     return strict_numerics
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many fuzz cases ran (the fuzz tests count them in ``FUZZ_STATS`` and
-    ``CORPUS_STATS``)."""
-    for module in list(sys.modules.values()):
-        corpus = getattr(module, "CORPUS_STATS", None)
-        if isinstance(corpus, dict) and corpus.get("inputs"):
-            kinds = ", ".join(f"{k} {n}" for k, n in sorted(corpus["by_kind"].items()))
-            terminalreporter.write_line(
-                f"hostile-input corpus: {corpus['inputs']} inputs ({kinds}): "
-                f"{corpus['ok']} succeeded, {corpus['refused']} refused in one line; "
-                f"{corpus['crashes']} crashes, {corpus['wrong_exit']} wrong exit codes, "
-                f"{corpus['bytes_lost']} cases of user bytes lost, {corpus['hangs']} hangs")
-        stats = getattr(module, "FUZZ_STATS", None)
-        if isinstance(stats, dict) and stats.get("cases"):
-            terminalreporter.write_line(
-                f"scenario fuzzing: {stats['cases']} cases ({stats['valid']} valid, "
-                f"{stats['runs']} run) and {stats['options']} option cases in "
-                f"{stats['seconds']:.1f} s")
