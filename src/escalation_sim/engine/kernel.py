@@ -618,7 +618,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                     holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
                                                     s.trade[r], energy, p.legal_share[c],
                                                     p.posture_cost[i, c])
-                    cost = measures.imposing_cost(holding, p.c_measure[c], value)
+                    cost = measures.imposing_cost(holding, p.c_measure[i, c], value)
                     utilities[n_opt] = decision.impose_utility(material, rung, desire[i],
                                                                p.w_fit[c], kind, pull, cost)
                     options[n_opt] = k
