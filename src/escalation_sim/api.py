@@ -46,6 +46,7 @@ from escalation_sim.analysis import sensitivity as sensitivity_mod
 from escalation_sim.analysis import sweep as sweep_mod
 from escalation_sim.analysis.backtest import (
     Simulated,
+    calibration_words,
     library_reference,
     report,
     report_verdict,
@@ -482,7 +483,7 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
     with _executor(executor, workers) as pool:
         result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True)[0]
     assert result.runs is not None
-    sim = Simulated.from_runs(result.runs)
+    sim = Simulated.from_runs(result.runs, scenario.start_date)
     empirical, rates = library_reference(exclude=loaded.source)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
@@ -490,7 +491,8 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
             "overrides": items,
             **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
                      empirical=empirical, empirical_rates=rates),
-            "runs_from": "--runs" if runs is not None else "default"}
+            "runs_from": "--runs" if runs is not None else "default",
+            "calibration": calibration_words([scenario], [Path(loaded.source).stem])}
     data["verdict"] = report_verdict(data)
     return Analysis(data, scores_frame(data["scores"]))
 

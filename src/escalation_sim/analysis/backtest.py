@@ -901,3 +901,53 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
               for m, label in enumerate(path.labels)]
     return {"runs": runs, "bootstrap": boot, "references": refs, "scores": rows,
             "months": months}
+
+
+def calibration_words(scenarios: Sequence[Any], stems: Sequence[str]) -> dict[str, Any]:
+    """Whether the scenarios scored draw from a calibration, the same one, fitted to them.
+
+    Returns ``{calibrated, joint, in_sample, text}``: ``calibrated`` how many of the scenarios
+    draw from a calibration's parameter sets; ``joint`` its name when they all draw from the
+    same; ``in_sample`` whether every episode scored was among that calibration's (the bundled
+    one's) training episodes, so the scores are in sample; ``text`` all that in words.
+    """
+    from escalation_sim.engine.draws import joint_samples
+
+    joints = [tuple(joint_samples(s)) for s in scenarios]
+    calibrated = sum(1 for j in joints if j)
+    names = {j for js in joints for j in js}
+    joint = next(iter(names)) if len(names) == 1 and calibrated == len(scenarios) else None
+    trained = bundled_calibration_episodes(joint) if joint is not None else None
+    in_sample = trained is not None and set(stems) <= set(trained)
+    n = len(scenarios)
+    if calibrated == 0:
+        text = "scores at the scenarios' own parameters (no calibration)"
+    elif joint is None:
+        text = (f"{calibrated} of {n} scenarios draw from a calibration, the others not, or "
+                "from different ones: the scores mix models")
+    else:
+        text = ("scores of the calibrated model (each run draws one of the calibration's "
+                "weighted parameter sets)" + ("; in sample: the calibration was fitted to "
+                                              "these episodes" if in_sample else ""))
+    return {"calibrated": calibrated, "scenarios": n, "joint": joint, "in_sample": in_sample,
+            "text": text}
+
+
+def bundled_calibration_episodes(joint: str) -> list[str] | None:
+    """The training episodes of the bundled calibration if its joint name is ``joint``."""
+    from escalation_sim.scenario.bundled import calibration_file
+    from escalation_sim.scenario.load import PARTICLES_KEY, particle_specs
+    from escalation_sim.scenario.yaml_io import read_document, read_file
+
+    path = calibration_file("calibration.yaml")
+    try:
+        doc = read_document(read_file(path), str(path))
+    except Exception:  # noqa: BLE001 - a missing or unreadable bundled file: unknown
+        return None
+    if PARTICLES_KEY not in doc.data:
+        return None
+    specs = particle_specs(doc)
+    if not specs or next(iter(specs.values()))["particles"]["joint"] != joint:
+        return None
+    episodes = doc.data.get("episodes")
+    return [str(e) for e in episodes] if isinstance(episodes, list) else None

@@ -235,9 +235,12 @@ def out_of_sample_line(path: str | Path | None = None) -> str | None:
         is missing or not a leave-one-out table.
     """
     doc = read_table(path)
-    if doc is None:
-        return None
-    pooled, n = doc["pooled"], int(doc["n_episodes"])
+    return None if doc is None else line_of(doc)
+
+
+def line_of(table: Mapping[str, Any]) -> str | None:
+    """:func:`out_of_sample_line` of a table already read."""
+    pooled, n = table["pooled"], int(table["n_episodes"])
     c90, c50 = pooled["cover_90"]["model"], pooled["cover_50"]["model"]
     sk = pooled["rps"].get("skill_climatology")
     if c90 is None or c50 is None:

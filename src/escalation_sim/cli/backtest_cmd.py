@@ -110,7 +110,12 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
            workers: int | None, executor: str, scheduler: str | None, as_json: bool,
            quiet: bool, figures: Path | None) -> None:
     """``escsim backtest EPISODE``: one episode's scores with bootstrap intervals."""
-    from escalation_sim.analysis.backtest import library_reference, report, report_verdict
+    from escalation_sim.analysis.backtest import (
+        calibration_words,
+        library_reference,
+        report,
+        report_verdict,
+    )
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.render.backtest import render_backtest
@@ -131,14 +136,15 @@ def single(episode: str, *, runs: int | None, seed: int | None, sets: list[str] 
     with progress_bar(n, quiet=quiet) as progress:
         evaluate([point], n, executor=pool, monthly=True, progress=progress,
                  on_runs=lambda _, chunk: months.add(chunk))
-    sim = months.simulated()
+    sim = months.simulated(scenario.start_date)
     data = {"episode": loaded.episode.name, "source": loaded.source,
             "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
             "end_date": str(loaded.episode.end_date), "seed": point.seed,
             "overrides": list(sets or []),
             **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
                      empirical=empirical, empirical_rates=rates),
-            "runs_from": "--runs" if runs is not None else "default"}
+            "runs_from": "--runs" if runs is not None else "default",
+            "calibration": calibration_words([scenario], [Path(loaded.source).stem])}
     data["verdict"] = report_verdict(data)
     write_figures_or_exit(figures, backtest_figures, data, quiet=quiet)
     if as_json:
@@ -156,9 +162,11 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
     is the base rates of the other episodes, given and bundled (leave-one-out).
     """
     from escalation_sim.analysis.backtest import (
+        calibration_words,
         distance,
         distance_text,
         empirical_climatology,
+        empirical_episode_rates,
         empirical_events,
         episode_scores,
         pooled_scores,
@@ -204,9 +212,9 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
     per_episode = []
     for k, (ep, path, point) in enumerate(zip(loaded, paths, points, strict=True)):
         others = [p for key, p in pool_paths.items() if key != str(Path(ep.source).resolve())]
-        empirical = (empirical_climatology(others), empirical_events(others)) if others else \
-            (None, None)
-        scored = episode_scores(sinks[k].simulated(), path, *empirical)
+        empirical = (empirical_climatology(others), empirical_events(others),
+                     empirical_episode_rates(others)) if others else (None, None, None)
+        scored = episode_scores(sinks[k].simulated(point.scenario.start_date), path, *empirical)
         per_episode.append(scored)
         rows.append({"episode": Path(ep.source).stem, "name": ep.episode.name,
                      "source": ep.source, "scenario": point.scenario.name,
@@ -222,7 +230,8 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
         "empirical": "base rates of the other episodes, given and bundled (leave-one-out)",
         "episodes": rows, "pooled": pooled,
         "pooled_by_episode": pooled_scores(per_episode, weighting="episode"),
-        "distance": distance(pooled), "distance_meaning": distance_text()})
+        "distance": distance(pooled), "distance_meaning": distance_text(),
+        "calibration": calibration_words(scenarios, [Path(ep.source).stem for ep in loaded])})
     if as_json:
         print_json(data)
     elif not quiet:
@@ -243,22 +252,32 @@ def json_ready(value: Any) -> Any:
 
 
 class MonthlyRungs:
-    """Keeps only what the scores need of each run: its monthly readings, one byte each."""
+    """Keeps only what the scores need of each run.
 
-    KEYS = ("actor_month_max", "month_min_top", "actor_month_material", "actor_month_stance")
+    Its monthly readings (one byte each), the measures imposed and lifted, and the day of its
+    first summit.
+    """
+
+    KEYS = ("actor_month_max", "month_min_top", "actor_month_material", "actor_month_stance",
+            "actor_imposed", "actor_lifted", "first_summit_day")
+    WIDE = ("actor_imposed", "actor_lifted", "first_summit_day")
+    """Per-run counts and days: more than a byte holds."""
 
     def __init__(self, runs: int) -> None:
         self.runs = runs
         self.arrays: dict[str, Any] = {}
 
     def add(self, chunk: ChunkResult) -> None:
-        """Copy one chunk's monthly readings into place (an ``evaluate`` runs sink)."""
+        """Copy one chunk's readings into place (an ``evaluate`` runs sink)."""
         import numpy as np
 
         for key in self.KEYS:
+            if key not in chunk.runs:
+                continue
             values = chunk.runs[key]
             if key not in self.arrays:
-                self.arrays[key] = np.zeros((self.runs, *values.shape[1:]), dtype=np.int8)
+                self.arrays[key] = np.zeros((self.runs, *values.shape[1:]),
+                                            dtype=np.int32 if key in self.WIDE else np.int8)
             self.arrays[key][chunk.first_run:chunk.first_run + values.shape[0]] = values
 
     @property
@@ -266,11 +285,11 @@ class MonthlyRungs:
         """(R, A, M) each actor's highest reading in each month."""
         return self.arrays["actor_month_max"]
 
-    def simulated(self) -> Simulated:
-        """The runs' monthly arrays for the scores."""
+    def simulated(self, start_date: Any = None) -> Simulated:
+        """The runs' monthly arrays for the scores (``start_date``: the scenario's day 0)."""
         from escalation_sim.analysis.backtest import Simulated
 
-        return Simulated.from_runs(self.arrays)
+        return Simulated.from_runs(self.arrays, start_date)
 
 
 def with_sets(loaded: LoadedEpisode, sets: list[str]) -> Scenario:

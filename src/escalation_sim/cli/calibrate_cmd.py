@@ -307,6 +307,10 @@ def _leave_one_out(calibration: Path, target: Path, *, runs: int, min_ess: float
 
     db = db_path(calibration)
     try:
+        check_db(db)
+    except DatabaseRefused as exc:
+        fail(f"{db} {exc}; --leave-one-out needs the database of the calibration it refits")
+    try:
         doc = yaml.safe_load(calibration.read_text(encoding="utf-8"))
         post = posterior_of(doc)
         names = list(doc["episodes"])
@@ -314,10 +318,6 @@ def _leave_one_out(calibration: Path, target: Path, *, runs: int, min_ess: float
         fail(f"--calibration {calibration}: cannot be read ({exc.strerror or exc})")
     except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         fail(f"--calibration {calibration}: not a calibration file escsim wrote ({exc})")
-    try:
-        check_db(db)
-    except DatabaseRefused as exc:
-        fail(f"{db} {exc}; --leave-one-out needs the database of the calibration it refits")
     try:
         episodes = load_training(names, None)
     except ScenarioError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.aggregate import Aggregate, ParticleTally
 from escalation_sim.engine.batch import structure
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.executors import Executor, LocalExecutor, Task
@@ -110,8 +110,8 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     executor = executor or LocalExecutor(workers)
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
     tasks, members = _tasks(points, chunks, executor.workers, (MONTHLY,) if monthly else ())
-    aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
-            for p in points]
+    aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days,
+                      sets=particle_tally(p)) for p in points]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
     waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
     next_chunk = [0] * len(points)
@@ -133,6 +133,25 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     elapsed = time.perf_counter() - start
     return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
             for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]
+
+
+def particle_tally(point: Point) -> ParticleTally | None:
+    """A tally by parameter set when the point's scenario draws from one calibration's sets.
+
+    ``None`` without such sets, or with several joint samples (no one set per run to tally).
+    """
+    from escalation_sim.engine.draws import joint_samples, particle_index
+
+    joints = joint_samples(point.scenario)
+    if len(joints) != 1:
+        return None
+    (joint, paths), = joints.items()
+    size = len(point.scenario.priors[paths[0]].args)
+
+    def index(first_run: int, n: int) -> np.ndarray:
+        return particle_index(point.scenario, point.seed, first_run, n)[joint]
+
+    return ParticleTally(index, size)
 
 
 def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
