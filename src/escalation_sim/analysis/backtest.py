@@ -921,7 +921,9 @@ def calibration_words(scenarios: Sequence[Any], stems: Sequence[str]) -> dict[st
     in_sample = trained is not None and set(stems) <= set(trained)
     n = len(scenarios)
     if calibrated == 0:
-        text = "scores at the scenarios' own parameters (no calibration)"
+        drawn = sum(1 for s in scenarios if s.priors)
+        text = "scores at the scenarios' own parameters (no calibration's parameter sets" + (
+            f"; {drawn} of {n} draw distributions of their own)" if drawn else ")")
     elif joint is None:
         text = (f"{calibrated} of {n} scenarios draw from a calibration, the others not, or "
                 "from different ones: the scores mix models")
