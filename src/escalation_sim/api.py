@@ -128,6 +128,18 @@ class Result:
         return list(self.summary["actors"])
 
     @property
+    def calibration(self) -> dict[str, Any] | None:
+        """What the calibration the scenario draws from says, or ``None`` if it draws none.
+
+        ``sentences`` in plain words; ``out_of_sample`` (skill against the library's base
+        rates and against no change, coverage of the 90% bands), ``p_force`` and ``headline``
+        (with their 5–95% spread across the calibrated parameter sets). The summary's
+        ``uncertainty.calibration``.
+        """
+        found = (self.summary.get("uncertainty") or {}).get("calibration")
+        return dict(found) if isinstance(found, dict) else None
+
+    @property
     def actors(self) -> pd.DataFrame:
         """One row per run and actor: ``run``, ``actor`` and the per-actor metrics."""
         return actors_frame(self.runs, self.actor_ids)
