@@ -11,9 +11,9 @@ calibration the runs also draw the calibrated weights):
   run-year, trade lost, and the share of runs in which an actor keeps a measure in force while
   its leaders meet;
 - the drivers: corridors and Karabakh heat 0 -> 1, each side's nationalism 0.3 -> 0.9, on
-  P(coercive standoff or worse) and on each actor's P(force);
-- the levers: each one's effect on P(coercive standoff or worse) and P(force), and the measure of
-  its own mechanism.
+  P(it ends in a coercive standoff or worse) and on each actor's P(force);
+- the levers: each one's effect on P(it ends in a coercive standoff or worse) and P(force), and
+  the measure of its own mechanism.
 
 Usage: ``python benchmarks/model_checks.py [--runs N] [--workers W] [--defaults]``.
 """
@@ -53,7 +53,10 @@ def calibrated_defaults() -> tuple[str, ...]:
 def ci(x: np.ndarray, scale: float = 100.0, unit: str = "%") -> str:
     """Mean and 95% interval of the mean (normal approximation) of per-run values."""
     m, se = x.mean(), x.std(ddof=1) / np.sqrt(x.size)
-    return f"{scale * m:.1f}{unit} [{scale * (m - 1.96 * se):.1f}, {scale * (m + 1.96 * se):.1f}]"
+    low, high = m - 1.96 * se, m + 1.96 * se
+    if x.dtype == bool:  # a share: the interval stays in [0, 1]
+        low, high = max(low, 0.0), min(high, 1.0)
+    return f"{scale * m:.1f}{unit} [{scale * low:.1f}, {scale * high:.1f}]"
 
 
 def diff(a: np.ndarray, b: np.ndarray) -> str:
@@ -71,8 +74,9 @@ def force(r: Runs, actor: int | None = None) -> np.ndarray:
 
 
 def standoff(r: Runs) -> np.ndarray:
-    """Per run: the higher side stood at coercion (legal coercion) or worse at some point."""
-    return r["peak_rung"] >= LEGAL_COERCION
+    """Per run: it ends in a coercive standoff or worse (base opens in one, so every run's
+    worst is at least that)."""
+    return r["final_rung"] >= LEGAL_COERCION
 
 
 def main() -> None:
@@ -96,8 +100,8 @@ def main() -> None:
     print("calm start (status quo, no measure, grievance, event or demand):")
     for years in (1, 3):
         [r] = runs("base", (*CALM, f"horizon_days={365 * years}"))
-        print(f"  {years} year(s): stays at rung <= 3 {ci(r['peak_rung'] <= 3)}; "
-              f"P(force) {ci(force(r))}")
+        print(f"  {years} year(s): stays at rung <= 3 {ci(r['peak_rung'] <= 3)}; reaches legal "
+              f"coercion {ci(r['peak_rung'] >= LEGAL_COERCION)}; P(force) {ci(force(r))}")
 
     for name in ("base", "latest"):
         [r] = runs(name, ())
@@ -121,7 +125,7 @@ def main() -> None:
                                                      (f"actors.{actor}.nationalism=0.9",))
     for label, (lo, hi) in drivers.items():
         a, b = runs("base", ("events=[]", *lo), ("events=[]", *hi))
-        print(f"  {label}: P(standoff+) {diff(standoff(a), standoff(b))}; P(force) Baku "
+        print(f"  {label}: P(ends standoff+) {diff(standoff(a), standoff(b))}; P(force) Baku "
               f"{diff(force(a, 0), force(b, 0))}, Moscow {diff(force(a, 1), force(b, 1))}")
 
     print("levers on base, each at strength 1: effect, and its own mechanism's measure")
@@ -140,7 +144,7 @@ def main() -> None:
     [b, *levered] = runs("base", *variants)
     print(f"  none: {', '.join(m(b) for m in measures.values())}")
     for lever, r in zip(LEVERS, levered, strict=True):
-        print(f"  {lever}: P(standoff+) {diff(standoff(b), standoff(r))}; P(force) "
+        print(f"  {lever}: P(ends standoff+) {diff(standoff(b), standoff(r))}; P(force) "
               f"{diff(force(b), force(r))}; {measures[lever](r)}")
     border = runs("border_operations", ())[0]
     print(f"border_operations: P(force) Baku {ci(force(border, 0))}, Moscow "

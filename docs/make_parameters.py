@@ -23,6 +23,7 @@ SECTIONS = [
     ("Scheduled summit (`summits[n].…`)", "summits[0]"),
     ("Lever (`levers.<name>.…`)", "levers.crisis_hotline"),
     ("Multilateral forum (`levers.multilateral_forum.…`)", "levers.multilateral_forum"),
+    ("Reading the record (`assimilation.…`)", "assimilation"),
     ("Model weights and rates (`model.…`)", "model"),
 ]
 OUT = Path(__file__).with_name("parameters.md")

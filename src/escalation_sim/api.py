@@ -70,7 +70,7 @@ from escalation_sim.render.files import (
 from escalation_sim.render.numbers import estimate
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import split_override, with_values
-from escalation_sim.scenario.episode import load_episode
+from escalation_sim.scenario.episode import LoadedEpisode, load_episode
 from escalation_sim.scenario.load import load_scenario, scenario_to_dict
 from escalation_sim.scenario.paths import schema_node
 from escalation_sim.scenario.schema import Scenario
@@ -226,7 +226,7 @@ class Analysis:
 
 def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = None,
         seed: int | None = None, set: Overrides = None, workers: int | None = None,  # noqa: A002
-        executor: ExecutorLike = None) -> Result:
+        executor: ExecutorLike = None, record: str | None = None) -> Result:
     """Run an ensemble of a scenario, as ``escsim run`` does.
 
     Args:
@@ -237,6 +237,10 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
         set: Overrides by dotted path, as ``--set`` (``{"levers.crisis_hotline.enabled": True}``).
         workers: Worker processes (default: one per core). Results do not depend on it.
         executor: Where chunks run: ``"local"`` (default), ``"dask"``, or an executor object.
+        record: An episode (bundled name or file) that records the crisis up to the scenario's
+            start_date: the runs are filtered through it before the forecast, as ``record:``
+            in the scenario does (docs/analysis.md, Nowcasting); the summary's
+            ``assimilation`` tells how.
 
     Returns:
         The summary and the per-run, per-actor and per-day tables. Every run's row is kept in
@@ -249,6 +253,9 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
     """
     _check("run", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
            workers=workers, executor=executor)
+    if record is not None:
+        _path_arg("run", "record", record)
+        set = [*_items(set), f"record={os.fspath(record)}"]  # noqa: A001
     loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
     with _executor(executor, workers) as pool:
         result = simulate(loaded.scenario, executor=pool, keep_runs=True)
@@ -463,7 +470,8 @@ def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
 
 def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
              seed: int | None = None, set: Overrides = None,  # noqa: A002
-             workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+             workers: int | None = None, executor: ExecutorLike = None,
+             origin: str | dt.date | None = None, origins: str | None = None) -> Analysis:
     """Score the model against a dated episode, as ``escsim backtest``.
 
     Args:
@@ -473,10 +481,14 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
         set: Overrides of the episode's scenario.
         workers: Worker processes.
         executor: Where chunks run.
+        origin: Forecast from this date only, filtered through the record up to it, as
+            ``--from`` (a date or ``"YYYY-MM-DD"``).
+        origins: Forecast from an origin every N months, as ``--origins`` (``"every:3m"``).
 
     Returns:
         ``document`` as ``backtest --json``; ``table`` one row per score (model, references,
-        skills with their intervals).
+        skills with their intervals). With ``origin`` or ``origins``: the rolling-origin
+        document, and one row per horizon.
 
     Raises:
         ScenarioError: The episode or an override is not valid.
@@ -486,6 +498,8 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
     _path_arg("backtest", "episode", episode)
     _check("backtest", runs=runs, seed=seed, set=set, workers=workers, executor=executor)
     loaded = load_episode(os.fspath(episode))
+    if origin is not None or origins is not None:
+        return _rolling(loaded, origin, origins, runs=runs, seed=seed, set=set)
     items = _items(set)
     scenario = loaded.scenario
     if items:
@@ -507,6 +521,29 @@ def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
             "calibration": calibration_words([scenario], [Path(loaded.source).stem])}
     data["verdict"] = report_verdict(data)
     return Analysis(data, scores_frame(data["scores"]))
+
+
+def _rolling(loaded: LoadedEpisode, origin: str | dt.date | None, origins: str | None, *,
+             runs: int | None, seed: int | None, set: Overrides) -> Analysis:  # noqa: A002
+    """``backtest(origin=…)`` / ``backtest(origins=…)``: rolling-origin scores by horizon."""
+    from escalation_sim.analysis.rolling import origins_of, rolling
+
+    if origin is not None and origins is not None:
+        raise ValueError("backtest: give origin or origins, not both")
+    if _items(set):
+        raise ValueError("backtest: set is for whole-window backtests, not origin or origins")
+    if isinstance(origin, str):
+        try:
+            origin = dt.date.fromisoformat(origin)
+        except ValueError:
+            raise ValueError(f"backtest: origin {origin!r} is not a date (YYYY-MM-DD)") from None
+    empirical, _ = library_reference(exclude=loaded.source)
+    found = origins_of(loaded, origins, origin)
+    n = runs or loaded.scenario.runs
+    data = rolling(loaded, found, n, loaded.scenario.seed if seed is None else seed, empirical)
+    table = pd.DataFrame([{"horizon_months": int(h), **row}
+                          for h, row in data["pooled"].items()])
+    return Analysis({"kind": "rolling origin", "runs": n, **data}, table)
 
 
 # -- tables ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EVIL = "<script>window.pwned=1</script>"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CHARTS = 6  # outcomes, two actors' fan charts, trade, energy, differences
+CHARTS = 8  # outcomes and differences (how it ends, how bad it got), two fan charts, trade, energy
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(apt-get install chromium; .ci/run does this)")
@@ -70,7 +70,8 @@ def test_report_renders_in_chromium_without_errors_or_network(report, tmp_path):
             for i in range(CHARTS):
                 box = plots.nth(i).bounding_box()
                 assert box and box["width"] > 500 and box["height"] > 250
-            assert page.locator("svg.main-svg g.trace.bars").count() == 2  # one per scenario
+            # one bar trace per scenario on each outcome chart (how it ends, how bad it got)
+            assert page.locator("svg.main-svg g.trace.bars").count() == 4
             # scenario text shows literally and runs nothing
             assert page.locator("h1").inner_text() == f"{EVIL} base"
             assert page.evaluate("typeof window.pwned") == "undefined"

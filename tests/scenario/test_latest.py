@@ -113,3 +113,8 @@ def test_escsim_run_latest_forecasts_the_next_year():
     assert data["days"] == 365
     assert set(data["outcomes"]) >= {"normalization", "coercive_standoff", "war"}
     assert all(0 <= o["ci_low"] <= o["p"] <= o["ci_high"] <= 1 for o in data["outcomes"].values())
+    # forecast from the runs filtered through the record, Dec 2024 to Feb 2026
+    found = data["assimilation"]
+    assert found["record"] == "azerbaijan_russia_2024_2026"
+    assert found["months"][0] == "2024-12" and found["months"][-1] == "2026-02"
+    assert 1 < found["ess_end"] <= 64

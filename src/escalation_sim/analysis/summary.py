@@ -43,6 +43,13 @@ show is here. Keys (``schema_version`` 2)::
     timeline   {day[], date[] (when start_date is set),
                 <actor id>: {p05[], p10[], p25[], p50[], p75[], p90[], p95[]},   (rungs)
                 trade: {p05[] … p95[]}, energy: {p05[] … p95[]}}    (fraction of pre-crisis)
+    assimilation {record, months[], runs, ess[], ess_end, resamplings, log_evidence,
+                 simulated_days, parameters {<path>: {before_mean, before_sd, after_mean,
+                 after_sd}}, moved[], filtered {p_force, ends_most_likely},
+                 unfiltered {p_force, ends, ends_most_likely}}
+                           only for a scenario with a ``record``: the runs were filtered
+                           through it before the forecast (docs/analysis.md, Nowcasting);
+                           ``unfiltered`` is the same forecast from the hand-set start
     timing     {elapsed_s, runs_per_s, workers}     only with ``timing=True`` (opt-in)
 
 The levels and the two questions are defined in :mod:`escalation_sim.analysis.classes`; an
@@ -223,9 +230,33 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "uncertainty": uncertainty(scenario, agg, scenario_path),
         "timeline": _timeline(scenario, agg),
     }
+    if result.assimilation is not None:
+        summary["assimilation"] = _assimilation(result.assimilation, metrics, summary["ends"])
     if timing:
         summary["timing"] = timing_of(result, workers)
     return summary
+
+
+def _assimilation(found: dict[str, Any], metrics: dict[str, Any],
+                  ends: dict[str, Any]) -> dict[str, Any]:
+    """The filter's account, and the forecast against the same forecast from the hand-set start.
+
+    ``unfiltered``: P(force) and how it ends from the scenario's own starting state, with the
+    same random numbers; ``moved``: the drawn parameters whose mean the record shifted by at
+    least a fifth of their sd before the filter.
+    """
+    out = {key: value for key, value in found.items() if key != "unfiltered"}
+    agg = found["unfiltered"]
+    plain = _metrics(agg)
+    plain_ends = level_distribution(ends_counts(agg), agg.runs)
+    out["unfiltered"] = {"p_force": plain["p_force"], "ends": plain_ends,
+                         "ends_most_likely": max(plain_ends, key=lambda k: plain_ends[k]["p"])}
+    out["filtered"] = {"p_force": metrics["p_force"],
+                       "ends_most_likely": max(ends, key=lambda k: ends[k]["p"])}
+    out["moved"] = sorted(path for path, m in found["parameters"].items()
+                          if m["before_sd"] > 0
+                          and abs(m["after_mean"] - m["before_mean"]) >= 0.2 * m["before_sd"])
+    return out
 
 
 def timing_of(result: PointResult, workers: int | None = None) -> dict[str, Any]:

@@ -32,7 +32,7 @@ import numpy as np
 from escalation_sim.analysis.picks import PICKS
 from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
-from escalation_sim.engine.state import MET, State
+from escalation_sim.engine.state import MET, Start, State
 from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, VERBAL_HOSTILITY, cameo_table
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.edit import held_at_bounds
@@ -252,8 +252,13 @@ def trace_run(scenario: Scenario, run: int, seed: int | None = None) -> Trace:
     """Simulate run ``run`` of ``scenario``'s ensemble alone and return its story and metrics."""
     seed = scenario.seed if seed is None else seed
     tracer = Tracer(scenario)
-    _opening(tracer)
-    result = simulate_chunk(scenario, seed, run, 1, tracer)
+    start = None
+    if scenario.record is not None:  # run `run` of the ensemble filtered through the record
+        from escalation_sim.engine.filter import assimilate
+
+        start = assimilate(scenario, scenario.runs, seed).start.slice(run, 1)
+    _opening(tracer, start)
+    result = simulate_chunk(scenario, seed, run, 1, tracer, start=start)
     metrics = run_metrics(result.runs, 0, scenario)
     tracer.add(scenario.horizon_days - 1, "outcome", outcome=metrics["outcome"],
                peak_rung=metrics["peak_rung"], final_rung=metrics["final_rung"])
@@ -278,12 +283,24 @@ def _with_held(events: list[dict[str, Any]], held: list[dict[str, Any]]
     return out
 
 
-def _opening(tracer: Tracer) -> None:
-    """Day-0 lines: each actor's reading and measures in force, levers in force, day-0 events."""
+def _opening(tracer: Tracer, start: Start | None = None) -> None:
+    """Day-0 lines: each actor's reading and measures in force, levers in force, day-0 events.
+
+    With ``start`` (a run filtered through the scenario's record), the reading and the measures
+    are that run's.
+    """
     sc = tracer.scenario
-    for aid, actor in sc.actors.items():
-        rung = RUNGS[actor.initial_rung]
-        held = initial_measures(actor.initial_rung, actor.initial_measures)
+    if start is not None:
+        tracer.note(0, "record", f"the run as the record {sc.record} left it (filtered through "
+                                 "the record up to this day)")
+    for i, (aid, actor) in enumerate(sc.actors.items()):
+        if start is None:
+            rung = RUNGS[actor.initial_rung]
+            held = initial_measures(actor.initial_rung, actor.initial_measures)
+        else:
+            rung = RUNGS[int(start.state.level[i, 0])]
+            held = {d: int(n) for d, n in zip(DOMAINS, start.state.measures[i, :, 0],
+                                               strict=True)}
         text = ", ".join(f"{n} {d}" for d, n in held.items() if n)
         tracer.add(0, "start", actor=aid, new=rung.level, rung_name=rung.name, cameo=rung.cameo,
                    goldstein=rung.goldstein, stance=min(rung.level, VERBAL_HOSTILITY),

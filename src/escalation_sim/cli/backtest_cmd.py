@@ -9,6 +9,7 @@ stdout. One episode gets bootstrap intervals (``analysis.backtest.report``); sev
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -67,6 +68,8 @@ EPILOG = examples(
     "    --set actors.moscow.reciprocity=0.4 --json",
     "escsim backtest --all --runs 500 --workers 2",
     "escsim backtest india_pakistan_2019 russia_uk_2018_2019 --json",
+    "escsim backtest azerbaijan_russia_2024_2026 --from 2025-07-01",
+    "escsim backtest russia_ukraine_2013 --origins every:2m --runs 200",
 )
 LIBRARY_RUNS = 500
 """Runs per episode when several are scored and --runs is not given."""
@@ -87,6 +90,14 @@ def backtest(
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
     figures: FiguresOpt = None,
+    origin: Annotated[dt.datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], metavar="DATE",
+        help="Forecast from DATE only: filter the runs through the record up to DATE, score "
+             "the months after it at horizons of 1, 3, 6 and 12 months.")] = None,
+    origins: Annotated[str | None, typer.Option(
+        "--origins", metavar="every:Nm",
+        help="Forecast from an origin every N months of each record (every:3m), each "
+             "filtered up to its origin; scores by horizon, pooled.")] = None,
 ) -> None:
     """Backtest the model on one or more episodes (help text: ``HELP``)."""
     from escalation_sim.scenario import bundled
@@ -96,6 +107,14 @@ def backtest(
         names += [str(p) for p in bundled.episode_files() if p.suffix == ".yaml"]
     if not names:
         fail("give an episode file or bundled episode name (escsim list), several, or --all")
+    if origin is not None or origins is not None:
+        if origin is not None and origins is not None:
+            fail("--from and --origins: give one")
+        if figures is not None or sets:
+            fail("--figures and --set are for whole-window backtests, not --from or --origins")
+        rolling_origins(names, origin.date() if origin else None, origins, runs=runs,
+                        seed=seed, as_json=as_json, quiet=quiet)
+        return
     if len(names) == 1 and not every:
         single(names[0], runs=runs, seed=seed, sets=sets, workers=workers, executor=executor,
                scheduler=scheduler, as_json=as_json, quiet=quiet, figures=figures)
@@ -236,6 +255,36 @@ def library(names: list[str], *, runs: int | None, seed: int | None, sets: list[
         print_json(data)
     elif not quiet:
         render_library(data, out)
+
+
+def rolling_origins(names: list[str], origin: dt.date | None, spec: str | None, *,
+                    runs: int | None, seed: int | None, as_json: bool, quiet: bool) -> None:
+    """``--from`` / ``--origins``: forecasts filtered up to each origin, scored by horizon."""
+    from escalation_sim.analysis.backtest import library_reference
+    from escalation_sim.analysis.rolling import origins_of, pooled, rolling
+    from escalation_sim.render.backtest import render_rolling
+    from escalation_sim.scenario.episode import load_episode
+
+    n = runs or LIBRARY_RUNS
+    episodes = []
+    try:
+        for name in dict.fromkeys(names):
+            loaded = load_episode(name)
+            found = origins_of(loaded, spec, origin)
+            empirical, _ = library_reference(exclude=loaded.source)
+            episodes.append(rolling(loaded, found, n,
+                                    loaded.scenario.seed if seed is None else seed, empirical))
+    except ScenarioError as exc:
+        fail(exc)
+    rows = [row for ep in episodes for row in ep["origins"]]
+    data = json_ready({"kind": "rolling origin", "runs": n,
+                       "origins": spec or (origin.isoformat() if origin else None),
+                       "empirical": "base rates of the other bundled episodes",
+                       "episodes": episodes, "pooled": pooled(rows)})
+    if as_json:
+        print_json(data)
+    elif not quiet:
+        render_rolling(data, out)
 
 
 def json_ready(value: Any) -> Any:

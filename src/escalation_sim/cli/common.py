@@ -30,7 +30,7 @@ from typer.core import TyperGroup
 
 from escalation_sim.analysis.defaults import MAX_RUNS
 from escalation_sim.cli.signals import exit_code, stop_message
-from escalation_sim.engine.errors import ExecutorError
+from escalation_sim.engine.errors import ExecutorError, FilterCollapse
 from escalation_sim.engine.pool import WorkerError
 from escalation_sim.extras import MissingExtra, require
 from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
@@ -324,7 +324,16 @@ def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int
     items += option_items(runs=runs, days=days, seed=seed)
     try:
         with scenario_warnings():
-            return load_scenario(path, items)
+            scenario = load_scenario(path, items)
+        if scenario.record is not None:  # the record must fit before any work is done
+            from escalation_sim.engine.filter import record_of
+
+            try:
+                record_of(scenario)
+            except ScenarioError as exc:
+                exc.source = exc.source or str(path)
+                raise
+        return scenario
     except ScenarioError as exc:
         fail(as_option_error(exc))
 
@@ -441,7 +450,8 @@ class GuardedGroup(TyperGroup):
         except ScenarioError as exc:
             error_line(exc)
             sys.exit(EXIT_BAD_INPUT)
-        except (ExecutorError, WorkerError) as exc:  # a Dask scheduler lost, a worker died
+        except (ExecutorError, WorkerError, FilterCollapse) as exc:  # a scheduler lost, a
+            # worker died, a record the model cannot follow
             error_line(exc)
             sys.exit(EXIT_FAILURE)
         except BrokenPipeError:  # `escsim … | head`: the reader has all it wants

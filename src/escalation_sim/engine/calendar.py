@@ -34,8 +34,8 @@ from escalation_sim.engine.compile import (
     with_run_values,
 )
 from escalation_sim.engine.record import Record, daily, finish, new_record
-from escalation_sim.engine.rng import run_keys
-from escalation_sim.engine.state import State
+from escalation_sim.engine.rng import rekey, run_keys
+from escalation_sim.engine.state import Start, State
 from escalation_sim.model.ladder import DOMAIN_RUNGS
 from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
@@ -90,11 +90,15 @@ class DaySim:
             (``batch.structure``): rows ``[b n_runs, (b + 1) n_runs)`` are block ``b``'s runs
             ``first_run ..``, each exactly as it would run alone.
         monthly: Keep each run's monthly extremes (backtests).
+        start: The runs' state and per-run values on day 0, instead of the scenario's starting
+            state: an ensemble filtered through the record (``engine/filter.py``).
+        stops: Days on which the calendar pauses, so that ``advance`` can stop there.
     """
 
     def __init__(self, scenario: Scenario, seed: int, first_run: int, n_runs: int,
                  observer: Observer | None = None, values: RunValues | None = None,
-                 blocks: Sequence[Block] | None = None, monthly: bool = False) -> None:
+                 blocks: Sequence[Block] | None = None, monthly: bool = False,
+                 start: Start | None = None, stops: Sequence[int] = ()) -> None:
         blocks = list(blocks) if blocks else [(scenario, seed)]
         self.scenario = blocks[0][0]
         self.days = self.scenario.horizon_days
@@ -105,11 +109,17 @@ class DaySim:
         self.monthly = monthly
         self.keys = np.concatenate([run_keys(s, first_run, n_runs) for _, s in blocks])
         self.values = block_values(blocks, first_run, n_runs, values)
+        if start is not None:  # the filtered runs' own draws travel with them
+            self.values = {**self.values, **start.values}
         for event in self.scenario.events:  # day-0 events act before the first day
             if event.day == 0:
                 self.scenario = apply_event(self.scenario, event)
                 self.values = event_values(self.values, event)
-        self.state = State.initial(with_run_values(self.scenario, self.values), self.n_runs)
+        self.state = (State.initial(with_run_values(self.scenario, self.values), self.n_runs)
+                      if start is None else start.state.copy())
+        self.stops = sorted(set(stops))
+        self._env: simpy.Environment | None = None
+        self._processes: list[Generator[Any, Any, None]] = []
         months = month_of_day(self.scenario.start_date, self.days) if monthly else None
         self.record: Record = new_record(self.n_runs, len(self.scenario.actors),
                                          len(self.scenario.incidents),
@@ -231,14 +241,20 @@ class DaySim:
 
     def run_blocks(self) -> list[ChunkResult]:
         """Run the calendar to the horizon and return each block's results."""
-        env = simpy.Environment()
-        processes: list[Generator[Any, Any, None]] = []
+        self.open()
+        self.advance(self.days)
+        return self.close()
+
+    def open(self) -> None:
+        """Set up the calendar: a process per scheduled change, lever, summit and forum."""
+        env = self._env = simpy.Environment()
+        processes = self._processes = []
 
         def start(process: Generator[Any, Any, None]) -> None:
             processes.append(process)
             env.process(process)
 
-        wakes: set[int] = set()
+        wakes: set[int] = set(self.stops)
         # scenario processes are created before the day process, so on a shared day they act
         # first: a change dated day d applies to day d's decisions
         for event in self.scenario.events:
@@ -266,14 +282,37 @@ class DaySim:
                 wakes.update((day, day + 1))
         start(self.day_process(env, sorted(d for d in wakes if 0 < d < self.days)))
         self._start()
-        env.run(until=self.days)
-        for process in processes:  # processes still waiting would keep the chunk's arrays alive
+
+    def advance(self, day: int) -> None:
+        """Simulate the days before ``day`` not yet simulated (``day``: 0 … horizon, a stop)."""
+        assert self._env is not None, "open() first"
+        if day > self._env.now:
+            self._env.run(until=day)
+
+    def close(self) -> list[ChunkResult]:
+        """End the calendar and return each block's results (the days simulated so far)."""
+        for process in self._processes:  # processes still waiting would keep arrays alive
             process.close()
+        self._processes, self._env = [], None
         runs = finish(self.record, self.state, self.days, self.monthly)
         n = self.block_runs
         return [ChunkResult(self.first_run, {k: v[b * n:(b + 1) * n] for k, v in runs.items()},
                             daily(self.record, b))
                 for b in range(self.n_blocks)]
+
+    def select(self, runs: np.ndarray, salt: int) -> None:
+        """Go on with the runs ``runs`` (indices, one per row): state, per-run values, params.
+
+        A particle filter's resampling (``engine/filter.py``): row ``k`` takes run
+        ``runs[k]``'s state and draws; its random key is made new from its own and ``salt``, so
+        that copies of one run go their own ways from here.
+        """
+        self.state = self.state.take(runs)
+        self.values = {path: np.asarray(v)[runs] if np.ndim(v) else v
+                       for path, v in self.values.items()}
+        self.keys = rekey(self.keys, salt)
+        day = 0 if self._env is None else int(self._env.now)
+        self.params = compile_params(self.scenario, day, self.values)
 
     def _start(self) -> None:
         """Count the day-0 readings towards month 0 of a backtest.
@@ -294,17 +333,18 @@ class DaySim:
 
 def simulate_chunk(scenario: Scenario, seed: int, first_run: int, n_runs: int,
                    observer: Observer | None = None, values: RunValues | None = None,
-                   monthly: bool = False) -> ChunkResult:
+                   monthly: bool = False, start: Start | None = None) -> ChunkResult:
     """Simulate runs ``first_run .. first_run + n_runs - 1`` of ``scenario`` with ``seed``."""
-    return DaySim(scenario, seed, first_run, n_runs, observer, values, monthly=monthly).run()
+    return DaySim(scenario, seed, first_run, n_runs, observer, values, monthly=monthly,
+                  start=start).run()
 
 
 def simulate_blocks(blocks: Sequence[Block], first_run: int, n_runs: int,
-                    monthly: bool = False) -> list[ChunkResult]:
+                    monthly: bool = False, start: Start | None = None) -> list[ChunkResult]:
     """Runs ``first_run ..`` (``n_runs`` of them) of each ``(scenario, seed)`` block, side by side.
 
     The blocks must be structurally alike (``batch.structure``); each block's results are those
     of ``simulate_chunk(scenario, seed, first_run, n_runs)``.
     """
     return DaySim(blocks[0][0], blocks[0][1], first_run, n_runs, blocks=blocks,
-                  monthly=monthly).run_blocks()
+                  monthly=monthly, start=start).run_blocks()

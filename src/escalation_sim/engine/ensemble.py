@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.executors import Executor, LocalExecutor, Task
 from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
+from escalation_sim.engine.state import Start
 from escalation_sim.scenario.schema import Scenario
 
 MAX_CHUNK_RUNS = 10 * RNG_BLOCK
@@ -41,10 +43,15 @@ RunsSink = Callable[[int, ChunkResult], None]
 
 @dataclass(frozen=True)
 class Point:
-    """One scenario to evaluate, with its seed."""
+    """One scenario to evaluate, with its seed, and the runs' starting state if filtered.
+
+    ``start``: every run's state and draws on day 0 (``engine/filter.py``), instead of the
+    scenario's own starting state; such a point runs in tasks of its own.
+    """
 
     scenario: Scenario
     seed: int
+    start: Start | None = None
 
 
 @dataclass
@@ -55,6 +62,9 @@ class PointResult:
     aggregate: Aggregate
     runs: dict[str, np.ndarray] | None
     elapsed: float
+    assimilation: dict[str, Any] | None = None
+    """With a record (``scenario.record``): the filter's account (``filter.Filtered.to_dict``)
+    and ``unfiltered``, the same forecast from the scenario's hand-set start (its aggregate)."""
 
 
 def chunk_size(runs: int, workers: int = 1, points: int = 1) -> int:
@@ -163,7 +173,8 @@ def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
     """
     groups: dict[str, list[int]] = {}
     for k, point in enumerate(points):
-        groups.setdefault(structure(point.scenario), []).append(k)
+        alone = f"filtered {k}" if point.start is not None else ""
+        groups.setdefault(structure(point.scenario) + alone, []).append(k)
     longest = max(n for _, n in chunks)
     tasks: list[Task] = []
     members: list[tuple[int, list[int]]] = []
@@ -173,7 +184,9 @@ def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
             for start in range(0, len(group), per):
                 which = group[start:start + per]
                 blocks = tuple((points[k].scenario, points[k].seed) for k in which)
-                tasks.append((blocks, first, n, *option))
+                start = points[which[0]].start
+                tasks.append((blocks, first, n, *option,
+                              *(() if start is None else (start.slice(first, n),))))
                 members.append((c, which))
     return tasks, members
 
@@ -190,9 +203,23 @@ def simulate(scenario: Scenario, *, runs: int | None = None, seed: int | None = 
              workers: int = 1, executor: Executor | None = None, keep_runs: bool = False,
              chunk_runs: int | None = None, progress: Progress | None = None,
              on_runs: Callable[[ChunkResult], None] | None = None) -> PointResult:
-    """Run the ensemble of one scenario (runs and seed default to the scenario's own)."""
+    """Run the ensemble of one scenario (runs and seed default to the scenario's own).
+
+    A scenario with a ``record`` is forecast from its runs filtered through the record
+    (``engine/filter.py``), and, for comparison, from its hand-set start with the same random
+    numbers; ``PointResult.assimilation`` tells both.
+    """
     point = Point(scenario, scenario.seed if seed is None else seed)
     n = scenario.runs if runs is None else runs
-    return evaluate([point], n, workers=workers, executor=executor, keep_runs=keep_runs,
-                    chunk_runs=chunk_runs, progress=progress,
-                    on_runs=None if on_runs is None else lambda _, chunk: on_runs(chunk))[0]
+    sink = None if on_runs is None else (lambda k, chunk: on_runs(chunk) if k == 0 else None)
+    if scenario.record is None:
+        return evaluate([point], n, workers=workers, executor=executor, keep_runs=keep_runs,
+                        chunk_runs=chunk_runs, progress=progress, on_runs=sink)[0]
+    from escalation_sim.engine.filter import assimilate
+
+    filtered = assimilate(scenario, n, point.seed)
+    forecast, hand_set = evaluate([replace(point, start=filtered.start), point], n,
+                                  workers=workers, executor=executor, keep_runs=keep_runs,
+                                  chunk_runs=chunk_runs, progress=progress, on_runs=sink)
+    forecast.assimilation = {**filtered.to_dict(), "unfiltered": hand_set.aggregate}
+    return forecast

@@ -19,18 +19,19 @@ import multiprocessing.context
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from escalation_sim.engine.batch import Block
 from escalation_sim.engine.calendar import ChunkResult, simulate_blocks
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
 from escalation_sim.engine.pool import imap_unordered
+from escalation_sim.engine.state import Start
 
-Task = tuple[tuple[Block, ...], int, int] | tuple[tuple[Block, ...], int, int, str]
-"""``(blocks, first_run, n_runs)``: one chunk of runs of one or more scenario points side by
-side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
-(``"monthly"``: per-run monthly rungs, see ``monthly.py``)."""
+Task = tuple[Any, ...]
+"""``(blocks, first_run, n_runs, *options)``: one chunk of runs of one or more scenario points
+side by side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
+(``"monthly"``: per-run monthly rungs, see ``monthly.py``) and the chunk's filtered starting
+state (a ``state.Start``, ``engine/filter.py``)."""
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
            "default_workers", "make_executor", "max_workers", "run_task"]
@@ -50,9 +51,10 @@ class Executor(Protocol):
 def run_task(task: Task) -> list[ChunkResult]:
     """Compute one task (a module-level function, so worker processes can import it)."""
     blocks, first, n, *option = task
-    if option == [MONTHLY]:
-        return simulate_blocks_monthly(blocks, first, n)
-    return simulate_blocks(blocks, first, n)
+    start = next((o for o in option if isinstance(o, Start)), None)
+    if MONTHLY in option:
+        return simulate_blocks_monthly(blocks, first, n, start)
+    return simulate_blocks(blocks, first, n, start=start)
 
 
 def default_workers() -> int:

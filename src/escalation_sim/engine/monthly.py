@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from escalation_sim.engine.batch import Block
 from escalation_sim.engine.calendar import ChunkResult, month_of_day, simulate_blocks
+from escalation_sim.engine.state import Start
 
 MONTHLY = "monthly"
 """The task option (see ``executors.run_task``) that asks for the monthly arrays."""
@@ -19,7 +20,7 @@ MONTHLY = "monthly"
 __all__ = ["MONTHLY", "month_of_day", "simulate_blocks_monthly"]
 
 
-def simulate_blocks_monthly(blocks: Sequence[Block], first_run: int,
-                            n_runs: int) -> list[ChunkResult]:
+def simulate_blocks_monthly(blocks: Sequence[Block], first_run: int, n_runs: int,
+                            start: Start | None = None) -> list[ChunkResult]:
     """As ``calendar.simulate_blocks``, with the monthly arrays in the per-run results."""
-    return simulate_blocks(blocks, first_run, n_runs, monthly=True)
+    return simulate_blocks(blocks, first_run, n_runs, monthly=True, start=start)

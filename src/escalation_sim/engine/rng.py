@@ -86,6 +86,12 @@ def run_keys(seed: int, first_run: int, n_runs: int) -> np.ndarray:
         return _mix(base + runs * GAMMA)
 
 
+def rekey(keys: np.ndarray, salt: int) -> np.ndarray:
+    """New keys for runs that go on from a resampling: each its own, mixed with ``salt``."""
+    with np.errstate(over="ignore"):
+        return _mix(keys ^ _mix(np.array([salt + 1], dtype=np.uint64) * GAMMA))
+
+
 def _mix(z: np.ndarray) -> np.ndarray:
     """``mix64`` over an array (numpy's uint64 arithmetic wraps as the kernel's does)."""
     with np.errstate(over="ignore"):

@@ -7,6 +7,7 @@ measures in force per actor and domain, ``(A, N_DOMAINS, R)`` counts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -148,3 +149,40 @@ class State(NamedTuple):
             closed_day=np.full((len(scenario.demands), r), NEVER, dtype=np.int64),
             top=level.max(axis=0),
         )
+
+    def take(self, runs: np.ndarray) -> State:
+        """The state of runs ``runs`` (indices, with repeats), in that order.
+
+        Row ``k`` is run ``runs[k]``'s; every field keeps its run axis last.
+        """
+        return State(*(np.ascontiguousarray(np.take(x, runs, axis=-1)) for x in self))
+
+    def copy(self) -> State:
+        """A copy that the kernel may change without touching this one."""
+        return State(*(np.array(x, copy=True) for x in self))
+
+    def slice(self, first: int, n: int) -> State:
+        """Runs ``first .. first + n - 1`` (a copy)."""
+        return State(*(np.array(x[..., first:first + n], copy=True) for x in self))
+
+
+@dataclass(frozen=True)
+class Start:
+    """Runs as they stand on a forecast's day 0, instead of a scenario's starting state.
+
+    The state of every run and the per-run values (dotted path -> ``(R,)``) its parameters were
+    drawn with: a filtered ensemble travels with its draws (``engine/filter.py``).
+    """
+
+    state: State
+    values: dict[str, np.ndarray]
+
+    @property
+    def runs(self) -> int:
+        """How many runs."""
+        return int(self.state.level.shape[-1])
+
+    def slice(self, first: int, n: int) -> Start:
+        """Runs ``first .. first + n - 1``."""
+        return Start(self.state.slice(first, n),
+                     {path: np.asarray(v)[first:first + n] for path, v in self.values.items()})

@@ -198,3 +198,47 @@ def library_table(data: Mapping[str, Any], key: str, *, with_coverage: bool = Fa
 def _small(x: float | None) -> str:
     """A score with three decimals; ``< 0.001`` for one above zero that would show as 0.000."""
     return value(x, "score", 3)
+
+
+ROLLING_LEGEND = (
+    "Each origin's runs were filtered through the record up to the origin, then forecast "
+    "without further weighing (docs/analysis.md, Nowcasting). Horizon h: the h-th month from "
+    "the origin. RPS per actor-month, lower is better; skill = 1 − model/reference against "
+    "pers. (the last month's reading before the origin carried forward) and emp. (the other "
+    "episodes' base rates); above 0 beats it. Cover 90%: share of observed actor-months inside "
+    "the central 90% band.")
+
+
+def render_rolling(data: Mapping[str, Any], console: Console) -> None:
+    """Print rolling-origin scores by horizon: pooled, then per episode."""
+    episodes = data["episodes"]
+    forecasts = sum(len(ep["origins"]) for ep in episodes)
+    console.print(Text(f"{forecasts} forecasts from {len(episodes)} episode(s), "
+                       f"{data['runs']:,} runs each", style="bold"), soft_wrap=False)
+    console.print(rolling_table("pooled, by horizon", data["pooled"]))
+    if len(episodes) > 1:
+        for ep in episodes:
+            if ep["origins"]:
+                console.print(rolling_table(f"{ep['episode']} ({len(ep['origins'])} origins)",
+                                            ep["pooled"]))
+    for ep in episodes:
+        for lost in ep.get("collapsed") or []:
+            console.print(Text.assemble(("No forecast ", "bold yellow"),
+                                        f"from {lost['origin']}: {lost['reason']}"),
+                          soft_wrap=False)
+    console.print(Text(ROLLING_LEGEND, style="dim"), soft_wrap=False)
+
+
+def rolling_table(title: str, by_horizon: Mapping[str, Any]) -> Table:
+    """One row per horizon: the model's RPS, the references', the skills and the coverage."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title,
+                  title_justify="left")
+    for name in ("horizon", "forecasts", "model", "pers.", "emp.", "vs pers.", "vs emp.",
+                 "cover 90%"):
+        table.add_column(name, justify="left" if name == "horizon" else "right")
+    for h, row in by_horizon.items():
+        table.add_row(f"{h} mo", str(row["forecasts"]), value(row["model"], "score"),
+                      value(row["persistence"], "score"), value(row["empirical"], "score"),
+                      value(row["skill_persistence"], "index"),
+                      value(row["skill_empirical"], "index"), percent(row["cover_90"]))
+    return table

@@ -90,6 +90,9 @@ def summary_renderables(summary: Mapping[str, Any], console: Console, *,
     if hits is not None:
         parts.append(hits)
     parts += uncertainty_text(summary)
+    found = assimilation_text(summary)
+    if found is not None:
+        parts.append(found)
     parts.append(Text())
     parts += fan_charts(summary, console)
     parts += [_section("Impacts"), impact_table(summary), Text()]
@@ -100,6 +103,36 @@ def summary_renderables(summary: Mapping[str, Any], console: Console, *,
     if out_dir is not None:
         parts += [Text(), files_text(out_dir, files)]
     return parts
+
+
+def assimilation_text(summary: Mapping[str, Any]) -> Text | None:
+    """What filtering through the record did to the forecast (docs/analysis.md, Nowcasting)."""
+    found = summary.get("assimilation")
+    if not found:
+        return None
+    months = found["months"]
+    filtered, _ = estimate(found["filtered"]["p_force"], as_percent=True)
+    plain, _ = estimate(found["unfiltered"]["p_force"], as_percent=True)
+    text = Text.assemble(
+        ("Filtered through the record ", "bold"), f"{found['record']}: ",
+        f"{len(months)} months ({months[0]} to {months[-1]}) weighed run by run, resampled "
+        f"{found['resamplings']} times, effective size at the end {found['ess_end']:.0f} of "
+        f"{found['runs']:,} runs. P(force) ", (filtered, "bold"), f" against {plain} from the "
+        "scenario's hand-set start")
+    plain_end = found["unfiltered"]["ends_most_likely"]
+    if plain_end != found["filtered"]["ends_most_likely"]:
+        level = next(lv for lv in LEVELS if lv.key == plain_end)
+        text.append(f" (which most likely {QUESTIONS['ends'].text(level)})")
+    moved = []
+    for path in found["moved"]:
+        m = found["parameters"][path]
+        moved.append(f"{path.removeprefix('model.')} {m['before_mean']:.3g} → "
+                     f"{m['after_mean']:.3g}")
+    text.append("; the record moved " + ", ".join(moved) if moved else
+                "; the record moved no drawn parameter much")
+    text.append(". Runs that share a filtered ancestor are not independent: the intervals "
+                "are somewhat too narrow.", style="dim")
+    return text
 
 
 def headline(summary: Mapping[str, Any]) -> Text:

@@ -220,7 +220,21 @@ def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...],
     doc = _extend(doc, folder, chain, calibrated)
     if calibration is not None and calibrated:
         _calibrate(doc, folder, *calibration)
+    _record_path(doc)
     return doc
+
+
+def _record_path(doc: Document) -> None:
+    """Make a ``record:`` episode file relative to the file that names it.
+
+    A bundled episode's name stays as it is.
+    """
+    ref = doc.data.get("record")
+    if not isinstance(ref, str) or not ref.endswith((".yaml", ".yml")) or Path(ref).is_absolute():
+        return
+    source, _ = doc.where.get(("record",), (doc.source, None))
+    if source and os.path.isfile(source):
+        doc.data["record"] = str(Path(source).parent / ref)
 
 
 def _local_file(ref: Any, folder: Path, fail: Callable[[str], ScenarioError],

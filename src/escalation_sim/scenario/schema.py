@@ -234,6 +234,27 @@ class Summit(Strict):
     label: Label = Field("", description="What meeting, e.g. 'CIS summit, Dushanbe'.")
 
 
+class Assimilation(Strict):
+    """How the record is read when a scenario names one (docs/analysis.md, Nowcasting)."""
+
+    coding_error: float = param(0.15, 0, 0.9, unit="probability",
+                                doc="Chance that a month's coded reading of a track is not the "
+                                    "true one: the record is coded by hand from news reports.",
+                                section="Nowcasting")
+    error_decay: float = param(0.5, 0.01, 1, unit="ratio per rung",
+                               doc="Weight of a wrong reading per rung of distance from the "
+                                   "true one: a neighbouring rung is likelier than a far one.",
+                               section="Nowcasting")
+    resample_below: float = param(0.5, 0, 1, unit="share of runs",
+                                  doc="Resample the ensemble when its effective size falls "
+                                      "below this share of the runs.", section="Nowcasting")
+    collapse_below: float = param(0.005, 0, 0.5, unit="share of runs",
+                                  doc="The filter has collapsed (the record is all but "
+                                      "impossible under the model) when its effective size "
+                                      "falls below this share of the runs: no forecast then.",
+                                  section="Nowcasting")
+
+
 class Lever(Strict):
     """A de-escalation instrument recommended by the source analysis (model.md §10)."""
 
@@ -736,6 +757,14 @@ class Scenario(Strict):
                                   description="Scheduled leader-level meetings (sure summit "
                                               "opportunities).")
     levers: Levers = Field(default_factory=Levers, description="De-escalation levers.")
+    record: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
+        None, description="The episode that records this crisis up to start_date (a bundled "
+                          "episode's name, or an episode file relative to this scenario): "
+                          "the ensemble is filtered through it month by month, and the "
+                          "forecast starts from the filtered runs (docs/analysis.md, "
+                          "Nowcasting).")
+    assimilation: Assimilation = Field(default_factory=Assimilation,
+                                       description="How the record is read (with record:).")
     model: ModelParams = Field(default_factory=ModelParams,
                                description="Weights and rates of the model.")
     _priors: dict[str, Distribution] = PrivateAttr(default_factory=dict)
