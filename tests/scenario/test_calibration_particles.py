@@ -127,3 +127,22 @@ def test_bad_particles_are_refused(spec: str, words: str) -> None:
     text = MINIMAL.read_text(encoding="utf-8") + f"model:\n  c_measure: {spec}\n"
     with pytest.raises(ScenarioError, match=words):
         load_scenario_text(text)
+
+
+def test_the_runs_table_names_the_set_each_run_drew(tmp_path: Path) -> None:
+    from escalation_sim.analysis.tables import PARAMETER_SET, runs_columns
+
+    values, weights = planted(40)
+    scenario = load_scenario(write_calibration(tmp_path, values, weights))
+    from escalation_sim.engine.ensemble import Point, evaluate
+
+    n = 300
+    runs = evaluate([Point(scenario, 9)], n, keep_runs=True)[0].runs
+    assert runs is not None
+    table = runs_columns(runs, scenario, 0, seed=9)
+    sets = table[PARAMETER_SET]
+    assert sets.dtype == np.int64 and 0 <= sets.min() and sets.max() < len(weights)
+    # each run's values are its set's own (as the table rounds them)
+    np.testing.assert_allclose(np.asarray(table[X], dtype=float), values[sets, 0], rtol=1e-5)
+    np.testing.assert_allclose(np.asarray(table[Y], dtype=float), values[sets, 1], rtol=1e-5)
+    assert len(set(sets.tolist())) > 10  # many sets drawn, not one
