@@ -18,8 +18,8 @@ from pathlib import Path
 from escalation_sim.analysis.tables import runs_columns, runs_table
 from escalation_sim.cli.run_cmd import ROWS_PER_WRITE
 from escalation_sim.engine.calendar import simulate_chunk
-from escalation_sim.render import files
-from escalation_sim.render.files import RunsWriter
+from escalation_sim.output import files
+from escalation_sim.output.files import RunsWriter
 from escalation_sim.scenario.load import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]

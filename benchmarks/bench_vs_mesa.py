@@ -53,15 +53,15 @@ from bench_engine import machine  # noqa: E402
 from mesa_reference import run_reference  # noqa: E402
 
 from escalation_sim.engine.ensemble import simulate  # noqa: E402
+from escalation_sim.scenario.edit import point_valued  # noqa: E402
 from escalation_sim.scenario.load import load_scenario  # noqa: E402
-from escalation_sim.scenario.priors import point_valued  # noqa: E402
 
 MEMORY_SCRIPT = """
 import sys
-from escalation_sim.cli.app import main
+from escalation_sim.cli.app import app
 sys.argv = ["escsim", "run", *sys.argv[1:]]
 try:
-    main()
+    app(prog_name="escsim")
 except SystemExit:
     pass
 # VmHWM: peak RSS of this process image (ru_maxrss would include the parent's, kept over exec)

@@ -39,7 +39,7 @@ Scheduled events change the scenario, whose parameters are recompiled; an event 
 ``activation`` triggers the issue's contention (``set`` puts it at the value, ``add`` adds to the
 day's contention, held within 0-1), as contention is state.
 
-The reference runs the scenario's point values (``scenario/priors.point_valued``); it does not
+The reference runs the scenario's point values (``scenario/edit.point_valued``); it does not
 draw uncertain parameters per run.
 
 Usage: ``run_reference(scenario, runs, seed)`` -> per-run arrays (outcome, peak and final rung,
@@ -84,8 +84,7 @@ from escalation_sim.model.ladder import (
     VERBAL_HOSTILITY,
 )
 from escalation_sim.model.outcomes import classify
-from escalation_sim.scenario.edit import apply_event, event_changes
-from escalation_sim.scenario.priors import point_valued
+from escalation_sim.scenario.edit import apply_event, event_changes, point_valued
 from escalation_sim.scenario.schema import Event, Scenario
 
 LEADERSHIP, EXTERNAL = CONTROLS.index("leadership"), CONTROLS.index("external")

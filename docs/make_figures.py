@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ESCSIM = [sys.executable, "-c", "from escalation_sim.cli.app import main; main()"]
+ESCSIM = [sys.executable, "-m", "escalation_sim"]
 FIGURES = {
     "figure-fan-baku.png": (["run", "scenarios/base.yaml", "--runs", "10000", "--seed", "7"],
                             "run_fan_baku.png"),

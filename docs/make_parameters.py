@@ -1,6 +1,7 @@
 """Write docs/parameters.md: every scenario parameter with unit, default, range and meaning.
 
-Generated from the schema (the same source as `escsim explain`); tests/docs check it is current.
+Generated from the schema (the same source as `escsim explain`); tests/test_parameters_page.py
+checks it is current.
 Usage: python docs/make_parameters.py [--check]
 """
 

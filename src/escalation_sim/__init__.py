@@ -13,28 +13,30 @@ The API module is imported on first use, so ``escsim --help`` does not pay for p
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
+
+from escalation_sim.versions import escsim_version
 
 if TYPE_CHECKING:
     from escalation_sim.api import (
         Analysis,
         Result,
         backtest,
+        calibrate,
         compare,
+        explore,
+        levers,
         load,
         run,
         sensitivity,
         sweep,
+        trace,
     )
     from escalation_sim.scenario.errors import ScenarioError
     from escalation_sim.scenario.load import load_scenario
     from escalation_sim.scenario.schema import Scenario
 
-try:
-    __version__ = metadata.version("escsim")
-except metadata.PackageNotFoundError:  # pragma: no cover - an uninstalled source tree
-    __version__ = "0+unknown"
+__version__ = escsim_version()
 
 __all__ = [
     "Analysis",
@@ -43,12 +45,16 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "backtest",
+    "calibrate",
     "compare",
+    "explore",
+    "levers",
     "load",
     "load_scenario",
     "run",
     "sensitivity",
     "sweep",
+    "trace",
 ]
 
 _HOMES = {

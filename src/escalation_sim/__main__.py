@@ -1,6 +1,6 @@
-"""``python -m escalation_sim …`` runs the ``escsim`` command (e.g. from a notebook's kernel)."""
+"""``python -m escalation_sim …`` is ``escsim …``: the same entry point, signals included."""
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli.main import main
 
 if __name__ == "__main__":
     main()

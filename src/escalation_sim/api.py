@@ -8,58 +8,63 @@ The functions here are what a notebook needs (see docs/api.md)::
     result.summary["outcomes"]          # the dict ``escsim run --json`` prints
     result.runs                         # one row per run (DataFrame)
     result.actors                       # one row per run and actor
-    result.daily                        # per-day distributions, long form
+    result.daily                        # per day, actor, measure and quantile (long form)
     es.load("results/base")             # the same Result from an ``escsim run --out`` folder
 
-``compare``, ``sweep``, ``sensitivity`` and ``backtest`` return an :class:`Analysis`: the
-document their ``--json`` prints and their table as a DataFrame. They stand on the same analysis
-functions as the commands, so the same arguments give the same numbers.
-
-Tables are built from the column tables of :mod:`escalation_sim.analysis.tables` (the ones
-``--out`` writes), so a column added there appears in ``runs.csv`` and ``Result.runs`` alike.
+``compare``, ``sweep``, ``sensitivity``, ``levers``, ``explore``, ``trace``, ``backtest`` and
+``calibrate`` return an :class:`Analysis`: the document their ``--json`` prints and their table
+as a DataFrame. Each runs the same orchestration as its command (:mod:`escalation_sim.commands`),
+so the same arguments give the same numbers.
 
 Every function checks its arguments before any work, by the rules of the command line: a
 ``runs`` that is not a whole number from 1 to 10,000,000, a ``workers`` outside 1 to four per
 core, text where a number belongs, raise ``TypeError`` or ``ValueError`` naming the argument
-and what it allows; a bad scenario or override raises ``ScenarioError``, as the CLI reports it.
+and what it allows; a bad scenario or override raises ``ScenarioError``. Messages name the
+function's arguments (``set item 'actors.baku.nationalism=2': …``), not the command's options.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import numbers
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from escalation_sim.analysis import compare as compare_mod
 from escalation_sim.analysis import defaults
-from escalation_sim.analysis import sensitivity as sensitivity_mod
-from escalation_sim.analysis import sweep as sweep_mod
-from escalation_sim.analysis.backtest import (
-    Simulated,
-    calibration_words,
-    library_reference,
-    report,
-    report_verdict,
-)
-from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS
-from escalation_sim.analysis.points import check_measure, document_header
-from escalation_sim.analysis.summary import file_sha256, summarize, timing_of
-from escalation_sim.analysis.tables import RUN_ACTOR, daily_table, runs_columns
-from escalation_sim.engine.ensemble import Point, evaluate, simulate
+from escalation_sim.analysis.tables import runs_columns
+from escalation_sim.commands import backtest as backtest_command
+from escalation_sim.commands import compare as compare_command
+from escalation_sim.commands import explore as explore_command
+from escalation_sim.commands import levers as levers_command
+from escalation_sim.commands import run as run_command
+from escalation_sim.commands import sensitivity as sensitivity_command
+from escalation_sim.commands import sweep as sweep_command
+from escalation_sim.commands import trace as trace_command
+from escalation_sim.commands.common import ScenarioSource, runs_from
+from escalation_sim.commands.common import load as load_source
 from escalation_sim.engine.executors import EXECUTORS, Executor, make_executor, max_workers
 from escalation_sim.extras import require
-from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.render.files import (
+from escalation_sim.frames import (
+    actors_frame,
+    columns_frame,
+    daily_frame,
+    dataset,
+    levels_frame,
+    runs_frame,
+    table_frame,
+)
+from escalation_sim.output.files import (
     DAILY_CSV,
     RUNS_CSV,
     RUNS_PARQUET,
@@ -67,60 +72,72 @@ from escalation_sim.render.files import (
     SUMMARY_FILE,
     parquet_available,
 )
-from escalation_sim.render.numbers import estimate
-from escalation_sim.scenario import bundled
-from escalation_sim.scenario.edit import split_override, with_values
-from escalation_sim.scenario.episode import LoadedEpisode, load_episode
-from escalation_sim.scenario.load import load_scenario, scenario_to_dict
+from escalation_sim.scenario.errors import python_terms
+from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.paths import schema_node
 from escalation_sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import xarray
 
+    from escalation_sim.analysis.documents import Summary
+    from escalation_sim.engine.ensemble import PointResult
+
 __all__ = [
     "Analysis",
     "Result",
     "backtest",
+    "calibrate",
     "compare",
+    "explore",
+    "levers",
     "load",
     "run",
     "sensitivity",
     "sweep",
+    "trace",
 ]
 
-ScenarioLike = str | os.PathLike[str] | Scenario
+ScenarioLike = ScenarioSource
 """A scenario file, the name of a bundled scenario (``"base"``), or a loaded :class:`Scenario`."""
 Overrides = Mapping[str, Any] | Sequence[str] | None
 """``{"actors.baku.nationalism": 0.8}``, or ``["actors.baku.nationalism=0.8"]`` as for ``--set``."""
 ExecutorLike = str | Executor | None
 """``None`` or ``"local"`` (local processes), ``"dask"`` (a local Dask cluster), or an executor
 object, e.g. ``make_executor("dask", scheduler="tcp://host:8786")``."""
-DAY_KEYS = ("day", "date")
-"""Columns of the daily table that are not measures."""
+Params = ParamSpec("Params")
+R = TypeVar("R")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Result:
     """The result of one ensemble, as ``escsim run`` computes it.
 
     Attributes:
         summary: The summary, the same dict as ``escsim run --json`` prints.
         runs: One row per run: outcome class, per-run metrics, per-actor columns
-            ``<actor>_<metric>`` and incident counts (the columns of ``runs.csv``).
+            ``<actor>_<metric>`` and incident counts (the columns of ``runs.csv``);
+            :attr:`actors` has the per-actor metrics in long form.
         daily: Per-day distributions over runs, long form: ``day``, ``date`` (when the scenario
             has a start date), ``actor`` (empty for ensemble-wide measures such as
-            ``p_mediating`` or ``trade_flow_p50``), ``measure`` and ``value``.
+            ``p_mediating`` or ``trade_flow``), ``measure``, ``quantile`` (0.05 … 0.95 for the
+            quantiles of ``rung``, ``trade_flow`` and ``energy_flow``; NaN otherwise) and
+            ``value``.
         scenario: The fully resolved scenario as plain data (``scenario.resolved.yaml``).
         timing: How long the ensemble took: ``{elapsed_s, runs_per_s, workers}`` (kept out
             of ``summary``, which identical inputs make identical; empty for :func:`load`).
     """
 
-    summary: dict[str, Any]
+    summary: Summary
     runs: pd.DataFrame
     daily: pd.DataFrame
     scenario: dict[str, Any]
     timing: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"Result(scenario={s['scenario']['name']!r}, runs={s['runs']}, "
+                f"days={s['days']}, seed={s['seed']}, actors={self.actor_ids})")
 
     @property
     def actor_ids(self) -> list[str]:
@@ -136,7 +153,8 @@ class Result:
         (with their 5–95% spread across the calibrated parameter sets). The summary's
         ``uncertainty.calibration``.
         """
-        found = (self.summary.get("uncertainty") or {}).get("calibration")
+        uncertainty: Any = self.summary.get("uncertainty") or {}
+        found = uncertainty.get("calibration")
         return dict(found) if isinstance(found, dict) else None
 
     @property
@@ -165,68 +183,71 @@ class Result:
         return levels_frame(self.summary, "worst")
 
     def to_xarray(self) -> xarray.Dataset:
-        """The result as an ``xarray.Dataset`` with dimensions ``run``, ``day`` and ``actor``.
+        """The result as an ``xarray.Dataset`` over ``run``, ``actor``, ``day`` and ``quantile``.
 
-        Per-run columns are variables over ``run`` (``first_*_day``: float, NaN where the
-        event never came), per-actor ones ``actor_<metric>`` over ``run`` and ``actor``, and
-        the daily measures ``daily_<measure>`` over ``day`` (and ``actor``).
+        Every variable has ``units`` (:func:`escalation_sim.frames.dataset`).
 
         Raises:
             MissingExtra: xarray is not installed (``pip install 'escsim[xarray]'``).
         """
         require("xarray", "Result.to_xarray")
-        import xarray as xr
-
-        actors = self.actor_ids
-        per_actor = self.actors
-        data: dict[str, Any] = {}
-        for column in self.runs.columns:
-            if column == "run" or any(column == f"{a}_{s}" for a in actors for s in RUN_ACTOR):
-                continue
-            values = self.runs[column]
-            data[column] = ("run", values.to_numpy(dtype="float64", na_value=np.nan)
-                            if values.dtype == "Int64" else values.to_numpy())
-        shape = (len(self.runs), len(actors))
-        for suffix in RUN_ACTOR:
-            data[f"actor_{suffix}"] = (("run", "actor"),
-                                       per_actor[suffix].to_numpy().reshape(shape))
-        wide = self.daily.pivot_table(index="day", columns=["actor", "measure"], values="value",
-                                      dropna=False, sort=False)
-        days = wide.index.to_numpy()
-        for measure in self.daily.loc[self.daily["actor"] != "", "measure"].unique():
-            data[f"daily_{measure}"] = (("day", "actor"), np.column_stack(
-                [wide[(a, measure)].to_numpy() for a in actors]))
-        for measure in self.daily.loc[self.daily["actor"] == "", "measure"].unique():
-            data[f"daily_{measure}"] = ("day", wide[("", measure)].to_numpy())
-        coords: dict[str, Any] = {"run": self.runs["run"].to_numpy(), "day": days,
-                                  "actor": actors}
-        if "date" in self.daily:
-            coords["date"] = ("day", self.daily.drop_duplicates("day")["date"].to_numpy())
-        return xr.Dataset(data, coords=coords,
-                          attrs={"scenario": self.summary["scenario"]["name"],
-                                 "seed": self.summary["seed"],
-                                 "escsim_version": self.summary["escsim_version"]})
+        return dataset(self.summary, self.runs, self.daily)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Analysis:
-    """The result of ``compare``, ``sweep``, ``sensitivity`` or ``backtest``.
+    """The result of an analysis command run from Python.
+
+    ``compare``, ``sweep``, ``sensitivity``, ``levers``, ``explore``, ``trace``, ``backtest``
+    and ``calibrate`` return one.
 
     Attributes:
         document: The dict the command's ``--json`` prints.
         table: The command's table as a DataFrame (the CSV of ``--out FILE.csv``; for
-            ``backtest``, one row per score).
+            ``explore`` the experiments, ``trace`` the events, ``backtest`` one row per
+            score, ``calibrate`` the posterior sample).
         results: For ``compare``, each scenario's :class:`Result`, by label.
     """
 
-    document: dict[str, Any]
+    document: Mapping[str, Any]
     table: pd.DataFrame
     results: dict[str, Result] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        command = self.document.get("command") or self.document.get("episode") or "analysis"
+        more = f", results={list(self.results)}" if self.results else ""
+        return (f"Analysis({command!r}, table={len(self.table)} rows x "
+                f"{len(self.table.columns)} columns{more})")
 
+
+def _in_python_terms(function: Callable[Params, R]) -> Callable[Params, R]:
+    """Run ``function`` with messages naming its arguments rather than the options."""
+    @functools.wraps(function)
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> R:
+        with python_terms():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _result(point: PointResult | None, summary: Summary, scenario: Scenario,
+            timing: Mapping[str, Any] | None) -> Result:
+    """A :class:`Result` of an ensemble whose per-run arrays were kept."""
+    from escalation_sim.analysis.tables import daily_table
+
+    assert point is not None and point.runs is not None
+    return Result(summary=summary,
+                  runs=runs_frame(columns_frame(runs_columns(point.runs, scenario,
+                                                             seed=point.point.seed))),
+                  daily=daily_frame(pd.DataFrame(daily_table(point.aggregate, scenario)),
+                                    list(scenario.actors)),
+                  scenario=scenario_to_dict(scenario), timing=dict(timing or {}))
+
+
+@_in_python_terms
 def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = None,
         seed: int | None = None, set: Overrides = None, workers: int | None = None,  # noqa: A002
-        executor: ExecutorLike = None, record: str | None = None) -> Result:
+        executor: ExecutorLike = None, record: str | os.PathLike[str] | None = None) -> Result:
     """Run an ensemble of a scenario, as ``escsim run`` does.
 
     Args:
@@ -253,20 +274,14 @@ def run(scenario: ScenarioLike, *, runs: int | None = None, days: int | None = N
     """
     _check("run", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
            workers=workers, executor=executor)
+    items = _items(set)
     if record is not None:
         _path_arg("run", "record", record)
-        set = [*_items(set), f"record={os.fspath(record)}"]  # noqa: A001
-    loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
+        items.append(f"record={os.fspath(record)}")
+    loaded = load_source(scenario, items, runs=runs, days=days, seed=seed)
     with _executor(executor, workers) as pool:
-        result = simulate(loaded.scenario, executor=pool, keep_runs=True)
-        summary = summarize(result, loaded.path, loaded.sha256, overrides=loaded.overrides)
-        took = timing_of(result, pool.workers)
-    assert result.runs is not None
-    return Result(summary=summary,
-                  runs=runs_frame(columns_frame(runs_columns(result.runs, loaded.scenario))),
-                  daily=daily_frame(pd.DataFrame(daily_table(result.aggregate, loaded.scenario)),
-                                    list(loaded.scenario.actors)),
-                  scenario=scenario_to_dict(loaded.scenario), timing=took)
+        output = run_command.plan(loaded).run(pool, keep_runs=True)
+    return _result(output.result, output.document, loaded.scenario, output.timing)
 
 
 def load(folder: str | os.PathLike[str]) -> Result:
@@ -298,6 +313,7 @@ def load(folder: str | os.PathLike[str]) -> Result:
     return Result(summary=summary, runs=runs, daily=daily, scenario=scenario)
 
 
+@_in_python_terms
 def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None = None,
             runs: int | None = None, days: int | None = None, seed: int | None = None,
             set: Overrides = None, workers: int | None = None,  # noqa: A002
@@ -322,8 +338,9 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
     Raises:
         ScenarioError: A scenario or override is not valid.
         TypeError: An argument of the wrong type.
-        ValueError: Fewer than two scenarios, they simulate different numbers of days, or an
-            argument out of its range.
+        ValueError: One scenario with neither ``set`` nor ``variants`` (nothing to compare it
+            with), scenarios that simulate different numbers of days, or an argument out of
+            its range.
     """
     if not scenarios:
         raise ValueError("escsim.compare: give at least one scenario")
@@ -342,40 +359,23 @@ def compare(*scenarios: ScenarioLike, variants: Mapping[str, Overrides] | None =
     if len(scenarios) == 1 and not variants and not _items(set):
         raise ValueError("escsim.compare: give two or more scenarios, or one with set= or "
                          "variants=")
-    shared = _items(set)
-    inline = len(scenarios) == 1 and not variants
-    specs: list[tuple[str, ScenarioLike, list[str]]] = [
-        (_label(s), s, [] if inline else shared) for s in scenarios]
-    if inline:
-        specs.append(("variant", scenarios[0], shared))
-    for name, items in (variants or {}).items():
-        specs.append((name, scenarios[0], shared + _items(items)))
-    labels = compare_mod.unique_labels([label for label, _, _ in specs])
-    chosen: list[compare_mod.Variant] = []
-    for label, (_, given, items) in zip(labels, specs, strict=True):
-        loaded = _load(given, items, days=days)
-        chosen.append(compare_mod.Variant(label, loaded.scenario, loaded.path, loaded.sha256,
-                                          tuple(items)))
-    n = runs or defaults.COMPARE_RUNS
-    master = chosen[0].scenario.seed if seed is None else seed
+    named = [compare_command.Named(name, _items(items), f"variants[{name!r}]")
+             for name, items in (variants or {}).items()]
+    chosen = compare_command.load_variants(scenarios, _items(set), named, days=days)
+    plan = compare_command.plan(chosen, runs=runs, seed=seed)
     with _executor(executor, workers) as pool:
-        comparison = compare_mod.compare(chosen, n, master, executor=pool, keep_runs=True)
-        summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides))
-                     for v, r in zip(chosen, comparison.results, strict=True)]
-        workers = pool.workers
-    results: dict[str, Result] = {}
-    for v, r, s in zip(chosen, comparison.results, summaries, strict=True):
-        assert r.runs is not None
-        runs_ = runs_columns(r.runs, v.scenario, seed=r.point.seed)
-        results[v.label] = Result(s, runs_frame(columns_frame(runs_)),
-                                  daily_frame(pd.DataFrame(daily_table(r.aggregate, v.scenario)),
-                                              list(v.scenario.actors)),
-                                  scenario_to_dict(v.scenario), timing_of(r, workers))
-    return Analysis(compare_mod.comparison_dict(comparison, summaries,
-                                                "--runs" if runs is not None else None),
-                    pd.DataFrame(compare_mod.comparison_table(comparison)), results)
+        output = plan.run(pool, keep_runs=True)
+        used = pool.workers
+    assert output.comparison is not None
+    results = {}
+    for v, r, s in zip(chosen, output.comparison.results, output.summaries, strict=True):
+        from escalation_sim.analysis.summary import timing_of
+
+        results[v.label] = _result(r, s, v.scenario, timing_of(r, used))
+    return Analysis(output.document, table_frame(output.table), results)
 
 
+@_in_python_terms
 def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str] | None = None,
           runs: int | None = None, days: int | None = None, seed: int | None = None,
           set: Overrides = None, workers: int | None = None,  # noqa: A002
@@ -384,7 +384,8 @@ def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str]
 
     Args:
         scenario: The scenario.
-        vary: One or two ``"PATH=LO:HI:N"`` or ``"PATH=V1,V2,…"`` items (``--vary``).
+        vary: One or two ``"PATH=LO:HI:N"`` or ``"PATH=V1,V2,…"`` items (``--vary``); one
+            text is one item.
         metrics: Measures to report (default ``p_coercion_or_worse``), as ``--metric``.
         runs: Runs per point (default: the scenario's).
         days: Days to simulate.
@@ -400,22 +401,14 @@ def sweep(scenario: ScenarioLike, vary: Sequence[str], *, metrics: Sequence[str]
     """
     _check("sweep", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
            workers=workers, executor=executor)
-    vary = _texts("sweep", "vary", vary, least=1, most=sweep_mod.MAX_AXES)
-    if metrics is not None:
-        metrics = _texts("sweep", "metrics", metrics, least=1)
-    loaded = _load(scenario, set, runs=runs, days=days, seed=seed)
-    resolved = loaded.scenario
-    chosen = [check_measure(m) for m in (metrics or [defaults.DEFAULT_METRIC])]
-    axes = [sweep_mod.parse_axis(item, resolved) for item in vary]
-    with _executor(executor, workers) as pool:
-        result = sweep_mod.run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool)
-    header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
-                             resolved.runs, resolved.seed,
-                             "--runs" if runs is not None else None)
-    return Analysis(sweep_mod.sweep_dict(result, chosen, header),
-                    pd.DataFrame(sweep_mod.sweep_table(result, chosen)))
+    items = _texts("sweep", "vary", vary, least=1, most=2)
+    chosen = _texts("sweep", "metrics", metrics, least=1) if metrics is not None else None
+    loaded = load_source(scenario, _items(set), runs=runs, days=days, seed=seed)
+    plan = sweep_command.plan(loaded, items, chosen, runs_from=runs_from(runs))
+    return _analysis(plan, executor, workers)
 
 
+@_in_python_terms
 def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
                 method: str = "sobol", samples: int | None = None, runs: int | None = None,
                 days: int | None = None, seed: int | None = None, set: Overrides = None,  # noqa: A002
@@ -442,227 +435,298 @@ def sensitivity(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
     """
     _check("sensitivity", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
            workers=workers, executor=executor)
-    if params is not None:
-        params = _texts("sensitivity", "params", params, least=1)
+    factors = _texts("sensitivity", "params", params, least=1) if params is not None else None
     if samples is not None:
         _whole("sensitivity", "samples", samples, 2, defaults.MAX_SENSITIVITY_SAMPLES)
-    if not isinstance(method, str):
-        raise TypeError(f"escsim.sensitivity: method must be text, not {method!r}")
-    loaded = _load(scenario, set, days=days, seed=seed)
-    resolved = loaded.scenario
-    if method not in defaults.METHODS:
-        raise ValueError(f"method {method!r} is not known; use one of: "
-                         f"{', '.join(defaults.METHODS)}")
-    factors = ([f for item in params for f in sensitivity_mod.parse_factor(item, resolved)]
-               if params else sensitivity_mod.default_factors(resolved))
-    n = samples or defaults.DEFAULT_SAMPLES[method]
-    per_point = runs or defaults.DEFAULT_RUNS
-    with _executor(executor, workers) as pool:
-        result = sensitivity_mod.run_sensitivity(resolved, factors, method=method, samples=n,
-                                                 runs=per_point, seed=resolved.seed,
-                                                 executor=pool)
-    header = document_header(resolved, loaded.path, loaded.sha256, loaded.overrides,
-                             per_point, resolved.seed,
-                             "--runs" if runs is not None else None)
-    return Analysis(sensitivity_mod.sensitivity_dict(result, header),
-                    pd.DataFrame(sensitivity_mod.sensitivity_table(result)))
+    _text("sensitivity", "method", method)
+    require("SALib", "escalation_sim.sensitivity")
+    loaded = load_source(scenario, _items(set), days=days, seed=seed)
+    plan = sensitivity_command.plan(loaded, factors, method=method, samples=samples, runs=runs)
+    return _analysis(plan, executor, workers)
 
 
-def backtest(episode: str | os.PathLike[str], *, runs: int | None = None,
-             seed: int | None = None, set: Overrides = None,  # noqa: A002
-             workers: int | None = None, executor: ExecutorLike = None,
-             origin: str | dt.date | None = None, origins: str | None = None) -> Analysis:
-    """Score the model against a dated episode, as ``escsim backtest``.
+@_in_python_terms
+def levers(scenario: ScenarioLike, *, runs: int | None = None, by: str = "standoff",
+           days: int | None = None, seed: int | None = None, set: Overrides = None,  # noqa: A002
+           workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Rank the de-escalation levers by their paired effect, as ``escsim levers``.
 
     Args:
-        episode: An episode file or the name of a bundled episode.
-        runs: Runs (default: the episode scenario's).
-        seed: Master seed (default: the episode scenario's).
-        set: Overrides of the episode's scenario.
+        scenario: The scenario.
+        runs: Runs per variant (default: the command's, 10,000).
+        by: ``"standoff"`` (P(coercive standoff or worse)) or ``"force"`` (P(force)).
+        days: Days to simulate.
+        seed: Master seed (default: the scenario's).
+        set: Overrides applied first.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Returns:
+        ``document`` as ``levers --json``; ``table`` one row per lever, each effect with its
+        interval.
+
+    Raises:
+        ScenarioError: The scenario or an override is not valid.
+        TypeError: An argument of the wrong type.
+        ValueError: An unknown ``by``, or an argument out of its range.
+    """
+    _check("levers", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
+    _text("levers", "by", by)
+    loaded = load_source(scenario, _items(set), days=days, seed=seed)
+    return _analysis(levers_command.plan(loaded, runs=runs, by=by), executor, workers)
+
+
+@_in_python_terms
+def explore(scenario: ScenarioLike, params: Sequence[str] | None = None, *,
+            samples: int = defaults.EXPLORE_SAMPLES, runs: int | None = None,
+            discover: str | None = None, weights: bool = False, days: int | None = None,
+            seed: int | None = None, set: Overrides = None,  # noqa: A002
+            workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Explore a scenario under uncertainty (Latin hypercube), as ``escsim explore``.
+
+    Args:
+        scenario: The scenario.
+        params: ``"PATH=LO:HI"`` ranges (``--param``; default: what an analyst can act on or
+            observe).
+        samples: Latin hypercube samples.
+        runs: Runs per sample (default: the command's).
+        discover: A condition such as ``"p_force>0.05"``: find the boxes where it holds (PRIM).
+        weights: Without ``params``, also sample the model's uncertain weights.
+        days: Days to simulate.
+        seed: Master seed (default: the scenario's).
+        set: Overrides applied first.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Returns:
+        ``document`` as ``explore --json``; ``table`` the experiments, one row per sample.
+
+    Raises:
+        ScenarioError: The scenario, an override or a range is not valid.
+        TypeError: An argument of the wrong type.
+        ValueError: A malformed condition, a bad sample size, or an argument out of its range.
+    """
+    _check("explore", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
+    ranges = _texts("explore", "params", params, least=1) if params is not None else None
+    _whole("explore", "samples", samples, 2, defaults.MAX_EXPLORE_SAMPLES)
+    if discover is not None:
+        _text("explore", "discover", discover)
+    if not isinstance(weights, bool):
+        raise TypeError(f"escsim.explore: weights must be True or False, not {weights!r}")
+    loaded = load_source(scenario, _items(set), days=days, seed=seed)
+    plan = explore_command.plan(loaded, ranges, samples=samples, runs=runs, discover=discover,
+                                weights=weights)
+    return _analysis(plan, executor, workers)
+
+
+@_in_python_terms
+def trace(scenario: ScenarioLike, *, run: int | None = None, pick: str | None = None,
+          holds: bool = False, runs: int | None = None, days: int | None = None,
+          seed: int | None = None, set: Overrides = None,  # noqa: A002
+          workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Tell one run as a dated event log, as ``escsim trace``.
+
+    Args:
+        scenario: The scenario.
+        run: The run to tell (default 0): the same story as run ``run`` of :func:`run`.
+        pick: ``"war"``, ``"clashes"``, ``"normalization"`` or ``"median"``: run the ensemble
+            and tell the first run of that outcome, or the median run.
+        holds: Keep the reviews that kept the rung among the events.
+        runs: Runs in the ensemble (default: the scenario's).
+        days: Days to simulate.
+        seed: Master seed (default: the scenario's).
+        set: Overrides applied first.
+        workers: Worker processes (for ``pick``).
+        executor: Where chunks run (for ``pick``).
+
+    Returns:
+        ``document`` as ``trace --json``; ``table`` the events, one row each.
+
+    Raises:
+        ScenarioError: The scenario or an override is not valid.
+        TypeError: An argument of the wrong type.
+        ValueError: ``run`` with ``pick``, an unknown ``pick``, a run past the ensemble.
+        LookupError: No run ended as ``pick`` asks.
+    """
+    _check("trace", scenario=scenario, runs=runs, days=days, seed=seed, set=set,
+           workers=workers, executor=executor)
+    if run is not None:
+        _whole("trace", "run", run, 0, defaults.MAX_RUNS - 1)
+    if pick is not None:
+        _text("trace", "pick", pick)
+    loaded = load_source(scenario, _items(set), runs=runs, days=days, seed=seed)
+    plan = trace_command.plan(loaded, run=run, pick=pick, holds=bool(holds))
+    if plan.pick is None:
+        output = plan.run(None)
+    else:
+        with _executor(executor, workers) as pool:
+            output = plan.run(pool)
+    return Analysis(output.document, pd.DataFrame(output.document["events"]))
+
+
+@_in_python_terms
+def backtest(episode: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], *,
+             runs: int | None = None, seed: int | None = None,
+             set: Overrides = None,  # noqa: A002
+             workers: int | None = None, executor: ExecutorLike = None,
+             origin: str | dt.date | None = None, origins: str | None = None) -> Analysis:
+    """Score the model against dated episodes, as ``escsim backtest``.
+
+    Args:
+        episode: An episode file or the name of a bundled episode; or a list of them, scored
+            per episode and pooled (as ``escsim backtest A B …``).
+        runs: Runs (default: the episode scenario's; for a list, the command's 500).
+        seed: Master seed (default: each episode scenario's).
+        set: Overrides of each episode's scenario.
         workers: Worker processes.
         executor: Where chunks run.
         origin: Forecast from this date only, filtered through the record up to it, as
             ``--from`` (a date or ``"YYYY-MM-DD"``).
-        origins: Forecast from an origin every N months, as ``--origins`` (``"every:3m"``).
+        origins: Forecast from an origin every N months of each record, as ``--origins``
+            (``"every:3m"``). With ``origin`` or ``origins``, runs default to the command's 500.
 
     Returns:
         ``document`` as ``backtest --json``; ``table`` one row per score (model, references,
-        skills with their intervals). With ``origin`` or ``origins``: the rolling-origin
-        document, and one row per horizon.
+        skills with their intervals), or for a list one row per episode. With ``origin`` or
+        ``origins``: the rolling-origin document, and one row per horizon.
 
     Raises:
-        ScenarioError: The episode or an override is not valid.
+        ScenarioError: An episode or an override is not valid, or an origin outside a record.
         TypeError: An argument of the wrong type.
-        ValueError: An argument out of its range.
+        ValueError: An argument out of its range; both ``origin`` and ``origins``, or either
+            with ``set``.
     """
-    _path_arg("backtest", "episode", episode)
     _check("backtest", runs=runs, seed=seed, set=set, workers=workers, executor=executor)
-    loaded = load_episode(os.fspath(episode))
+    if isinstance(episode, str | os.PathLike):
+        _path_arg("backtest", "episode", episode)
+        names = [os.fspath(episode)]
+    elif not isinstance(episode, Sequence):
+        raise TypeError("escsim.backtest: episode must be a file path, a bundled name or a list "
+                        f"of them, not {episode!r}")
+    else:
+        names = [os.fspath(e) for e in _texts("backtest", "episode",
+                                              [os.fspath(e) if isinstance(e, os.PathLike)
+                                               else e for e in episode], least=1)]
     if origin is not None or origins is not None:
-        return _rolling(loaded, origin, origins, runs=runs, seed=seed, set=set)
-    items = _items(set)
-    scenario = loaded.scenario
-    if items:
-        scenario = _load(scenario, items).scenario
-    n = runs or scenario.runs
-    point = Point(scenario, scenario.seed if seed is None else seed)
-    with _executor(executor, workers) as pool:
-        result = evaluate([point], n, executor=pool, keep_runs=True, monthly=True)[0]
-    assert result.runs is not None
-    sim = Simulated.from_runs(result.runs, scenario.start_date)
-    empirical, rates = library_reference(exclude=loaded.source)
-    data = {"episode": loaded.episode.name, "source": loaded.source,
-            "scenario": scenario.name, "start_date": str(loaded.episode.start_date),
-            "end_date": str(loaded.episode.end_date), "seed": point.seed,
-            "overrides": items,
-            **report(sim, loaded.observed(), list(scenario.actors), seed=point.seed,
-                     empirical=empirical, empirical_rates=rates),
-            "runs_from": "--runs" if runs is not None else "default",
-            "calibration": calibration_words([scenario], [Path(loaded.source).stem])}
-    data["verdict"] = report_verdict(data)
-    return Analysis(data, scores_frame(data["scores"]))
+        return _rolling(names, origin, origins, runs=runs, seed=seed, set=set)
+    plan: Any
+    if isinstance(episode, str | os.PathLike):
+        plan = backtest_command.plan(names[0], _items(set), runs=runs, seed=seed)
+    else:
+        plan = backtest_command.plan_library(names, _items(set), runs=runs, seed=seed)
+    return _analysis(plan, executor, workers)
 
 
-def _rolling(loaded: LoadedEpisode, origin: str | dt.date | None, origins: str | None, *,
-             runs: int | None, seed: int | None, set: Overrides) -> Analysis:  # noqa: A002
+def _rolling(names: list[str], origin: Any, origins: Any, *, runs: int | None,
+             seed: int | None, set: Overrides) -> Analysis:  # noqa: A002
     """``backtest(origin=…)`` / ``backtest(origins=…)``: rolling-origin scores by horizon."""
-    from escalation_sim.analysis.rolling import origins_of, rolling
-
-    if origin is not None and origins is not None:
-        raise ValueError("backtest: give origin or origins, not both")
-    if _items(set):
-        raise ValueError("backtest: set is for whole-window backtests, not origin or origins")
-    if isinstance(origin, str):
+    if origins is not None:
+        _text("backtest", "origins", origins)
+    if isinstance(origin, dt.datetime):
+        origin = origin.date()
+    elif isinstance(origin, str):
         try:
             origin = dt.date.fromisoformat(origin)
         except ValueError:
-            raise ValueError(f"backtest: origin {origin!r} is not a date (YYYY-MM-DD)") from None
-    empirical, _ = library_reference(exclude=loaded.source)
-    found = origins_of(loaded, origins, origin)
-    n = runs or loaded.scenario.runs
-    data = rolling(loaded, found, n, loaded.scenario.seed if seed is None else seed, empirical)
-    table = pd.DataFrame([{"horizon_months": int(h), **row}
-                          for h, row in data["pooled"].items()])
-    return Analysis({"kind": "rolling origin", "runs": n, **data}, table)
+            raise ValueError(f"escsim.backtest: origin {origin!r} is not a date "
+                             "(YYYY-MM-DD)") from None
+    elif origin is not None and not isinstance(origin, dt.date):
+        raise TypeError(f"escsim.backtest: origin must be a date or 'YYYY-MM-DD', not "
+                        f"{origin!r}")
+    plan = backtest_command.plan_rolling(names, origin=origin, origins=origins, runs=runs,
+                                         seed=seed, sets=_items(set))
+    output = plan.run()
+    return Analysis(output.document, pd.DataFrame(output.table))
 
 
-# -- tables ------------------------------------------------------------------------------------
-def runs_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The per-run table with its dtypes fixed, whether built in memory or read from CSV.
+@_in_python_terms
+def calibrate(episodes: Sequence[str | os.PathLike[str]] | None = None, *,
+              population: int = 32, generations: int = 3, runs: int = 64,
+              max_months: int = 12, seed: int = 1,
+              history: str | os.PathLike[str] | None = None, resume: bool = False,
+              workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
+    """Calibrate the shared model weights across episodes (ABC-SMC), as ``escsim calibrate``.
 
-    ``outcome`` is categorical (classes in ladder order), and so are ``ends`` and ``worst``
-    (levels, mildest first); ``first_*_day`` columns are nullable integers (missing: the event
-    never came); other columns keep their integer or float dtype.
+    A thin wrapper of :mod:`escalation_sim.analysis.calibrate`: the same training set, priors,
+    settings and document as the command's calibration file.
+
+    Args:
+        episodes: Episode files or bundled names (default: every bundled episode).
+        population: Particles per generation.
+        generations: ABC-SMC generations.
+        runs: Runs per episode and parameter set.
+        max_months: Months of each episode scored (the first ones).
+        seed: Seed of the simulations and of pyabc.
+        history: pyabc's history database (default: a temporary one, removed afterwards).
+        resume: Continue the calibration kept in ``history``.
+        workers: Worker processes.
+        executor: Where chunks run.
+
+    Returns:
+        ``document`` as the calibration file; ``table`` the posterior sample (one row per
+        particle: its weight, distance and parameter values).
+
+    Raises:
+        ScenarioError: An episode is not valid.
+        TypeError: An argument of the wrong type.
+        ValueError: An argument out of its range, or ``resume`` without ``history``.
+        MissingExtra: pyabc is not installed (``pip install 'escsim[calibrate]'``).
     """
-    frame = frame.copy()
-    frame["outcome"] = pd.Categorical(frame["outcome"], categories=list(OUTCOMES))
-    for column in LEVEL_COLUMNS:
-        if column in frame.columns:
-            frame[column] = pd.Categorical(frame[column], categories=list(LEVEL_KEYS))
-    for column in frame.columns:
-        if column.startswith("first_") and column.endswith("_day"):
-            frame[column] = frame[column].astype("Int64")
-        elif column not in ("outcome", *LEVEL_COLUMNS) and frame[column].dtype == object:
-            frame[column] = pd.to_numeric(frame[column])
-    return frame
+    import time
+
+    for name, value, low in (("population", population, 2), ("generations", generations, 1),
+                             ("runs", runs, 1), ("max_months", max_months, 1), ("seed", seed, 0)):
+        _whole("calibrate", name, value, low, MAX_SEED if name == "seed" else defaults.MAX_RUNS)
+    _check("calibrate", workers=workers, executor=executor)
+    if history is not None:
+        _path_arg("calibrate", "history", history, "a file path")
+    if resume and history is None:
+        raise ValueError("escsim.calibrate: resume continues the calibration kept in history=; "
+                         "give its path")
+    require("pyabc", "escalation_sim.calibrate")
+    from escalation_sim.analysis.calibrate import (
+        DEFAULT_PRIORS,
+        Settings,
+        calibration_document,
+        check_priors,
+        load_training,
+        run_abc,
+    )
+    from escalation_sim.scenario.bundled import episode_files
+
+    names: list[str | Path] = ([os.fspath(e) for e in _texts(
+        "calibrate", "episodes", [os.fspath(e) if isinstance(e, os.PathLike) else e
+                                  for e in episodes], least=1)]
+        if episodes is not None else [p for p in episode_files() if p.suffix == ".yaml"])
+    training = load_training(names, max_months)
+    check_priors(DEFAULT_PRIORS, training[0].scenario)
+    settings = Settings(population=population, generations=generations, runs=runs, seed=seed,
+                        max_months=max_months)
+    with tempfile.TemporaryDirectory(prefix="escsim-calibrate-") as scratch, \
+            _executor(executor, workers) as pool:
+        db = Path(history) if history is not None else Path(scratch) / "history.db"
+        start = time.perf_counter()
+        post = run_abc(training, list(DEFAULT_PRIORS), settings, db, resume=resume,
+                       executor=pool)
+        doc = calibration_document(post, training, settings, training[0].scenario,
+                                   wall_s=time.perf_counter() - start, workers=pool.workers)
+    sample = doc["posterior"]
+    table = pd.DataFrame(sample["values"], columns=sample["parameters"])
+    table.insert(0, "distance", sample["distances"])
+    table.insert(0, "weight", sample["weights"])
+    return Analysis(doc, table)
 
 
-LEVEL_COLUMNS = ("ends", "worst")
-"""Per-run columns holding a level (``calm`` … ``war``)."""
+def _analysis(plan: Any, executor: ExecutorLike, workers: int | None) -> Analysis:
+    """Run a command's plan on the executor asked for; its document and table."""
+    with _executor(executor, workers) as pool:
+        output = plan.run(pool)
+    return Analysis(output.document, table_frame(output.table))
 
 
-def levels_frame(summary: Mapping[str, Any], question: str) -> pd.DataFrame:
-    """One question's levels (``ends`` or ``worst``): probability, interval, words, as shown.
-
-    Columns: ``level``, ``name``, ``rungs``, ``p``, ``ci_low``, ``ci_high``, ``shown`` (the
-    probability and interval as the terminal, report and figures write them, ``48% [46,
-    50]``) and ``meaning``.
-    """
-    rows = []
-    for level in LEVELS:
-        entry = summary[question][level.key]
-        shown, ci = estimate(entry, "p", as_percent=True)
-        rows.append({"level": level.key, "name": level.name, "rungs": level.rungs,
-                     **entry, "shown": f"{shown} {ci}".strip(), "meaning": level.meaning})
-    return pd.DataFrame(rows)
-
-
-def columns_frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """A DataFrame of numpy columns; masked integer columns become nullable ``Int64``."""
-    data: dict[str, Any] = {}
-    for name, values in columns.items():
-        if isinstance(values, np.ma.MaskedArray):
-            data[name] = pd.arrays.IntegerArray(np.asarray(values.data, dtype=np.int64),
-                                                np.ma.getmaskarray(values))
-        else:
-            data[name] = values
-    return pd.DataFrame(data)
-
-
-def actors_frame(runs: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:
-    """The per-actor columns of a per-run table in long form: ``run``, ``actor``, metrics."""
-    n, k = len(runs), len(actors)
-    out: dict[str, Any] = {
-        "run": np.repeat(runs["run"].to_numpy(), k),
-        "actor": pd.Categorical(np.tile(np.asarray(actors, dtype=object), n),
-                                categories=list(actors)),
-    }
-    for suffix in RUN_ACTOR:
-        out[suffix] = np.column_stack([runs[f"{a}_{suffix}"].to_numpy() for a in actors]
-                                      ).reshape(n * k)
-    return pd.DataFrame(out)
-
-
-def daily_frame(wide: pd.DataFrame, actors: Sequence[str]) -> pd.DataFrame:
-    """The per-day table (``daily.csv``'s columns) in long form.
-
-    Columns: ``day``, ``date`` (when present), ``actor`` (``""`` for ensemble-wide measures),
-    ``measure`` and ``value`` (float).
-    """
-    keys = [k for k in DAY_KEYS if k in wide.columns]
-    long = wide.melt(id_vars=keys, var_name="column", value_name="value")
-    split = [_split_column(c, actors) for c in long["column"]]
-    long.insert(len(keys), "actor", [a for a, _ in split])
-    long.insert(len(keys) + 1, "measure", [m for _, m in split])
-    long = long.drop(columns="column")
-    long["value"] = long["value"].astype("float64")
-    if "date" in long:
-        long["date"] = pd.to_datetime(long["date"])
-    return long.reset_index(drop=True)
-
-
-def scores_frame(scores: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The backtest's score rows, flattened: ``model``, ``model_ci_low``, … one row each."""
-    rows = []
-    for entry in scores:
-        row: dict[str, Any] = {}
-        for key, value in entry.items():
-            if isinstance(value, Mapping):
-                row[key] = value.get("value")
-                row[f"{key}_ci_low"] = value.get("ci_low")
-                row[f"{key}_ci_high"] = value.get("ci_high")
-            else:
-                row[key] = value
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _split_column(column: str, actors: Sequence[str]) -> tuple[str, str]:
-    for actor in actors:
-        if column.startswith(f"{actor}_"):
-            return actor, column.removeprefix(f"{actor}_")
-    return "", column
-
-
-# -- loading -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Loaded:
-    scenario: Scenario
-    path: str | None
-    sha256: str | None
-    overrides: list[str]
-
-
+# -- arguments -----------------------------------------------------------------------------------
 def _items(overrides: Overrides) -> list[str]:
     """Overrides as ``--set`` items (``PATH=VALUE``).
 
@@ -708,6 +772,12 @@ def _whole(function: str, name: str, value: Any, low: int, high: int) -> None:
     if not low <= int(value) <= high:
         raise ValueError(f"escsim.{function}: {name} must be from {low:,} to {high:,}, not "
                          f"{int(value):,}")
+
+
+def _text(function: str, name: str, value: Any) -> None:
+    """Refuse a ``value`` that is not text."""
+    if not isinstance(value, str):
+        raise TypeError(f"escsim.{function}: {name} must be text, not {value!r}")
 
 
 def _path_arg(function: str, name: str, value: Any,
@@ -780,39 +850,17 @@ def _check(function: str, *, scenario: Any = None, runs: Any = None, days: Any =
                          f"not {executor!r}")
 
 
+
+
 MAX_DAYS = int(schema_node(("horizon_days",)).bounds[1] or 0)
 """The longest horizon a scenario may have (``horizon_days``' upper bound)."""
 MAX_SEED = int(schema_node(("seed",)).bounds[1] or 0)
 """The largest seed (``seed``'s upper bound)."""
 
 
-def _label(scenario: ScenarioLike) -> str:
-    if isinstance(scenario, Scenario):
-        return scenario.name or "scenario"
-    return Path(scenario).stem
-
-
-def _load(scenario: ScenarioLike, overrides: Overrides, *, runs: int | None = None,
-          days: int | None = None, seed: int | None = None) -> _Loaded:
-    """Load and validate a scenario with overrides, as the commands do."""
-    items = _items(overrides)
-    extra = [f"{key}={value}" for key, value in
-             (("runs", runs), ("horizon_days", days), ("seed", seed)) if value is not None]
-    if isinstance(scenario, Scenario):
-        values: dict[str, Any] = {}
-        for item in items + extra:
-            key, value = split_override(item)
-            values[key] = value
-        resolved = with_values(scenario, values, "set") if values else scenario
-        return _Loaded(resolved, None, None, items)
-    path = bundled.scenario_source(os.fspath(scenario))
-    return _Loaded(load_scenario(path, items + extra), os.fspath(scenario), file_sha256(path),
-                   items)
-
-
 @contextmanager
 def _executor(executor: ExecutorLike, workers: int | None) -> Iterator[Executor]:
-    """The executor asked for; one made here is closed when the block ends."""
+    """The executor asked for, one for the whole call; one made here is closed at the end."""
     if executor is not None and not isinstance(executor, str):
         yield executor
         return

@@ -3,8 +3,8 @@
 The base install (``pip install escsim``) runs, traces, compares, sweeps and backtests. Some
 commands need more, installed as extras: ``escsim[report]`` (the HTML report and
 ``--figures``), ``escsim[sensitivity]`` (SALib), ``escsim[parquet]``, ``escsim[xarray]``,
-``escsim[dask]``, ``escsim[discover]`` (PRIM, for ``explore --discover``), or all of them with
-``escsim[all]``. :func:`require` turns a missing one into a message that says what to install.
+``escsim[dask]``, or all of them with ``escsim[all]``. :func:`require` turns a missing one
+into a message that says what to install.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ EXTRAS = {
     "pyarrow": "parquet",
     "xarray": "xarray",
     "dask": "dask",
-    "prim": "discover",
 }
 """Importable module -> the extra that installs it."""
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from escalation_sim.analysis.calibrate import TrainingEpisode, simulate
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.episode import Observed
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

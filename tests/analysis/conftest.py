@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.engine.ensemble import PointResult, simulate
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

@@ -118,7 +118,7 @@ def test_without_params_the_scenarios_own_distributions_are_sampled(short, monke
         return with_values(scenario, values)
 
     monkeypatch.setattr(explore.priors, "priors_of", lambda scenario: dict(fake))
-    monkeypatch.setattr(explore.priors, "fix", fix)
+    monkeypatch.setattr(explore, "fix", fix)
     found = prior_uncertainties(short)
     assert [u.path for u in found] == [NATIONALISM, HEAT]
     assert (found[0].low, found[0].high) == pytest.approx((0.5, 0.7))

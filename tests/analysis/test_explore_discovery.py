@@ -14,8 +14,6 @@ from escalation_sim.analysis.discovery import (
 )
 from escalation_sim.analysis.explore import latin_hypercube
 
-pytest.importorskip("prim")
-
 NAMES = ["x1", "x2", "x3"]
 
 

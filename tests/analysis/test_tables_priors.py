@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from escalation_sim.analysis.tables import runs_columns, runs_table
 from escalation_sim.cli.app import app
 from escalation_sim.engine.draws import draw
+from escalation_sim.scenario.edit import fix
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import fix
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = REPO / "tests" / "scenario" / "minimal.yaml"

@@ -28,8 +28,8 @@ from escalation_sim.engine.ensemble import simulate
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.render.report import ReportPart, build_report
 from escalation_sim.render.terminal import render_summary
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 

@@ -105,12 +105,17 @@ def test_actors_table_is_long_with_actor_column(result):
 
 def test_daily_table_is_long_form(result):
     daily = result.daily
-    assert list(daily.columns) == ["day", "date", "actor", "measure", "value"]
-    assert daily["value"].dtype == np.float64
+    assert list(daily.columns) == ["day", "date", "actor", "measure", "quantile", "value"]
+    assert daily["value"].dtype == np.float64 and daily["quantile"].dtype == np.float64
     assert pd.api.types.is_datetime64_any_dtype(daily["date"])
     assert daily["day"].nunique() == 45
     assert set(daily["actor"]) == {"", *result.summary["actors"]}
-    median = daily[(daily["measure"] == "rung_p50") & (daily["actor"] == "baku")]
+    quantiles = sorted(daily.loc[daily["measure"] == "rung", "quantile"].unique())
+    assert quantiles == [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+    assert daily.loc[daily["measure"] == "rung_mean", "quantile"].isna().all()
+    assert set(daily.loc[daily["measure"] == "trade_flow", "actor"]) == {""}
+    median = daily[(daily["measure"] == "rung") & (daily["quantile"] == 0.5)
+                   & (daily["actor"] == "baku")]
     timeline = result.summary["timeline"]
     by_day = dict(zip(median["day"], median["value"], strict=True))
     assert [by_day[d] for d in timeline["day"]] == timeline["baku"]["p50"]
@@ -167,15 +172,24 @@ def test_backtest_gives_the_cli_document():
 def test_to_xarray(result):
     pytest.importorskip("xarray")
     ds = result.to_xarray()
-    assert dict(ds.sizes) == {"run": 300, "day": 45, "actor": 2}
+    assert dict(ds.sizes) == {"run": 300, "day": 45, "actor": 2, "quantile": 7}
     assert (ds["actor_peak"].sel(actor="baku").to_numpy() == result.runs["baku_peak"]).all()
-    assert ds["daily_rung_p50"].dims == ("day", "actor")
+    assert ds["daily_rung"].dims == ("day", "actor", "quantile")
+    assert ds["daily_trade_flow"].dims == ("day", "quantile")
     assert ds["first_force_day"].dtype == np.float64
     assert ds["daily_p_mediating"].dims == ("day",)
+    median = ds["daily_rung"].sel(actor="baku", quantile=0.5)
+    timeline = result.summary["timeline"]
+    assert median.sel(day=timeline["day"]).to_numpy().tolist() == timeline["baku"]["p50"]
+    for name, variable in ds.data_vars.items():
+        assert "units" in variable.attrs, name
+    assert ds["daily_rung"].attrs["units"] == "rung (0-9)"
+    assert ds["actor_days_coercion"].attrs["units"] == "days"
+    assert ds.attrs["escsim_version"] == es.__version__ and ds.attrs["seed"] == 11
 
 
 def test_load_reads_the_csv_when_there_is_no_parquet(result, tmp_path, monkeypatch):
-    from escalation_sim.render import files
+    from escalation_sim.output import files
 
     monkeypatch.setattr(files, "parquet_available", lambda: False)
     monkeypatch.setattr("escalation_sim.api.parquet_available", lambda: False)

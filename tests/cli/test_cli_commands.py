@@ -168,7 +168,7 @@ def test_console_script_without_colour(tmp_path):
 def test_load_or_exit_applies_common_options_and_exits_2(capsys):
     import typer
 
-    from escalation_sim.cli.common import load_or_exit
+    from escalation_sim.cli.steps import load_or_exit
 
     base = bundled.find_scenario("base")
     scenario = load_or_exit(base, ["actors.baku.nationalism=0.8"], runs=10, days=50, seed=3)

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from escalation_sim import extras
 from escalation_sim.analysis.points import MEASURES
-from escalation_sim.render.files import parquet_available
+from escalation_sim.output.files import parquet_available
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -63,7 +62,6 @@ def test_a_folder_escsim_did_not_write_is_refused(run, tmp_path):
 
 
 def test_json_with_discovery(run):
-    pytest.importorskip("prim")
     result = run("explore", BASE, "--param", f"{NATIONALISM}=0:1", "--param", f"{HEAT}=0:1",
                  "--samples", "12", *SMALL, "--discover", "peak_rung_mean>6.5", "--json")
     assert result.exit_code == 0, result.stderr
@@ -120,13 +118,3 @@ def test_without_params_it_samples_what_an_analyst_can_act_on(run):
     assert weighted["sampled"] == "actionable and weights"
     assert "model.w_demand" in [p["path"] for p in weighted["parameters"]]
     assert "model.w_demand" not in weighted["drawn_per_run"]
-
-
-def test_discovery_without_prim_says_what_to_install(run, monkeypatch):
-    real = extras.find_spec
-    monkeypatch.setattr(extras, "find_spec", lambda name: None if name == "prim" else real(name))
-    result = run("explore", BASE, "--param", f"{HEAT}=0:1", "--samples", "3", *SMALL,
-                 "--discover", "p_force>0.05")
-    assert result.exit_code == 1
-    assert "pip install 'escsim[discover]'" in result.stderr
-    assert result.stderr.count("\n") == 1

@@ -20,6 +20,8 @@ def test_a_record_that_does_not_fit_exits_2_in_one_line(run) -> None:
     assert bad.exit_code == 2
     errors = [line for line in bad.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "record" in errors[0] and "2024-06-01" in errors[0]
+    checked = run("validate", "latest", "--set", "start_date=2024-06-01")  # says what run says
+    assert checked.exit_code == 2 and checked.stderr.strip() == errors[0]
 
 
 def test_backtest_from_an_origin_scores_by_horizon(run) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.analysis.stats import Z95
-from escalation_sim.render import files
+from escalation_sim.output import files
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

@@ -16,6 +16,7 @@ from escalation_sim.analysis.backtest import verdict
 from escalation_sim.analysis.levers import LeverEffect, rank
 from escalation_sim.analysis.stats import Interval
 from escalation_sim.cli.progress import eta_seconds, eta_text
+from escalation_sim.commands.common import load
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -196,7 +197,7 @@ def test_one_value_reads_the_same_in_terminal_report_figure_and_api(tmp_path):
     render_summary(summary, console)
     assert f"{shown}  {ci}" in console.file.getvalue() or f"{shown} {ci}" in \
         flat(console.file.getvalue())
-    scenario = es.api._load(BASE, None, runs=400, days=60, seed=3).scenario
+    scenario = load(BASE, runs=400, days=60, seed=3).scenario
     html = build_report(ReportPart(summary, scenario))
     assert f"<td class='n'>{shown}</td><td class='ci'>{ci}</td>" in html
     run_figures(summary, tmp_path)

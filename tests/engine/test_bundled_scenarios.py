@@ -9,8 +9,9 @@ import pytest
 
 from escalation_sim.engine.compile import compile_params
 from escalation_sim.engine.ensemble import Point, evaluate
+from escalation_sim.scenario.edit import fix
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import fix, priors_of
+from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import ModelParams
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -15,10 +15,10 @@ from escalation_sim.engine.calendar import DaySim, simulate_chunk
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.engine.errors import FilterCollapse
 from escalation_sim.engine.filter import FilterRun, assimilate, month_ends, record_of
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.episode import Observed, month_labels
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
@@ -156,3 +156,11 @@ def test_an_impossible_record_stops_the_filter_instead_of_forecasting_from_one_r
     latest = load_scenario(LATEST, ["assimilation.coding_error=0"])
     with pytest.raises(FilterCollapse, match="all but impossible"):
         assimilate(latest, 200)
+
+
+def test_a_tiny_ensemble_is_forecast_as_it_stands_or_told_to_use_more_runs() -> None:
+    latest = load_scenario(LATEST)
+    for runs in (1, 2):  # one or two runs have nothing to collapse
+        assert assimilate(latest, runs).runs == runs
+    with pytest.raises(FilterCollapse, match="too few runs to follow the record"):
+        assimilate(latest, 5)

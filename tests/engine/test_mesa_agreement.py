@@ -22,8 +22,8 @@ import numpy as np
 import pytest
 
 from escalation_sim.engine.ensemble import simulate
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 pytest.importorskip("mesa")
 chi2_contingency = pytest.importorskip("scipy.stats").chi2_contingency

@@ -10,9 +10,8 @@ import pytest
 from escalation_sim.engine.batch import event_values
 from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
 from escalation_sim.engine.compile import FIXED, Params, compile_params, width
-from escalation_sim.scenario.edit import with_values
+from escalation_sim.scenario.edit import point_valued, with_values
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 from escalation_sim.scenario.schema import Event
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"

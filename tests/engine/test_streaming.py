@@ -10,8 +10,8 @@ import pytest
 
 from escalation_sim.analysis.tables import runs_columns, runs_table
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
-from escalation_sim.render import files as files_module
-from escalation_sim.render.files import RUNS_CSV, RUNS_PARQUET, RunsWriter, StagedOutput
+from escalation_sim.output import files as files_module
+from escalation_sim.output.files import RUNS_CSV, RUNS_PARQUET, RunsWriter, StagedOutput
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
@@ -98,6 +98,6 @@ def test_same_results_with_one_or_two_workers(scenario) -> None:
 
 
 def _outputs():  # noqa: ANN202
-    from escalation_sim.render.files import Outputs
+    from escalation_sim.output.files import Outputs
 
     return Outputs(summary={"ok": True}, daily={"day": [0]}, scenario={"name": "x"})

@@ -23,10 +23,10 @@ from rich.console import Console
 from escalation_sim.analysis.summary import summarize
 from escalation_sim.analysis.tables import daily_table, runs_table
 from escalation_sim.engine.ensemble import simulate
-from escalation_sim.render.files import summary_json
+from escalation_sim.output.files import summary_json
 from escalation_sim.render.terminal import render_summary
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario, scenario_to_dict
-from escalation_sim.scenario.priors import point_valued
 from escalation_sim.scenario.schema import (
     Actor,
     ForumLever,

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
-from escalation_sim.render import files
+from escalation_sim.output import files
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
 from escalation_sim.engine import ensemble
-from escalation_sim.render import files
-from escalation_sim.render.files import MARKER_FILE, OutputError, Outputs, StagedOutput
-from escalation_sim.render.manifest import MANIFEST_FILE
+from escalation_sim.output import files
+from escalation_sim.output.files import MARKER_FILE, OutputError, Outputs, StagedOutput
+from escalation_sim.output.manifest import MANIFEST_FILE
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"

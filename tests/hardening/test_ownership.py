@@ -17,13 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
-from escalation_sim.render.files import OutputError, write_file_atomic
+from escalation_sim.output.files import OutputError, write_file_atomic
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "scenarios" / "base.yaml"
 TINY = ("--runs", "30", "--days", "10", "--workers", "1", "--quiet")
 MANIFEST_FILE = ".escsim-files.json"
-"""The manifest of the files escsim wrote into a folder (``render/manifest.py``)."""
+"""The manifest of the files escsim wrote into a folder (``output/manifest.py``)."""
 
 
 def run(*args: object):

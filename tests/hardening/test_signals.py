@@ -39,10 +39,15 @@ def _terminal_like() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
-def start(*args: object, cwd: Path | None = None) -> subprocess.Popen[str]:
+PYTHON_M = (sys.executable, "-m", "escalation_sim")
+"""The other way in: ``python -m escalation_sim`` (docs/api.md), the same entry point."""
+
+
+def start(*args: object, cwd: Path | None = None,
+          launcher: tuple[str, ...] = (str(ESCSIM),)) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("ESCSIM_DEBUG", None)
-    return subprocess.Popen([str(ESCSIM), *map(str, args)], env=env, cwd=cwd,
+    return subprocess.Popen([*launcher, *map(str, args)], env=env, cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, preexec_fn=_terminal_like)
 
@@ -173,6 +178,25 @@ def test_sigterm_and_sighup_end_like_ctrl_c(tmp_path, signum, code, name):
     assert list(tmp_path.iterdir()) == []  # no staging folder, and not the new folder a/
 
 
+@pytest.mark.parametrize("launcher", [(str(ESCSIM),), PYTHON_M], ids=["escsim", "python-m"])
+def test_python_m_handles_sigterm_like_escsim(tmp_path, launcher):
+    """``python -m escalation_sim`` installs the same handlers: SIGTERM, at start-up or during
+    a run, gives exit 143 and its one line."""
+    early = start("run", BASE, *LONG, launcher=launcher)
+    wait_until(lambda: handles_sigterm(early.pid), early)  # its very first step
+    early.send_signal(signal.SIGTERM)
+    got, stderr, _ = finish(early)
+    assert got == 143, stderr
+    assert one_line(stderr).startswith("error: stopped by SIGTERM")
+    late = start("run", BASE, *LONG, "--out", tmp_path / "out", launcher=launcher)
+    wait_until(lambda: len(children(late.pid)) >= 2, late)
+    late.send_signal(signal.SIGTERM)
+    got, stderr, _ = finish(late)
+    assert got == 143, stderr
+    assert one_line(stderr) == f"error: stopped by SIGTERM — nothing written to {tmp_path / 'out'}"
+    no_worker_left(late.pid)
+
+
 def test_sigkill_of_escsim_ends_its_workers_and_the_next_run_cleans_up(tmp_path):
     out = tmp_path / "result"
     proc = start("run", BASE, *LONG, "--out", out)
@@ -262,7 +286,7 @@ SHUTDOWN_TRIALS = int(os.environ.get("ESCSIM_SHUTDOWN_TRIALS", "8"))
 ``ESCSIM_SHUTDOWN_SEED`` draws other moments)."""
 LATE_SIGNAL = """
 import os, signal, sys, threading
-from escalation_sim.cli import app as app_module, signals
+from escalation_sim.cli import app as app_module, main as entry
 
 def command(prog_name):  # a command that has finished, with a thread still to end
     print("result", flush=True)
@@ -270,7 +294,7 @@ def command(prog_name):  # a command that has finished, with a thread still to e
     sys.exit(0)
 
 app_module.app = command
-signals.main()
+entry.main()
 """
 
 

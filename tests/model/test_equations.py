@@ -18,7 +18,11 @@ from escalation_sim.model.ladder import (
     DOMAIN_ENERGY,
     DOMAIN_LEGAL,
     DOMAIN_MILITARY,
+    domain_of_rung,
+    goldstein,
+    rung_of_cameo,
 )
+from escalation_sim.model.outcomes import OUTCOMES, classify
 
 
 # -- §5 perception --------------------------------------------------------------------------
@@ -210,3 +214,38 @@ def test_summit_chance_grows_with_time_pain_and_mediation() -> None:
     assert base == pytest.approx(-math.expm1(-0.01))
     more = dynamics.summit_chance(0.01, 0.01, 100.0, 2.0, 0.5, 1.0, True)
     assert more == pytest.approx(-math.expm1(-0.01 * 2.0 * 2.0 * 2.0))
+
+
+# -- §6 lifting, §2 ladder, §11 outcomes ----------------------------------------------------
+def test_a_push_on_lifting_fades_exponentially_with_its_memory() -> None:
+    assert measures.fading_push(0.4, 0.0, 30.0) == pytest.approx(0.4)
+    assert measures.fading_push(0.4, 30.0, 30.0) == pytest.approx(0.4 / math.e)
+    assert measures.fading_push(0.4, 60.0, 30.0) < measures.fading_push(0.4, 30.0, 30.0)
+    assert measures.fading_push(0.4, 30.0, 60.0) > measures.fading_push(0.4, 30.0, 30.0)
+
+
+def test_goldstein_weights_come_from_the_cameo_table() -> None:
+    assert goldstein("190") == pytest.approx(-10.0)  # use conventional military force
+    assert goldstein("057") > 0  # sign a formal agreement: cooperation
+    with pytest.raises(KeyError):
+        goldstein("999")
+
+
+def test_an_acts_domain_follows_its_rung() -> None:
+    assert [domain_of_rung(r) for r in range(10)] == [DOMAIN_DIPLOMATIC] * 5 + [
+        DOMAIN_LEGAL, DOMAIN_ECONOMIC, DOMAIN_MILITARY, DOMAIN_MILITARY, DOMAIN_MILITARY]
+
+
+def test_a_cameo_code_takes_its_sub_codes_rung_before_its_roots() -> None:
+    assert rung_of_cameo("13") == 7 and rung_of_cameo("130") == 3  # threats: words unless armed
+    assert rung_of_cameo("1621") == 6 and rung_of_cameo("20") == 9
+    with pytest.raises(KeyError):
+        rung_of_cameo("99")
+
+
+def test_outcome_class_is_force_by_the_peak_otherwise_the_final_rung() -> None:
+    peak = np.array([2, 4, 6, 8, 9, 7])
+    final = np.array([0, 3, 5, 0, 2, 2])
+    assert [OUTCOMES[k] for k in classify(peak, final)] == [
+        "normalization", "cold_tension", "coercive_standoff", "armed_clashes", "war",
+        "normalization"]

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
+from escalation_sim.output.files import OutputError
 from escalation_sim.render.figures import _save, check_folder
-from escalation_sim.render.files import OutputError
 
 pytest.importorskip("matplotlib")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from escalation_sim.analysis.summary import summarize
 from escalation_sim.engine.ensemble import simulate
 from escalation_sim.render.report import ReportPart, build_report, scenario_changes
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
 

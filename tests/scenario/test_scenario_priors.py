@@ -15,13 +15,12 @@ from typer.testing import CliRunner
 
 from escalation_sim.cli.app import app
 from escalation_sim.engine.draws import _block_values, draw
-from escalation_sim.scenario.edit import apply_event, with_values
+from escalation_sim.scenario.edit import apply_event, fix, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario, load_scenario_text, scenario_to_dict
 from escalation_sim.scenario.priors import (
     Distribution,
     PriorError,
-    fix,
     priors_of,
 )
 

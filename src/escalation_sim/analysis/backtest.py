@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from escalation_sim.analysis.stats import (
     Interval,
@@ -84,12 +85,12 @@ def rps(probs: np.ndarray, observed: np.ndarray) -> np.ndarray:
     k = probs.shape[-1]
     cdf = np.cumsum(probs, axis=-1)[..., :-1]
     obs_cdf = (np.asarray(observed)[..., None] <= np.arange(k - 1)).astype(float)
-    return ((cdf - obs_cdf) ** 2).sum(axis=-1) / (k - 1)
+    return np.asarray(((cdf - obs_cdf) ** 2).sum(axis=-1) / (k - 1))
 
 
-def brier(p: np.ndarray, observed: np.ndarray) -> np.ndarray:
+def brier(p: ArrayLike, observed: ArrayLike) -> np.ndarray:
     """Brier score of probability ``p`` for a binary outcome ``observed`` (elementwise)."""
-    return (np.asarray(p, dtype=float) - np.asarray(observed, dtype=float)) ** 2
+    return np.asarray((np.asarray(p, dtype=float) - np.asarray(observed, dtype=float)) ** 2)
 
 
 def band(probs: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -159,7 +160,7 @@ def _resampled_scores(sim: Simulated, path: Observed, boot: int, seed: int,
 
 def onehot(rungs: np.ndarray) -> np.ndarray:
     """A sure forecast of the given rungs, ``(...,)`` -> ``(..., K)``."""
-    return (np.asarray(rungs)[..., None] == np.arange(N_RUNGS)).astype(float)
+    return np.asarray((np.asarray(rungs)[..., None] == np.arange(N_RUNGS)).astype(float))
 
 
 @dataclass(frozen=True)
@@ -384,7 +385,7 @@ def _track_start(path: Observed, track: str) -> np.ndarray:
     """Persistence of a track: the starting reading's part on it (§6)."""
     if track == "material":
         return np.where(path.start > VERBAL_HOSTILITY, path.start, STATUS_QUO)
-    return np.minimum(path.start, VERBAL_HOSTILITY)
+    return np.asarray(np.minimum(path.start, VERBAL_HOSTILITY))
 
 
 POOLED_KEYS = ("rps", "rps_material", "rps_declaratory", "brier_force", "brier_engaged",
@@ -862,7 +863,8 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
             continue
         label = SCORE_LABELS.get(key) or \
             f"RPS {actors[int(key.split('_')[1])]}"
-        model = Interval(row["model"], *row["model_ci"], runs).rounded()
+        low, high = row["model_ci"]
+        model = Interval(row["model"], low, high, runs).rounded()
         places = decimals_for(model.half_width)
         entry: dict[str, Any] = {"score": key, "label": label,
                                  "model": model.to_dict(with_n=False)}
@@ -873,7 +875,8 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
             entry[ref] = json_float(round_significant(row[ref]) if places is None else
                                     round_to(row[ref], max(places, 0)))
             if f"skill_{ref}" in row:
-                entry[f"skill_{ref}"] = Interval(row[f"skill_{ref}"], *row[f"skill_{ref}_ci"],
+                low, high = row[f"skill_{ref}_ci"]
+                entry[f"skill_{ref}"] = Interval(row[f"skill_{ref}"], low, high,
                                                  runs).rounded().to_dict(with_n=False)
         rows.append(entry)
     fc = forecasts(sim)

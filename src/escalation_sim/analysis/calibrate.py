@@ -47,6 +47,7 @@ from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
 from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 CALIBRATION_VERSION = 2
 """Version of the calibration file's layout (2: the weighted parameter sets, no summaries)."""
@@ -189,7 +190,7 @@ def bounds_of(path: str, scenario: Scenario) -> tuple[float | None, float | None
     return lo, hi
 
 
-def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, float]],
+def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, Any]],
              runs: int, seed: int, *, executor: Executor | None = None,
              progress: Progress | None = None, seeds: Sequence[int] | None = None
              ) -> list[list[Simulated]]:
@@ -349,6 +350,7 @@ def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
     corr = post.correlations()
     return {
         "calibration_version": CALIBRATION_VERSION,
+        "escsim_version": escsim_version(),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "method": "ABC-SMC (pyabc), adaptive epsilon (the median distance of the generation "
                   "before); scenarios draw one weighted parameter set per run",
@@ -390,9 +392,12 @@ def posterior_of(doc: Mapping[str, Any], priors: Sequence[Prior] | None = None) 
 
     def prior(path: str) -> Prior:
         if path in described:
-            return Prior(path, *described[path]["prior"]["uniform"],
-                         described[path].get("reason", ""))
-        return known.get(path) or Prior(path, *searched[path]["uniform"])
+            low, high = described[path]["prior"]["uniform"]
+            return Prior(path, float(low), float(high), described[path].get("reason", ""))
+        if path in known:
+            return known[path]
+        low, high = searched[path]["uniform"]
+        return Prior(path, float(low), float(high))
 
     found = [prior(path) for path in sample["parameters"]]
     weights = np.asarray(sample["weights"], dtype=float)

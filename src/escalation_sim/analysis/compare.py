@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, LEVELS, level_of, measure_key
+from escalation_sim.analysis.documents import Comparison as ComparisonDocument
+from escalation_sim.analysis.documents import Summary
 from escalation_sim.analysis.stats import (
     Interval,
     difference_interval,
@@ -41,18 +43,34 @@ from escalation_sim.engine.ensemble import Point, PointResult, Progress, evaluat
 from escalation_sim.engine.executors import Executor
 from escalation_sim.model.ladder import LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 
 COERCION_OR_WORSE = OUTCOMES.index("coercive_standoff")
 
 Indicator = Callable[[dict[str, np.ndarray]], np.ndarray]
+
+
+def _outcome_is(k: int) -> Indicator:
+    """Whether each run's outcome class is ``k``."""
+    return lambda r: np.asarray(r["outcome"] == k)
+
+
+def _level_is(column: str, k: int) -> Indicator:
+    """Whether each run's level (of its final or peak rung) is ``k``."""
+    return lambda r: np.asarray(level_of(r[column]) == k)
+
+
+def _table(counts: list[int]) -> tuple[int, int, int]:
+    """A paired 2×2 table's counts: both, only the first, only the second."""
+    both, only_a, only_b = counts
+    return both, only_a, only_b
+
+
 PROPORTIONS: dict[str, Indicator] = {
-    **{name: (lambda r, k=k: r["outcome"] == k) for k, name in enumerate(OUTCOMES)},
-    **{measure_key("ends", key): (lambda r, k=k: level_of(r["final_rung"]) == k)
-       for k, key in enumerate(LEVEL_KEYS)},
-    **{measure_key("worst", key): (lambda r, k=k: level_of(r["peak_rung"]) == k)
-       for k, key in enumerate(LEVEL_KEYS)},
+    **{name: _outcome_is(k) for k, name in enumerate(OUTCOMES)},
+    **{measure_key("ends", key): _level_is("final_rung", k) for k, key in enumerate(LEVEL_KEYS)},
+    **{measure_key("worst", key): _level_is("peak_rung", k) for k, key in enumerate(LEVEL_KEYS)},
     "p_coercion_or_worse": lambda r: r["outcome"] >= COERCION_OR_WORSE,
     "p_military_signalling": lambda r: r["peak_rung"] >= MILITARY_SIGNALLING,
     "p_force": lambda r: r["peak_rung"] >= LIMITED_FORCE,
@@ -282,7 +300,7 @@ class PairedStats:
 
     def differences(self, point: int) -> dict[str, Interval]:
         """Measure -> paired difference of scenario ``point`` minus the first scenario."""
-        out = {m: paired_proportion_from_counts(*self._tables[point][m], self._n[point])
+        out = {m: paired_proportion_from_counts(*_table(self._tables[point][m]), self._n[point])
                for m in PROPORTIONS}
         out.update({m: self._diffs[point][m].interval() for m in MEANS})
         return out
@@ -331,8 +349,8 @@ def paired_differences(base: dict[str, np.ndarray], runs: dict[str, np.ndarray]
                             {m: differing_runs(runs, base, m) for m in MEASURES})
 
 
-def comparison_dict(comparison: Comparison, summaries: Sequence[dict[str, Any]],
-                    runs_from: str | None = None) -> dict[str, Any]:
+def comparison_dict(comparison: Comparison, summaries: Sequence[Summary],
+                    runs_from: str | None = None) -> ComparisonDocument:
     """The ``compare --json`` document.
 
     Keys: ``schema_version``, ``escsim_version``, ``numpy_version``, ``command``, ``runs``,
@@ -399,6 +417,6 @@ def parse_variant(text: str) -> tuple[str | None, list[str]]:
     items = [i.strip() for i in VARIANT_SPLIT.split(body) if i.strip()]
     if not items or any("=" not in i for i in items):
         raise ScenarioError("expected 'NAME: PATH=VALUE[, PATH=VALUE…]', e.g. "
-                            "'hotline: levers.crisis_hotline.enabled=true'", source="--variant",
-                            value=text)
+                            "'hotline: levers.crisis_hotline.enabled=true'",
+                            source=term("--variant"), value=text)
     return label.strip() or None, items

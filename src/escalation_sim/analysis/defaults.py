@@ -10,6 +10,12 @@ COMPARE_RUNS = 10_000
 """Runs per scenario of ``compare`` (and per variant of ``levers``) when ``--runs`` is not given:
 enough to resolve differences of about one percentage point in common outcomes (paired
 intervals of ±0.2–0.8 points)."""
+LEVERS_RUNS = COMPARE_RUNS
+"""Runs per variant of ``levers`` when ``--runs`` is not given (as ``compare``)."""
+EXPLORE_SAMPLES = 100
+"""Samples of ``explore`` when ``--samples`` is not given: enough for PRIM to peel in 5% steps."""
+LIBRARY_RUNS = 500
+"""Runs per episode when ``backtest`` scores several and ``--runs`` is not given."""
 METHODS = ("sobol", "morris")
 """The methods of ``sensitivity``."""
 DEFAULT_SAMPLES = {"sobol": 64, "morris": 32}

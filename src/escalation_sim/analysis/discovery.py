@@ -7,9 +7,9 @@ scenario discovery by Bryant & Lempert (2010, *Technological Forecasting and Soc
 77:34–49) — finds a *box*: a range for some of the parameters inside which most samples meet
 the condition (the *cases*). PRIM peels thin slices (``PEEL_ALPHA`` of the box's samples) off
 the box one at a time, always the slice whose removal leaves the highest share of cases
-(Friedman & Fisher's own criterion), down to ``MASS_MIN`` of the samples, then pastes back
-slices that raise the share; each step is a box on the *peeling trajectory*, from the whole
-space (every case, low density) to a small box (few cases, high density).
+(Friedman & Fisher's own criterion), down to ``MASS_MIN`` of the samples; each step is a box
+on the *peeling trajectory*, from the whole space (every case, low density) to a small box
+(few cases, high density).
 
 A box is judged by
 
@@ -19,16 +19,18 @@ A box is judged by
 
 Which box of the trajectory is kept (:func:`choose`): of those covering at least
 ``MIN_COVERAGE`` of the cases looked for, the one with the largest coverage among those whose
-density is within ``DENSITY_SLACK`` of the best. Its restrictions whose quasi-p value (Bryant &
-Lempert's one-sided binomial test of a restriction) exceeds ``QP_MAX`` are then dropped, the
-least significant first. The samples in the box are set aside and PRIM looks for a further box
-among the rest, up to ``MAX_BOXES``, while at least ``MIN_REMAINING`` of the cases are left, as
-long as a box restricts some parameter and is denser than the samples it was found in.
+density is within ``DENSITY_SLACK`` of the best. That box is then pasted: slices of
+``PASTE_ALPHA`` of its samples are added back on a restricted side while the share of cases does
+not fall. Its restrictions whose quasi-p value (Bryant & Lempert's one-sided binomial test of a
+restriction) exceeds ``QP_MAX`` are then dropped, the least significant first. The samples in
+the box are set aside and PRIM looks for a further box among the rest, up to ``MAX_BOXES``,
+while at least ``MIN_REMAINING`` of the cases are left, as long as a box restricts some
+parameter and is denser than the samples it was found in.
 
-The algorithm is the ``prim`` package's (Project Platypus; ``pip install 'escsim[discover]'``).
-Its default peeling criterion (``lenient1``) stops at the first step that does not raise the
-share of cases, which with noisy estimates often leaves a box close to the whole space; the
-original criterion peels on to ``MASS_MIN``, so the whole trade-off is there to choose from.
+The search itself is :mod:`escalation_sim.analysis.prim` (numpy and scipy only). It peels by
+the original criterion on to ``MASS_MIN`` rather than stopping at the first step that does not
+raise the share of cases (a "lenient" criterion, which with noisy estimates often leaves a box
+close to the whole space), so the whole trade-off is there to choose from.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.points import MEASURES
-from escalation_sim.extras import require
-from escalation_sim.scenario.errors import did_you_mean
+from escalation_sim.analysis.prim import Search, peel
+from escalation_sim.scenario.errors import did_you_mean, term
 
 PEEL_ALPHA = 0.05
 """Share of the box's samples peeled off at each step (PRIM's alpha)."""
@@ -109,15 +111,15 @@ def parse_condition(text: str) -> Condition:
     """
     found = _CONDITION.match(text)
     if found is None:
-        raise ValueError(f"--discover {text!r}: expected MEASURE>THRESHOLD (or <, >=, <=), "
-                         "e.g. --discover 'p_force>0.05'")
+        raise ValueError(f"{term('--discover')} {text!r}: expected MEASURE>THRESHOLD (or <, "
+                         ">=, <=), e.g. 'p_force>0.05'")
     measure = found["measure"]
     if measure not in MEASURES:
-        raise ValueError(f"--discover {text!r}: {measure!r} is not a measure; "
+        raise ValueError(f"{term('--discover')} {text!r}: {measure!r} is not a measure; "
                          f"{did_you_mean(measure, MEASURES, what='measures')}")
     threshold = float(found["value"]) / (100.0 if found["pct"] else 1.0)
     if not math.isfinite(threshold):
-        raise ValueError(f"--discover {text!r}: the threshold must be a finite number")
+        raise ValueError(f"{term('--discover')} {text!r}: the threshold must be a finite number")
     return Condition(measure, found["op"], threshold, text.strip())
 
 
@@ -203,40 +205,26 @@ def discover(x: np.ndarray, names: Sequence[str], cases: np.ndarray, condition: 
         condition: The condition (kept in the result).
         min_coverage: Least share of the sought cases the kept box must cover.
         max_boxes: Most boxes to look for.
-
-    Raises:
-        MissingExtra: The ``prim`` package is not installed (``escsim[discover]``).
     """
-    require("prim", "scenario discovery (--discover)")
-    import pandas as pd
-    import prim
-
     x = np.asarray(x, dtype=float)
     y = np.asarray(cases, dtype=bool)
     total = int(y.sum())
     n = int(y.shape[0])
     if total == 0 or total == n:
         return Discovery(condition, total, n, ())
-    frame = pd.DataFrame({name: x[:, k] for k, name in enumerate(names)})
     whole = {name: (float(x[:, k].min()), float(x[:, k].max())) for k, name in enumerate(names)}
-    search = prim.Prim(frame, y, threshold=None, obj_func=prim.original,
-                       peel_alpha=PEEL_ALPHA, paste_alpha=PASTE_ALPHA, mass_min=MASS_MIN)
     boxes: list[Box] = []
     remaining = np.ones(n, dtype=bool)
     while len(boxes) < max_boxes:
         sought = int(y[remaining].sum())
         if sought < max(1.0, MIN_REMAINING * total):
             break
-        found = search.find_box()
-        if found is None:
-            break
-        chosen = choose(_trajectory(found.peeling_trajectory), sought / total, min_coverage)
-        found.select(chosen)
-        chosen = _drop_weak(found, chosen)
-        steps = _trajectory(found.peeling_trajectory)
-        inside = np.zeros(n, dtype=bool)
-        inside[np.asarray(found.yi, dtype=int)] = True
-        box = _box(found.limits, steps, chosen, whole, y, inside)
+        search = peel(x, y, remaining, total, alpha=PEEL_ALPHA, mass_min=MASS_MIN)
+        chosen = choose(_trajectory(search), sought / total, min_coverage)
+        chosen = search.paste(chosen, PASTE_ALPHA)
+        chosen = _drop_weak(search, chosen)
+        inside = search.inside(search.boxes[chosen])
+        box = _box(search, chosen, names, whole, y, inside)
         base_rate = sought / max(1, int(remaining.sum()))
         if not box.limits or box.density <= base_rate:
             break
@@ -267,49 +255,47 @@ def choose(steps: Sequence[Step], sought: float = 1.0, min_coverage: float = MIN
     return max(near, key=lambda k: (steps[k].coverage, steps[k].density, -k))
 
 
-def _drop_weak(found: Any, chosen: int) -> int:
+def _drop_weak(search: Search, chosen: int) -> int:
     """Drop the box's restrictions whose quasi-p exceeds ``QP_MAX``, weakest first.
 
-    Each drop adds a box to the trajectory (the ``prim`` package's ``drop_restriction``);
-    returns the index of the box kept.
+    Each drop adds a box to the trajectory; returns the index of the box kept.
     """
     while True:
-        table = found.limits
-        weak = table[table["qp values"] > QP_MAX]
-        if weak.empty:
+        weak = {j: qp for j, qp in search.quasi_p(chosen).items() if qp > QP_MAX}
+        if not weak:
             return chosen
-        found.drop_restriction(str(weak["qp values"].idxmax()))
-        chosen = len(found.peeling_trajectory) - 1
+        chosen = search.drop(chosen, max(weak, key=lambda j: (weak[j], -j)))
 
 
-def _trajectory(frame: Any) -> tuple[Step, ...]:
-    """The ``prim`` package's peeling trajectory as steps."""
-    return tuple(Step(float(row["coverage"]), float(row["density"]), float(row["mass"]),
-                      int(row["res dim"])) for _, row in frame.iterrows())
+def _trajectory(search: Search) -> tuple[Step, ...]:
+    """A search's trajectory as steps."""
+    return tuple(Step(*search.step(k)) for k in range(len(search.boxes)))
 
 
-def _box(table: Any, steps: Sequence[Step], chosen: int,
+def _box(search: Search, chosen: int, names: Sequence[str],
          whole: Mapping[str, tuple[float, float]], y: np.ndarray, inside: np.ndarray) -> Box:
-    """The chosen box, from the ``prim`` package's limits of its restricted parameters.
+    """The chosen box: its limits inside the sampled ranges, and its counts.
 
-    ``table`` has a row per restricted parameter (``min``, ``max``, ``qp values``); ``whole``
-    is each parameter's lowest and highest sampled value (PRIM's initial box).
+    ``whole`` is each parameter's lowest and highest sampled value (PRIM's initial box).
     """
+    region = search.boxes[chosen]
+    qp = search.quasi_p(chosen)
     limits = []
-    for path in table.index:
-        low, high = float(table.loc[path, "min"]), float(table.loc[path, "max"])
-        lo0, hi0 = whole[str(path)]
-        limit = Limit(str(path), low if low > lo0 else None, high if high < hi0 else None,
-                      float(table.loc[path, "qp values"]))
+    for j in region.restricted():
+        path = names[j]
+        lo0, hi0 = whole[path]
+        low, high = float(region.low[j]), float(region.high[j])
+        limit = Limit(path, low if low > lo0 else None, high if high < hi0 else None, qp[j])
         if limit.low is not None or limit.high is not None:
             limits.append(limit)
     limits.sort(key=lambda lim: _share(lim, whole[lim.path]))
+    steps = _trajectory(search)
     cases = int(y[inside].sum())
     samples = int(inside.sum())
     return Box(tuple(limits), coverage=cases / int(y.sum()),
                density=cases / samples if samples else steps[chosen].density,
                mass=samples / y.shape[0], cases=cases, samples=samples, chosen=chosen,
-               trajectory=tuple(steps))
+               trajectory=steps)
 
 
 def _share(limit: Limit, whole: tuple[float, float]) -> float:

@@ -137,7 +137,7 @@ def mixture_log_weights(log_q: np.ndarray, generation: np.ndarray, log_prior: fl
     with np.errstate(divide="ignore"):
         share = np.log(counts / counts.sum())
     mixed = np.logaddexp.reduce(log_q + share[None, :], axis=1)
-    return log_prior - mixed
+    return np.asarray(log_prior - mixed)
 
 
 def abc_weights(log_weights: np.ndarray, distances: np.ndarray, epsilon: float) -> np.ndarray:

@@ -25,7 +25,7 @@ gives the same samples and the same table, whatever the number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +33,15 @@ import numpy as np
 
 from escalation_sim.analysis.defaults import MAX_EXPLORE_SAMPLES
 from escalation_sim.analysis.discovery import Condition, Discovery, discover, discovery_dict
+from escalation_sim.analysis.documents import DocumentHeader, ExploreDocument
 from escalation_sim.analysis.points import MEASURES, evaluate_measures
 from escalation_sim.analysis.sensitivity import default_factors, parse_factor
 from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario import priors
-from escalation_sim.scenario.edit import with_values
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.edit import fix, with_values
+from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 
 SAMPLE_STREAM = 0x4C4853
@@ -170,7 +171,7 @@ def check_uncertainties(found: Sequence[Uncertainty]) -> None:
     paths = [u.path for u in found]
     for path in paths:
         if paths.count(path) > 1:
-            raise ValueError(f"--param {path} is given twice")
+            raise ValueError(f"{term('--param')} {path} is given twice")
 
 
 def latin_hypercube(dimensions: int, samples: int, seed: int) -> np.ndarray:
@@ -211,7 +212,7 @@ def sample_scenarios(scenario: Scenario, uncertainties: Sequence[Uncertainty],
         chosen = {u.path: u.cast(float(x)) for u, x in zip(uncertainties, row, strict=True)}
         drawn = {p: v for p, v in chosen.items() if p in uncertain}
         given = {p: v for p, v in chosen.items() if p not in uncertain}
-        point = priors.fix(scenario, drawn) if drawn else scenario
+        point = fix(scenario, drawn) if drawn else scenario
         if given:
             point = with_values(point, given, f"explore sample {k}")
         found.append(point)
@@ -250,7 +251,7 @@ def check_samples(samples: int) -> None:
         ValueError: One line saying what is allowed.
     """
     if not 2 <= samples <= MAX_EXPLORE_SAMPLES:
-        raise ValueError(f"--samples {samples}: give 2 to {MAX_EXPLORE_SAMPLES:,}")
+        raise ValueError(f"{term('--samples')} {samples}: give 2 to {MAX_EXPLORE_SAMPLES:,}")
 
 
 def run_explore(scenario: Scenario, uncertainties: Sequence[Uncertainty], *, samples: int,
@@ -262,7 +263,6 @@ def run_explore(scenario: Scenario, uncertainties: Sequence[Uncertainty], *, sam
         ValueError: As :func:`check_uncertainties`, or fewer than two samples or more than
             ``MAX_EXPLORE_SAMPLES``.
         ScenarioError: A sampled value the scenario does not allow.
-        MissingExtra: ``condition`` given without the ``prim`` package.
     """
     check_uncertainties(uncertainties)
     check_samples(samples)
@@ -315,8 +315,8 @@ SAMPLED = {"given": "the parameters given with --param",
 """What ``explore`` sampled -> in words."""
 
 
-def explore_dict(result: Exploration, header: Mapping[str, Any],
-                 sampled: str = "given") -> dict[str, Any]:
+def explore_dict(result: Exploration, header: DocumentHeader,
+                 sampled: str = "given") -> ExploreDocument:
     """The ``explore --json`` document (stable keys; docs/analysis.md).
 
     Keys: the header (scenario, runs per sample, days, seed…), ``command``, ``samples``,

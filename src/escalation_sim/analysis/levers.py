@@ -12,11 +12,12 @@ ties: the most helpful first; the combination of all six follows them, for refer
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from escalation_sim.analysis.compare import Variant, compare, difference_dict
+from escalation_sim.analysis.documents import DocumentHeader, LeversDocument
 from escalation_sim.analysis.points import measure_label
 from escalation_sim.analysis.stats import Interval
 from escalation_sim.engine.ensemble import Progress
@@ -125,7 +126,7 @@ def rank_levers(scenario: Scenario, runs: int, seed: int, *, executor: Executor,
                         rank(effects, by), by)
 
 
-def ranking_dict(ranking: LeverRanking, header: Mapping[str, Any]) -> dict[str, Any]:
+def ranking_dict(ranking: LeverRanking, header: DocumentHeader) -> LeversDocument:
     """The ``levers --json`` document.
 
     Keys: the header of ``sweep``/``sensitivity`` (``schema_version``, ``escsim_version``,
@@ -149,7 +150,7 @@ def ranking_dict(ranking: LeverRanking, header: Mapping[str, Any]) -> dict[str, 
     }
 
 
-def ranking_table(doc: Mapping[str, Any]) -> dict[str, list[Any]]:
+def ranking_table(doc: LeversDocument) -> dict[str, list[Any]]:
     """The CSV table of the ranking: one row per lever, each effect with its interval."""
     rows = doc["levers"]
     table: dict[str, list[Any]] = {"rank": [r["rank"] for r in rows],

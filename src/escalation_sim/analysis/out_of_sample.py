@@ -58,6 +58,7 @@ from escalation_sim.analysis.evaluations import (
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
 from escalation_sim.scenario.priors import PARTICLES, Distribution
+from escalation_sim.versions import escsim_version
 
 REFERENCES = ("climatology", "empirical", "persistence", "uncalibrated")
 """What the model's out-of-sample scores are compared with."""
@@ -197,7 +198,7 @@ def leave_one_out(refit: Refit, episodes: Sequence[TrainingEpisode],
     table["verdict"] = verdict({ref: pooled["skill"][ref]["rps"]
                                 for ref in ("climatology", "empirical", "persistence")},
                                pooled["scores"]["model"]["cover_90"])["text"]
-    return {"kind": "escsim leave-one-out", "version": 2,
+    return {"kind": "escsim leave-one-out", "version": 2, "escsim_version": escsim_version(),
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "settings": settings.to_dict(),
             "priors": {p.path: {"uniform": [p.low, p.high]} for p in paths},

@@ -33,12 +33,12 @@ from escalation_sim.analysis.classes import (
     measure_key,
     split_measure,
 )
+from escalation_sim.analysis.documents import DocumentHeader
 from escalation_sim.analysis.stats import Interval, wilson
 from escalation_sim.analysis.summary import (
     METRICS,
     SCHEMA_VERSION,
     ends_counts,
-    escsim_version,
     metric_intervals,
     numpy_version,
     scenario_digest,
@@ -48,9 +48,10 @@ from escalation_sim.engine.aggregate import Aggregate
 from escalation_sim.engine.ensemble import Point, Progress, evaluate
 from escalation_sim.engine.executors import Executor
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.scenario.errors import ScenarioError, did_you_mean
+from escalation_sim.scenario.errors import ScenarioError, did_you_mean, term
 from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 POINT_BATCH = 32
 """Points handed to ``evaluate`` at once: enough to keep workers busy, few enough that their
@@ -148,7 +149,7 @@ def unit(key: str) -> str:
 def check_measure(key: str) -> str:
     """Return ``key`` if it names a measure, else raise ``ValueError`` with a hint."""
     if key not in MEASURES:
-        raise ValueError(f"--metric {key!r} is not a measure; "
+        raise ValueError(f"{term('--metric')} {key!r} is not a measure; "
                          f"{did_you_mean(key, MEASURES, what='measures')}")
     return key
 
@@ -253,7 +254,7 @@ def expand_path(scenario: Scenario, path: str) -> list[str]:
 
 def document_header(scenario: Scenario, path: str | None, sha256: str | None,
                     overrides: Sequence[str], runs: int, seed: int,
-                    runs_from: str | None = None) -> dict[str, Any]:
+                    runs_from: str | None = None) -> DocumentHeader:
     """The keys that open the JSON of ``sweep`` and ``sensitivity``, as in the run summary.
 
     ``runs_from`` is ``"--runs"`` when the user chose the runs, else ``"default"`` (the

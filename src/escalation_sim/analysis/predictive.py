@@ -86,7 +86,7 @@ def crisis_months(months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     calm = months <= VERBAL_HOSTILITY
     calm[..., 0] = False  # the trigger's month is in the crisis
     ended = np.where(calm.any(axis=-1), calm.argmax(axis=-1), months.shape[-1])
-    return acted, ended
+    return np.asarray(acted), np.asarray(ended)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from escalation_sim.engine.errors import FilterCollapse
 from escalation_sim.engine.filter import FilterRun, month_ends
 from escalation_sim.model.ladder import N_RUNGS
 from escalation_sim.scenario.episode import LoadedEpisode
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, term
 
 HORIZONS = (1, 3, 6, 12)
 """Months ahead scored: the first month of the forecast is horizon 1."""
@@ -52,13 +52,13 @@ def origins_of(loaded: LoadedEpisode, spec: str | None = None,
         if not candidates or not candidates[0] <= first <= candidates[-1]:
             raise ScenarioError(f"must lie between {candidates[0] if candidates else '?'} and "
                                 f"{candidates[-1] if candidates else '?'}: the forecast needs a "
-                                "month of record before it and one after", source="--from",
+                                "month of record before it and one after", source=term("--from"),
                                 value=str(first))
         return [first]
     match = EVERY.match(spec or "")
     if not match or int(match.group(1)) < 1:
         raise ScenarioError("expected every:Nm, e.g. every:3m (an origin every 3 months)",
-                            source="--origins", value=spec)
+                            source=term("--origins"), value=spec)
     step = int(match.group(1))
     return candidates[::step]
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.analysis.defaults import MAX_SENSITIVITY_SAMPLES, METHODS, OUTPUTS
+from escalation_sim.analysis.documents import DocumentHeader, SensitivityDocument
 from escalation_sim.analysis.points import (
     Parameter,
     evaluate_measures,
@@ -44,7 +45,7 @@ from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.extras import require
 from escalation_sim.scenario.edit import option_source, with_values
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 
 MORRIS_LEVELS = 4
@@ -116,7 +117,7 @@ def parse_factor(item: str, scenario: Scenario) -> list[Factor]:
         low, high = float(parts[0]), float(parts[1])
     except ValueError:
         raise ScenarioError("expected PATH=LO:HI, e.g. actors.baku.nationalism=0.2:0.9",
-                            source="--param", value=item) from None
+                            source=term("--param"), value=item) from None
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ScenarioError("needs finite LO and HI, e.g. 0.2:0.9", source=source,
                             path=path.strip(), value=spec)
@@ -189,23 +190,42 @@ def design(factors: Sequence[Factor], method: str, samples: int, seed: int) -> n
         MissingExtra: SALib is not installed (``escsim[sensitivity]``).
     """
     if not 2 <= samples <= MAX_SENSITIVITY_SAMPLES:
-        raise ValueError(f"--samples {samples}: give 2 to {MAX_SENSITIVITY_SAMPLES:,}")
+        raise ValueError(f"{term('--samples')} {samples}: give 2 to {MAX_SENSITIVITY_SAMPLES:,}")
     require("SALib", "sensitivity analysis")
     problem = _problem(factors)
     if method == "sobol":
         from SALib.sample import sobol
 
         if samples < 2 or samples & (samples - 1):
-            raise ValueError(f"--samples {samples}: Sobol sampling needs a power of two, "
+            raise ValueError(f"{term('--samples')} {samples}: Sobol sampling needs a power of two, "
                              "e.g. 32 or 64")
-        return sobol.sample(problem, samples, calc_second_order=False, seed=seed % 2**32)
+        return np.asarray(sobol.sample(problem, samples, calc_second_order=False,
+                                       seed=seed % 2**32))
     if method == "morris":
         from SALib.sample import morris
 
         if samples < 2:
-            raise ValueError(f"--samples {samples}: Morris needs at least 2 trajectories")
-        return morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed % 2**32)
-    raise ValueError(f"--method {method!r} is not known; use one of: {', '.join(METHODS)}")
+            raise ValueError(f"{term('--samples')} {samples}: Morris needs at least 2 "
+                             "trajectories")
+        return np.asarray(morris.sample(problem, samples, num_levels=MORRIS_LEVELS,
+                                        seed=seed % 2**32))
+    raise ValueError(f"{term('--method')} {method!r} is not known; use one of: "
+                     f"{', '.join(METHODS)}")
+
+
+def check_factors(factors: Sequence[Factor]) -> None:
+    """Refuse fewer than two factors, or a factor given twice.
+
+    Raises:
+        ValueError: One line saying which.
+    """
+    if len(factors) < 2:
+        raise ValueError(f"sensitivity needs at least two factors ({term('--param')} "
+                         "PATH=LO:HI)")
+    paths = [f.path for f in factors]
+    if len(set(paths)) < len(paths):
+        twice = next(p for p in paths if paths.count(p) > 1)
+        raise ValueError(f"{term('--param')} {twice} is given twice")
 
 
 def run_sensitivity(scenario: Scenario, factors: Sequence[Factor], *, method: str,
@@ -214,14 +234,9 @@ def run_sensitivity(scenario: Scenario, factors: Sequence[Factor], *, method: st
     """Sample the factors, run every point with ``seed``, and compute the indices.
 
     Raises:
-        ValueError: As :func:`design`, or fewer than two factors, or a factor given twice.
+        ValueError: As :func:`design` and :func:`check_factors`.
     """
-    if len(factors) < 2:
-        raise ValueError("sensitivity needs at least two factors (--param PATH=LO:HI)")
-    paths = [f.path for f in factors]
-    if len(set(paths)) < len(paths):
-        twice = next(p for p in paths if paths.count(p) > 1)
-        raise ValueError(f"--param {twice} is given twice")
+    check_factors(factors)
     sample = design(factors, method, samples, seed)
     scenarios = [with_values(scenario, {f.path: _cast(f, x)
                                         for f, x in zip(factors, row, strict=True)},
@@ -254,7 +269,7 @@ def analyse(factors: Sequence[Factor], method: str, sample: np.ndarray, y: np.nd
     return {f.path: {n: float(found[n][i]) for n in names} for i, f in enumerate(factors)}
 
 
-def sensitivity_dict(result: Sensitivity, header: dict[str, Any]) -> dict[str, Any]:
+def sensitivity_dict(result: Sensitivity, header: DocumentHeader) -> SensitivityDocument:
     """The ``sensitivity --json`` document.
 
     Keys: ``header`` (scenario, runs, days, seed…), method, samples, points, factors, and per

@@ -329,7 +329,7 @@ def hist_share_at_least(counts: np.ndarray, threshold: int) -> np.ndarray:
     counts = np.asarray(counts, dtype=np.int64)
     total = counts.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return counts[..., threshold:].sum(axis=-1) / np.where(total > 0, total, np.nan)
+        return np.asarray(counts[..., threshold:].sum(axis=-1) / np.where(total > 0, total, np.nan))
 
 
 def hist_mean(counts: np.ndarray, values: ArrayLike | None = None) -> np.ndarray:
@@ -338,7 +338,7 @@ def hist_mean(counts: np.ndarray, values: ArrayLike | None = None) -> np.ndarray
     v = np.arange(counts.shape[-1]) if values is None else np.asarray(values, dtype=float)
     total = counts.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (counts * v).sum(axis=-1) / np.where(total > 0, total, np.nan)
+        return np.asarray((counts * v).sum(axis=-1) / np.where(total > 0, total, np.nan))
 
 
 def between_sets(runs: ArrayLike, hits: ArrayLike, low: float = 0.05, high: float = 0.95

@@ -76,13 +76,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
+from escalation_sim.analysis.documents import Summary
 from escalation_sim.analysis.stats import (
     Interval,
     between_sets,
@@ -111,6 +111,7 @@ from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.priors import PARTICLES, priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
+from escalation_sim.versions import escsim_version
 
 SCHEMA_VERSION = 2
 """Version of the summary's JSON layout; bumped when a key changes meaning or disappears
@@ -181,7 +182,7 @@ or better (its leaders meeting the other's); some measure still in force at the 
 
 def summarize(result: PointResult, scenario_path: str | None = None,
               scenario_sha256: str | None = None, *, overrides: list[str] | None = None,
-              workers: int | None = None, timing: bool = False) -> dict[str, Any]:
+              workers: int | None = None, timing: bool = False) -> Summary:
     """Build the JSON summary of one ensemble (layout in the module docstring).
 
     Args:
@@ -199,7 +200,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     scenario, agg = result.point.scenario, result.aggregate
     check_actor_ids(scenario)
     metrics = _metrics(agg)
-    summary = {
+    summary: Summary = {
         "schema_version": SCHEMA_VERSION,
         "escsim_version": escsim_version(),
         "numpy_version": numpy_version(),
@@ -430,14 +431,6 @@ def check_actor_ids(scenario: Scenario) -> None:
                          f"{', '.join(RESERVED_TIMELINE_KEYS)}); rename the actor")
 
 
-def escsim_version() -> str:
-    """The installed escsim version (``"unknown"`` when run from an uninstalled tree)."""
-    try:
-        return metadata.version("escsim")
-    except metadata.PackageNotFoundError:  # pragma: no cover - always installed in practice
-        return "unknown"
-
-
 def numpy_version() -> str:
     """The numpy version in use: random streams are promised only within one version."""
     return str(np.__version__)
@@ -525,7 +518,7 @@ def _actors(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
         entry: dict[str, Any] = {"name": actor.name or aid}
         for key, name in ACTOR_MEANS.items():
             entry[key] = json_float(moments_interval(agg.moments[name], a).rounded().estimate)
-        counts = agg.peak_counts[a]
+        counts = _set(agg.peak_counts)[a]
         entry["p_force"] = json_float(
             wilson(int(counts[LIMITED_FORCE:].sum()), agg.runs).rounded().estimate)
         entry["peak_distribution"] = [json_float(round_to(c / agg.runs, decimals))
@@ -547,7 +540,8 @@ def _incidents(scenario: Scenario, agg: Aggregate) -> dict[str, dict[str, Any]]:
             "control": incident.control,
             "mean_count": json_float(moments_interval(agg.moments["incidents"], k)
                                      .rounded().estimate),
-            "p_any": json_float(wilson(int(agg.incident_runs[k]), agg.runs).rounded().estimate),
+            "p_any": json_float(wilson(int(_set(agg.incident_runs)[k]), agg.runs)
+                                .rounded().estimate),
         }
     return out
 
@@ -600,3 +594,9 @@ def _timeline(scenario: Scenario, agg: Aggregate) -> dict[str, Any]:
         timeline[flow] = {f"p{q:02d}": [json_float(round_to(x, 2)) for x in values[i]]
                           for i, q in enumerate(QUANTILES)}
     return timeline
+
+
+def _set(counts: np.ndarray | None) -> np.ndarray:
+    """Counts an aggregate sets when it takes its first chunk (every summary has one)."""
+    assert counts is not None
+    return counts

@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.documents import DocumentHeader, SweepDocument
 from escalation_sim.analysis.points import evaluate_measures, parameter
 from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.edit import option_source, with_values
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.scenario.yaml_io import parse_yaml
 
@@ -67,7 +68,7 @@ def parse_axis(item: str, scenario: Scenario) -> Axis:
     path, spec = path.strip(), spec.strip()
     if not sep or not path or not spec:
         raise ScenarioError("expected PATH=LO:HI:N (e.g. actors.baku.nationalism=0:1:11) or "
-                            "PATH=V1,V2,…", source="--vary", value=item)
+                            "PATH=V1,V2,…", source=term("--vary"), value=item)
     if ":" in spec:
         values = _range_values(scenario, path, spec, source)
     else:
@@ -106,17 +107,26 @@ def _range_values(scenario: Scenario, path: str, spec: str, source: str) -> list
     return list(dict.fromkeys(values)) if param.integer else [round(v, 12) for v in values]
 
 
+def check_axes(axes: Sequence[Axis]) -> None:
+    """Refuse no axis, more than ``MAX_AXES``, or one path varied twice.
+
+    Raises:
+        ValueError: One line saying which.
+    """
+    if not 1 <= len(axes) <= MAX_AXES:
+        raise ValueError(f"give one or two {term('--vary')} items, not {len(axes)}")
+    if len({a.path for a in axes}) < len(axes):
+        raise ValueError(f"{term('--vary')} {axes[0].path} is given twice")
+
+
 def run_sweep(scenario: Scenario, axes: Sequence[Axis], runs: int, seed: int, *,
               executor: Executor, progress: Progress | None = None) -> Sweep:
     """Evaluate every grid point with one seed (common random numbers).
 
     Raises:
-        ValueError: No axis, more than ``MAX_AXES``, or one path varied twice.
+        ValueError: As :func:`check_axes`.
     """
-    if not 1 <= len(axes) <= MAX_AXES:
-        raise ValueError(f"give one or two --vary options, not {len(axes)}")
-    if len({a.path for a in axes}) < len(axes):
-        raise ValueError(f"--vary {axes[0].path} is given twice")
+    check_axes(axes)
     points = [tuple(reversed(p)) for p in
               itertools.product(*(a.values for a in reversed(axes)))]
     scenarios = [with_values(scenario, {a.path: v for a, v in zip(axes, p, strict=True)},
@@ -125,7 +135,7 @@ def run_sweep(scenario: Scenario, axes: Sequence[Axis], runs: int, seed: int, *,
     return Sweep(list(axes), points, measures)
 
 
-def sweep_dict(sweep: Sweep, metrics: Sequence[str], header: dict[str, Any]) -> dict[str, Any]:
+def sweep_dict(sweep: Sweep, metrics: Sequence[str], header: DocumentHeader) -> SweepDocument:
     """The ``sweep --json`` document.
 
     Keys: ``header`` (scenario, runs, days, seed…), the axes, and per point its values and each

@@ -1,6 +1,6 @@
 """Tables for the files an analyst keeps: one row per run, and one row per day.
 
-Both are plain column dicts so that writers need no statistics: ``render/files.py`` writes them
+Both are plain column dicts so that writers need no statistics: ``output/files.py`` writes them
 as CSV (and Parquet when pyarrow is present). The per-run table also comes as numpy columns
 (``runs_columns``), which pyarrow writes without a detour through Python objects.
 
@@ -27,6 +27,7 @@ as CSV (and Parquet when pyarrow is present). The per-run table also comes as nu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,26 @@ RUN_ACTOR = {"peak": "actor_peak", "final": "actor_final",
              "escalation_score": "actor_escalation_score",
              "final_nationalism": "actor_final_nationalism"}
 """Column suffix -> per-run (R, A) array of ``PointResult.runs``."""
+RUN_UNITS = {"peak_rung": "rung (0-9)", "final_rung": "rung (0-9)", "first_legal_day": "day",
+             "first_force_day": "day", "days_reduced_relations": "days",
+             "days_coercion": "days", "days_military": "days",
+             "trade_loss": "share of pre-crisis flow lost, mean over days",
+             "energy_loss": "share of pre-crisis flow lost, mean over days",
+             "mediation_days": "days"}
+"""Unit of each per-run column (``runs.csv``)."""
+ACTOR_UNITS = {"peak": "rung (0-9)", "final": "rung (0-9)", "days_coercion": "days",
+               "goldstein": "Goldstein weight, mean over days",
+               "escalation_score": "escalation-score points, mean over days",
+               "final_nationalism": "index (0-1)"}
+"""Unit of each per-run, per-actor metric (the suffixes of :data:`RUN_ACTOR`)."""
+DAILY_UNITS = {"rung": "rung (0-9)", "rung_mean": "rung (0-9)",
+               **{f"p_rung_ge{r}": "share of runs" for r in (LEGAL_COERCION, LIMITED_FORCE)},
+               "nationalism_mean": "index (0-1)", "grievance_mean": "index",
+               **{f"p_top_rung_ge{r}": "share of runs"
+                  for r in (LEGAL_COERCION, MILITARY_SIGNALLING, LIMITED_FORCE)},
+               "p_mediating": "share of runs", "trade_flow": "share of pre-crisis flow",
+               "energy_flow": "share of pre-crisis flow"}
+"""Unit of each daily measure (:func:`daily_columns`)."""
 OUTCOME_NAMES = np.array(OUTCOMES, dtype=object)
 LEVEL_NAMES = np.array(LEVEL_KEYS, dtype=object)
 
@@ -150,6 +171,32 @@ def daily_table(agg: Aggregate, scenario: Scenario) -> Table:
         for i, q in enumerate(QUANTILES):
             _add(table, f"{flow}_flow_p{q:02d}", _column(values[i], 2))
     return table
+
+
+def daily_columns(actors: Sequence[str]) -> dict[str, tuple[str, str, float | None]]:
+    """The measure columns of :func:`daily_table`: name -> (actor, measure, quantile).
+
+    ``actor`` is ``""`` for ensemble-wide measures; ``quantile`` is 0.05 … 0.95 for the
+    quantiles of a distribution (``rung``, ``trade_flow``, ``energy_flow``), else ``None``.
+    Readers of ``daily.csv`` use it to tell an actor's columns by their exact names, whatever
+    the actor ids (``baku`` and ``baku_ru`` both).
+    """
+    found: dict[str, tuple[str, str, float | None]] = {}
+    for aid in actors:
+        for q in QUANTILES:
+            found[f"{aid}_rung_p{q:02d}"] = (aid, "rung", q / 100)
+        found[f"{aid}_rung_mean"] = (aid, "rung_mean", None)
+        for rung in (LEGAL_COERCION, LIMITED_FORCE):
+            found[f"{aid}_p_rung_ge{rung}"] = (aid, f"p_rung_ge{rung}", None)
+        found[f"{aid}_nationalism_mean"] = (aid, "nationalism_mean", None)
+        found[f"{aid}_grievance_mean"] = (aid, "grievance_mean", None)
+    for rung in (LEGAL_COERCION, MILITARY_SIGNALLING, LIMITED_FORCE):
+        found[f"p_top_rung_ge{rung}"] = ("", f"p_top_rung_ge{rung}", None)
+    found["p_mediating"] = ("", "p_mediating", None)
+    for flow in ("trade", "energy"):
+        for q in QUANTILES:
+            found[f"{flow}_flow_p{q:02d}"] = ("", f"{flow}_flow", q / 100)
+    return found
 
 
 def _column(values: np.ndarray, decimals: int = FLOAT_DECIMALS) -> list[Any]:

@@ -24,11 +24,13 @@ median run.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from escalation_sim.analysis.documents import TraceDocument
 from escalation_sim.analysis.picks import PICKS
 from escalation_sim.engine import kernel as ev
 from escalation_sim.engine.calendar import simulate_chunk
@@ -37,6 +39,7 @@ from escalation_sim.model.ladder import DOMAIN_RUNG, DOMAINS, RUNGS, VERBAL_HOST
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.schema import Scenario
+from escalation_sim.versions import escsim_version
 
 TRACE_SCHEMA_VERSION = 2
 """Version of the trace's JSON layout (2: model 3's two tracks, force, demands)."""
@@ -92,12 +95,13 @@ class Trace:
     @property
     def outcome(self) -> str:
         """The run's outcome class (``model/outcomes.py``)."""
-        return self.metrics["outcome"]
+        return str(self.metrics["outcome"])
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TraceDocument:
         """JSON-ready trace: header, events, metrics."""
         return {
             "schema_version": TRACE_SCHEMA_VERSION,
+            "escsim_version": escsim_version(),
             "scenario": self.scenario.name,
             "seed": self.seed,
             "run": self.run,
@@ -314,7 +318,7 @@ def _opening(tracer: Tracer, start: Start | None = None) -> None:
             tracer.note(0, "event", event.label or "scheduled change")
 
 
-def initial_measures(rung: int, given: dict[str, int]) -> dict[str, int]:
+def initial_measures(rung: int, given: Mapping[Any, int]) -> dict[str, int]:
     """The measures in force at day 0 by domain, as ``State.initial`` reads ``initial_rung``."""
     state = State.initial(Scenario.model_validate(dict(
         name="start", actors={"a": dict(initial_rung=rung, initial_measures=given),

@@ -1,5 +1,7 @@
 """The ``escsim`` command: a thin registry of the command modules.
 
+The process starts in ``cli/main.py`` (signal handlers first), which imports this module.
+
 Each module in ``escalation_sim.cli`` defines its commands and a ``register(app)`` function;
 add new modules to :data:`COMMAND_MODULES`.
 """
@@ -37,9 +39,9 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
-        from importlib import metadata
+        from escalation_sim.versions import escsim_version
 
-        out.print(f"escsim {metadata.version('escsim')}")
+        out.print(f"escsim {escsim_version()}")
         raise typer.Exit()
 
 
@@ -54,7 +56,3 @@ def _root(version: Annotated[bool, typer.Option("--version", is_eager=True,
 for _module in COMMAND_MODULES:
     import_module(_module).register(app)
 
-
-def main() -> None:
-    """Run the ``escsim`` command line (the console script is ``signals.main``)."""
-    app(prog_name="escsim")

@@ -385,7 +385,7 @@ def _write_and_show(target: Path, text: str, example: str, doc: dict[str, Any],
 
     ``example`` is the file name suggested when ``target`` is a folder.
     """
-    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.output.files import OutputError, write_file_atomic
 
     try:
         write_file_atomic(target, text, example=example, force=force, inputs=inputs)

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -37,7 +37,6 @@ from escalation_sim.scenario.errors import ScenarioError, ScenarioWarning
 
 if TYPE_CHECKING:  # the engine, pydantic and numpy load when a command runs, not for --help
     from escalation_sim.engine.executors import Executor
-    from escalation_sim.scenario.schema import Scenario
 
 try:  # Typer >= 0.20 ships its own copy of Click
     from typer._click import exceptions as click_errors
@@ -206,15 +205,15 @@ def _close_whole(close: Callable[[], None]) -> None:
     command right after (exit 128 + n, with its ``error:`` line). The close is bounded
     (``dask_executor.CLOSE_TIMEOUT_S``).
     """
-    from escalation_sim.render.files import interrupts_deferred
+    from escalation_sim.output.files import interrupts_deferred
 
     with interrupts_deferred():
         close()
 
 
-def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | None,
+def emit_document(doc: Any, *, table: Mapping[str, Sequence[Any]] | None,
                   out_file: Path | None, as_json: bool, quiet: bool,
-                  render: Callable[[dict[str, Any], Console], None], force: bool = False,
+                  render: Callable[[Any, Console], None], force: bool = False,
                   inputs: Sequence[Path] = ()) -> None:
     """The end of an analysis command: ``--out FILE.csv`` (atomic), then JSON or the tables.
 
@@ -229,7 +228,7 @@ def emit_document(doc: dict[str, Any], *, table: Mapping[str, Sequence[Any]] | N
         force: ``--force`` (never replaces an input).
         inputs: The command's input files.
     """
-    from escalation_sim.render.files import OutputError, summary_json, write_csv_file
+    from escalation_sim.output.files import OutputError, summary_json, write_csv_file
 
     if out_file is not None and table is not None:
         try:
@@ -250,18 +249,18 @@ def output_error_code(exc: BaseException) -> int:
     2 (bad input) when escsim refused to replace what is there (``OutputRefused``), 1 (a
     runtime failure) when writing failed: a full disk, an I/O error.
     """
-    from escalation_sim.render.files import OutputRefused
+    from escalation_sim.output.files import OutputRefused
 
     return EXIT_BAD_INPUT if isinstance(exc, OutputRefused) else EXIT_FAILURE
 
 
 def check_out_file_or_exit(path: Path, *, inputs: Sequence[Path] = (), force: bool = False,
                            example: str = "results.csv") -> None:
-    """``render.files.check_out_file`` before any work, or one line and exit 2.
+    """``output.files.check_out_file`` before any work, or one line and exit 2.
 
     Call it after the command's inputs are loaded: every file read so far counts as an input.
     """
-    from escalation_sim.render.files import OutputError, check_out_file
+    from escalation_sim.output.files import OutputError, check_out_file
 
     try:
         check_out_file(path, inputs=inputs, force=force, example=example)
@@ -282,8 +281,8 @@ def check_figures_or_exit(folder: Path | None, command: str) -> None:
     if folder is None:
         return
     require_or_exit("matplotlib", "--figures")
+    from escalation_sim.output.files import OutputError
     from escalation_sim.render.figures import check_folder
-    from escalation_sim.render.files import OutputError
 
     try:
         check_folder(folder, command)
@@ -296,7 +295,7 @@ def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[
     """Draw a command's figures into ``--figures DIR`` (a write failure exits 1)."""
     if folder is None:
         return
-    from escalation_sim.render.files import OutputError
+    from escalation_sim.output.files import OutputError
 
     try:
         names = draw(doc, folder)
@@ -307,46 +306,8 @@ def write_figures_or_exit(folder: Path | None, draw: Callable[[Any, Path], list[
                   highlight=False)
 
 
-def load_or_exit(path: str | Path, sets: Sequence[str] | None = (), *, runs: int | None = None,
-                 days: int | None = None, seed: int | None = None) -> Scenario:
-    """Load a scenario for a command, or print its problem in one line and exit with code 2.
-
-    Args:
-        path: The scenario file, or the name of a bundled scenario.
-        sets: ``--set PATH=VALUE`` items.
-        runs: ``--runs``, if given (overrides the scenario's ``runs``).
-        days: ``--days``, if given (overrides ``horizon_days``).
-        seed: ``--seed``, if given (overrides ``seed``).
-    """
-    from escalation_sim.scenario.load import load_scenario
-
-    items = list(sets or ())
-    items += option_items(runs=runs, days=days, seed=seed)
-    try:
-        with scenario_warnings():
-            scenario = load_scenario(path, items)
-        if scenario.record is not None:  # the record must fit before any work is done
-            from escalation_sim.engine.filter import record_of
-
-            try:
-                record_of(scenario)
-            except ScenarioError as exc:
-                exc.source = exc.source or str(path)
-                raise
-        return scenario
-    except ScenarioError as exc:
-        fail(as_option_error(exc))
-
-
 OPTION_KEYS = {"runs": "--runs", "horizon_days": "--days", "seed": "--seed"}
 """Scenario keys that an option of every command sets, and the option."""
-
-
-def option_items(*, runs: int | None = None, days: int | None = None,
-                 seed: int | None = None) -> list[str]:
-    """``--runs``, ``--days`` and ``--seed`` as ``PATH=VALUE`` items for the loader."""
-    values = {"runs": runs, "horizon_days": days, "seed": seed}
-    return [f"{key}={value}" for key, value in values.items() if value is not None]
 
 
 def as_option_error(exc: ScenarioError) -> ScenarioError | str:
@@ -377,12 +338,14 @@ def _help_without_type_names() -> None:
     def option_type(self: Any, ctx: Any) -> str | None:
         if self.is_flag or self.count:
             return None
-        return self.metavar
+        return cast("str | None", self.metavar)
 
+    # a patch of typer's help rendering, as the docstring says: assigned, not overridden
     if hasattr(core, "TyperOption") and hasattr(core.TyperOption, "display_type_rich"):
-        core.TyperOption.display_type_rich = option_type
+        core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
     if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "display_type_rich"):
-        core.TyperArgument.display_type_rich = lambda self, ctx: None
+        core.TyperArgument.display_type_rich = (  # type: ignore[method-assign]
+            lambda self, ctx: None)
 
 
 _help_without_type_names()
@@ -425,7 +388,8 @@ def on_interrupt(note: str | Callable[[], str]) -> None:
 class GuardedGroup(TyperGroup):
     """The command group of ``escsim``: one-line errors, exit codes 0/1/2/130, never a traceback."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+    def main(self, args: Sequence[str] | None = None,  # type: ignore[override]  # click's varies
+             prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
         """Run the CLI; in standalone mode turn every exception into a message and exit code."""

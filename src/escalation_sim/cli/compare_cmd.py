@@ -25,22 +25,14 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    as_option_error,
     check_figures_or_exit,
     check_out_file_or_exit,
-    emit_document,
     examples,
-    executor_or_exit,
-    fail,
-    option_items,
-    scenario_warnings,
-    write_figures_or_exit,
 )
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.cli.steps import execute, finish, planned
 
 if TYPE_CHECKING:
-    from escalation_sim.analysis.compare import Variant
-    from escalation_sim.scenario.schema import Scenario
+    pass
 
 HELP = (
     "Compare scenarios run with the same seed: every scenario sees the same random numbers run "
@@ -94,76 +86,27 @@ def compare_cmd(
     figures: FiguresOpt = None,
 ) -> None:
     """Compare scenarios with common random numbers (help text: ``HELP``)."""
-    from escalation_sim.analysis.compare import compare, comparison_dict, comparison_table
-    from escalation_sim.analysis.summary import summarize
-    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.analysis.compare import parse_variant
+    from escalation_sim.commands import compare as command
     from escalation_sim.render.compare import render_comparison
     from escalation_sim.render.figures import compare_figures
 
-    chosen = load_variants(scenarios, list(sets or []), list(variants or []), days)
+    def named() -> list[command.Named]:
+        found = []
+        for text in variants or []:
+            name, items = parse_variant(text)
+            found.append(command.Named(name, items, f"--variant {text!r}"))
+        return found
+
+    plan = planned(lambda: command.plan(
+        command.load_variants(scenarios, list(sets or []), named(), days=days),
+        runs=runs, seed=seed))
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[*scenarios], force=force)
     check_figures_or_exit(figures, "compare")
-    pool = executor_or_exit(executor, scheduler, workers)
-    n = runs or COMPARE_RUNS
-    master = chosen[0].scenario.seed if seed is None else seed
-    with progress_bar(n * len(chosen), quiet=quiet) as progress:
-        try:
-            comparison = compare(chosen, n, master, executor=pool, progress=progress)
-        except ValueError as exc:
-            fail(exc)
-    summaries = [summarize(r, v.path, v.sha256, overrides=list(v.overrides))
-                 for v, r in zip(chosen, comparison.results, strict=True)]
-    doc = comparison_dict(comparison, summaries, "--runs" if runs is not None else None)
-    write_figures_or_exit(figures, compare_figures, doc, quiet=quiet)
-    emit_document(doc, table=comparison_table(comparison) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_comparison,
-                  force=force, inputs=[*scenarios])
-
-
-def load_variants(paths: list[Path], sets: list[str], variants: list[str],
-                  days: int | None) -> list[Variant]:
-    """The scenarios to compare, loaded and validated (a bad one exits 2 with its problem)."""
-    from escalation_sim.analysis.compare import Variant, parse_variant, unique_labels
-    from escalation_sim.analysis.summary import file_sha256
-
-    inline = len(paths) == 1 and not variants
-    if inline and not sets:
-        fail("compare needs two or more scenarios, or one scenario with --set or --variant "
-             "(e.g. escsim compare base.yaml --set levers.crisis_hotline.enabled=true)")
-    shared = [] if inline else sets
-    specs: list[tuple[str, Path, list[str]]] = [(p.stem, p, shared) for p in paths]
-    if inline:
-        specs.append(("variant", paths[0], sets))
-    origins: dict[str, str] = {}
-    for text in variants:
-        try:
-            name, items = parse_variant(text)
-        except ScenarioError as exc:
-            fail(exc)
-        specs.append((name or "variant", paths[0], shared + items))
-        origins.update({item: text for item in items if item not in shared})
-    labels = unique_labels([label for label, _, _ in specs])
-    return [Variant(label, _load_variant(path, items, days, origins), str(path),
-                    file_sha256(path), tuple(items))
-            for label, (_, path, items) in zip(labels, specs, strict=True)]
-
-
-def _load_variant(path: Path, items: list[str], days: int | None,
-                  origins: dict[str, str]) -> Scenario:
-    """Load one scenario of the comparison; a bad ``--variant`` item is reported as such."""
-    from escalation_sim.scenario.edit import set_source
-    from escalation_sim.scenario.load import load_scenario
-
-    try:
-        with scenario_warnings():
-            return load_scenario(path, [*items, *option_items(days=days)])
-    except ScenarioError as exc:
-        for item, origin in origins.items():
-            if exc.source == set_source(item):
-                exc.source = f"--variant {origin!r} ({item})"
-                exc.args = (str(exc),)
-        fail(as_option_error(exc))
+    output = execute(plan, executor=executor, scheduler=scheduler, workers=workers, quiet=quiet)
+    finish(output, render=render_comparison, as_json=as_json, quiet=quiet, out_file=out_file,
+           figures=figures, draw=compare_figures, force=force, inputs=[*scenarios])
 
 
 def register(app: typer.Typer) -> None:

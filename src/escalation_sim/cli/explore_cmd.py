@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,18 +27,15 @@ from escalation_sim.cli.common import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    emit_document,
     err,
     examples,
-    executor_or_exit,
     fail,
-    load_or_exit,
     on_interrupt,
-    require_or_exit,
 )
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
 if TYPE_CHECKING:
+    from escalation_sim.analysis.documents import ExploreDocument
     from escalation_sim.analysis.explore import Exploration
     from escalation_sim.scenario.schema import Scenario
 
@@ -63,8 +60,7 @@ HELP = (
     "numbers), so samples differ by their parameters, not by noise.\n\n"
     "--discover 'MEASURE>THRESHOLD' (or <, >=, <=; e.g. 'p_force>0.05' or 'p_force>5%') finds "
     "with PRIM the boxes of parameter space where the condition holds, with their coverage "
-    "and density, and says them in a sentence. Needs the discover extra: pip install "
-    "'escsim\\[discover]'.\n\n"
+    "and density, and says them in a sentence.\n\n"
     f"--samples defaults to {DEFAULT_SAMPLES}, --runs (per sample) to {DEFAULT_RUNS}. --json "
     "prints the samples, ranges, experiments and boxes; --out DIR writes experiments.csv "
     "(experiments.parquet too when pyarrow is installed), explore.json and "
@@ -115,62 +111,31 @@ def explore_cmd(
     out_dir: OutOpt = None,
 ) -> None:
     """Sample parameters, run each sample, tabulate (help text: ``HELP``)."""
-    from escalation_sim.analysis.discovery import parse_condition
-    from escalation_sim.analysis.explore import (
-        check_uncertainties,
-        default_uncertainties,
-        explore_dict,
-        parse_param,
-        run_explore,
-    )
-    from escalation_sim.analysis.points import document_header
-    from escalation_sim.analysis.summary import file_sha256
-    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.commands import explore as command
+    from escalation_sim.output.files import OutputError, check_out_dir
     from escalation_sim.render.explore import render_explore
-    from escalation_sim.render.files import OutputError, check_out_dir
 
-    resolved = load_or_exit(scenario, sets, days=days, seed=seed)
-    per_sample = runs or DEFAULT_RUNS
-    try:
-        condition = parse_condition(discover) if discover is not None else None
-        uncertainties = [u for item in params for u in parse_param(item, resolved)] if params \
-            else default_uncertainties(resolved, weights=weights)
-        check_uncertainties(uncertainties)
-    except (ScenarioError, ValueError) as exc:
-        fail(exc)
-    if condition is not None:
-        require_or_exit("prim", "escsim explore --discover")
+    loaded = loaded_or_exit(scenario, sets, days=days, seed=seed)
+    plan = planned(lambda: command.plan(loaded, params, samples=samples, runs=runs,
+                                        discover=discover, weights=weights))
     if out_dir is not None:
         try:
             check_out_dir(out_dir)
         except OutputError as exc:
             fail(exc)
         on_interrupt(_interrupted_note(out_dir))
-    pool = executor_or_exit(executor, scheduler, workers)
-    with progress_bar(samples * per_sample, quiet=quiet) as bar:
-        try:
-            result = run_explore(resolved, uncertainties, samples=samples, runs=per_sample,
-                                 seed=resolved.seed, executor=pool, progress=bar,
-                                 condition=condition)
-        except (ScenarioError, ValueError) as exc:
-            fail(exc)
-    sampled = "given" if params else "actionable and weights" if weights else "actionable"
-    doc = explore_dict(result, document_header(resolved, str(scenario), file_sha256(scenario),
-                                               sets or [], per_sample, resolved.seed,
-                                               "--runs" if runs is not None else None),
-                       sampled)
+    output = execute(plan, executor=executor, scheduler=scheduler, workers=workers, quiet=quiet)
     if out_dir is not None:
+        assert output.result is not None
         try:
-            files = write_explore(out_dir, doc, result, resolved)
+            files = write_explore(out_dir, output.document, output.result, plan.loaded.scenario)
         except OutputError as exc:
             fail(exc, EXIT_FAILURE)
         if not quiet:
             err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
-    emit_document(doc, table=None, out_file=None, as_json=as_json, quiet=quiet,
-                  render=render_explore)
+    finish(output, render=render_explore, as_json=as_json, quiet=quiet)
 
-
-def write_explore(out_dir: Path, doc: dict[str, Any], result: Exploration,
+def write_explore(out_dir: Path, doc: ExploreDocument, result: Exploration,
                   scenario: Scenario) -> list[str]:
     """Write ``--out DIR`` atomically: the experiments table, the JSON, the scenario.
 
@@ -180,7 +145,7 @@ def write_explore(out_dir: Path, doc: dict[str, Any], result: Exploration,
     import yaml
 
     from escalation_sim.analysis.explore import experiments_table
-    from escalation_sim.render.files import (
+    from escalation_sim.output.files import (
         SCENARIO_HEADER,
         StagedOutput,
         parquet_available,

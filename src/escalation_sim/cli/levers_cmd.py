@@ -25,12 +25,10 @@ from escalation_sim.cli.common import (
     SetOpt,
     WorkersOpt,
     check_out_file_or_exit,
-    emit_document,
     examples,
-    executor_or_exit,
     fail,
-    load_or_exit,
 )
+from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
 LEVERS_RUNS = 10_000
 """Runs per variant when ``--runs`` is not given (as ``compare``)."""
@@ -80,31 +78,18 @@ def levers_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Rank the levers by paired effect (help text: ``HELP``)."""
-    from escalation_sim.analysis.levers import rank_levers, ranking_dict, ranking_table
-    from escalation_sim.analysis.points import document_header
-    from escalation_sim.analysis.summary import file_sha256
-    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.commands import levers as command
     from escalation_sim.render.levers import render_levers
 
     if by not in RANK_BY:
         fail(f"--by {by}: choose one of {', '.join(RANK_BY)}")
-    resolved = load_or_exit(scenario, sets, days=days, seed=seed)
+    loaded = loaded_or_exit(scenario, sets, days=days, seed=seed)
+    plan = planned(lambda: command.plan(loaded, runs=runs, by=by))
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[scenario], force=force)
-    pool = executor_or_exit(executor, scheduler, workers)
-    n = runs or LEVERS_RUNS
-    sha = file_sha256(scenario)
-    variants = len(type(resolved.levers).model_fields) + 2
-    with progress_bar(n * variants, quiet=quiet) as progress:
-        ranking = rank_levers(resolved, n, resolved.seed, executor=pool, path=str(scenario),
-                              sha256=sha, progress=progress, by=RANK_BY[by])
-    doc = ranking_dict(ranking, document_header(resolved, str(scenario), sha, sets or [], n,
-                                                resolved.seed,
-                                                "--runs" if runs is not None else None))
-    emit_document(doc, table=ranking_table(doc) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_levers,
-                  force=force, inputs=[scenario])
-
+    output = execute(plan, executor=executor, scheduler=scheduler, workers=workers, quiet=quiet)
+    finish(output, render=render_levers, as_json=as_json, quiet=quiet, out_file=out_file,
+           force=force, inputs=[scenario])
 
 def register(app: typer.Typer) -> None:
     """Add ``escsim levers`` to the app."""

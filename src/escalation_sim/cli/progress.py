@@ -21,6 +21,7 @@ from rich.progress import (
     ProgressColumn,
     SpinnerColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -75,7 +76,7 @@ class DelayedProgress:
         self.done = 0
         self._lock = threading.Lock()
         self._bar: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._timer: threading.Timer | None = None
         self._closed = False
         self.started = time.monotonic()

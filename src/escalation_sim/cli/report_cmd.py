@@ -27,10 +27,10 @@ from escalation_sim.cli.common import (
     examples,
     executor_or_exit,
     fail,
-    load_or_exit,
     output_error_code,
     require_or_exit,
 )
+from escalation_sim.cli.steps import load_or_exit
 
 HELP = (
     "Write a self-contained HTML report of a scenario: its key parameters, outcome "
@@ -82,7 +82,7 @@ def report(
     from escalation_sim.analysis.summary import file_sha256, summarize
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
-    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.output.files import OutputError, write_file_atomic
     from escalation_sim.render.report import ReportPart, build_report  # needs escsim[report]
 
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)

@@ -1,8 +1,8 @@
 """``escsim run SCENARIO``: run an ensemble, print the summary an analyst reads, keep the files.
 
-The data flow is one way: scenario file → validated scenario (``load_or_exit``) → ensemble
-(``simulate``) → summary (``summarize``) → the terminal summary, the JSON on stdout, or the
-files of ``--out``.
+The data flow is one way: scenario file → validated scenario (``loaded_or_exit``) → the
+command's orchestration (:mod:`escalation_sim.commands.run`: ensemble and summary) → the
+terminal summary, the JSON on stdout, or the files of ``--out``.
 """
 
 from __future__ import annotations
@@ -34,15 +34,15 @@ from escalation_sim.cli.common import (
     examples,
     executor_or_exit,
     fail,
-    load_or_exit,
     on_interrupt,
     out,
     write_figures_or_exit,
 )
+from escalation_sim.cli.steps import loaded_or_exit
 
 if TYPE_CHECKING:
     from escalation_sim.engine.calendar import ChunkResult
-    from escalation_sim.render.files import StagedOutput
+    from escalation_sim.output.files import StagedOutput
     from escalation_sim.scenario.schema import Scenario
 
 HELP = (
@@ -93,23 +93,21 @@ def run(
     figures: FiguresOpt = None,
 ) -> None:
     """Run an ensemble of a scenario and summarise it (help text: ``HELP``)."""
-    from escalation_sim.analysis.summary import file_sha256, summarize, timing_of
-    from escalation_sim.analysis.tables import daily_table
     from escalation_sim.cli.progress import progress_bar
-    from escalation_sim.engine.ensemble import simulate
-    from escalation_sim.render.figures import run_figures
-    from escalation_sim.render.files import (
+    from escalation_sim.commands import run as command
+    from escalation_sim.output.files import (
         OutputError,
         Outputs,
         StagedOutput,
         check_out_dir,
         summary_json,
     )
+    from escalation_sim.render.figures import run_figures
     from escalation_sim.render.terminal import render_summary
     from escalation_sim.scenario.load import scenario_to_dict
 
-    resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
-    sha = file_sha256(scenario)  # the bytes that were loaded
+    plan = command.plan(loaded_or_exit(scenario, sets, runs=runs, days=days, seed=seed))
+    resolved = plan.loaded.scenario
     check_figures_or_exit(figures, "run")
     staged: StagedOutput | None = None
     if out_dir is not None:
@@ -126,12 +124,12 @@ def run(
             if out_dir is not None:  # per-run rows stream into the staging folder
                 staged = stack.enter_context(StagedOutput(out_dir))
                 sink = partial(_append_runs, staged, resolved)
-            with progress_bar(resolved.runs, quiet=quiet) as progress:
-                result = simulate(resolved, executor=pool, progress=progress, on_runs=sink)
-            summary = summarize(result, str(scenario), sha, overrides=list(sets or []))
+            with progress_bar(plan.total, quiet=quiet) as progress:
+                output = plan.run(pool, progress, on_runs=sink)
+            summary = output.document
             if staged is not None:
-                files = staged.commit(Outputs(summary=summary,
-                                              daily=daily_table(result.aggregate, resolved),
+                assert output.table is not None  # the daily table
+                files = staged.commit(Outputs(summary=summary, daily=output.table,
                                               scenario=scenario_to_dict(resolved, dates=True)))
     except OutputError as exc:
         fail(exc, EXIT_FAILURE)
@@ -141,7 +139,7 @@ def run(
         if files and not quiet:
             err.print(f"wrote {out_dir}/: {', '.join(files)}", highlight=False)
     elif not quiet:  # the terminal summary says how long it took
-        render_summary({**summary, "timing": timing_of(result, pool.workers)}, out,
+        render_summary({**summary, "timing": output.timing}, out,
                        files=files, out_dir=str(out_dir) if out_dir is not None else None,
                        runs_from="--runs" if runs is not None else None)
 
@@ -165,7 +163,7 @@ def interrupted_note(out_dir: Path) -> Callable[[], str]:
     Never a mix (``write_outputs`` swaps whole folders); which one is told by the identity of
     ``summary.json`` when the run started and when the interrupt comes.
     """
-    from escalation_sim.render.files import SUMMARY_FILE
+    from escalation_sim.output.files import SUMMARY_FILE
 
     before = _identity(out_dir / SUMMARY_FILE)
 

@@ -49,12 +49,12 @@ def validate(
     """Check scenario files: print 'ok  FILE' for each good one, every problem of each bad one.
 
     Every problem of types, ranges and keys is listed, one line each; the checks that need a
-    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events) follow once
-    those are right. An episode file (a dated record for ``escsim backtest``) is checked as an
-    episode. Exits with 2 if any file is bad.
+    whole scenario (actors named elsewhere, CAMEO codes, dates, scheduled events, a record that
+    fits) follow once those are right. An episode file (a dated record for ``escsim backtest``)
+    is checked as an episode. Exits with 2 if any file is bad.
     """
+    from escalation_sim.commands.common import load
     from escalation_sim.scenario.episode import load_episode
-    from escalation_sim.scenario.load import load_scenario
 
     results: list[dict[str, Any]] = []
     for file in files:
@@ -63,8 +63,8 @@ def validate(
             with scenario_warnings():
                 if episode:
                     load_episode(file)
-                else:
-                    load_scenario(file, sets or ())
+                else:  # as every command loads it: a record is checked against the scenario
+                    load(file, sets or ())
             results.append({"file": str(file), "ok": True,
                             "kind": "episode" if episode else "scenario"})
         except ScenarioError as exc:
@@ -263,7 +263,7 @@ def new(
     quiet: QuietOpt = False,
 ) -> None:
     """Create NAME.yaml from a bundled scenario, ready to edit (never overwrites a file)."""
-    from escalation_sim.render.files import OutputError, create_file
+    from escalation_sim.output.files import OutputError, create_file
     from escalation_sim.scenario.editor_schema import json_schema_text
     from escalation_sim.scenario.load import load_scenario_text
 
@@ -319,11 +319,11 @@ def scaffold_text(text: str, name: str, origin: str) -> str:
 
 def write_atomically(path: Path, text: str, label: str | None = None, *,
                      force: bool = False) -> None:
-    """Write a text file atomically (``render.files.write_file_atomic``), or exit.
+    """Write a text file atomically (``output.files.write_file_atomic``), or exit.
 
     Exit 1 when writing fails, 2 when what is there may not be replaced.
     """
-    from escalation_sim.render.files import OutputError, write_file_atomic
+    from escalation_sim.output.files import OutputError, write_file_atomic
 
     try:
         write_file_atomic(path, text, example=SCHEMA_FILE, label=label, force=force)

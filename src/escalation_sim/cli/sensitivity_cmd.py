@@ -17,7 +17,6 @@ from escalation_sim.analysis.defaults import (
     DEFAULT_SAMPLES,
     MAX_RUNS,
     MAX_SENSITIVITY_SAMPLES,
-    METHODS,
     OUTPUTS,
 )
 from escalation_sim.cli.common import (
@@ -34,15 +33,10 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_figures_or_exit,
     check_out_file_or_exit,
-    emit_document,
     examples,
-    executor_or_exit,
-    fail,
-    load_or_exit,
     require_or_exit,
-    write_figures_or_exit,
 )
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
 HELP = (
     "Global sensitivity analysis with SALib: which parameters drive "
@@ -107,54 +101,19 @@ def sensitivity_cmd(
 ) -> None:
     """Global sensitivity of the outcome to the main drivers (help text: ``HELP``)."""
     require_or_exit("SALib", "escsim sensitivity")
-    from escalation_sim.analysis.points import document_header
-    from escalation_sim.analysis.sensitivity import (
-        default_factors,
-        design,
-        parse_factor,
-        run_sensitivity,
-        sensitivity_dict,
-        sensitivity_table,
-    )
-    from escalation_sim.analysis.summary import file_sha256
-    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.commands import sensitivity as command
     from escalation_sim.render.figures import sensitivity_figures
     from escalation_sim.render.sensitivity import render_sensitivity
 
-    resolved = load_or_exit(scenario, sets, days=days, seed=seed)
-    if method not in METHODS:
-        fail(f"--method {method!r} is not known; use one of: {', '.join(METHODS)}")
-    try:
-        factors = [f for item in params for f in parse_factor(item, resolved)] if params \
-            else default_factors(resolved)
-    except ScenarioError as exc:
-        fail(exc)
-    n = samples or DEFAULT_SAMPLES[method]
-    per_point = runs or DEFAULT_RUNS
-    try:
-        points = design(factors, method, n, resolved.seed).shape[0] if len(factors) > 1 else 0
-    except ValueError as exc:
-        fail(exc)
+    loaded = loaded_or_exit(scenario, sets, days=days, seed=seed)
+    plan = planned(lambda: command.plan(loaded, params, method=method, samples=samples,
+                                        runs=runs))
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     check_figures_or_exit(figures, "sensitivity")
-    pool = executor_or_exit(executor, scheduler, workers)
-    with progress_bar(points * per_point, quiet=quiet) as bar:
-        try:
-            result = run_sensitivity(resolved, factors, method=method, samples=n,
-                                     runs=per_point, seed=resolved.seed, executor=pool,
-                                     progress=bar)
-        except ValueError as exc:
-            fail(exc)
-    sha = file_sha256(scenario)
-    doc = sensitivity_dict(result, document_header(resolved, str(scenario), sha, sets or [],
-                                                   per_point, resolved.seed,
-                                                   "--runs" if runs is not None else None))
-    write_figures_or_exit(figures, sensitivity_figures, doc, quiet=quiet)
-    emit_document(doc, table=sensitivity_table(result) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sensitivity,
-                  force=force, inputs=[scenario])
-
+    output = execute(plan, executor=executor, scheduler=scheduler, workers=workers, quiet=quiet)
+    finish(output, render=render_sensitivity, as_json=as_json, quiet=quiet, out_file=out_file,
+           figures=figures, draw=sensitivity_figures, force=force, inputs=[scenario])
 
 def register(app: typer.Typer) -> None:
     """Add ``escsim sensitivity`` to the app."""

@@ -1,12 +1,13 @@
 """Ctrl-C, SIGTERM and SIGHUP end a command the same way: one line, exit 128 + the signal.
 
-The console script installs :func:`install` before it imports anything heavy, so a signal in
-the first moments of start-up is handled too. The first signal raises :class:`Stopped` (a
+The entry point (``cli/main.py``, both ``escsim`` and ``python -m escalation_sim``) installs
+:func:`install` before it imports anything heavy, so a signal in the first moments of start-up
+is handled too. The first signal raises :class:`Stopped` (a
 ``KeyboardInterrupt``, so every ``except KeyboardInterrupt``/``finally`` cleans up as for
 Ctrl-C); signals that follow while escsim cleans up are absorbed, unless cleaning up takes
 longer than ``FORCE_AFTER_S``, in which case the next one ends the process at once.
 
-The handlers stay in place until the last byte: once the command has ended, :func:`main`
+The handlers stay in place until the last byte: once the command has ended, :func:`finish`
 flushes stdout and stderr and ends the process there (``os._exit``) with the command's exit
 code, rather than through the interpreter's shutdown, during which Python puts the default
 handlers back (a signal then would kill escsim without its ``error:`` line) and libraries'
@@ -82,57 +83,6 @@ def install() -> None:
     for signum in HANDLED:
         if signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _on_signal)
-
-
-def main() -> NoReturn:
-    """Entry point of the ``escsim`` console script: signals first, then the command line.
-
-    Ends the process itself with the command's exit code (see the module docstring).
-    """
-    install()
-    try:
-        try:
-            code = _command()
-        except KeyboardInterrupt as exc:  # the first signal, come as the command had ended
-            code = _stopped(exc)
-        finish(code)
-    except KeyboardInterrupt as exc:  # the first signal, come between the two lines above
-        finish(_stopped(exc))
-
-
-def _command() -> int:
-    """Run the command line; its exit code (128 + n for a stop outside a command's guard)."""
-    try:
-        from escalation_sim.cli.app import app
-
-        app(prog_name="escsim")
-    except SystemExit as exc:
-        return _exit_code(exc.code)
-    except KeyboardInterrupt as exc:  # before or after a command, outside its guard
-        return _stopped(exc)
-    return 0
-
-
-def _stopped(exc: BaseException) -> int:
-    """Say that a signal stopped escsim (one line) and return its exit code."""
-    try:
-        sys.stderr.write(f"error: {stop_message(exc)}\n")
-    except (OSError, ValueError):  # stderr closed
-        pass
-    return exit_code(exc)
-
-
-def _exit_code(code: object) -> int:
-    """A ``SystemExit`` code as a process exit code (a message is printed, exit 1)."""
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    try:
-        sys.stderr.write(f"{code}\n")
-    except (OSError, ValueError):
-        pass
-    return 1
 
 
 def finish(code: int) -> NoReturn:

@@ -26,14 +26,9 @@ from escalation_sim.cli.common import (
     WorkersOpt,
     check_figures_or_exit,
     check_out_file_or_exit,
-    emit_document,
     examples,
-    executor_or_exit,
-    fail,
-    load_or_exit,
-    write_figures_or_exit,
 )
-from escalation_sim.scenario.errors import ScenarioError
+from escalation_sim.cli.steps import execute, finish, loaded_or_exit, planned
 
 HELP = (
     "Run a scenario over a grid of one or two parameters and show chosen outcome "
@@ -87,41 +82,19 @@ def sweep_cmd(
     figures: FiguresOpt = None,
 ) -> None:
     """Sweep one or two parameters (help text: ``HELP``)."""
-    from escalation_sim.analysis.points import check_measure, document_header
-    from escalation_sim.analysis.summary import file_sha256
-    from escalation_sim.analysis.sweep import parse_axis, run_sweep, sweep_dict, sweep_table
-    from escalation_sim.cli.progress import progress_bar
+    from escalation_sim.commands import sweep as command
+    from escalation_sim.commands.common import runs_from
     from escalation_sim.render.figures import sweep_figures
     from escalation_sim.render.sweep import render_sweep
 
-    resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
-    try:
-        chosen = [check_measure(m) for m in (metrics or [DEFAULT_METRIC])]
-        axes = [parse_axis(item, resolved) for item in vary]
-    except (ScenarioError, ValueError) as exc:
-        fail(exc)
+    loaded = loaded_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
+    plan = planned(lambda: command.plan(loaded, vary, metrics, runs_from=runs_from(runs)))
     if out_file is not None:
         check_out_file_or_exit(out_file, inputs=[scenario], force=force)
     check_figures_or_exit(figures, "sweep")
-    pool = executor_or_exit(executor, scheduler, workers)
-    points = 1
-    for axis in axes:
-        points *= len(axis.values)
-    with progress_bar(points * resolved.runs, quiet=quiet) as bar:
-        try:
-            result = run_sweep(resolved, axes, resolved.runs, resolved.seed, executor=pool,
-                               progress=bar)
-        except ValueError as exc:
-            fail(exc)
-    sha = file_sha256(scenario)
-    doc = sweep_dict(result, chosen, document_header(resolved, str(scenario), sha, sets or [],
-                                                     resolved.runs, resolved.seed,
-                                                     "--runs" if runs is not None else None))
-    write_figures_or_exit(figures, sweep_figures, doc, quiet=quiet)
-    emit_document(doc, table=sweep_table(result, chosen) if out_file is not None else None,
-                  out_file=out_file, as_json=as_json, quiet=quiet, render=render_sweep,
-                  force=force, inputs=[scenario])
-
+    output = execute(plan, executor=executor, scheduler=scheduler, workers=workers, quiet=quiet)
+    finish(output, render=render_sweep, as_json=as_json, quiet=quiet, out_file=out_file,
+           figures=figures, draw=sweep_figures, force=force, inputs=[scenario])
 
 def register(app: typer.Typer) -> None:
     """Add ``escsim sweep`` to the app."""

@@ -26,10 +26,10 @@ from escalation_sim.cli.common import (
     examples,
     executor_or_exit,
     fail,
-    load_or_exit,
     out,
     print_json,
 )
+from escalation_sim.cli.steps import loaded_or_exit, planned
 
 HELP = (
     "Tell one run of a scenario as a dated event log: incidents, each side's moves with the "
@@ -67,46 +67,24 @@ def trace(
     as_json: JsonOpt = False,
 ) -> None:
     """Tell one run as a dated event log (help text: ``HELP``)."""
-    from escalation_sim.analysis.trace import pick_run, trace_run
     from escalation_sim.cli.progress import progress_bar
-    from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.commands import trace as command
     from escalation_sim.render.trace import render_trace
 
-    if run_index is not None and pick is not None:
-        fail("--run and --pick exclude each other; give one")
-    if pick is not None and pick not in PICKS:
-        fail(f"--pick {pick}: choose one of {', '.join(PICKS)}")
-    resolved = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
-    why = None
-    if pick is None:
-        index = run_index or 0
-        if index >= resolved.runs:
-            fail(f"--run {index}: the ensemble has {resolved.runs:,} runs (0 to "
-                 f"{resolved.runs - 1}); choose a smaller K or raise --runs")
-    else:
-        pool = executor_or_exit(executor, scheduler, workers)
-        with progress_bar(resolved.runs) as progress:
-            result = simulate(resolved, executor=pool, keep_runs=True, progress=progress)
-        assert result.runs is not None
-        found = pick_run(result.runs, pick)
-        if found is None:
-            fail(f"--pick {pick}: none of the {resolved.runs:,} runs with seed {resolved.seed} "
-                 f"ended in {PICKS[pick].replace('_', ' ')}; try more --runs or another --seed",
-                 EXIT_FAILURE)
-        index = found
-        why = (f"--pick {pick}: the median run of {resolved.runs:,}" if PICKS[pick] is None
-               else f"--pick {pick}: the first of {resolved.runs:,} runs that ended in "
-                    f"{PICKS[pick].replace('_', ' ')}")
-    story = trace_run(resolved, index)
+    loaded = loaded_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
+    plan = planned(lambda: command.plan(loaded, run=run_index, pick=pick, holds=holds))
+    pool = executor_or_exit(executor, scheduler, workers) if plan.pick is not None else None
+    with progress_bar(plan.total) as progress:
+        try:
+            output = plan.run(pool, progress)
+        except command.NoSuchRun as exc:
+            fail(exc, EXIT_FAILURE)
     if as_json:
-        data = story.to_dict()
-        if not holds:
-            data["events"] = [e for e in data["events"] if e["kind"] != "hold"]
-        print_json(data)
+        print_json(output.document)
         return
-    render_trace(story, out, holds=holds, why=why)
+    assert output.story is not None
+    render_trace(output.story, out, holds=holds, why=output.why)
     sys.stdout.flush()
-
 
 def register(app: typer.Typer) -> None:
     """Add ``escsim trace`` to the app."""

@@ -45,7 +45,8 @@ class Moments:
     def mean(self) -> np.ndarray:
         """Mean of the values added (NaN where none)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(self.total, dtype=float) * self.scale / np.asarray(self.n, float)
+            total = np.asarray(self.total, dtype=float)
+            return np.asarray(total * self.scale / np.asarray(self.n, float))
 
     def std(self) -> np.ndarray:
         """Sample standard deviation (NaN with fewer than two values)."""
@@ -53,7 +54,7 @@ class Moments:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = self.mean()
             var = (np.asarray(self.squares, dtype=float) * self.scale - n * mean**2) / (n - 1)
-        return np.sqrt(np.maximum(var, 0.0))
+        return np.asarray(np.sqrt(np.maximum(var, 0.0)))
 
 
 SCALAR_METRICS = ("peak_rung", "final_rung", "days_reduced_relations", "days_coercion",
@@ -147,6 +148,7 @@ class Aggregate:
             self.moments[name].add(r[name])
         for name in EVENT_DAYS:
             self.moments[name].add(r[name], where=r[name] >= 0)
+        assert self.peak_counts is not None  # set above
         for a in range(self.n_actors):
             self.peak_counts[a] += np.bincount(r["actor_peak"][:, a], minlength=N_RUNGS)
         self.top_peak_counts += np.bincount(r["peak_rung"], minlength=N_RUNGS)

@@ -72,14 +72,15 @@ def month_log_likelihood(sim_material: np.ndarray, sim_stance: np.ndarray,
                          error: float = CODING_ERROR,
                          decay: float = ERROR_DECAY) -> np.ndarray:
     """Both tracks' log-likelihood per run for one month (actors and tracks independent)."""
-    return (track_log_likelihood(sim_material, obs_material, MATERIAL_SCALE, error, decay)
-            + track_log_likelihood(sim_stance, obs_declaratory, DECLARATORY_SCALE, error, decay))
+    material = track_log_likelihood(sim_material, obs_material, MATERIAL_SCALE, error, decay)
+    return np.asarray(material + track_log_likelihood(sim_stance, obs_declaratory,
+                                                      DECLARATORY_SCALE, error, decay))
 
 
 def normalised(log_weights: np.ndarray) -> np.ndarray:
     """Weights summing to one from log-weights (computed stably)."""
     w = np.exp(log_weights - np.max(log_weights))
-    return w / w.sum()
+    return np.asarray(w / w.sum())
 
 
 def effective_size(log_weights: np.ndarray) -> float:

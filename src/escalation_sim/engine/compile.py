@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from pydantic import BaseModel
@@ -189,7 +189,7 @@ def with_run_values(scenario: Scenario, values: RunValues | None) -> Scenario:
         if schema_node(loc).base is int:
             array = np.rint(array).astype(np.int64)
         out = _put(out, loc, array)
-    return out
+    return cast(Scenario, out)
 
 
 def _put(node: Any, loc: tuple[str | int, ...], value: Any) -> Any:
@@ -203,9 +203,9 @@ def _put(node: Any, loc: tuple[str | int, ...], value: Any) -> Any:
         items = list(node)
         items[int(head)] = _put(items[int(head)], rest, value)
         return items
-    items = dict(node)
-    items[head] = _put(items.get(head), rest, value)
-    return items
+    mapping = dict(node)
+    mapping[head] = _put(mapping.get(head), rest, value)
+    return mapping
 
 
 def _power(base: Any, exponent: Any) -> Any:

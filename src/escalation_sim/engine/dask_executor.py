@@ -27,10 +27,11 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from types import ModuleType, TracebackType
-from typing import Any
+from typing import Any, cast
 
 from escalation_sim.engine.calendar import ChunkResult
-from escalation_sim.engine.executors import ExecutorError, Task, default_workers, run_task
+from escalation_sim.engine.errors import ExecutorError
+from escalation_sim.engine.tasks import Task, default_workers, run_task
 
 CONNECT_TIMEOUT_S = 3
 """Seconds to keep trying to reach a scheduler before giving up."""
@@ -195,7 +196,7 @@ class DaskExecutor:
 
     def _result(self, future: Any) -> list[ChunkResult]:
         try:
-            return future.result()
+            return cast("list[ChunkResult]", future.result())
         except ImportError as exc:
             raise ExecutorError(f"a Dask worker cannot import escsim ({exc}); install the same "
                                 f"escsim version in the workers' environment") from None

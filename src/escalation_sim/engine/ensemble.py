@@ -184,9 +184,9 @@ def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,
             for start in range(0, len(group), per):
                 which = group[start:start + per]
                 blocks = tuple((points[k].scenario, points[k].seed) for k in which)
-                start = points[which[0]].start
+                begun = points[which[0]].start
                 tasks.append((blocks, first, n, *option,
-                              *(() if start is None else (start.slice(first, n),))))
+                              *(() if begun is None else (begun.slice(first, n),))))
                 members.append((c, which))
     return tasks, members
 

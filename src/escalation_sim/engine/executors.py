@@ -16,22 +16,14 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.context
-import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from escalation_sim.engine.calendar import ChunkResult, simulate_blocks
+from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.errors import ExecutorError
-from escalation_sim.engine.monthly import MONTHLY, simulate_blocks_monthly
 from escalation_sim.engine.pool import imap_unordered
-from escalation_sim.engine.state import Start
-
-Task = tuple[Any, ...]
-"""``(blocks, first_run, n_runs, *options)``: one chunk of runs of one or more scenario points
-side by side (``blocks``: their ``(scenario, seed)``), optionally followed by a recording option
-(``"monthly"``: per-run monthly rungs, see ``monthly.py``) and the chunk's filtered starting
-state (a ``state.Start``, ``engine/filter.py``)."""
+from escalation_sim.engine.tasks import Task, default_workers, run_task
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
            "default_workers", "make_executor", "max_workers", "run_task"]
@@ -46,20 +38,6 @@ class Executor(Protocol):
 
     def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
         """Compute every task once; yield each task's results with its index as they arrive."""
-
-
-def run_task(task: Task) -> list[ChunkResult]:
-    """Compute one task (a module-level function, so worker processes can import it)."""
-    blocks, first, n, *option = task
-    start = next((o for o in option if isinstance(o, Start)), None)
-    if MONTHLY in option:
-        return simulate_blocks_monthly(blocks, first, n, start)
-    return simulate_blocks(blocks, first, n, start=start)
-
-
-def default_workers() -> int:
-    """Worker processes used when the user does not say: one per core."""
-    return max(1, os.cpu_count() or 1)
 
 
 WORKERS_PER_CORE = 4

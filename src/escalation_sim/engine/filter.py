@@ -39,6 +39,9 @@ from escalation_sim.scenario.schema import Assimilation, Scenario
 FILTER_STREAM = 0x46494C54
 """Seed-sequence key of the resampling uniforms (``"FILT"``)."""
 
+SMALL_ENSEMBLE = 200
+"""Below this many runs a collapse says to use more runs rather than to check the scenario."""
+
 
 @dataclass
 class Filtered:
@@ -134,7 +137,8 @@ def month_ends(first: dt.date, until: dt.date) -> list[int]:
     Month 0 is ``first``'s month (from ``first`` on); a month counts if it ends before
     ``until``'s month begins.
     """
-    ends, month = [], _month_start(first)
+    ends: list[int] = []
+    month = _month_start(first)
     while True:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
         if nxt > _month_start(until):
@@ -214,12 +218,18 @@ class FilterRun:
             size = effective_size(self.log_w) if np.isfinite(self.log_w).any() else 0.0
             self.ess.append(size)
             self.labels.append(self.observed.labels[m])
-            if size < max(1.5, self.settings.collapse_below * self.runs):
+            # Near one run carrying all the weight, or below the set share; an ensemble of one
+            # or two runs has nothing to collapse.
+            if size < max(min(1.5, self.runs / 2), self.settings.collapse_below * self.runs):
+                where = (f"in {self.observed.labels[m]} the filter's effective size fell to "
+                         f"{size:.1f} of {self.runs} runs, so there is no forecast from it")
+                if self.runs < SMALL_ENSEMBLE:
+                    raise FilterCollapse(f"too few runs to follow the record {_stem(self.loaded)}: "
+                                         f"{where} (use a few hundred runs or more)")
                 raise FilterCollapse(
                     f"the record {_stem(self.loaded)} is all but impossible under the model: "
-                    f"in {self.observed.labels[m]} the filter's effective size fell to "
-                    f"{size:.1f} of {self.runs} runs, so there is no forecast from it (check "
-                    "the scenario against the record, or raise assimilation.coding_error)")
+                    f"{where} (check the scenario against the record, or raise "
+                    "assimilation.coding_error)")
             top = float(gain.max())
             self.log_evidence += float(np.log(np.sum(prior * np.exp(gain - top)))) + top
             redraw = size < self.settings.resample_below * self.runs

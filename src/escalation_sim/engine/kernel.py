@@ -376,7 +376,7 @@ def run_days(t0, t1, s, p, rec, keys, meeting, block_runs, monthly, observe, eve
                         up = u_up < p.bias[i, c]
                         if mil:
                             rec.misread_military[r] += 1
-                    s.seen[q, r] = perception.perceived(lagged, wrong, up)
+                    s.seen[q, r] = perception.perceived(lagged, wrong, up)  # type: ignore[arg-type]
                     if lagged != s.prev_lagged[q, r]:
                         moved[i] = True
                         if lagged < s.prev_lagged[q, r]:

@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 PR_SET_PDEATHSIG = 1
 """``prctl`` option: the signal a process receives when the thread that forked it ends."""
@@ -155,8 +155,9 @@ def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers
     try:
         for _ in range(min(workers, len(tasks))):
             here, there = context.Pipe(duplex=True)
-            process = context.Process(target=_worker_main, args=(there, parent, function),
-                                      name="escsim-worker", daemon=True)
+            process = cast(Any, context).Process(  # BaseContext's stubs lack Process
+                target=_worker_main, args=(there, parent, function), name="escsim-worker",
+                daemon=True)
             _start(process)
             there.close()
             pool.append(_Worker(process, here))
@@ -174,6 +175,7 @@ def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers
                         worker.process.join(JOIN_S)
                         raise _died(worker) from None
                     index, worker.task = worker.task, None
+                    assert index is not None  # a worker that answers has a task
                     _give(worker, queue)  # before the caller works on the result
                     if status == "error":
                         raise value

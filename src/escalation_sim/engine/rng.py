@@ -97,4 +97,4 @@ def _mix(z: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         z = (z ^ (z >> _S30)) * _M1
         z = (z ^ (z >> _S27)) * _M2
-        return z ^ (z >> _S31)
+        return np.asarray(z ^ (z >> _S31))

@@ -91,7 +91,7 @@ class State(NamedTuple):
         a, r = len(actors), n_runs
 
         def column(values: list[Any], dtype: type = float) -> np.ndarray:
-            cols = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
+            cols: list[np.ndarray] = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
             return np.array(np.broadcast_to(np.stack(np.broadcast_arrays(*cols)), (a, r)))
 
         rung = column([x.initial_rung for x in actors], np.int64)

@@ -18,7 +18,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numba
 
@@ -50,7 +50,7 @@ def _cache_dir() -> None:
     except OSError:
         return  # numba's default (beside the package) or no cache
     if os.access(folder, os.W_OK):
-        numba.config.CACHE_DIR = str(folder)
+        numba.config.CACHE_DIR = str(folder)  # type: ignore[attr-defined]  # set at run time
 
 
 _cache_dir()
@@ -58,9 +58,9 @@ _cache_dir()
 
 def equation(fn: F) -> F:
     """Compile ``fn`` as a model equation (nopython, cached, no Python objects)."""
-    return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    return cast(F, numba.njit(cache=True, nogil=True)(fn))
 
 
 def compiled(fn: F) -> F:
     """Compile an engine function that calls the equations (the day kernel and its helpers)."""
-    return numba.njit(cache=True, nogil=True)(fn)  # type: ignore[no-any-return]
+    return cast(F, numba.njit(cache=True, nogil=True)(fn))

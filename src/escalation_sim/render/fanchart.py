@@ -168,9 +168,9 @@ def _axis(days: Sequence[int], dates: Sequence[str] | None, cell: int = 1,
     else:
         span = max(1, days[-1] - days[0])
         every = _nice_step(span / max(1, n) * 4 / cell)
-        for i, day in enumerate(days):
-            if i == 0 or day // every != days[i - 1] // every:
-                ticks.append((i, str(day if i == 0 else (day // every) * every)))
+        for i, number in enumerate(days):
+            if i == 0 or number // every != days[i - 1] // every:
+                ticks.append((i, str(number if i == 0 else (number // every) * every)))
     axis = ["─"] * (n * cell)
     labels = [" "] * room
     taken = [False] * (room + 1)

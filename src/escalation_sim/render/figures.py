@@ -17,7 +17,7 @@ version, scenario, runs, seed, date made). Levels and their names come from
 writes them (:mod:`escalation_sim.render.numbers`): ``48% [46, 50]``, ``< 0.1%``. Files are
 named ``<command>_<chart>.png|svg``. A file is replaced only if escsim wrote it and it is
 unchanged since, as the folder's manifest ``.escsim-files.json`` records
-(:mod:`escalation_sim.render.manifest`); each is written to a temporary name and renamed, so no
+(:mod:`escalation_sim.output.manifest`); each is written to a temporary name and renamed, so no
 half-written figure is left. matplotlib is imported on first use, with the Agg backend (no
 display needed); it comes with ``pip install 'escsim[report]'``.
 """
@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escalation_sim.analysis.classes import LEVELS, OUTCOME_WORDS, QUESTIONS
-from escalation_sim.analysis.summary import escsim_version
 from escalation_sim.extras import require
-from escalation_sim.render.files import OutputError, replace_problem, write_file_atomic
+from escalation_sim.output.files import OutputError, replace_problem, write_file_atomic
 from escalation_sim.render.numbers import estimate, signed
+from escalation_sim.versions import escsim_version
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

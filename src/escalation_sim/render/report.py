@@ -147,7 +147,7 @@ def _chart(fig: Any, div_id: str) -> str:
 
 
 def _x(s: Mapping[str, Any]) -> list[Any]:
-    return s["timeline"].get("date") or s["timeline"]["day"]
+    return list(s["timeline"].get("date") or s["timeline"]["day"])
 
 
 def _actor_fans(s: Mapping[str, Any], compared: Sequence[ReportPart]) -> list[str]:

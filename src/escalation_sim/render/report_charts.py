@@ -25,7 +25,7 @@ BANDS = (("p05", "p95", 0.15), ("p10", "p90", 0.22), ("p25", "p75", 0.35))
 """Fan chart bands (lower key, upper key, opacity): 90%, 80% and 50% of runs."""
 OUTCOME_NAMES = {key: words.name for key, words in OUTCOME_WORDS.items()}
 """Outcome class -> its name (``analysis/classes.py``)."""
-LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "height": 320,
+LAYOUT: dict[str, Any] = {"margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "height": 320,
           "template": "plotly_white", "font": {"family": "system-ui, sans-serif", "size": 12},
           "legend": {"orientation": "h", "y": -0.18}}
 CONFIG = {"displaylogo": False, "responsive": True}
@@ -38,7 +38,7 @@ def plain(text: str) -> str:
 
 def figure_html(fig: go.Figure, div_id: str) -> str:
     """The figure as an HTML ``<div>`` with its script (plotly.js must be on the page)."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id)
+    return str(fig.to_html(full_html=False, include_plotlyjs=False, config=CONFIG, div_id=div_id))
 
 
 def _entries(found: Mapping[str, Any], question: str) -> tuple[list[str], list[Any]]:

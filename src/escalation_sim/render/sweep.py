@@ -18,8 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from escalation_sim.analysis.defaults import runs_line
-from escalation_sim.analysis.points import is_probability, measure_label, short_label
-from escalation_sim.render.compare import as_percent
+from escalation_sim.analysis.points import as_percent, is_probability, measure_label, short_label
 from escalation_sim.render.fanchart import has_colour
 from escalation_sim.render.layout import pack
 from escalation_sim.render.numbers import MISSING, bar, estimate

@@ -322,8 +322,8 @@ def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
     for path, prior in parameters.items():
         grid.add_row(Text("  " + path, style="cyan"),
                      Text(prior.get("words") or prior.get("text", "")))
-    grid = Group(Text("Uncertain parameters, drawn run by run:", style="bold"), grid)
-    return [grid, Text(section.get("note", ""), style="dim"), *tail]
+    block = Group(Text("Uncertain parameters, drawn run by run:", style="bold"), grid)
+    return [block, Text(section.get("note", ""), style="dim"), *tail]
 
 
 def fan_charts(summary: Mapping[str, Any], console: Console) -> list[RenderableType]:

@@ -58,7 +58,7 @@ def render_trace(trace: Trace, console: Console, *, holds: bool = False,
                                 f" · {sc.horizon_days} days"))
     if why:
         console.print(Text(why, style="dim"))
-    names = {aid: aid.replace("_", " ").title() for aid in sc.actors}
+    names: dict[str | None, str] = {aid: aid.replace("_", " ").title() for aid in sc.actors}
     names[None] = UNATTRIBUTED
     width = max(len(names[e.get("perpetrator", e.get("actor"))]) for e in trace.events
                 if e["kind"] in ("move", "hold", "start", "incident"))

@@ -92,6 +92,10 @@ def scenario_source(text: str | Path) -> Path:
     files = {p.stem: p for p in scenario_files()}
     stem = path.name.removesuffix(SCENARIO_SUFFIX)
     if stem not in files:
+        if path.parent == Path() and path.suffix in ("", SCENARIO_SUFFIX):  # a bare name
+            hint = did_you_mean(stem, files, what="bundled scenarios")
+            raise ScenarioError(f"no such file, and no bundled scenario of that name; {hint} "
+                                "(escsim list)", source=str(text))
         return path  # reading it will say what is wrong
     if path.parent == Path():
         return files[stem]

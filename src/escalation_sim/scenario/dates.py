@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from escalation_sim.scenario.errors import ScenarioError, format_path
-from escalation_sim.scenario.validate import Locator
+from escalation_sim.scenario.yaml_io import Locator
 
 
 def when(day: int, date: dt.date | None = None) -> str:

@@ -28,11 +28,13 @@ from escalation_sim.scenario.errors import (
     ScenarioError,
     format_path,
     show_value,
+    term,
 )
 from escalation_sim.scenario.paths import assign, parse_path, walk
+from escalation_sim.scenario.priors import priors_of
 from escalation_sim.scenario.schema import Event, Scenario
-from escalation_sim.scenario.validate import Locator, build
-from escalation_sim.scenario.yaml_io import Document, parse_yaml
+from escalation_sim.scenario.validate import build
+from escalation_sim.scenario.yaml_io import Document, Locator, parse_yaml
 
 EVENT_TARGETS = ("actors", "issues", "incidents", "levers", "model")
 """Sections whose parameters scheduled events may change (plus ``alliances[n].commitment`` and
@@ -48,11 +50,16 @@ def set_source(item: str) -> str:
 
 
 def option_source(option: str, item: str) -> str:
-    """How messages name an option's item (``--vary PATH=…``), shortened if long."""
+    """How messages name an option's item (``--vary PATH=…``), shortened if long.
+
+    In the Python API (:func:`~escalation_sim.scenario.errors.python_terms`) the argument's
+    name and the item quoted: ``vary item 'PATH=…'``.
+    """
     text = " ".join(item.split())
     if len(text) > SOURCE_CHARS:
         text = text[:SOURCE_CHARS - 1] + "…"
-    return f"{option} {text}"
+    name = term(option)
+    return f"{option} {text}" if name == option else f"{name} item {text!r}"
 
 
 SOURCE_CHARS = 80
@@ -68,8 +75,8 @@ def split_override(item: str) -> tuple[str, Any]:
     source = set_source(item)
     path, sep, text = item.partition("=")
     if not sep or not path.strip():
-        raise ScenarioError("expected PATH=VALUE, e.g. --set actors.baku.nationalism=0.8",
-                            source="--set", value=item)
+        raise ScenarioError("expected PATH=VALUE, e.g. actors.baku.nationalism=0.8",
+                            source=term("--set"), value=item)
     try:
         value, _ = parse_yaml(text, source)
     except ScenarioError as exc:  # the value is one line: its line number says nothing
@@ -285,7 +292,7 @@ def with_values(scenario: Scenario, values: Mapping[str, Any],
     """A new, validated scenario with the values at the given dotted paths replaced.
 
     A path that had a distribution (``scenario.priors``) gets the new value instead: a number
-    fixes it (:func:`escalation_sim.scenario.priors.fix`), a distribution
+    fixes it (:func:`fix`), a distribution
     (``{"uniform": [0.5, 0.7]}``) replaces it. The other distributions are kept.
 
     Args:
@@ -309,3 +316,13 @@ def with_values(scenario: Scenario, values: Mapping[str, Any],
     kept = {p: d for p, d in scenario.priors.items() if p not in written}
     new._priors = dict(sorted({**kept, **new.priors}.items()))
     return new
+
+
+def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+    """A copy with the given paths set to plain numbers (their distributions removed)."""
+    return with_values(scenario, values)
+
+
+def point_valued(scenario: Scenario) -> Scenario:
+    """A copy with every uncertain parameter fixed at its median: one number each, as before."""
+    return fix(scenario, {path: d.central() for path, d in priors_of(scenario).items()})

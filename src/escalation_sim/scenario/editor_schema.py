@@ -59,7 +59,7 @@ def _relax(schema: Any) -> Any:
         return [_relax(item) for item in schema]
     if not isinstance(schema, dict):
         return copy.deepcopy(schema)
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in schema.items():
         if key in _RELAXED:
             continue

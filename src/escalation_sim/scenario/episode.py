@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from escalation_sim.model.ladder import (
     DIPLOMATIC_RETALIATION,
@@ -353,7 +354,7 @@ def _at(doc: Document, loc: Loc, message: str, value: Any = MISSING) -> Scenario
     return ScenarioError(message, source=source, path=format_path(loc), line=line, value=value)
 
 
-def _translate(error: dict[str, Any], doc: Document) -> ScenarioError:
+def _translate(error: ErrorDetails, doc: Document) -> ScenarioError:
     loc = tuple(p for p in error["loc"] if p != "[key]")
     kind, value = error["type"], error.get("input", MISSING)
     if kind == "extra_forbidden":

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 Loc = tuple[str | int, ...]
@@ -22,6 +24,31 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 _MAX_VALUE_CHARS = 80
 _MAX_PATH_CHARS = 120
+
+ARGUMENTS = {"--set": "set", "--vary": "vary", "--param": "params", "--metric": "metrics",
+             "--samples": "samples", "--method": "method", "--discover": "discover",
+             "--runs": "runs", "--days": "days", "--seed": "seed", "--workers": "workers",
+             "--variant": "variants", "--by": "by", "--run": "run", "--pick": "pick",
+             "--weights": "weights", "--from": "origin", "--origins": "origins"}
+"""Each command-line option and the Python API's argument of the same meaning."""
+_PYTHON_TERMS: ContextVar[bool] = ContextVar("escsim_python_terms", default=False)
+
+
+@contextmanager
+def python_terms() -> Iterator[None]:
+    """Inside the block, messages name inputs as the Python API's arguments, not as options."""
+    token = _PYTHON_TERMS.set(True)
+    try:
+        yield
+    finally:
+        _PYTHON_TERMS.reset(token)
+
+
+def term(option: str) -> str:
+    """How messages name an input: ``--vary`` on the command line, ``vary`` in Python."""
+    if _PYTHON_TERMS.get():
+        return ARGUMENTS.get(option, option.lstrip("-"))
+    return option
 
 
 def format_path(loc: Iterable[str | int]) -> str:

@@ -282,7 +282,8 @@ def _contained(path: Path, folder: Path, fail: Callable[[str], ScenarioError]) -
     return True
 
 
-def _calibrate(doc: Document, folder: Path, ref: Any, source: str, line: int | None) -> None:
+def _calibrate(doc: Document, folder: Path, ref: Any, source: str | None,
+               line: int | None) -> None:
     """Put a calibration file's ``priors`` at their paths in ``doc`` (in place)."""
     def fail(message: str) -> ScenarioError:
         return ScenarioError(message, source=source, line=line, path=CALIBRATION, value=ref)
@@ -354,8 +355,8 @@ def particle_specs(calib: Document) -> dict[str, Any]:
             not all(isinstance(r, list) and len(r) == len(paths) for r in rows):
         raise fail("parameters must be a list of paths and values a list of rows, one value "
                    "per parameter in each")
-    searched = calib.data.get("parameters") if isinstance(calib.data.get("parameters"),
-                                                          dict) else {}
+    found = calib.data.get("parameters")
+    searched: dict[str, Any] = found if isinstance(found, dict) else {}
     digest = hashlib.blake2b(json.dumps([paths, weights, rows]).encode("utf-8"),
                              digest_size=8).hexdigest()
     joint = f"{Path(calib.source).name}:{digest}"

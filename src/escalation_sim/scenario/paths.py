@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import types
 from dataclasses import dataclass
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import annotated_types as at
 from pydantic import BaseModel
@@ -133,13 +133,13 @@ class SchemaNode:
         """Closed range (lower, upper) of a numeric value; ``None`` where unbounded."""
         lo = next((m.ge for m in self.metadata if isinstance(m, at.Ge)), None)
         hi = next((m.le for m in self.metadata if isinstance(m, at.Le)), None)
-        return lo, hi
+        return cast("float | None", lo), cast("float | None", hi)  # a number's bounds
 
     def child_field(self, segment: str | int) -> FieldInfo:
         """The field one level down (for a model: its field ``segment``)."""
         base = self.base
         if self.kind == "model":
-            return base.model_fields[segment]
+            return cast(FieldInfo, base.model_fields[segment])
         item = get_args(base)[-1] if get_args(base) else Any
         return FieldInfo.from_annotation(item)
 
@@ -177,7 +177,7 @@ def _type_words(base: Any, metadata: list[Any]) -> str:
         return f"list of {_item_words(item[0], item[1])}"
     if base is str:
         pattern = next((m.pattern for m in metadata if getattr(m, "pattern", None)), None)
-        return _PATTERN_NAMES.get(pattern, "text")
+        return _PATTERN_NAMES.get(str(pattern), "text")
     return {bool: "true/false", int: "integer", float: "number",
             dt.date: "date (YYYY-MM-DD)"}.get(base, "any value")
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -41,8 +41,6 @@ from escalation_sim.scenario.errors import bounds_text
 
 if TYPE_CHECKING:
     from scipy.stats._distn_infrastructure import rv_continuous_frozen
-
-    from escalation_sim.scenario.schema import Scenario
 
 KINDS = ("uniform", "triangular", "normal", "beta")
 """The distributions a scenario writes by hand (:data:`PARTICLES` comes from a calibration)."""
@@ -84,7 +82,7 @@ class Distribution:
     def probabilities(self) -> np.ndarray:
         """A ``particles`` distribution's weights, normalised to sum to 1."""
         w = np.asarray(self.weights, dtype=np.float64)
-        return w / w.sum()
+        return np.asarray(w / w.sum())
 
     def pick(self, u: np.ndarray) -> np.ndarray:
         """The parameter set a run with quantile ``u`` takes, in stored order (``particles``).
@@ -371,18 +369,14 @@ def parse(value: Any, low: float | None, high: float | None) -> Distribution:
     return dist
 
 
-def priors_of(scenario: Scenario) -> dict[str, Distribution]:
+class Uncertain(Protocol):
+    """What :func:`priors_of` reads of a scenario (so this module needs no schema import)."""
+
+    @property
+    def priors(self) -> Mapping[str, Distribution]:
+        """Dotted path -> distribution."""
+
+
+def priors_of(scenario: Uncertain) -> dict[str, Distribution]:
     """The scenario's uncertain parameters: dotted path -> distribution, sorted by path."""
     return dict(sorted(scenario.priors.items()))
-
-
-def fix(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """A copy with the given paths set to plain numbers (their distributions removed)."""
-    from escalation_sim.scenario.edit import with_values
-
-    return with_values(scenario, values)
-
-
-def point_valued(scenario: Scenario) -> Scenario:
-    """A copy with every uncertain parameter fixed at its median: one number each, as before."""
-    return fix(scenario, {path: d.central() for path, d in priors_of(scenario).items()})

@@ -9,7 +9,7 @@ that explains it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -276,7 +276,8 @@ def _lever_kind(name: str, ramp_days: float, doc: str) -> type[Lever]:
     """A lever class whose build-up time has its own documented default."""
     fields = {"ramp_days": (float, param(ramp_days, 0, 3650, unit="days", doc=doc,
                                           section="§10 Levers"))}
-    return create_model(name, __base__=Lever, **fields)  # type: ignore[call-overload]
+    return cast(type[Lever], create_model(name, __base__=Lever,  # type: ignore[call-overload]
+                                          **fields))
 
 
 HotlineLever = _lever_kind(
@@ -321,7 +322,7 @@ class Levers(Strict):
         description="Cultural and academic exchanges: slowly smaller rally effects and softer "
                     "rhetoric.")
     multilateral_forum: ForumLever = Field(
-        default_factory=ForumLever,
+        default_factory=ForumLever,  # type: ignore[arg-type]  # pydantic's stubs: a model class
         description="Regular multilateral meetings: each one an opportunity for a leader-level "
                     "settlement.")
     trusted_intermediaries: IntermediaryLever = Field(  # type: ignore[valid-type]

@@ -18,11 +18,11 @@ from a file, a ``--set`` or the Python API.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import annotated_types as at
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from escalation_sim.scenario.errors import (
     MISSING,
@@ -35,10 +35,7 @@ from escalation_sim.scenario.errors import (
 from escalation_sim.scenario.paths import ROOT, SchemaNode, parse_path, schema_node, step
 from escalation_sim.scenario.priors import KINDS, PARTICLES, Distribution, PriorError, parse
 from escalation_sim.scenario.schema import ReferenceProblem, Scenario
-from escalation_sim.scenario.yaml_io import Where
-
-Locator = Callable[[Loc], Where]
-"""Maps a key path to (source, line) for error messages."""
+from escalation_sim.scenario.yaml_io import Locator
 
 _TYPE_PHRASES = {
     "number": "a number",
@@ -95,7 +92,7 @@ def _node(loc: Loc) -> SchemaNode | None:
         return None
 
 
-def translate(error: dict[str, Any], locate: Locator) -> ScenarioError:
+def translate(error: ErrorDetails, locate: Locator) -> ScenarioError:
     """Translate one pydantic error (an item of ``ValidationError.errors()``)."""
     kind = error["type"]
     loc: Loc = tuple(error["loc"])
@@ -201,13 +198,13 @@ def _within(loc: tuple[Any, ...], path: str) -> bool:
     return text == path or text.startswith((path + ".", path + "["))
 
 
-def _ordered(errors: list[dict[str, Any]], locate: Locator,
-             main_source: str) -> list[dict[str, Any]]:
+def _ordered(errors: list[ErrorDetails], locate: Locator,
+             main_source: str) -> list[ErrorDetails]:
     """Pydantic's errors, the most useful first.
 
     Those in the file the user gave come before its parents', then by line.
     """
-    def key(item: tuple[int, dict[str, Any]]) -> tuple[int, float, int]:
+    def key(item: tuple[int, ErrorDetails]) -> tuple[int, float, int]:
         n, error = item
         source, line = locate(tuple(p for p in error["loc"] if p != "[key]"))
         return (source != main_source, line if line is not None else float("inf"), n)

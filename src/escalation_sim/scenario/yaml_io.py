@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -47,8 +47,10 @@ _PLAIN_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "times
 _MERGE = _YAML + "merge"
 _PLAIN = "plain YAML only: mappings, lists, text, numbers, true/false, null and dates"
 
-Where = tuple[str, int | None]
-"""Where a key was written: (source, 1-based line or None)."""
+Where = tuple[str | None, int | None]
+"""Where a key was written: (source, 1-based line), either ``None`` when not known."""
+Locator = Callable[[Loc], Where]
+"""Maps a key path to (source, line) for error messages."""
 
 
 @dataclass

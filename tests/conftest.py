@@ -1,4 +1,4 @@
-"""A small ensemble of the base scenario and its summary, shared by the renderer tests."""
+"""A small ensemble of the base scenario and its summary, shared by renderer and output tests."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 from escalation_sim.analysis.summary import summarize
 from escalation_sim.engine.ensemble import PointResult, simulate
+from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
-from escalation_sim.scenario.priors import point_valued
 
-BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
 
 
 @pytest.fixture(scope="session")

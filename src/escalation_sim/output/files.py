@@ -27,7 +27,7 @@ that was killed are removed at the next ``--out`` into the same folder.
 Single files (``--out FILE`` of ``report``, ``compare``, ``sweep``, ``sensitivity``,
 ``levers``, ``schema``, ``calibrate``) and figures are written by :func:`write_file_atomic`: a
 temporary file beside the target, synced and renamed over it, and recorded in the folder's
-manifest (:mod:`escalation_sim.render.manifest`). An existing file is replaced only if that
+manifest (:mod:`escalation_sim.output.manifest`). An existing file is replaced only if that
 manifest records it with the hash it still has, or with ``--force``; never when it is one of
 the command's inputs (any file the command read), whatever ``--force`` says.
 :func:`check_out_file` applies the same rules before any work, and :func:`write_file_atomic`
@@ -54,12 +54,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from escalation_sim.render import manifest
-from escalation_sim.render.manifest import (
+if TYPE_CHECKING:
+    import numpy as np
+
+from escalation_sim.output import manifest
+from escalation_sim.output.manifest import (
     MANIFEST_FILE,
     folder_lock,
     matches,
@@ -86,7 +90,7 @@ _STAGING_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-[0-
 SCENARIO_HEADER = ("# The fully resolved scenario of this run: every default filled in, --set, "
                    "--runs, --days and --seed applied.\n# Run it again with: escsim run {path}\n")
 
-Table = Mapping[str, Sequence[Any]]
+Table = Mapping[str, "Sequence[Any] | np.ndarray"]
 
 
 class OutputError(Exception):
@@ -255,7 +259,7 @@ def clean_stale_staging(parent: Path) -> list[str]:
     host), and earlier outputs it had moved aside (``.DIR.old-PID-…``, an unchanged escsim
     output folder) once ``DIR`` holds the newer output. Returns the names removed.
     """
-    removed = []
+    removed: list[str] = []
     host = socket.gethostname()
     try:
         entries = list(os.scandir(parent))
@@ -463,9 +467,9 @@ class RunsWriter:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._arrow = parquet_available()
-        self._csv = (folder / RUNS_CSV).open("w" if not self._arrow else "wb",
-                                             **({} if self._arrow else
-                                                {"encoding": "utf-8", "newline": ""}))
+        csv_path = folder / RUNS_CSV
+        self._csv: Any = (csv_path.open("wb") if self._arrow else
+                          csv_path.open("w", encoding="utf-8", newline=""))
         self._writer: Any = None
         self._parquet: Any = None
         self._schema: Any = None
@@ -648,7 +652,7 @@ def interrupts_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    caught: list[tuple[int, object]] = []
+    caught: list[tuple[int, FrameType | None]] = []
     previous = {}
     for signum in HELD_SIGNALS:
         handler = signal.getsignal(signum)
@@ -836,7 +840,7 @@ def write_file_atomic(path: Path, content: str | Callable[[Path], None], *,
     folder's lock, the rules of :func:`replace_problem` are checked again (so a file that
     appeared or changed since the command started is kept), the temporary file takes the
     place of ``path``, and the folder's manifest records its size and SHA-256
-    (:mod:`escalation_sim.render.manifest`). A failure or Ctrl-C leaves ``path`` as it was (the
+    (:mod:`escalation_sim.output.manifest`). A failure or Ctrl-C leaves ``path`` as it was (the
     earlier file, or none), never half a file or an empty one; folders created for it are
     removed again. The file gets a new file's usual permissions (0666 less the umask).
 

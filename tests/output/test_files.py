@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.analysis.tables import daily_table, runs_table
-from escalation_sim.render import files
-from escalation_sim.render.files import (
+from escalation_sim.output import files
+from escalation_sim.output.files import (
     OUTPUT_FILES,
     OutputError,
     Outputs,

@@ -10,7 +10,7 @@ escsim's, and an escsim file the user has edited since is the user's.
   ``.escsim-files.json`` in the file's folder lists each file escsim wrote there, with its
   size and SHA-256. It is updated under a lock on the folder whenever escsim writes a file
   there, and entries of files that no longer exist are dropped.
-- ``--out DIR``: the folder's marker ``.escsim-output.json`` (:mod:`render.files`) lists the
+- ``--out DIR``: the folder's marker ``.escsim-output.json`` (:mod:`output.files`) lists the
   folder's files the same way.
 
 ``--force`` replaces a regular file that is not recorded (or was edited), but never one of the
@@ -54,7 +54,7 @@ def matches(path: Path, record: Any) -> bool:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != record.get("size"):
             return False
-        return sha256_file(path) == record["sha256"]
+        return bool(sha256_file(path) == record["sha256"])
     except OSError:
         return False
 
