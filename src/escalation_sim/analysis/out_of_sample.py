@@ -141,12 +141,17 @@ class Refit:
 
 
 def refit_of(posterior: Posterior, evaluations: Evaluations, log_q: np.ndarray) -> Refit:
-    """The importance weights of every simulated set (``log_q`` from ``log_proposals``)."""
+    """The importance weights of every simulated set (``log_q`` from ``log_proposals``).
+
+    The refits keep the sets within the calibration's last threshold; a calibration of one
+    generation (the prior sample, kept whole) has none, and its refits keep every set.
+    """
     lows = np.array([p.low for p in posterior.priors])
     highs = np.array([p.high for p in posterior.priors])
     log_prior = -float(np.sum(np.log(highs - lows)))
     log_w = mixture_log_weights(log_q, evaluations.generation, log_prior)
-    return Refit(posterior, evaluations, log_w, posterior.epsilons[-1])
+    last = posterior.epsilons[-1] if posterior.epsilons else float("inf")
+    return Refit(posterior, evaluations, log_w, last)
 
 
 def joint_values(posterior: Posterior, values: np.ndarray, weights: np.ndarray,

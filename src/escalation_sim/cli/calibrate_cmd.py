@@ -85,7 +85,8 @@ EPILOG = examples(
     "escsim calibrate --population 60 --generations 3 --runs 64 --workers 2 \\\n"
     "    --out calibration.yaml",
     "escsim calibrate --resume --generations 8",
-    "escsim calibrate --leave-one-out --calibration calibration.yaml --json > loo.json",
+    "escsim calibrate --leave-one-out --calibration calibration.yaml \\\n"
+    "    --out out_of_sample.json",
 )
 CALIBRATE_RUNS = 128
 """Runs per episode and parameter set when calibrating and --runs is not given."""
