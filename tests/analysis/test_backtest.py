@@ -289,7 +289,8 @@ def test_meeting_and_force_by_episode_are_scored():
 
 
 def test_the_distance_sums_its_documented_terms():
-    from escalation_sim.analysis.backtest import DISTANCE_TERMS, distance_terms, distance_text
+    from escalation_sim.analysis.backtest import distance_terms
+    from escalation_sim.analysis.distance_terms import DISTANCE_TERMS, distance_text
 
     model = {"rps": 0.1, "rps_material": 0.2, "rps_declaratory": 0.3, "cover_90": 0.7,
              "measures": 1.0, "spells": 2.0, "brier_force_episode": 0.4, "brier_meeting": 0.2}

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from escalation_sim.analysis.distance_terms import COVERAGE_TARGET, DISTANCE_TERMS, RPS_KEYS
 from escalation_sim.analysis.stats import (
     Interval,
     decimals_for,
@@ -624,46 +625,6 @@ def library_reference(exclude: str | Path | None = None) -> tuple[np.ndarray, np
     return empirical_climatology(paths), empirical_events(paths)
 
 
-COVERAGE_TARGET = 0.9
-"""The share of observed actor-months a calibrated central 90% band holds."""
-COVERAGE_PENALTY = 0.25
-"""RPS units per unit of 90%-band coverage away from :data:`COVERAGE_TARGET`."""
-MEASURES_PENALTY = 0.05
-"""RPS units per unit of the measures' count error (:func:`measure_counts`): a count off by a
-factor of e costs 0.05, about the RPS gap between the model and its references."""
-SPELLS_PENALTY = 0.05
-"""RPS units per unit of the spells' length error (:func:`spell_error`), as for the counts."""
-FORCE_PENALTY = 0.25
-"""RPS units per unit of the Brier score of force in the episode (:func:`force_in_episode`)."""
-MEETING_PENALTY = 0.25
-"""RPS units per unit of the Brier score of the leaders' first meeting (:func:`meeting_brier`)."""
-RPS_KEYS = ("rps", "rps_material", "rps_declaratory")
-"""The RPS terms of the distance, averaged: the reading and each of its two tracks."""
-
-
-@dataclass(frozen=True)
-class Term:
-    """One term of :func:`distance`: a pooled score, its weight, and what it says."""
-
-    key: str
-    weight: float
-    words: str
-
-
-DISTANCE_TERMS = (
-    Term("rps", 1.0, "the mean of three pooled RPS: the monthly reading, its deeds (measures "
-         "in force) and its words (stance)"),
-    Term("cover_90", COVERAGE_PENALTY, "how far the 90% bands' coverage is from 90%"),
-    Term("measures", MEASURES_PENALTY, "the log error of the measures imposed and lifted per "
-         "actor"),
-    Term("spells", SPELLS_PENALTY, "the log error of the mean length of spells at rung 5 or "
-         "more"),
-    Term("brier_force_episode", FORCE_PENALTY, "the Brier score of force in each episode"),
-    Term("brier_meeting", MEETING_PENALTY, "the Brier score of the leaders' first meeting by "
-         "month"),
-)
-"""The terms of the calibration's distance, in order (docs/calibration.md, Distance)."""
-
 
 def distance_terms(pooled: dict[str, Any]) -> dict[str, float]:
     """Each term of :func:`distance`, weighted: term key -> its share of the distance.
@@ -782,15 +743,6 @@ def report_verdict(data: Mapping[str, Any]) -> dict[str, Any]:
     rows = {row["score"]: row for row in data["scores"]}
     return verdict({ref: rows["rps"].get(f"skill_{ref}") for ref in data.get("references", [])},
                    rows["cover_90"]["model"])
-
-
-def distance_text() -> str:
-    """What :func:`distance` is, in a sentence (tables, ``calibrate --help``, ``explain``)."""
-    terms = " + ".join(f"{t.weight:g} × {t.words}" if t.weight != 1 else t.words
-                       for t in DISTANCE_TERMS)
-    return ("distance: one number for calibration, lower is closer to the record — " + terms
-            + " (each where the episodes record it; bands holding 60% of observed months add "
-            "0.075)")
 
 
 def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,

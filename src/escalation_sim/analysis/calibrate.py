@@ -344,7 +344,7 @@ def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
     summary and its sd against the prior's; ``generations:`` the epsilon schedule, the sets
     simulated and the effective sample size of each generation.
     """
-    from escalation_sim.analysis.backtest import DISTANCE_TERMS, distance_text
+    from escalation_sim.analysis.distance_terms import DISTANCE_TERMS, distance_text
 
     marginals = [post.marginal(j) for j in range(len(post.priors))]
     corr = post.correlations()

@@ -48,7 +48,7 @@ DEFAULT_OUT = Path("calibration.yaml")
 DEFAULT_LOO_OUT = Path("out_of_sample.json")
 
 def _help() -> str:
-    from escalation_sim.analysis.backtest import distance_text
+    from escalation_sim.analysis.distance_terms import distance_text
 
     return (
         "Calibrate shared model weights across past crises with ABC-SMC (pyabc), or, with "

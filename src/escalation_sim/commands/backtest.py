@@ -24,7 +24,6 @@ from escalation_sim.analysis.backtest import (
     Simulated,
     calibration_words,
     distance,
-    distance_text,
     empirical_climatology,
     empirical_episode_rates,
     empirical_events,
@@ -36,6 +35,7 @@ from escalation_sim.analysis.backtest import (
     verdict,
 )
 from escalation_sim.analysis.defaults import LIBRARY_RUNS
+from escalation_sim.analysis.distance_terms import distance_text
 from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument, RollingDocument
 from escalation_sim.analysis.rolling import origins_of, pooled, rolling
 from escalation_sim.analysis.stats import json_float
