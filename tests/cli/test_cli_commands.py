@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from escalation_sim.commands import common as commands_common
 from escalation_sim.scenario import bundled
 from escalation_sim.scenario import load as scenario_load
 from escalation_sim.scenario.load import load_scenario
@@ -138,7 +139,8 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
     def boom(*args, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(scenario_load, "load_scenario", boom)
+    for module in (scenario_load, commands_common):  # the commands' loader holds its own name
+        monkeypatch.setattr(module, "load_scenario", boom)
     result = run("validate", "x.yaml")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -148,7 +150,8 @@ def test_unexpected_error_is_one_line_and_exit_1(run, monkeypatch):
 
 
 def test_debug_env_lets_the_traceback_through(run, monkeypatch):
-    monkeypatch.setattr(scenario_load, "load_scenario", lambda *a, **k: 1 / 0)
+    for module in (scenario_load, commands_common):  # the commands' loader holds its own name
+        monkeypatch.setattr(module, "load_scenario", lambda *a, **k: 1 / 0)
     result = run("validate", "x.yaml", env={"ESCSIM_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 

@@ -131,12 +131,14 @@ def test_every_command_turns_ctrl_c_into_one_line(monkeypatch, tmp_path):
     from typer.testing import CliRunner
 
     from escalation_sim.cli.app import app
+    from escalation_sim.commands import common as commands_common
     from escalation_sim.scenario import load as scenario_load
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(scenario_load, "load_scenario", interrupted)
+    for module in (scenario_load, commands_common):  # the commands' loader holds its own name
+        monkeypatch.setattr(module, "load_scenario", interrupted)
     result = CliRunner().invoke(app, ["validate", str(BASE)])
     assert result.exit_code == 130
     check_one_line(result.stderr, "error: interrupted")
