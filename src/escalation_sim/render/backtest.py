@@ -62,12 +62,12 @@ def render_backtest(data: Mapping[str, Any], console: Console) -> None:
         f"{data['scenario']!r}, {data['runs']:,} runs, seed {data['seed']}"), soft_wrap=False)
     console.print(Text(runs_line("backtest", data["runs"], data.get("runs_from")), style="dim"),
                   soft_wrap=False)
-    said = (data.get("calibration") or {}).get("text")
-    if said:
-        console.print(Text(said[0].upper() + said[1:] + ".", style="dim"), soft_wrap=False)
     line = verdict_line(data)
     if line is not None:
         console.print(line, soft_wrap=False)
+    said = (data.get("calibration") or {}).get("text")
+    if said:  # after the verdict: which model was scored, calibrated or not, in sample or not
+        console.print(Text(said[0].upper() + said[1:] + ".", style="dim"), soft_wrap=False)
     console.print(Text("Scores, lower is better (RPS per actor-month, Brier per month); "
                        "skill = 1 − score/reference, with 95% intervals", style="bold"),
                   soft_wrap=False)
