@@ -36,12 +36,20 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed(label: str, repeat: int, work: Callable[[], object]) -> tuple[float, float]:
-    """Best wall and best CPU seconds of ``repeat`` calls of ``work``."""
+def timed(label: str, repeat: int, work: Callable[[], object],
+          executor: object = None) -> tuple[float, float]:
+    """Best wall and best CPU seconds of ``repeat`` calls of ``work``.
+
+    The executor's worker processes are ended after each call (as when a command ends), so
+    that their CPU seconds are counted (a process's CPU counts once it has been waited for).
+    """
     best = best_cpu = float("inf")
     for k in range(repeat):
         t0, c0 = time.perf_counter(), cpu_seconds()
         work()
+        close = getattr(executor, "close", None)
+        if close is not None:
+            close()
         dt, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         best, best_cpu = min(best, dt), min(best_cpu, cpu)
         print(f"  {label} repeat {k + 1}: {dt:.2f} s wall, {cpu:.2f} s CPU, "
@@ -73,10 +81,10 @@ def main() -> None:
     if args.only is None or args.only == "sensitivity":
         found["sensitivity"] = timed("sensitivity", args.repeat, lambda: run_sensitivity(
             scenario, factors, method="sobol", samples=args.samples, runs=args.runs,
-            seed=scenario.seed, executor=executor))
+            seed=scenario.seed, executor=executor), executor)
     if args.only is None or args.only == "run":
         found["run"] = timed(f"run of {total} runs", args.repeat, lambda: simulate(
-            scenario, runs=total, executor=executor))
+            scenario, runs=total, executor=executor), executor)
     run_days = total * scenario.horizon_days
     for name, (wall, cpu) in found.items():
         print(f"best {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, "

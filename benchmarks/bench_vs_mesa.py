@@ -1,12 +1,14 @@
 """The engine against a plain Mesa implementation of model 3, side by side.
 
 Usage: python benchmarks/bench_vs_mesa.py [SCENARIO] [--repeat K] [--mesa-runs N] [--quick]
+       [--only mesa,runs,days,workers,memory]
 
 Prints, for the scenario (default scenarios/base.yaml):
 
-- the cost per run-day on one core at 365 days of the engine at 1,000 and at 10,000 runs and of
-  the Mesa reference (``mesa_reference.py``) on its ``--mesa-runs`` runs, every label with its
-  run count, and the Mesa/engine ratio per run-day at each engine size. The engine pays some
+- the cost per run-day on one core at 365 days of the engine at the Mesa reference's own run
+  count (``--mesa-runs``: equal sizes), at 1,000 and at 10,000 runs, and of the Mesa reference
+  (``mesa_reference.py``) on its ``--mesa-runs`` runs, every label with its run count, and the
+  Mesa/engine ratio per run-day at each engine size. The engine pays some
   costs once per call or chunk (the calendar, the parameter compilation, the kernel's call) and
   others per run in cache-sized batches, so its cost per run-day depends on the run count; Mesa's
   does not (each run is its own model), so the ratio is stated for each engine size, not
@@ -16,6 +18,7 @@ Prints, for the scenario (default scenarios/base.yaml):
 - 1 against 2 worker processes at 100k runs, and whether their results are identical;
 - peak memory (peak RSS of a fresh process) of 10k against 1M runs, without and with ``--out``.
 
+``--only`` runs some of these sections (``mesa``, ``runs``, ``days``, ``workers``, ``memory``).
 ``--quick`` divides the engine's run counts by 10 (the memory runs compare 10,000 runs with
 100,000); every label states the sizes used.
 
@@ -128,7 +131,12 @@ def main() -> None:
     ap.add_argument("--mesa-runs", type=int, default=20)
     ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     ap.add_argument("--no-memory", action="store_true", help="skip the 1M-run memory runs")
+    ap.add_argument("--only", default="mesa,runs,days,workers,memory",
+                    help="sections to run, comma-separated")
     args = ap.parse_args()
+    only = set(args.only.split(","))
+    if args.no_memory:
+        only.discard("memory")
     path, repeat = args.scenario, args.repeat
     scenario = load_scenario(path)
     actors = len(scenario.actors)
@@ -136,51 +144,55 @@ def main() -> None:
     print(f"machine: {machine()}; load average at start {os.getloadavg()[0]:.2f}")
     print(f"scenario: {path}  actors={actors}")
 
-    print("\nEngine against the Mesa reference, one core, 365 days, the scenario's point values:"
-          " cost per run-day")
-    print(HEADER)
-    sizes = [1_000 // scale, 10_000 // scale]
-    mesa_scenario = point_valued(load_scenario(path, ["horizon_days=365"]))
-    engine_time(path, 10, 30, 1, point=True)  # load the compiled code before timing
-    run_reference(load_scenario(path, ["horizon_days=30"]), 1, seed=1)  # point values
-    engine: dict[int, tuple[float, float]] = {}
-    for runs in sizes:
-        e_wall, e_cpu, _ = engine_time(path, runs, 365, repeat, point=True)
-        engine[runs] = (e_wall / (runs * 365), e_cpu / (runs * 365))
-        print(row(f"engine, {runs:,} runs", runs, 365, actors, e_wall, e_cpu))
-    m_wall, m_cpu, _ = timed(lambda: run_reference(mesa_scenario, args.mesa_runs, seed=1), 1)
-    print(row(f"Mesa, {args.mesa_runs:,} runs", args.mesa_runs, 365, actors, m_wall, m_cpu))
-    mesa_wall, mesa_cpu = m_wall / (args.mesa_runs * 365), m_cpu / (args.mesa_runs * 365)
-    for runs in sizes:
-        e_wall, e_cpu = engine[runs]
-        print(f"  Mesa ({args.mesa_runs:,} runs) / engine ({runs:,} runs), cost per run-day: "
-              f"{mesa_wall / e_wall:,.0f}x wall (CPU: {mesa_cpu / e_cpu:,.0f}x)")
+    if "mesa" in only:
+        print("\nEngine against the Mesa reference, one core, 365 days, the scenario's point "
+              "values: cost per run-day")
+        print(HEADER)
+        sizes = sorted({args.mesa_runs, 1_000 // scale, 10_000 // scale})
+        mesa_scenario = point_valued(load_scenario(path, ["horizon_days=365"]))
+        engine_time(path, 10, 30, 1, point=True)  # load the compiled code before timing
+        run_reference(load_scenario(path, ["horizon_days=30"]), 1, seed=1)  # point values
+        engine: dict[int, tuple[float, float]] = {}
+        for runs in sizes:
+            e_wall, e_cpu, _ = engine_time(path, runs, 365, repeat, point=True)
+            engine[runs] = (e_wall / (runs * 365), e_cpu / (runs * 365))
+            print(row(f"engine, {runs:,} runs", runs, 365, actors, e_wall, e_cpu))
+        m_wall, m_cpu, _ = timed(lambda: run_reference(mesa_scenario, args.mesa_runs, seed=1), 1)
+        print(row(f"Mesa, {args.mesa_runs:,} runs", args.mesa_runs, 365, actors, m_wall, m_cpu))
+        mesa_wall, mesa_cpu = m_wall / (args.mesa_runs * 365), m_cpu / (args.mesa_runs * 365)
+        for runs in sizes:
+            e_wall, e_cpu = engine[runs]
+            print(f"  Mesa ({args.mesa_runs:,} runs) / engine ({runs:,} runs), cost per run-day: "
+                  f"{mesa_wall / e_wall:,.0f}x wall (CPU: {mesa_cpu / e_cpu:,.0f}x)")
 
-    print("\nEngine scaling in runs (365 days, 1 worker, uncertain parameters drawn per run)")
-    print(HEADER)
-    for runs in (1_000, 10_000, 100_000):
-        runs //= scale
-        wall, cpu, _ = engine_time(path, runs, 365, repeat if runs <= 10_000 else 1)
-        print(row(f"engine, {runs:,} runs", runs, 365, actors, wall, cpu))
+    if "runs" in only:
+        print("\nEngine scaling in runs (365 days, 1 worker, uncertain parameters drawn per run)")
+        print(HEADER)
+        for runs in (1_000, 10_000, 100_000):
+            runs //= scale
+            wall, cpu, _ = engine_time(path, runs, 365, repeat if runs <= 10_000 else 1)
+            print(row(f"engine, {runs:,} runs", runs, 365, actors, wall, cpu))
 
-    runs = 10_000 // scale
-    print(f"\nEngine scaling in days ({runs:,} runs, 1 worker)")
-    print(HEADER)
-    for days in (90, 365, 730):
-        wall, cpu, _ = engine_time(path, runs, days, repeat)
-        print(row(f"engine, {days} days", runs, days, actors, wall, cpu))
+    if "days" in only:
+        runs = 10_000 // scale
+        print(f"\nEngine scaling in days ({runs:,} runs, 1 worker)")
+        print(HEADER)
+        for days in (90, 365, 730):
+            wall, cpu, _ = engine_time(path, runs, days, repeat)
+            print(row(f"engine, {days} days", runs, days, actors, wall, cpu))
 
-    runs = 100_000 // scale
-    print(f"\nWorkers ({runs:,} runs, 365 days)")
-    print(HEADER)
-    w1, c1, r1 = engine_time(path, runs, 365, 1, workers=1)
-    print(row(f"1 worker, {runs:,} runs", runs, 365, actors, w1, c1))
-    w2, _, r2 = engine_time(path, runs, 365, 1, workers=2)
-    print(row(f"2 workers, {runs:,} runs", runs, 365, actors, w2, None))
-    same = fingerprint(r1) == fingerprint(r2)
-    print(f"  speed-up with 2 workers: {w1 / w2:.2f}x; results identical to 1 worker: {same}")
+    if "workers" in only:
+        runs = 100_000 // scale
+        print(f"\nWorkers ({runs:,} runs, 365 days)")
+        print(HEADER)
+        w1, c1, r1 = engine_time(path, runs, 365, 1, workers=1)
+        print(row(f"1 worker, {runs:,} runs", runs, 365, actors, w1, c1))
+        w2, _, r2 = engine_time(path, runs, 365, 1, workers=2)
+        print(row(f"2 workers, {runs:,} runs", runs, 365, actors, w2, None))
+        same = fingerprint(r1) == fingerprint(r2)
+        print(f"  speed-up with 2 workers: {w1 / w2:.2f}x; results identical to 1 worker: {same}")
 
-    if not args.no_memory:
+    if "memory" in only:
         print("\nPeak memory (peak RSS of a fresh `escsim run` process, 1 worker)")
         big = 1_000_000 // scale
         for out in (False, True):

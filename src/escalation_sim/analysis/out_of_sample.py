@@ -23,10 +23,8 @@ Pooled scores weigh every actor-month (and month, for the Brier scores) of every
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,6 +53,14 @@ from escalation_sim.analysis.evaluations import (
     mixture_log_weights,
     threshold,
 )
+from escalation_sim.analysis.out_of_sample_note import (  # re-exported
+    BUNDLED as BUNDLED,
+)
+from escalation_sim.analysis.out_of_sample_note import line_of as line_of
+from escalation_sim.analysis.out_of_sample_note import (
+    out_of_sample_line as out_of_sample_line,
+)
+from escalation_sim.analysis.out_of_sample_note import read_table as read_table
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
 from escalation_sim.scenario.priors import PARTICLES, Distribution
@@ -208,49 +214,3 @@ def leave_one_out(refit: Refit, episodes: Sequence[TrainingEpisode],
             "settings": settings.to_dict(),
             "priors": {p.path: {"uniform": [p.low, p.high]} for p in paths},
             "n_episodes": len(rows), "episodes": rows, "pooled": table}
-
-
-BUNDLED = "out_of_sample.json"
-"""The bundled leave-one-out table's file name in ``scenarios/calibration/``."""
-
-
-def read_table(path: str | Path | None = None) -> dict[str, Any] | None:
-    """A leave-one-out table (default: the bundled one), or ``None`` if missing or unreadable."""
-    if path is None:
-        from escalation_sim.scenario.bundled import calibration_file
-
-        path = calibration_file(BUNDLED)
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        doc["pooled"]["cover_90"]["model"], int(doc["n_episodes"])  # noqa: B018
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-def out_of_sample_line(path: str | Path | None = None) -> str | None:
-    """One line on how the model scored out of sample, from a leave-one-out JSON file.
-
-    Args:
-        path: The file written by ``escsim calibrate --leave-one-out``; default the bundled
-            one (``scenarios/calibration/out_of_sample.json``).
-
-    Returns:
-        E.g. "on 23 past crises, each held out in turn, the 90% bands held 83% of observed
-        actor-months (50% bands: 53%); RPS skill vs climatology -0.07"; ``None`` when the file
-        is missing or not a leave-one-out table.
-    """
-    doc = read_table(path)
-    return None if doc is None else line_of(doc)
-
-
-def line_of(table: Mapping[str, Any]) -> str | None:
-    """:func:`out_of_sample_line` of a table already read."""
-    pooled, n = table["pooled"], int(table["n_episodes"])
-    c90, c50 = pooled["cover_90"]["model"], pooled["cover_50"]["model"]
-    sk = pooled["rps"].get("skill_climatology")
-    if c90 is None or c50 is None:
-        return None
-    skill_text = "" if sk is None else f"; RPS skill vs climatology {sk:+.2f}"
-    return (f"on {n} past crises, each held out in turn, the 90% bands held {c90:.0%} of "
-            f"observed actor-months (50% bands: {c50:.0%}){skill_text}")

@@ -54,8 +54,9 @@ from escalation_sim.scenario.schema import Scenario
 from escalation_sim.versions import escsim_version
 
 POINT_BATCH = 32
-"""Points handed to ``evaluate`` at once: enough to keep workers busy, few enough that their
-full aggregates (daily histograms) fit in memory."""
+"""Points per worker handed to ``evaluate`` at once: a task of 32 points of 256 runs has 8,192
+rows (``ensemble.MIN_TASK_ROWS``), and their aggregates (without the daily histograms, see
+``evaluate(final_day_only=True)``) are small."""
 OUTCOME_GROUPS = {"p_coercion_or_worse": ("coercive_standoff", "armed_clashes", "war")}
 """Measures that add up outcome classes."""
 MEASURES = (*OUTCOME_GROUPS, *OUTCOMES, *LEVEL_MEASURES, *METRICS)
@@ -171,11 +172,17 @@ def point_measures(agg: Aggregate) -> dict[str, Interval]:
 def evaluate_measures(scenarios: Sequence[Scenario], runs: int, seed: int, *,
                       executor: Executor, progress: Progress | None = None,
                       batch: int = POINT_BATCH) -> list[dict[str, Interval]]:
-    """The measures of each scenario, all run with one seed (common random numbers)."""
+    """The measures of each scenario, all run with one seed (common random numbers).
+
+    ``batch`` points per worker go to ``evaluate`` at once; each worker merges its runs into
+    aggregates and sends only what the measures need.
+    """
     measures: list[dict[str, Interval]] = []
+    batch *= max(1, executor.workers)
     for start in range(0, len(scenarios), batch):
         points = [Point(s, seed) for s in scenarios[start:start + batch]]
-        for result in evaluate(points, runs, executor=executor, progress=progress):
+        for result in evaluate(points, runs, executor=executor, progress=progress,
+                               final_day_only=True):
             measures.append(point_measures(result.aggregate))
     return measures
 

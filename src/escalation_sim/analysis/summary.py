@@ -376,7 +376,7 @@ def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | No
     Looked for beside the bundled calibration, and beside the scenario file (and in its
     ``calibration/`` folder).
     """
-    from escalation_sim.analysis.out_of_sample import BUNDLED, read_table
+    from escalation_sim.analysis.out_of_sample_note import BUNDLED, read_table
     from escalation_sim.scenario.bundled import calibration_file
 
     places = [calibration_file(BUNDLED)]
@@ -393,7 +393,7 @@ def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | No
 def out_of_sample_section(table: Mapping[str, Any]) -> dict[str, Any]:
     """The leave-one-out table's verdict in numbers and one plain sentence."""
     from escalation_sim.analysis.backtest import verdict
-    from escalation_sim.analysis.out_of_sample import line_of
+    from escalation_sim.analysis.out_of_sample_note import line_of
 
     pooled, n = table["pooled"], int(table["n_episodes"])
     rps = pooled["rps"]
@@ -493,7 +493,7 @@ def ends_counts(agg: Aggregate) -> list[int]:
     """Runs per level of how it ends: the higher side's rung on the last day."""
     if not agg.runs:
         return [0] * len(LEVEL_KEYS)
-    return level_counts(agg.daily["top"][agg.days - 1])
+    return level_counts(agg.daily["top"][-1])  # the last day (all days, or only the last)
 
 
 def worst_counts(agg: Aggregate) -> list[int]:

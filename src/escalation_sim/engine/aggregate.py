@@ -42,6 +42,14 @@ class Moments:
         self.total = self.total + q.sum(axis=0)
         self.squares = self.squares + q2.sum(axis=0)
 
+    def merge(self, other: Moments) -> None:
+        """Add the values another :class:`Moments` of the same quantity holds."""
+        if np.any(np.asarray(other.n) > 0):
+            self.scale = other.scale
+        self.n = self.n + other.n
+        self.total = self.total + other.total
+        self.squares = self.squares + other.squares
+
     def mean(self) -> np.ndarray:
         """Mean of the values added (NaN where none)."""
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -167,6 +175,33 @@ class Aggregate:
                 self.daily[name] += values  # in place: no new long-lived arrays per chunk
             else:
                 self.daily[name] = values.copy()
+
+    def merge(self, other: Aggregate) -> None:
+        """Add the runs another aggregate of the same scenario holds (another chunk of runs).
+
+        Sums of integers, so merging chunk aggregates gives the very aggregate that adding the
+        chunks one by one gives, in any grouping (a worker merges its chunk, the caller the
+        workers' aggregates).
+        """
+        self.runs += other.runs
+        self.outcomes += other.outcomes
+        for name, moments in other.moments.items():
+            self.moments.setdefault(name, Moments()).merge(moments)
+        assert self.peak_counts is not None and self.incident_runs is not None
+        self.peak_counts += other.peak_counts
+        self.top_peak_counts += other.top_peak_counts
+        self.incident_runs += other.incident_runs
+        self.mediated_runs += other.mediated_runs
+        self.settled_runs += other.settled_runs
+        for name, found in other.runs_with.items():
+            self.runs_with[name] = self.runs_with.get(name, 0) + found
+        for name, values in other.daily.items():
+            if name in self.daily:
+                self.daily[name] += values
+            else:
+                self.daily[name] = values.copy()
+        for mask, count in other.incident_sets.items():
+            self.incident_sets[mask] = self.incident_sets.get(mask, 0) + count
 
     def runs_with_any(self, kinds: list[int]) -> int:
         """Runs in which at least one incident of the given kinds (indices) struck."""

@@ -128,6 +128,7 @@ class DaySim:
         self.meeting: Any = 0.0  # chance of a summit opportunity from a meeting held today
         self.events = np.zeros((kernel.MAX_EVENTS if observer else 1, kernel.EVENT_WIDTH))
         self.n_events = np.zeros(1, dtype=np.int64)
+        self.work = kernel.new_work(len(self.scenario.actors))
         self.params = compile_params(self.scenario, 0, self.values)
 
     def run_scenario(self) -> Scenario:
@@ -213,7 +214,7 @@ class DaySim:
         p = self.params
         meeting = np.array(self.meeting, dtype=float).reshape(-1)  # (1,) or per run
         self.n_events[0] = 0
-        kernel.run_days(t0, t1, self.state, p, self.record, self.keys, meeting,
+        kernel.run_days(t0, t1, self.state, p, self.record, self.work, self.keys, meeting,
                         self.block_runs, self.monthly, self.observer is not None, self.events,
                         self.n_events)
         if self.observer is not None:

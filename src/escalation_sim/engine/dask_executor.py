@@ -29,7 +29,6 @@ from collections.abc import Iterator, Sequence
 from types import ModuleType, TracebackType
 from typing import Any, cast
 
-from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.errors import ExecutorError
 from escalation_sim.engine.tasks import Task, default_workers, run_task
 
@@ -160,7 +159,7 @@ class DaskExecutor:
             self.workers, self._checked = self._threads(), time.monotonic()
         return IN_FLIGHT_PER_THREAD * max(1, self.workers)
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[Any]]]:
         """Yield ``(task index, result)`` as tasks complete, keeping a bounded number in flight."""
         token = uuid.uuid4().hex[:12]
         queue = iter(enumerate(tasks))
@@ -194,9 +193,9 @@ class DaskExecutor:
                     self.client.cancel(list(pending), force=True)
             raise
 
-    def _result(self, future: Any) -> list[ChunkResult]:
+    def _result(self, future: Any) -> list[Any]:
         try:
-            return cast("list[ChunkResult]", future.result())
+            return cast("list[Any]", future.result())
         except ImportError as exc:
             raise ExecutorError(f"a Dask worker cannot import escsim ({exc}); install the same "
                                 f"escsim version in the workers' environment") from None

@@ -27,6 +27,7 @@ from escalation_sim.engine.executors import Executor, LocalExecutor, Task
 from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.engine.state import Start
+from escalation_sim.engine.tasks import FINAL_DAY, REDUCED
 from escalation_sim.scenario.schema import Scenario
 
 MAX_CHUNK_RUNS = 10 * RNG_BLOCK
@@ -34,6 +35,10 @@ MAX_CHUNK_RUNS = 10 * RNG_BLOCK
 is flat from about 8k runs on), small enough for memory to stay flat: 10,000 runs are one chunk
 of this size, so 1,000,000 runs need no larger working set. Results do not depend on the
 chunking (see ``rng.py``)."""
+
+MIN_TASK_ROWS = 8 * RNG_BLOCK
+"""Rows a task should have at least, where the work allows: below this the fixed costs of a task
+(its calendar, parameter compilation, sending it and its result) start to weigh."""
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished."""
@@ -71,11 +76,15 @@ def chunk_size(runs: int, workers: int = 1, points: int = 1) -> int:
     """Runs per chunk, a whole number of RNG blocks.
 
     As few chunks as ``MAX_CHUNK_RUNS`` allows (small chunks cost more per run), yet with
-    several workers at least two tasks per worker over all ``points`` (a batch of many points
-    is split across workers by point before any point is split), all of nearly equal size.
+    several workers at least one task per worker over all ``points`` (a batch of many points
+    is split across workers by point before any point is split) — two per worker when each
+    still has ``MIN_TASK_ROWS`` rows, so that a slow worker holds up less — all of nearly equal
+    size.
     """
     workers = max(1, workers)  # a cluster whose workers have not joined yet reports 0
-    wanted = -(-2 * workers // max(1, points)) if workers > 1 else 1  # chunks per point
+    points = max(1, points)
+    per_worker = 2 if runs * points >= 2 * workers * MIN_TASK_ROWS else 1
+    wanted = -(-per_worker * workers // points) if workers > 1 else 1  # chunks per point
     chunks = max(wanted, -(-runs // MAX_CHUNK_RUNS))
     if points == 1:
         chunks = -(-chunks // workers) * workers
@@ -107,7 +116,8 @@ def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
              executor: Executor | None = None, keep_runs: bool = False,
              chunk_runs: int | None = None, progress: Progress | None = None,
-             on_runs: RunsSink | None = None, monthly: bool = False) -> list[PointResult]:
+             on_runs: RunsSink | None = None, monthly: bool = False,
+             final_day_only: bool = False) -> list[PointResult]:
     """Evaluate every point over runs ``0 .. runs-1`` and return one result per point.
 
     Points that share a seed share random numbers run by run (common random numbers), so their
@@ -116,12 +126,42 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     depend on which. ``on_runs`` receives each chunk's per-run arrays in run order (chunks that
     finish early wait for the ones before them), so they can be streamed to a file.
     ``monthly=True`` adds per-run monthly rungs to the kept arrays (``engine/monthly.py``).
+
+    Unless per-run arrays are wanted (``keep_runs``, ``on_runs``, ``monthly``) or a point draws
+    a calibration's parameter sets (tallied per set from each run), each task's chunks are
+    merged into aggregates where they are computed (``executors.run_task``), and only those
+    cross from a worker. ``final_day_only=True`` keeps, of the daily histograms,
+    only the highest rungs of the last day (``Aggregate.daily["top"]`` of one row): enough for
+    a point's measures (``analysis/points.py``), a small fraction of the bytes.
     """
+    own = executor is None
     executor = executor or LocalExecutor(workers)
+    try:
+        return _evaluate(points, runs, executor, keep_runs, chunk_runs, progress, on_runs,
+                         monthly, final_day_only)
+    finally:
+        if own:
+            close = getattr(executor, "close", None)
+            if close is not None:
+                close()
+
+
+def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs: bool,
+              chunk_runs: int | None, progress: Progress | None, on_runs: RunsSink | None,
+              monthly: bool, final_day_only: bool) -> list[PointResult]:
+    """:func:`evaluate` with its executor."""
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
-    tasks, members = _tasks(points, chunks, executor.workers, (MONTHLY,) if monthly else ())
+    # a scenario drawing a calibration's parameter sets is tallied per set, run by run, here:
+    # its chunks are not reduced in the workers
+    tallies = [particle_tally(p) for p in points]
+    reduced = not (keep_runs or on_runs is not None or monthly
+                   or any(t is not None for t in tallies))
+    option: tuple[str, ...] = (MONTHLY,) if monthly else ()
+    if reduced:
+        option = (REDUCED, FINAL_DAY) if final_day_only else (REDUCED,)
+    tasks, members = _tasks(points, chunks, executor.workers, option)
     aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days,
-                      sets=particle_tally(p)) for p in points]
+                      sets=tally) for p, tally in zip(points, tallies, strict=True)]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
     waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
     next_chunk = [0] * len(points)
@@ -129,6 +169,11 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     for index, results in executor.map(tasks):
         chunk, which_points = members[index]
         for which, result in zip(which_points, results, strict=True):
+            if reduced:
+                aggs[which].merge(result)
+                if progress is not None:
+                    progress(result.runs)
+                continue
             aggs[which].add(result)
             if keep_runs:
                 _place(kept[which], result, runs)

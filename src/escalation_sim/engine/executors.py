@@ -18,11 +18,10 @@ import multiprocessing
 import multiprocessing.context
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.errors import ExecutorError
-from escalation_sim.engine.pool import imap_unordered
+from escalation_sim.engine.pool import WorkerPool
 from escalation_sim.engine.tasks import Task, default_workers, run_task
 
 __all__ = ["EXECUTORS", "Executor", "ExecutorError", "LocalExecutor", "Task", "check_workers",
@@ -36,7 +35,7 @@ class Executor(Protocol):
 
     workers: int
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[Any]]]:
         """Compute every task once; yield each task's results with its index as they arrive."""
 
 
@@ -67,18 +66,38 @@ def check_workers(workers: int | None) -> None:
 
 
 class LocalExecutor:
-    """The calling process (``workers == 1``) or a pool of local worker processes."""
+    """The calling process (``workers == 1``) or a pool of local worker processes.
+
+    The pool starts with the first batch of several tasks and is kept for every later batch,
+    so a command forks its workers once; ``close()`` ends them (the CLI and the API do so when
+    the command ends; also a context manager).
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
+        self._pool: WorkerPool | None = None
 
-    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[ChunkResult]]]:
+    def map(self, tasks: Sequence[Task]) -> Iterator[tuple[int, list[Any]]]:
         """Yield results as tasks finish (one task in flight per worker, see ``pool.py``)."""
         if self.workers <= 1 or len(tasks) <= 1:
             for i, task in enumerate(tasks):
                 yield i, run_task(task)
             return
-        yield from imap_unordered(run_task, tasks, self.workers, _pool_context())
+        if self._pool is None:
+            self._pool = WorkerPool(run_task, self.workers, _pool_context())
+        yield from self._pool.imap_unordered(tasks)
+
+    def close(self) -> None:
+        """End the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _pool_context(platform: str = sys.platform) -> multiprocessing.context.BaseContext:

@@ -8,6 +8,8 @@ sentinels together with a timeout. So:
 
 - Ctrl-C (or any exception) in the caller kills the workers (SIGKILL) and drops the pipes,
   whatever they were doing; nothing waits for a half-sent result.
+- A :class:`WorkerPool` keeps its workers from one batch of tasks to the next (one pool for a
+  whole command); ``close`` ends them.
 - A worker that dies (e.g. the out-of-memory killer) is reported as :class:`WorkerError`,
   with its signal.
 - A worker stopped (SIGSTOP) for ``STALL_S`` seconds is reported as :class:`WorkerError`
@@ -137,67 +139,128 @@ def process_state(pid: int) -> str | None:
     return data[data.rfind(b")") + 2:][:1].decode("ascii", "replace") or None
 
 
+class WorkerPool:
+    """Worker processes that compute ``function(task)``, kept from one batch of tasks to the next.
+
+    The workers start with the first batch (:meth:`imap_unordered`) and serve every later one,
+    so a command that evaluates many batches (the points of an analysis, the generations of a
+    calibration) forks them once; :meth:`close` ends them (also a context manager). A batch
+    that fails, or that its caller leaves early (Ctrl-C included), kills every worker at once;
+    the next batch starts new ones.
+
+    Args:
+        function: A module-level function (workers started with ``spawn`` import it).
+        workers: How many processes.
+        context: How they start (``fork`` or ``spawn``).
+    """
+
+    def __init__(self, function: Callable[[Any], Any], workers: int,
+                 context: multiprocessing.context.BaseContext) -> None:
+        self.function = function
+        self.workers = workers
+        self.context = context
+        self._pool: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def imap_unordered(self, tasks: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+        """Compute ``function(task)`` for every task; yield ``(task index, result)`` as they come.
+
+        An exception raised by ``function`` in a worker is raised here.
+
+        Raises:
+            WorkerError: a worker died or stayed stopped for ``STALL_S`` seconds.
+        """
+        queue = iter(enumerate(tasks))
+        done = False
+        try:
+            self._start(min(self.workers, len(tasks)))
+            pool = self._pool
+            for worker in pool:
+                _give(worker, queue)
+            while any(w.task is not None for w in pool):
+                busy = [w for w in pool if w.task is not None]
+                ready = multiprocessing.connection.wait(
+                    [w.conn for w in busy] + [w.process.sentinel for w in busy],
+                    timeout=POLL_S)
+                for worker in busy:
+                    if worker.conn in ready or worker.conn.poll():
+                        try:
+                            status, value = worker.conn.recv()
+                        except (EOFError, OSError):
+                            worker.process.join(JOIN_S)
+                            raise _died(worker) from None
+                        index, worker.task = worker.task, None
+                        assert index is not None  # a worker that answers has a task
+                        _give(worker, queue)  # before the caller works on the result
+                        if status == "error":
+                            raise value
+                        yield index, value
+                        del value
+                    elif worker.process.sentinel in ready:
+                        worker.process.join(JOIN_S)
+                        raise _died(worker)
+                _check_stalls(busy)
+            done = True
+        finally:
+            if not done:  # an error, or the caller left: nothing waits for a half-sent result
+                self._kill()
+
+    def close(self) -> None:
+        """Let the workers exit after their last task (killed if they take over ``JOIN_S``)."""
+        for worker in self._pool:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self._pool:
+            worker.process.join(JOIN_S)
+        self._kill()
+
+    def _start(self, wanted: int) -> None:
+        """Start workers up to ``wanted``; drop any that died between batches."""
+        alive = [w for w in self._pool if w.process.exitcode is None]
+        for worker in self._pool:
+            if worker not in alive:
+                worker.conn.close()
+        self._pool = alive
+        parent = os.getpid()
+        while len(self._pool) < wanted:
+            here, there = self.context.Pipe(duplex=True)
+            process = cast(Any, self.context).Process(  # BaseContext's stubs lack Process
+                target=_worker_main, args=(there, parent, self.function), name="escsim-worker",
+                daemon=True)
+            _start(process)
+            there.close()
+            self._pool.append(_Worker(process, here))
+
+    def _kill(self) -> None:
+        """End every worker at once (SIGKILL: a stopped or busy one too) and forget them."""
+        pool, self._pool = self._pool, []
+        for worker in pool:
+            if worker.process.exitcode is None:
+                with contextlib.suppress(OSError):
+                    worker.process.kill()
+        for worker in pool:
+            worker.conn.close()
+            worker.process.join(JOIN_S)
+
+
 def imap_unordered(function: Callable[[Any], Any], tasks: Sequence[Any], workers: int,
                    context: multiprocessing.context.BaseContext
                    ) -> Iterator[tuple[int, Any]]:
-    """Compute ``function(task)`` for every task in ``workers`` processes.
+    """Compute ``function(task)`` for every task in ``workers`` processes started for them.
 
-    Yields ``(task index, result)`` as results arrive. An exception raised by ``function`` in a
-    worker is raised here. Leaving the loop early, or any exception (Ctrl-C included), kills
-    every worker at once.
+    Yields ``(task index, result)`` as results arrive (see :class:`WorkerPool`, which keeps its
+    workers for further batches).
 
     Raises:
         WorkerError: a worker died or stayed stopped for ``STALL_S`` seconds.
     """
-    parent = os.getpid()
-    pool: list[_Worker] = []
-    queue = iter(enumerate(tasks))
-    try:
-        for _ in range(min(workers, len(tasks))):
-            here, there = context.Pipe(duplex=True)
-            process = cast(Any, context).Process(  # BaseContext's stubs lack Process
-                target=_worker_main, args=(there, parent, function), name="escsim-worker",
-                daemon=True)
-            _start(process)
-            there.close()
-            pool.append(_Worker(process, here))
-        for worker in pool:
-            _give(worker, queue)
-        while any(w.task is not None for w in pool):
-            busy = [w for w in pool if w.task is not None]
-            ready = multiprocessing.connection.wait(
-                [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=POLL_S)
-            for worker in busy:
-                if worker.conn in ready or worker.conn.poll():
-                    try:
-                        status, value = worker.conn.recv()
-                    except (EOFError, OSError):
-                        worker.process.join(JOIN_S)
-                        raise _died(worker) from None
-                    index, worker.task = worker.task, None
-                    assert index is not None  # a worker that answers has a task
-                    _give(worker, queue)  # before the caller works on the result
-                    if status == "error":
-                        raise value
-                    yield index, value
-                    del value
-                elif worker.process.sentinel in ready:
-                    worker.process.join(JOIN_S)
-                    raise _died(worker)
-            _check_stalls(busy)
-        for worker in pool:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-        for worker in pool:
-            worker.process.join(JOIN_S)
-    finally:
-        for worker in pool:
-            if worker.process.exitcode is None:
-                with contextlib.suppress(OSError):
-                    worker.process.kill()  # SIGKILL: ends a stopped or busy worker too
-        for worker in pool:
-            worker.conn.close()
-            worker.process.join(JOIN_S)
+    with WorkerPool(function, workers, context) as pool:
+        yield from pool.imap_unordered(tasks)
 
 
 _STOP_SIGNALS = {s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))

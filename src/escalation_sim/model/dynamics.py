@@ -72,6 +72,22 @@ def summit_chance(rate: float, time_gain: float, crisis_days: float, pain_gain: 
     ``1 - exp(-rate (1 + time_gain days) (1 + pain_gain lost) (1 + mediation_gain mediating))``,
     with ``rate`` and ``time_gain`` per day.
     """
-    r = (rate * (1.0 + time_gain * crisis_days) * (1.0 + pain_gain * lost)
-         * (1.0 + mediation_gain * mediating))
-    return -math.expm1(-r)
+    return chance_of(summit_intensity(rate, time_gain, crisis_days, pain_gain, lost,
+                                      mediation_gain, mediating))
+
+
+@equation
+def summit_intensity(rate: float, time_gain: float, crisis_days: float, pain_gain: float,
+                     lost: float, mediation_gain: float, mediating: bool) -> float:
+    """The daily intensity of summit opportunities (:func:`summit_chance` is its chance)."""
+    return (rate * (1.0 + time_gain * crisis_days) * (1.0 + pain_gain * lost)
+            * (1.0 + mediation_gain * mediating))
+
+
+@equation
+def chance_of(intensity: float) -> float:
+    """A day's chance of an event of daily intensity ``intensity``: ``1 - exp(-intensity)``.
+
+    At most ``intensity`` itself (for ``intensity >= 0``).
+    """
+    return -math.expm1(-intensity)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from escalation_sim.model._jit import equation
+from escalation_sim.model.bounds import exp_bound
 from escalation_sim.model.ladder import MILITARY_SIGNALLING
 
 
@@ -42,3 +43,13 @@ def hazard(force_rate: float, gate_open: float, desired_rung: float, w_desire: f
         return 0.0
     z = w_desire * (desired_rung - MILITARY_SIGNALLING) - cost
     return force_rate / 365.0 * gate_open * math.exp(min(z, 30.0))
+
+
+@equation
+def hazard_bound(force_rate: float, gate_open: float, desired_rung: float, w_desire: float,
+                 cost: float) -> float:
+    """An upper bound of :func:`hazard` without an exponential (``bounds.exp_bound``)."""
+    if gate_open <= 0.0:
+        return 0.0
+    z = w_desire * (desired_rung - MILITARY_SIGNALLING) - cost
+    return force_rate / 365.0 * gate_open * exp_bound(min(z, 30.0))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from escalation_sim.model._jit import equation
+from escalation_sim.model.bounds import exp_bound
 from escalation_sim.model.ladder import (
     DOMAIN_ECONOMIC,
     DOMAIN_ENERGY,
@@ -100,3 +101,15 @@ def concede_hazard(concede_rate: float, pain: float, resistance: float) -> float
     the stake given up.
     """
     return concede_rate / 365.0 * math.exp(min(pain - resistance, 30.0))
+
+
+@equation
+def concede_bound(concede_rate: float, pain: float, resistance: float) -> float:
+    """An upper bound of :func:`concede_hazard` without an exponential (``bounds.exp_bound``)."""
+    return concede_rate / 365.0 * exp_bound(min(pain - resistance, 30.0))
+
+
+@equation
+def fading_push_bound(push: float) -> float:
+    """An upper bound of :func:`fading_push` at any day since (it fades from ``push``)."""
+    return max(push, 0.0)
