@@ -174,6 +174,8 @@ def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs:
                 if progress is not None:
                     progress(result.runs)
                 continue
+            if final_day_only:  # as a worker reducing the chunk keeps it (engine/tasks.py)
+                result.daily = {"top": result.daily["top"][-1:]}
             aggs[which].add(result)
             if keep_runs:
                 _place(kept[which], result, runs)
