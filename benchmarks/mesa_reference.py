@@ -352,7 +352,7 @@ class Actor(mesa.Agent):
                        for q in range(m.n_issues) if p.issue_domain[q] == k)
             holding = measures.holding_cost(k, p.trade_cost[i], p.energy_cost[i], m.trade,
                                             m.energy, p.legal_share, p.posture_cost[i])
-            cost = measures.imposing_cost(holding, p.c_measure, value)
+            cost = measures.imposing_cost(holding, p.c_measure[i], value)
             utilities_list.append(decision.impose_utility(material, RUNG_OF[k], self.desire,
                                                           p.w_fit, kind, pull, cost))
             domains.append(k)

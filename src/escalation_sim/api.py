@@ -145,6 +145,19 @@ class Result:
         return list(self.summary["actors"])
 
     @property
+    def calibration(self) -> dict[str, Any] | None:
+        """What the calibration the scenario draws from says, or ``None`` if it draws none.
+
+        ``sentences`` in plain words; ``out_of_sample`` (skill against the library's base
+        rates and against no change, coverage of the 90% bands), ``p_force`` and ``headline``
+        (with their 5–95% spread across the calibrated parameter sets). The summary's
+        ``uncertainty.calibration``.
+        """
+        uncertainty: Any = self.summary.get("uncertainty") or {}
+        found = uncertainty.get("calibration")
+        return dict(found) if isinstance(found, dict) else None
+
+    @property
     def actors(self) -> pd.DataFrame:
         """One row per run and actor: ``run``, ``actor`` and the per-actor metrics."""
         return actors_frame(self.runs, self.actor_ids)
@@ -630,7 +643,7 @@ def _rolling(names: list[str], origin: Any, origins: Any, *, runs: int | None,
 
 @_in_python_terms
 def calibrate(episodes: Sequence[str | os.PathLike[str]] | None = None, *,
-              population: int = 32, generations: int = 3, runs: int = 64,
+              population: int = 200, generations: int = 6, runs: int = 128,
               max_months: int = 12, seed: int = 1,
               history: str | os.PathLike[str] | None = None, resume: bool = False,
               workers: int | None = None, executor: ExecutorLike = None) -> Analysis:
@@ -652,8 +665,8 @@ def calibrate(episodes: Sequence[str | os.PathLike[str]] | None = None, *,
         executor: Where chunks run.
 
     Returns:
-        ``document`` as the calibration file; ``table`` the posterior sample (one row per
-        particle: its weight, distance and parameter values).
+        ``document`` as the calibration file; ``table`` its weighted parameter sets (one row
+        per particle of the last generation: its weight, distance and parameter values).
 
     Raises:
         ScenarioError: An episode is not valid.
@@ -699,7 +712,7 @@ def calibrate(episodes: Sequence[str | os.PathLike[str]] | None = None, *,
                        executor=pool)
         doc = calibration_document(post, training, settings, training[0].scenario,
                                    wall_s=time.perf_counter() - start, workers=pool.workers)
-    sample = doc["posterior"]
+    sample = doc["particles"]
     table = pd.DataFrame(sample["values"], columns=sample["parameters"])
     table.insert(0, "distance", sample["distances"])
     table.insert(0, "weight", sample["weights"])

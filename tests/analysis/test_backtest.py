@@ -247,3 +247,58 @@ def test_resamples_weighed_a_block_at_a_time_give_the_scores_of_all_at_once():
     for name in whole:
         for key in whole[name]:
             np.testing.assert_allclose(parts[name][key], whole[name][key], rtol=1e-12)
+
+
+# -- summary statistics beyond the monthly RPS ---------------------------------------------------
+def test_spells_at_rung_five_are_measured_in_months():
+    from escalation_sim.analysis.backtest import spell_lengths
+
+    rungs = np.array([[2, 5, 6, 2, 5, 5, 5, 2],     # spells of 2 and 3 months: mean 2.5
+                      [2, 2, 2, 2, 2, 2, 2, 2],     # none
+                      [6, 6, 6, 6, 6, 6, 6, 6]])    # one spell of the whole window
+    np.testing.assert_allclose(spell_lengths(rungs), [2.5, 0.0, 8.0])
+
+
+def test_meeting_and_force_by_episode_are_scored():
+    from escalation_sim.analysis.backtest import (
+        empirical_episode_rates,
+        force_in_episode,
+        meeting_brier,
+        spell_error,
+    )
+
+    start = np.array([2, 2])
+    meeting = np.array([False, False, True, False])
+    path = Observed(np.array([[2, 5, 5, 2], [2, 2, 2, 2]]), start, ["a", "b", "c", "d"],
+                    meeting=meeting)
+    month_max = np.tile(path.rung, (4, 1, 1))
+    month_max[0, 0, 3] = 8  # one run of four reads force
+    sim = Simulated(month_max, first_meeting=np.array([2, 2, -1, 0]))
+    scored = meeting_brier(sim, path)
+    # P(met by month m) = 1/4, 1/4, 3/4, 3/4 against 0, 0, 1, 1
+    assert scored["model"] == pytest.approx(np.mean([1 / 16, 1 / 16, 1 / 16, 1 / 16]))
+    assert scored["persistence"] == pytest.approx(0.5)
+    forced = force_in_episode(sim, path, np.array([0.5, 0.25]))
+    assert forced == {"model": pytest.approx(1 / 16), "persistence": 0.0,
+                      "empirical": pytest.approx(0.25)}
+    # actor 0: spells of 3 (the run with force) and 2 months, mean 2.25, against 2
+    assert spell_error(sim, path)["model"] == pytest.approx(np.log(3.25 / 3) / 2)
+    np.testing.assert_allclose(empirical_episode_rates([path]), [0.0, 0.5])
+    cut = sim.cut(2)
+    np.testing.assert_array_equal(cut.first_meeting, [-1, -1, -1, 0])  # after the window: none
+
+
+def test_the_distance_sums_its_documented_terms():
+    from escalation_sim.analysis.backtest import distance_terms
+    from escalation_sim.analysis.distance_terms import DISTANCE_TERMS, distance_text
+
+    model = {"rps": 0.1, "rps_material": 0.2, "rps_declaratory": 0.3, "cover_90": 0.7,
+             "measures": 1.0, "spells": 2.0, "brier_force_episode": 0.4, "brier_meeting": 0.2}
+    terms = distance_terms({"scores": {"model": model}})
+    assert terms == pytest.approx({"rps": 0.2, "cover_90": 0.05, "measures": 0.05,
+                                   "spells": 0.1, "brier_force_episode": 0.1,
+                                   "brier_meeting": 0.05})
+    assert distance({"scores": {"model": model}}) == pytest.approx(sum(terms.values()))
+    text = distance_text()
+    for term in DISTANCE_TERMS:
+        assert term.words in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -202,8 +201,36 @@ def test_undefined_means_are_null_not_nan(small_result):
 
 def test_a_point_valued_scenario_says_its_intervals_are_chance_alone(summary):
     section = dict(summary["uncertainty"])
-    assert re.match(r"on \d+ past crises, each held out in turn", section.pop("out_of_sample"))
-    assert section == {"parameters": {}, "intervals_include": ["chance"], "note": FIXED_NOTE}
+    # a scenario that draws from no calibration quotes no out-of-sample record
+    assert section == {"parameters": {}, "intervals_include": ["chance"], "note": FIXED_NOTE,
+                       "out_of_sample": None}
+
+
+def test_a_calibrated_scenario_says_what_its_calibration_scored(small_result):
+    from escalation_sim.engine.aggregate import ParticleTally
+    from escalation_sim.scenario.priors import Distribution
+
+    scenario = small_result.point.scenario.model_copy(deep=True)
+    sets = {"joint": "c.yaml:test", "weights": (1.0, 1.0, 2.0)}
+    scenario._priors = {
+        "model.c_measure": Distribution("particles", (1.0, 2.0, 3.0), **sets),
+        "model.w_demand": Distribution("particles", (3.0, 2.0, 1.0), **sets)}
+    agg = small_result.aggregate
+    tally = ParticleTally(lambda first, n: np.arange(first, first + n) % 3, 3)
+    tally.add(0, small_result.runs)
+    agg = type(agg)(**{**agg.__dict__, "sets": tally})
+    section = uncertainty(scenario, agg)
+    calibration = section["calibration"]
+    assert calibration["parameter_sets"] == 3
+    assert calibration["parameters"] == ["model.c_measure", "model.w_demand"]
+    assert calibration["out_of_sample_line"] is None  # no table made for this calibration
+    assert section["out_of_sample"] is None
+    assert calibration["p_force"]["value"] == pytest.approx(
+        float(np.mean(small_result.runs["peak_rung"] >= 8)), abs=1e-3)
+    assert calibration["headline"]["outcome"] in OUTCOMES
+    said = " ".join(calibration["sentences"])
+    assert "each run drew one of 3 weighted parameter sets" in said
+    assert "not known here" in said and "P(force)" in said
 
 
 def test_uncertain_parameters_are_listed_with_what_intervals_include(small_result):

@@ -42,8 +42,18 @@ def test_several_episodes_give_per_episode_and_pooled_scores(two):
         assert pooled["skill"][ref]["rps"] == pytest.approx(
             1 - pooled["scores"]["model"]["rps"] / pooled["scores"][ref]["rps"])
     model = pooled["scores"]["model"]
-    assert two["distance"] == pytest.approx(model["rps"] + 0.25 * abs(model["cover_90"] - 0.9))
+    rps_terms = np.mean([model[k] for k in ("rps", "rps_material", "rps_declaratory")])
+    expected = (rps_terms + 0.25 * abs(model["cover_90"] - 0.9) + 0.05 * model["measures"]
+                + 0.05 * model["spells"] + 0.25 * model["brier_force_episode"]
+                + 0.25 * model["brier_meeting"])
+    assert two["distance"] == pytest.approx(expected)
     assert two["pooled_by_episode"]["weighting"] == "episode"
+
+
+def test_every_episode_is_scored_with_the_same_calibration(two):
+    said = two["calibration"]
+    assert said["calibrated"] == said["scenarios"] == 2  # none at its defaults, none left out
+    assert said["joint"] is not None and "calibrated model" in said["text"]
 
 
 def test_the_empirical_reference_leaves_the_scored_episode_out(two):

@@ -22,10 +22,11 @@ def one_error_line(result: Result) -> str:
     (["--population", "1"], "--population"),
     (["--generations", "0"], "--generations"),
     (["--runs", "0"], "--runs"),
-    (["--accept", "2"], "--accept"),
+    (["--min-ess", "1"], "--min-ess"),
     (["no_such_episode"], "no_such_episode"),
-    (["--leave-one-out", "india_pakistan_2019", "russia_ukraine_2013"], "at least 3"),
+    (["--leave-one-out", "india_pakistan_2019"], "--calibration FILE, not EPISODES"),
     (["--leave-one-out", "--resume"], "--resume"),
+    (["--calibration", "c.yaml"], "--leave-one-out refits"),
 ])
 def test_bad_options_exit_2(run: Callable[..., Result], tmp_path: Path, args: list[str],
                             words: str) -> None:
@@ -79,14 +80,47 @@ def test_calibrates_writes_and_resumes(run: Callable[..., Result], tmp_path: Pat
     assert first.exit_code == 0, first.stderr
     doc = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert doc["episodes"] == ["india_pakistan_2019"]
-    assert len(doc["posterior"]["weights"]) == 3
+    assert len(doc["particles"]["weights"]) == 3
     assert doc["settings"]["generations"] == 1
+    assert [g["generation"] for g in doc["generations"]] == [1]
     assert (tmp_path / "c.yaml.db").is_file()
     again = run("calibrate", *tiny, "--generations", "2", "--resume", "--quiet")
     assert again.exit_code == 0, again.stderr
     resumed = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert len(resumed["distance"]["epsilons"]) == 1  # generation 2's threshold; 1's is infinite
     assert resumed["settings"]["generations"] == 2
+    assert [g["generation"] for g in resumed["generations"]] == [1, 2]
+    assert all(g["ess"] > 0 for g in resumed["generations"])
+
+
+def test_leave_one_out_refits_a_finished_calibration(run: Callable[..., Result],
+                                                     tmp_path: Path) -> None:
+    import json
+
+    target = tmp_path / "c.yaml"
+    made = run("calibrate", "india_pakistan_2019", "russia_ukraine_2009", "--max-months", "1",
+               "--population", "4", "--generations", "2", "--runs", "4", "--workers", "1",
+               "--out", target, "--quiet")
+    assert made.exit_code == 0, made.stderr
+    table = tmp_path / "loo.json"
+    loo = run("calibrate", "--leave-one-out", "--calibration", target, "--runs", "4",
+              "--min-ess", "2", "--workers", "1", "--out", table, "--quiet")
+    assert loo.exit_code == 0, loo.stderr
+    doc = json.loads(table.read_text(encoding="utf-8"))
+    assert [row["episode"] for row in doc["episodes"]] == ["india_pakistan_2019",
+                                                          "russia_ukraine_2009"]
+    assert doc["calibration"]["joint"].startswith("c.yaml:")
+    assert all(row["ess"] >= 2 for row in doc["episodes"])
+
+
+def test_leave_one_out_needs_the_database(run: Callable[..., Result], tmp_path: Path) -> None:
+    target = tmp_path / "c.yaml"
+    target.write_text("particles: {parameters: [], weights: [], values: []}\nepisodes: []\n",
+                      encoding="utf-8")
+    result = run("calibrate", "--leave-one-out", "--calibration", target, "--out",
+                 tmp_path / "loo.json")
+    assert result.exit_code == 2
+    assert "c.yaml.db" in one_error_line(result)
 
 
 def test_interrupt_leaves_no_file(run: Callable[..., Result], tmp_path: Path,

@@ -112,7 +112,9 @@ def test_the_filtered_forecast_beats_the_unfiltered_one(records) -> None:
 
 
 def test_resampling_moves_each_runs_state_and_draws_together() -> None:
-    scenario = load_scenario(BASE, ["horizon_days=30", PRIOR])
+    # the capability gap's effect on the cost of a measure off, so that the cost compiled is
+    # the value drawn
+    scenario = load_scenario(BASE, ["horizon_days=30", PRIOR, "model.c_measure_gap=0"])
     sim = DaySim(scenario, 3, 0, 64)
     sim.state.grievance[0] = np.arange(64)  # a marker of each run
     drawn = np.asarray(sim.values["model.c_measure"]).copy()

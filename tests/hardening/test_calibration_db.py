@@ -102,7 +102,7 @@ def test_a_new_calibration_leaves_something_else_at_the_database_name_alone(tmp_
 def test_an_interrupt_before_the_first_generation_leaves_no_database(tmp_path, monkeypatch):
     real = calibrate_mod.Evaluator.prefetch
 
-    def interrupted(self, thetas):
+    def interrupted(self, thetas, generation=0):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(calibrate_mod.Evaluator, "prefetch", interrupted)

@@ -141,8 +141,7 @@ def test_no_priors_no_draws() -> None:
 
 # -- loading -----------------------------------------------------------------------------------
 def test_a_point_valued_scenario_loads_as_before() -> None:
-    scenario = load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "episodes"
-                             / "russia_uk_2018_2019.yaml")
+    scenario = load_scenario(MINIMAL)
     assert scenario.priors == {}
     assert scenario_to_dict(scenario) == scenario.model_dump(mode="json")
 
@@ -235,7 +234,7 @@ def test_calibration_file_replaces_values_and_set_still_wins(tmp_path: Path) -> 
     ("/etc/c.yaml", None, "no absolute path"),
     ("../c.yaml", None, "no absolute path, no '..'"),
     ("missing.yaml", None, "no such file"),
-    ("c.yaml", "method: x\n", "needs priors:"),
+    ("c.yaml", "method: x\n", "needs particles:"),
     ("c.yaml", "priors:\n  actors.baku.nationalism: {uniform: [0.5, 1.5]}\n", "hi 1.5"),
     ("c.yaml", "priors:\n  actors.nobody.nationalism: {uniform: [0.5, 0.6]}\n", "unknown key"),
 ])

@@ -25,6 +25,7 @@ pools several, and :func:`distance` makes one number of the pooled scores, for c
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from escalation_sim.analysis.distance_terms import COVERAGE_TARGET, DISTANCE_TERMS, RPS_KEYS
 from escalation_sim.analysis.stats import (
     Interval,
     decimals_for,
@@ -42,6 +45,7 @@ from escalation_sim.analysis.stats import (
 )
 from escalation_sim.model.ladder import (
     ENGAGEMENT,
+    LEGAL_COERCION,
     LIMITED_FORCE,
     N_RUNGS,
     STATUS_QUO,
@@ -85,7 +89,7 @@ def rps(probs: np.ndarray, observed: np.ndarray) -> np.ndarray:
     return np.asarray(((cdf - obs_cdf) ** 2).sum(axis=-1) / (k - 1))
 
 
-def brier(p: np.ndarray, observed: np.ndarray) -> np.ndarray:
+def brier(p: ArrayLike, observed: ArrayLike) -> np.ndarray:
     """Brier score of probability ``p`` for a binary outcome ``observed`` (elementwise)."""
     return np.asarray((np.asarray(p, dtype=float) - np.asarray(observed, dtype=float)) ** 2)
 
@@ -172,6 +176,10 @@ class Simulated:
             month, -1 where none: the material track (docs/model.md §2).
         month_stance: (R, A, M) each actor's highest stance in each month: the declaratory
             track.
+        imposed: (R, A) measures each actor imposed in the run.
+        lifted: (R, A) measures each actor lifted in the run.
+        first_meeting: (R,) the month of the run's first leader-level settlement (a summit
+            the leaders accepted, docs/model.md §10), -1 where none came.
     """
 
     month_max: np.ndarray
@@ -180,25 +188,45 @@ class Simulated:
     month_stance: np.ndarray | None = None
     imposed: np.ndarray | None = None
     lifted: np.ndarray | None = None
+    first_meeting: np.ndarray | None = None
 
     @classmethod
-    def from_runs(cls, runs: dict[str, np.ndarray]) -> Simulated:
-        """From per-run arrays of a monthly evaluation (``actor_month_max`` …)."""
+    def from_runs(cls, runs: Mapping[str, np.ndarray], start_date: dt.date | None = None
+                  ) -> Simulated:
+        """From per-run arrays of a monthly evaluation (``actor_month_max`` …).
+
+        With ``start_date`` (the scenario's day 0), the day of the first summit
+        (``first_summit_day``) becomes its calendar month (month 0 holds day 0).
+        """
+        meeting = runs.get("first_summit_day")
         return cls(np.asarray(runs["actor_month_max"], dtype=np.int64),
                    runs.get("month_min_top"), runs.get("actor_month_material"),
                    runs.get("actor_month_stance"), runs.get("actor_imposed"),
-                   runs.get("actor_lifted"))
+                   runs.get("actor_lifted"),
+                   None if meeting is None or start_date is None
+                   else month_of_days(start_date, np.asarray(meeting)))
 
     def cut(self, months: int) -> Simulated:
         """The first ``months`` months only.
 
         The per-run counts of measures stay whole: the horizon simulated is the window scored.
+        A first meeting after the window reads as none.
         """
         def first(x: np.ndarray | None) -> np.ndarray | None:
             return None if x is None else x[..., :months]
+        meeting = None if self.first_meeting is None else \
+            np.where(self.first_meeting < months, self.first_meeting, -1)
         return Simulated(self.month_max[..., :months], first(self.month_min_top),
                          first(self.month_material), first(self.month_stance), self.imposed,
-                         self.lifted)
+                         self.lifted, meeting)
+
+    def met_by(self) -> np.ndarray | None:
+        """(R, M) the leaders had settled at a meeting by the end of month m (``None``: unknown)."""
+        if self.first_meeting is None:
+            return None
+        months = np.arange(self.month_max.shape[-1])
+        first = np.asarray(self.first_meeting)[:, None]
+        return (first >= 0) & (first <= months)
 
     def force_by(self) -> np.ndarray:
         """(R, M) some actor had read force (rung >= 8) by the end of month m."""
@@ -210,6 +238,14 @@ class Simulated:
         The observed path is read the same way (docs/episodes.md §6).
         """
         return engaged_by_month(self.month_max)
+
+
+def month_of_days(start: dt.date, days: np.ndarray) -> np.ndarray:
+    """The calendar month (month 0 holds ``start``) of each day offset; -1 stays -1."""
+    days = np.asarray(days, dtype=np.int64)
+    when = np.datetime64(start, "D") + np.maximum(days, 0)
+    months = (when.astype("datetime64[M]") - np.datetime64(start, "M")).astype(np.int64)
+    return np.where(days >= 0, months, -1)
 
 
 def forecasts(sim: Simulated, weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -354,9 +390,15 @@ def _track_start(path: Observed, track: str) -> np.ndarray:
 
 
 POOLED_KEYS = ("rps", "rps_material", "rps_declaratory", "brier_force", "brier_engaged",
-               "cover_50", "cover_90", "measures")
+               "cover_50", "cover_90", "measures", "spells", "brier_force_episode",
+               "brier_meeting")
 """Scores that pool across episodes (per-actor RPS does not: the actors differ)."""
 Weighting = Literal["actor-month", "episode"]
+POOL_SIZE = {"rps_declaratory": "declaratory_months", "measures": "episodes",
+             "spells": "episodes", "brier_force_episode": "episodes",
+             "brier_meeting": "meeting_months"}
+"""What each pooled score is averaged over when it is not the actor-months (Brier scores: the
+months); ``episodes`` weighs every episode the same."""
 
 
 def _skills(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -368,7 +410,8 @@ def _skills(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
 
 
 def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None = None,
-                   empirical_rates: np.ndarray | None = None) -> dict[str, Any]:
+                   empirical_rates: np.ndarray | None = None,
+                   episode_rates: np.ndarray | None = None) -> dict[str, Any]:
     """Point scores of one episode, with skills: no resampling, cheap enough for calibration.
 
     Args:
@@ -376,11 +419,16 @@ def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None 
         path: The observed path.
         empirical: ``(K,)`` :func:`empirical_climatology` of the other episodes, or ``None``.
         empirical_rates: ``(2,)`` :func:`empirical_events` of the other episodes, or ``None``.
+        episode_rates: ``(2,)`` :func:`empirical_episode_rates` of the other episodes, or
+            ``None``.
 
     Returns:
-        ``{"actor_months", "months", "scores": {reference: {key: float}}, "skill":
-        {reference: {key: float}}}`` with the keys of :func:`scores`; the skill of the model is
-        ``1 - model / reference`` (NaN where the reference is perfect).
+        ``{"actor_months", "months", "declaratory_months", "meeting_months", "scores":
+        {reference: {key: float}}, "skill": {reference: {key: float}}}`` with the keys of
+        :func:`scores` and the summary statistics ``measures`` (:func:`measure_counts`),
+        ``spells`` (:func:`spell_error`), ``brier_force_episode`` (:func:`force_in_episode`)
+        and ``brier_meeting`` (:func:`meeting_brier`) where they can be read; the skill of the
+        model is ``1 - model / reference`` (NaN where the reference is perfect).
     """
     point = scores(forecasts(sim), path, empirical, empirical_rates)
     table = {name: {key: float(value) for key, value in row.items()}
@@ -390,8 +438,110 @@ def episode_scores(sim: Simulated, path: Observed, empirical: np.ndarray | None 
     counts = measure_counts(sim, path)
     if counts is not None:
         table["model"]["measures"], table["persistence"]["measures"] = counts
+    for key, found in (("spells", spell_error(sim, path)),
+                       ("brier_force_episode", force_in_episode(sim, path, episode_rates)),
+                       ("brier_meeting", meeting_brier(sim, path, episode_rates))):
+        for name, value in (found or {}).items():
+            if name in table:
+                table[name][key] = value
+    met = path.met_by
     return {"actor_months": actors * months, "months": months, "declaratory_months": said,
-            "scores": table, "skill": _skills(table)}
+            "meeting_months": months if met is not None and sim.first_meeting is not None
+            else 0, "scores": table, "skill": _skills(table)}
+
+
+SPELL_RUNG = LEGAL_COERCION
+"""Spells are counted at this rung or above: legal coercion, the first rung of measures that
+bite (closures, arrests; docs/model.md §2)."""
+
+
+def spell_lengths(rungs: np.ndarray) -> np.ndarray:
+    """Mean length in months of the spells at rung >= :data:`SPELL_RUNG` (0 where none).
+
+    ``(..., A, M)`` rungs -> ``(..., A)`` lengths.
+
+    A spell is a run of consecutive months at or above the rung; one cut by the window's end
+    counts with the months it has in the window (the simulated and observed paths are cut
+    alike).
+    """
+    at = np.asarray(rungs) >= SPELL_RUNG
+    starts = at.copy()
+    starts[..., 1:] &= ~at[..., :-1]
+    n = starts.sum(axis=-1)
+    return np.where(n > 0, at.sum(axis=-1) / np.maximum(n, 1), 0.0)
+
+
+def spell_error(sim: Simulated, path: Observed) -> dict[str, float]:
+    """How far the spells at rung >= 5 last in the model from the record (months, log scale).
+
+    The mean over actors of ``|log(1 + simulated) - log(1 + observed)|``, the simulated mean
+    spell length its mean over runs; and the same for persistence (the starting rung held for
+    the whole window). A model that lifts and imposes again every few months has short spells
+    where the record holds a measure for a year.
+    """
+    observed = np.log1p(spell_lengths(path.rung))
+    months = path.rung.shape[-1]
+    held = np.log1p(np.where(path.start >= SPELL_RUNG, float(months), 0.0))
+    model = np.log1p(spell_lengths(sim.month_max).mean(axis=0))
+    return {"model": float(np.abs(model - observed).mean()),
+            "persistence": float(np.abs(held - observed).mean())}
+
+
+def force_in_episode(sim: Simulated, path: Observed,
+                     rates: np.ndarray | None = None) -> dict[str, float]:
+    """Brier score of "some actor reads force (rung >= 8) in the window", once per episode.
+
+    ``model``: the share of runs with force; ``persistence``: force at the start or not;
+    ``empirical``: the share of the other episodes with force (``rates[0]`` of
+    :func:`empirical_episode_rates`), where given.
+    """
+    observed = float(path.force_by[-1])
+    out = {"model": float(brier(sim.force_by()[:, -1].mean(), observed)),
+           "persistence": float(brier(float(path.start.max() >= LIMITED_FORCE), observed))}
+    if rates is not None:
+        out["empirical"] = float(brier(rates[0], observed))
+    return out
+
+
+def meeting_brier(sim: Simulated, path: Observed,
+                  rates: np.ndarray | None = None) -> dict[str, float] | None:
+    """Brier score of "the leaders have met by month m", averaged over months.
+
+    It scores the time to the first leader-level meeting, censored at the window's end.
+
+    The record's meetings are acts marked ``leaders: true`` (docs/episodes.md §7); the model's
+    is its first leader-level settlement (a summit accepted by every leader, docs/model.md
+    §10). ``persistence`` forecasts no meeting; ``empirical`` the share of the other episodes'
+    months by which their leaders had met (``rates[1]``), where given. ``None`` when either
+    side is unknown.
+    """
+    met, simulated = path.met_by, sim.met_by()
+    if met is None or simulated is None:
+        return None
+    out = {"model": float(brier(simulated.mean(axis=0), met).mean()),
+           "persistence": float(brier(np.zeros(met.shape), met).mean())}
+    if rates is not None:
+        out["empirical"] = float(brier(np.full(met.shape, rates[1]), met).mean())
+    return out
+
+
+def empirical_episode_rates(paths: Sequence[Observed]) -> np.ndarray:
+    """The other episodes' rates for the episode-level statistics.
+
+    Returns:
+        ``(2,)``: the share of episodes in which some actor read force, and the share of
+        months (of episodes whose meetings are read) by which the leaders had met.
+
+    Raises:
+        ValueError: ``paths`` is empty.
+    """
+    if not paths:
+        raise ValueError("an empirical climatology needs at least one episode")
+    force = float(np.mean([bool(p.force_by[-1]) for p in paths]))
+    read = [p.met_by for p in paths if p.met_by is not None]
+    months = sum(len(m) for m in read)
+    met = sum(int(m.sum()) for m in read) / months if months else float("nan")
+    return np.array([force, met])
 
 
 def measure_counts(sim: Simulated, path: Observed) -> tuple[float, float] | None:
@@ -442,8 +592,7 @@ def pooled_scores(per_episode: Sequence[dict[str, Any]],
     for name in names:
         row = {}
         for key in POOLED_KEYS:
-            size = {"rps_declaratory": "declaratory_months", "measures": "episodes"}.get(
-                key, "months" if key.startswith("brier") else "actor_months")
+            size = POOL_SIZE.get(key, "months" if key.startswith("brier") else "actor_months")
             scored = [e for e in per_episode if key in e["scores"][name]]
             if not scored:
                 continue
@@ -476,34 +625,47 @@ def library_reference(exclude: str | Path | None = None) -> tuple[np.ndarray, np
     return empirical_climatology(paths), empirical_events(paths)
 
 
-COVERAGE_TARGET = 0.9
-"""The share of observed actor-months a calibrated central 90% band holds."""
-COVERAGE_PENALTY = 0.25
-"""RPS units per unit of 90%-band coverage away from :data:`COVERAGE_TARGET`."""
-MEASURES_PENALTY = 0.05
-"""RPS units per unit of the measures' count error (:func:`measure_counts`): a count off by a
-factor of e costs 0.05, about the RPS gap between the model and its references."""
+
+def distance_terms(pooled: dict[str, Any]) -> dict[str, float]:
+    """Each term of :func:`distance`, weighted: term key -> its share of the distance.
+
+    A term whose score is missing or not finite (e.g. no episode reads its meetings) is left
+    out.
+    """
+    model = pooled["scores"]["model"]
+    out: dict[str, float] = {}
+    for term in DISTANCE_TERMS:
+        if term.key == "rps":
+            found = [model[k] for k in RPS_KEYS if k in model and np.isfinite(model[k])]
+            value = float(np.mean(found))
+        elif term.key == "cover_90":
+            value = abs(model["cover_90"] - COVERAGE_TARGET)
+        elif term.key in model and np.isfinite(model[term.key]):
+            value = float(model[term.key])
+        else:
+            continue
+        out[term.key] = term.weight * value
+    return out
 
 
 def distance(pooled: dict[str, Any]) -> float:
     """One number for likelihood-free calibration (ABC): lower is closer to the record.
 
-    ``pooled RPS of the model + COVERAGE_PENALTY * |pooled 90% coverage - 0.9| +
-    MEASURES_PENALTY * pooled measures' count error`` (the last where the counts are known). The
-    RPS term
-    rewards forecasts near the observed rungs; the coverage term keeps the bands honest (an
-    RPS-only fit may narrow the bands until they miss). With 0.25, bands that hold 60% of the
-    observed months instead of 90% cost 0.075, about the RPS gap between the model and its
-    references on the bundled library. No resampling: one call costs a few array passes.
+    The sum of :data:`DISTANCE_TERMS`: the mean of the pooled RPS of the reading and its two
+    tracks, ``+ 0.25 |pooled 90% coverage - 0.9| + 0.05 measures' count error + 0.05 spells'
+    length error + 0.25 Brier of force by episode + 0.25 Brier of the first meeting`` (each
+    where it can be read). The RPS terms reward forecasts near the observed rungs, on deeds and
+    words apart; the coverage term keeps the bands honest (an RPS-only fit may narrow the bands
+    until they miss: 60% instead of 90% costs 0.075, about the RPS gap between the model and
+    its references on the library); the counts and spells tell a measure kept for a year from
+    one lifted and imposed again, which monthly readings cannot; the two Brier terms score the
+    episode's turning points, force and the leaders' first meeting. No resampling: one call
+    costs a few array passes.
 
     Args:
         pooled: :func:`pooled_scores` (or :func:`episode_scores` of a single episode).
     """
-    model = pooled["scores"]["model"]
-    found = float(model["rps"] + COVERAGE_PENALTY * abs(model["cover_90"] - COVERAGE_TARGET))
-    if "measures" in model and np.isfinite(model["measures"]):
-        found += MEASURES_PENALTY * model["measures"]
-    return found
+    return float(sum(distance_terms(pooled).values()))
 
 
 REFERENCE_WORDS = {"climatology": "climatology", "empirical": "base rates",
@@ -581,13 +743,6 @@ def report_verdict(data: Mapping[str, Any]) -> dict[str, Any]:
     rows = {row["score"]: row for row in data["scores"]}
     return verdict({ref: rows["rps"].get(f"skill_{ref}") for ref in data.get("references", [])},
                    rows["cover_90"]["model"])
-
-
-def distance_text() -> str:
-    """What :func:`distance` is, in a sentence (for the tables and ``escsim explain distance``)."""
-    return (f"distance: one number for calibration, lower is closer to the record — the pooled "
-            f"RPS plus {COVERAGE_PENALTY:g} × how far the 90% bands' coverage is from 90% (bands "
-            "holding 60% of observed months add 0.075)")
 
 
 def backtest_scores(sim: Simulated, path: Observed, *, boot: int = BOOTSTRAP,
@@ -701,3 +856,55 @@ def report(sim: Simulated, path: Observed, actors: list[str], *, boot: int = BOO
               for m, label in enumerate(path.labels)]
     return {"runs": runs, "bootstrap": boot, "references": refs, "scores": rows,
             "months": months}
+
+
+def calibration_words(scenarios: Sequence[Any], stems: Sequence[str]) -> dict[str, Any]:
+    """Whether the scenarios scored draw from a calibration, the same one, fitted to them.
+
+    Returns ``{calibrated, joint, in_sample, text}``: ``calibrated`` how many of the scenarios
+    draw from a calibration's parameter sets; ``joint`` its name when they all draw from the
+    same; ``in_sample`` whether every episode scored was among that calibration's (the bundled
+    one's) training episodes, so the scores are in sample; ``text`` all that in words.
+    """
+    from escalation_sim.engine.draws import joint_samples
+
+    joints = [tuple(joint_samples(s)) for s in scenarios]
+    calibrated = sum(1 for j in joints if j)
+    names = {j for js in joints for j in js}
+    joint = next(iter(names)) if len(names) == 1 and calibrated == len(scenarios) else None
+    trained = bundled_calibration_episodes(joint) if joint is not None else None
+    in_sample = trained is not None and set(stems) <= set(trained)
+    n = len(scenarios)
+    if calibrated == 0:
+        drawn = sum(1 for s in scenarios if s.priors)
+        text = "scores at the scenarios' own parameters (no calibration's parameter sets" + (
+            f"; {drawn} of {n} draw distributions of their own)" if drawn else ")")
+    elif joint is None:
+        text = (f"{calibrated} of {n} scenarios draw from a calibration, the others not, or "
+                "from different ones: the scores mix models")
+    else:
+        text = ("scores of the calibrated model (each run draws one of the calibration's "
+                "weighted parameter sets)" + ("; in sample: the calibration was fitted to "
+                                              "these episodes" if in_sample else ""))
+    return {"calibrated": calibrated, "scenarios": n, "joint": joint, "in_sample": in_sample,
+            "text": text}
+
+
+def bundled_calibration_episodes(joint: str) -> list[str] | None:
+    """The training episodes of the bundled calibration if its joint name is ``joint``."""
+    from escalation_sim.scenario.bundled import calibration_file
+    from escalation_sim.scenario.load import PARTICLES_KEY, particle_specs
+    from escalation_sim.scenario.yaml_io import read_document, read_file
+
+    path = calibration_file("calibration.yaml")
+    try:
+        doc = read_document(read_file(path), str(path))
+    except Exception:  # noqa: BLE001 - a missing or unreadable bundled file: unknown
+        return None
+    if PARTICLES_KEY not in doc.data:
+        return None
+    specs = particle_specs(doc)
+    if not specs or next(iter(specs.values()))["particles"]["joint"] != joint:
+        return None
+    episodes = doc.data.get("episodes")
+    return [str(e) for e in episodes] if isinstance(episodes, list) else None

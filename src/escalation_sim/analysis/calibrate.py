@@ -1,23 +1,28 @@
 """Calibration across the episode library: likelihood-free ABC-SMC (pyabc) on backtest scores.
 
 A parameter vector theta sets a few shared model weights (:data:`DEFAULT_PRIORS`). Its
-*distance* from the record is the pooled backtest score of the training episodes, each simulated
-with theta for R runs on one seed (common random numbers, so thetas differ by their values, not
-their dice): the model's RPS over all their actor-months plus a penalty for 90% bands that hold
-more or less than 90% of them (:func:`escalation_sim.analysis.backtest.distance`). pyabc's
-``ABCSMC`` draws thetas from the priors, keeps those whose distance is below a threshold that
-falls generation by generation, and perturbs the kept ones; its model returns the distance itself
-as the one summary statistic (``{"distance": d}``, observed 0), read back by a distance function
-that returns it unchanged.
+*distance* from the record is computed from the training episodes, each simulated with theta for
+R runs on one seed (common random numbers, so thetas differ by their values, not their dice):
+:func:`escalation_sim.analysis.backtest.distance` of their pooled scores — the RPS of the
+monthly readings and of their two tracks, the 90% bands' coverage, the measures imposed and
+lifted, the spells at rung 5 or more, force by episode and the leaders' first meeting
+(``distance_text()`` says it in words). pyabc's ``ABCSMC`` draws thetas from the priors, keeps
+those whose distance is below a threshold that falls generation by generation (the median of
+the last generation's distances: an adaptive epsilon), and perturbs the kept ones; its model
+returns the distance itself as the one summary statistic (``{"distance": d}``, observed 0), read
+back by a distance function that returns it unchanged.
 
 pyabc asks its sampler for one particle at a time; :class:`BatchSampler` draws a whole batch of
 proposals first, evaluates every (episode, theta) point of the batch with one call of
 :func:`escalation_sim.engine.ensemble.evaluate` (on escsim's executors) and then lets pyabc
 accept or reject each, in the order drawn, so the result is the one a sequential sampler would
-give with the same random numbers, only faster.
+give with the same random numbers, only faster. Every theta simulated is kept with its
+episodes' scores (:mod:`escalation_sim.analysis.evaluations`), for the leave-one-out refits.
 
-The result (:class:`Posterior`) is the last generation's weighted sample and its summary as
-scenario distributions (``{normal: [mean, sd]}``, truncated by the parameter's range).
+The result (:class:`Posterior`) is the last generation's weighted sample. The calibration file
+carries it as ``particles:``; a scenario that names the file (``calibration: FILE``) draws one
+weighted parameter set per run (:mod:`escalation_sim.engine.draws`): no draw outside the range
+searched, the posterior's correlations kept.
 """
 
 from __future__ import annotations
@@ -44,8 +49,8 @@ from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.versions import escsim_version
 
-CALIBRATION_VERSION = 1
-"""Version of the calibration file's layout."""
+CALIBRATION_VERSION = 2
+"""Version of the calibration file's layout (2: the weighted parameter sets, no summaries)."""
 
 
 @dataclass(frozen=True)
@@ -71,12 +76,18 @@ class Prior:
 
 
 DEFAULT_PRIORS: tuple[Prior, ...] = (
-    Prior("model.w_demand", 0.0, 6.0,
+    Prior("model.w_demand", 0.0, 9.0,
           "Drive of an open demand: how hard a compeller presses (the library holds compellence "
-          "that stopped at words and compellence by embargo). 0 to twice the default (3)."),
+          "that stopped at words and compellence by embargo). 0 to three times the default (3): "
+          "a fit on 0-6 put its mass at the top."),
     Prior("model.c_measure", 0.25, 5.0,
           "Cost of imposing a measure on the relationship: how readily a side turns words into "
           "deeds. An eighth of the default (2) to 2.5 times it."),
+    Prior("model.c_measure_gap", -2.0, 2.0,
+          "How that cost follows the capability gap (a dyad covariate): whether a stronger side "
+          "coerces more cheaply and a weaker one answers less (the library: the weaker side "
+          "imposed nothing in 9 of 23 episodes). Either sign, up to a factor e^2 across the "
+          "widest gap."),
     Prior("model.lift_rate", 0.02, 2.0,
           "Baseline hazard of lifting a measure: the library's measures last from days to years. "
           "Once in fifty years to twice a year, around the library's pooled 0.3."),
@@ -114,7 +125,8 @@ def cut_observed(path: Observed, months: int) -> Observed:
 
     return Observed(path.rung[:, :months], path.start, path.labels[:months],
                     cut(path.material), cut(path.declaratory), cut(path.incidents),
-                    cut(path.imposed), cut(path.lifted))
+                    cut(path.imposed), cut(path.lifted),
+                    None if path.meeting is None else path.meeting[:months])
 
 
 def training_episode(loaded: LoadedEpisode, max_months: int | None) -> TrainingEpisode:
@@ -135,14 +147,18 @@ def training_episode(loaded: LoadedEpisode, max_months: int | None) -> TrainingE
                            list(scenario.actors))
 
 
-def load_training(names: Sequence[str | Path], max_months: int | None = DEFAULT_MAX_MONTHS
-                  ) -> list[TrainingEpisode]:
+def load_training(names: Sequence[str | Path], max_months: int | None = DEFAULT_MAX_MONTHS, *,
+                  calibrated: bool = False) -> list[TrainingEpisode]:
     """Load episodes (files or bundled names) for calibration.
+
+    Their scenarios are read without their ``calibration:`` (``calibrated=False``): a
+    calibration fits the model from each scenario's own values, not from an earlier fit.
 
     Raises:
         ScenarioError: An episode cannot be read (one line naming file, key and value).
     """
-    return [training_episode(load_episode(name), max_months) for name in names]
+    return [training_episode(load_episode(name, calibrated=calibrated), max_months)
+            for name in names]
 
 
 def check_priors(priors: Sequence[Prior], scenario: Scenario) -> None:
@@ -174,7 +190,7 @@ def bounds_of(path: str, scenario: Scenario) -> tuple[float | None, float | None
     return lo, hi
 
 
-def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, float]],
+def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, Any]],
              runs: int, seed: int, *, executor: Executor | None = None,
              progress: Progress | None = None, seeds: Sequence[int] | None = None
              ) -> list[list[Simulated]]:
@@ -188,7 +204,8 @@ def simulate(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, 
               for i, theta in enumerate(thetas) for ep in episodes]
     results = evaluate(points, runs, executor=executor or LocalExecutor(1), monthly=True,
                        keep_runs=True, progress=progress)
-    sims = [Simulated.from_runs(r.runs) for r in results]  # type: ignore[arg-type]
+    sims = [Simulated.from_runs(r.runs, p.scenario.start_date)  # type: ignore[arg-type]
+            for r, p in zip(results, points, strict=True)]
     n = len(episodes)
     return [sims[i * n:(i + 1) * n] for i in range(len(thetas))]
 
@@ -205,24 +222,44 @@ def episode_rps(sim: Simulated, path: Observed) -> float:
     return float(episode_scores(sim, path)["scores"]["model"]["rps"])
 
 
+def model_scores(sims: Sequence[Simulated], episodes: Sequence[TrainingEpisode]
+                 ) -> list[dict[str, Any]]:
+    """Each episode's model scores and sizes.
+
+    What :func:`distance` pools, and what the evaluations table keeps for the leave-one-out
+    refits.
+    """
+    out = []
+    for sim, ep in zip(sims, episodes, strict=True):
+        scored = episode_scores(*cut_to_common(sim, ep.observed))
+        out.append({key: value for key, value in scored.items() if key != "skill"} |
+                   {"scores": {"model": scored["scores"]["model"]}})
+    return out
+
+
+def pooled_distance(per_episode: Sequence[Mapping[str, Any]]) -> float:
+    """:func:`analysis.backtest.distance` of episodes' :func:`model_scores`."""
+    return backtest_distance(pooled_scores([dict(e) for e in per_episode]))
+
+
 def distance(sims: Sequence[Simulated], episodes: Sequence[TrainingEpisode]) -> float:
     """The calibration's distance: :func:`analysis.backtest.distance` of the pooled scores.
 
-    The model's RPS pooled over every actor-month of the training episodes, plus a penalty for
-    90% bands whose pooled coverage is away from 90%. Lower is better.
+    The mean of the pooled RPS of the monthly readings and of their two tracks over every
+    actor-month of the training episodes, plus penalties for 90% bands whose pooled coverage is
+    away from 90%, for the measures' counts and the spells at rung 5 or more, and the Brier
+    scores of force by episode and of the leaders' first meeting. Lower is better.
     """
-    per_episode = [episode_scores(*cut_to_common(s, ep.observed))
-                   for s, ep in zip(sims, episodes, strict=True)]
-    return backtest_distance(pooled_scores(per_episode))
+    return pooled_distance(model_scores(sims, episodes))
 
 
 @dataclass
 class Settings:
     """The calibration's settings (stored in the calibration file)."""
 
-    population: int = 32
-    generations: int = 3
-    runs: int = 64
+    population: int = 200
+    generations: int = 6
+    runs: int = 128
     seed: int = 1
     max_months: int | None = DEFAULT_MAX_MONTHS
 
@@ -234,7 +271,11 @@ class Settings:
 
 @dataclass
 class Posterior:
-    """The last generation: parameter values ``(n, p)`` with normalised weights ``(n,)``."""
+    """The last generation: parameter values ``(n, p)`` with normalised weights ``(n,)``.
+
+    ``generations`` holds, per generation, its threshold, the parameter sets simulated and
+    accepted, and the effective sample size of its weights.
+    """
 
     priors: list[Prior]
     values: np.ndarray
@@ -242,6 +283,12 @@ class Posterior:
     distances: np.ndarray
     epsilons: list[float] = field(default_factory=list)
     evaluations: int = 0
+    generations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the weights, ``1 / Σ w²``."""
+        return float(1.0 / np.sum(self.weights ** 2))
 
     def draw(self, n: int, seed: int) -> list[dict[str, float]]:
         """``n`` thetas drawn from the weighted sample (with replacement)."""
@@ -251,7 +298,10 @@ class Posterior:
                 for r in rows]
 
     def marginal(self, j: int) -> dict[str, float]:
-        """Weighted mean, sd and 5/50/95% quantiles of parameter ``j``."""
+        """Weighted mean, sd and 5/50/95% quantiles of parameter ``j``, and its sd ratio.
+
+        ``sd_ratio`` is the sd over the uniform prior's: 1 learns nothing, near 0 pins it down.
+        """
         x, w = self.values[:, j], self.weights
         mean = float(w @ x)
         sd = math.sqrt(max(float(w @ (x - mean) ** 2), 0.0))
@@ -259,73 +309,103 @@ class Posterior:
         cdf = np.cumsum(w[order])
         at = np.minimum(np.searchsorted(cdf, [0.05, 0.5, 0.95]), len(x) - 1)
         q = [float(v) for v in x[order][at]]
-        return {"mean": mean, "sd": sd, "q05": q[0], "median": q[1], "q95": q[2]}
+        prior = self.priors[j]
+        prior_sd = (prior.high - prior.low) / math.sqrt(12.0)
+        return {"mean": mean, "sd": sd, "q05": q[0], "median": q[1], "q95": q[2],
+                "sd_ratio": sd / prior_sd}
 
-
-def summary_prior(prior: Prior, marginal: Mapping[str, float],
-                  bounds: tuple[float | None, float | None]) -> dict[str, list[float]]:
-    """A posterior marginal as a scenario distribution: ``{normal: [mean, sd]}``.
-
-    A normal with the marginal's mean and standard deviation, truncated by the parameter's range
-    when loaded: ABC-SMC's marginals after a few generations are single-peaked and close to
-    symmetric, and two moments keep their place and spread without pretending to know their
-    shape better. The sd is at least 1% of the prior's width, so the distribution is never a
-    point.
-    """
-    sd = max(marginal["sd"], 0.01 * (prior.high - prior.low))
-    mean = min(max(marginal["mean"], prior.low), prior.high)
-    lo, hi = bounds
-    if lo is not None:
-        mean = max(mean, lo)
-    if hi is not None:
-        mean = min(mean, hi)
-    return {"normal": [_round(mean), _round(sd)]}
+    def correlations(self) -> np.ndarray:
+        """``(p, p)`` weighted correlations of the parameters."""
+        x = self.values - self.weights @ self.values
+        cov = (x * self.weights[:, None]).T @ x
+        sd = np.sqrt(np.maximum(np.diag(cov), 1e-300))
+        return np.asarray(cov / np.outer(sd, sd))
 
 
 def _round(x: float) -> float:
     return float(f"{x:.4g}")
 
 
+PARTICLE_DIGITS = 6
+"""Significant digits of the parameter sets kept in the calibration file."""
+
+
+def _exact(x: float) -> float:
+    return float(f"{x:.{PARTICLE_DIGITS}g}")
+
+
 def calibration_document(post: Posterior, episodes: Sequence[TrainingEpisode],
                          settings: Settings, scenario: Scenario, *, wall_s: float,
                          workers: int) -> dict[str, Any]:
-    """The calibration file's content (YAML-able)."""
+    """The calibration file's content (YAML-able).
+
+    ``particles:`` is what scenarios draw from (``calibration: FILE``, one weighted set per
+    run); ``parameters:`` says, per parameter, the range searched and why, the posterior's
+    summary and its sd against the prior's; ``generations:`` the epsilon schedule, the sets
+    simulated and the effective sample size of each generation.
+    """
+    from escalation_sim.analysis.distance_terms import DISTANCE_TERMS, distance_text
+
     marginals = [post.marginal(j) for j in range(len(post.priors))]
+    corr = post.correlations()
     return {
         "calibration_version": CALIBRATION_VERSION,
         "escsim_version": escsim_version(),
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "method": "ABC-SMC (pyabc); distance: pooled model RPS + 0.25 x |90% band coverage - 0.9|",
-        "priors": {p.path: summary_prior(p, m, bounds_of(p.path, scenario))
-                   for p, m in zip(post.priors, marginals, strict=True)},
-        "marginals": {p.path: {k: _round(v) for k, v in m.items()}
-                      for p, m in zip(post.priors, marginals, strict=True)},
-        "searched": {p.path: {"uniform": [p.low, p.high], "reason": p.reason}
-                     for p in post.priors},
-        "episodes": [ep.stem for ep in episodes],
-        "settings": {**settings.to_dict(), "workers": workers},
-        "distance": {"epsilons": [_round(e) for e in post.epsilons],
+        "method": "ABC-SMC (pyabc), adaptive epsilon (the median distance of the generation "
+                  "before); scenarios draw one weighted parameter set per run",
+        "distance": {"definition": distance_text(),
+                     "weights": {t.key: t.weight for t in DISTANCE_TERMS},
+                     "epsilons": [_round(e) for e in post.epsilons],
                      "posterior_mean": _round(float(post.weights @ post.distances)),
                      "posterior_min": _round(float(post.distances.min())),
                      "evaluations": int(post.evaluations),
                      "wall_seconds": round(wall_s, 1)},
-        "posterior": {"parameters": [p.path for p in post.priors],
-                      "weights": [_round(float(w)) for w in post.weights],
+        "generations": [{k: (_round(v) if isinstance(v, float) else v) for k, v in g.items()}
+                        for g in post.generations],
+        "effective_sample_size": _round(post.ess),
+        "parameters": {p.path: {"prior": {"uniform": [p.low, p.high]}, "reason": p.reason,
+                                "posterior": {k: _round(v) for k, v in m.items()
+                                              if k != "sd_ratio"},
+                                "sd_ratio": _round(m["sd_ratio"])}
+                       for p, m in zip(post.priors, marginals, strict=True)},
+        "correlations": {"parameters": [p.path for p in post.priors],
+                         "matrix": [[_round(float(v)) for v in row] for row in corr]},
+        "episodes": [ep.stem for ep in episodes],
+        "settings": {**settings.to_dict(), "workers": workers},
+        "particles": {"parameters": [p.path for p in post.priors],
+                      "weights": [_exact(float(w)) for w in post.weights],
                       "distances": [_round(float(d)) for d in post.distances],
-                      "values": [[_round(float(v)) for v in row] for row in post.values]},
+                      "values": [[_exact(float(v)) for v in row] for row in post.values]},
     }
 
 
 def posterior_of(doc: Mapping[str, Any], priors: Sequence[Prior] | None = None) -> Posterior:
-    """The weighted sample stored in a calibration document."""
-    sample = doc["posterior"]
+    """The weighted sample stored in a calibration document.
+
+    Version 2 keeps it as ``particles:``, version 1 as ``posterior:``.
+    """
+    sample = doc.get("particles") or doc["posterior"]
     known = {p.path: p for p in (priors or DEFAULT_PRIORS)}
+    described = doc.get("parameters") or {}
     searched = doc.get("searched", {})
-    found = [known.get(path) or Prior(path, *searched[path]["uniform"])
-             for path in sample["parameters"]]
+
+    def prior(path: str) -> Prior:
+        if path in described:
+            low, high = described[path]["prior"]["uniform"]
+            return Prior(path, float(low), float(high), described[path].get("reason", ""))
+        if path in known:
+            return known[path]
+        low, high = searched[path]["uniform"]
+        return Prior(path, float(low), float(high))
+
+    found = [prior(path) for path in sample["parameters"]]
     weights = np.asarray(sample["weights"], dtype=float)
+    eps = [float(e) for e in (doc.get("distance") or {}).get("epsilons", [])]
     return Posterior(found, np.asarray(sample["values"], dtype=float).reshape(len(weights), -1),
-                     weights / weights.sum(), np.asarray(sample["distances"], dtype=float))
+                     weights / weights.sum(), np.asarray(sample["distances"], dtype=float),
+                     eps, int((doc.get("distance") or {}).get("evaluations", 0)),
+                     list(doc.get("generations") or []))
 
 
 # --- ABC-SMC ----------------------------------------------------------------------------------
@@ -335,13 +415,17 @@ GenerationHook = Callable[[int, float, int, int], None]
 
 
 class Evaluator:
-    """pyabc's model: theta -> ``{"distance": d}``, read from what the sampler computed."""
+    """pyabc's model: theta -> ``{"distance": d}``, read from what the sampler computed.
+
+    With ``db``, every theta simulated is kept there with its generation and its episodes'
+    scores (:mod:`escalation_sim.analysis.evaluations`).
+    """
 
     def __init__(self, episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], runs: int,
-                 seed: int, executor: Executor, progress: Callable[[int], Progress | None]
-                 ) -> None:
+                 seed: int, executor: Executor, progress: Callable[[int], Progress | None],
+                 db: Path | None = None) -> None:
         self.episodes, self.priors, self.runs, self.seed = episodes, list(priors), runs, seed
-        self.executor, self.progress = executor, progress
+        self.executor, self.progress, self.db = executor, progress, db
         self.cache: dict[tuple[float, ...], float] = {}
         self.evaluations = 0
 
@@ -353,7 +437,7 @@ class Evaluator:
         """A pyabc parameter as scenario path -> value."""
         return {p.path: float(theta[p.key]) for p in self.priors}
 
-    def prefetch(self, thetas: Sequence[Mapping[str, float]]) -> None:
+    def prefetch(self, thetas: Sequence[Mapping[str, float]], generation: int = 0) -> None:
         """Compute the distance of every theta at once (one ``evaluate`` call)."""
         todo = [t for t in thetas if self.key(t) not in self.cache]
         if not todo:
@@ -361,8 +445,13 @@ class Evaluator:
         bar = self.progress(len(todo) * len(self.episodes) * self.runs)
         sims = simulate(self.episodes, [self.values(t) for t in todo], self.runs, self.seed,
                         executor=self.executor, progress=bar)
-        for theta, per_episode in zip(todo, sims, strict=True):
-            self.cache[self.key(theta)] = distance(per_episode, self.episodes)
+        scored = [model_scores(per_episode, self.episodes) for per_episode in sims]
+        for theta, per_episode in zip(todo, scored, strict=True):
+            self.cache[self.key(theta)] = pooled_distance(per_episode)
+        if self.db is not None:
+            from escalation_sim.analysis.evaluations import record
+
+            record(self.db, generation, [self.key(t) for t in todo], scored)
         self.evaluations += len(todo)
 
     def __call__(self, theta: Mapping[str, float]) -> dict[str, float]:
@@ -412,7 +501,7 @@ def make_batch_sampler(evaluator: Evaluator, batch: int) -> Any:
                 size = int(min(max(batch, math.ceil(want / max(rate, 0.05))), 4 * batch))
                 proposals = [generate_valid_proposal(**{k: kw[k] for k in proposal_keys})
                              for _ in range(size)]
-                evaluator.prefetch([theta for _, theta in proposals])
+                evaluator.prefetch([theta for _, theta in proposals], int(kw["t"]))
                 for m, theta in proposals:
                     if sample.n_accepted >= n:
                         evaluator.cache.pop(evaluator.key(theta), None)
@@ -455,7 +544,7 @@ def run_abc(episodes: Sequence[TrainingEpisode], priors: Sequence[Prior], settin
     logging.getLogger("ABC").setLevel(logging.WARNING)
     np.random.seed(settings.seed)  # pyabc draws with numpy's global generator
     evaluator = Evaluator(episodes, priors, settings.runs, settings.seed,
-                          executor or LocalExecutor(1), progress)
+                          executor or LocalExecutor(1), progress, db)
     prior = pyabc.Distribution(**{p.key: pyabc.RV("uniform", p.low, p.high - p.low)
                                   for p in priors})
     abc = pyabc.ABCSMC(evaluator, prior, read_distance, population_size=settings.population,
@@ -490,12 +579,24 @@ def _last_run(url: str) -> int:
 
 
 def last_population(history: Any, priors: Sequence[Prior]) -> Posterior:
-    """The last generation stored in a pyabc history."""
+    """The last generation stored in a pyabc history, with every generation's figures."""
     particles = history.get_population(t=history.max_t).particles
     values = np.array([[float(pt.parameter[p.key]) for p in priors] for pt in particles])
     weights = np.array([pt.weight for pt in particles], dtype=float)
     dists = np.array([pt.distance for pt in particles], dtype=float)
     pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
     eps = [float(e) for e in pops["epsilon"].to_numpy() if np.isfinite(e)]
+    generations = []
+    for _, row in pops.iterrows():
+        t = int(row["t"])
+        _, w = history.get_distribution(m=0, t=t)
+        w = np.asarray(w, dtype=float)
+        w = w / w.sum()
+        generations.append({"generation": t + 1,
+                            "epsilon": float(row["epsilon"]) if np.isfinite(row["epsilon"])
+                            else None,
+                            "simulated": int(row["samples"]), "accepted": int(len(w)),
+                            "ess": float(1.0 / np.sum(w ** 2))})
     return Posterior(list(priors), values, weights / weights.sum(), dists, eps,
-                     int(pops["samples"].sum()))
+                     int(pops["samples"].sum()), generations)

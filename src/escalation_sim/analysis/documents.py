@@ -160,6 +160,9 @@ class BacktestDocument(TypedDict):
     scores: list[dict[str, Any]]
     months: list[dict[str, Any]]
     runs_from: str
+    calibration: dict[str, Any]
+    """Whether the scenario draws from a calibration, and whether this episode was in it
+    (``analysis.backtest.calibration_words``)."""
     verdict: str
 
 
@@ -190,3 +193,5 @@ class LibraryDocument(TypedDict):
     pooled_by_episode: dict[str, Any]
     distance: Any
     distance_meaning: str
+    calibration: dict[str, Any]
+    """Whether the scenarios scored draw from one calibration, fitted to these episodes."""

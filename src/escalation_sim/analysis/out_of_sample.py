@@ -1,17 +1,20 @@
 """Leave-one-out evaluation: refit without each episode, score it out of sample.
 
-The refit is ABC *rejection* on one shared prior sample, not a full ABC-SMC per fold: ``design``
-thetas are drawn from the priors and every training episode is simulated once with each (the
-per-episode RPS matrix). For held-out episode e, the refit posterior is the ``accept`` share of
-the thetas closest to the record of the *other* episodes (their mean RPS); the held-out record
-plays no part in it. The held-out episode is then simulated with ``draws`` thetas drawn from
-that posterior, each over its own slice of runs and its own seed, so its bands include the
-parameters' uncertainty, and scored beside four references:
+The refit uses the calibration's own machinery: every parameter set its ABC-SMC simulated is
+kept with each episode's scores (:mod:`escalation_sim.analysis.evaluations`), so the ABC
+posterior without episode *e* is an importance reweighting of those sets: each set weighs
+``prior / (deterministic mixture of the generations' proposals)``, and is kept if its distance
+on the *other* episodes is within the calibration's last threshold (raised, if need be, until
+the refit's effective sample size reaches ``min_ess``). The held-out record plays no part in the
+weights. The held-out episode, loaded without any calibration, is then simulated over its whole
+window with that refit as a joint sample of parameter sets — each run draws one set, as a
+calibrated scenario's runs do (:mod:`escalation_sim.engine.draws`) — so its bands include the
+parameters' uncertainty, and is scored beside four references:
 
 - ``climatology``: the model's own monthly frequencies pooled over months (as ``backtest``);
 - ``empirical``: the base rates of the monthly rungs (and of force and engagement) observed in
   the other episodes;
-- ``persistence``: the starting rungs carried forward;
+- ``persistence``: the starting rungs carried forward (no change);
 - ``uncalibrated``: the episode's scenario with its own values (the model before calibration).
 
 Pooled scores weigh every actor-month (and month, for the Brier scores) of every episode alike.
@@ -19,7 +22,6 @@ Pooled scores weigh every actor-month (and month, for the Brier scores) of every
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,74 +32,61 @@ import numpy as np
 from escalation_sim.analysis.backtest import (
     Simulated,
     empirical_climatology,
+    empirical_episode_rates,
     empirical_events,
     episode_scores,
     pooled_scores,
     skill,
+    verdict,
 )
 from escalation_sim.analysis.calibrate import (
-    Prior,
+    Posterior,
     TrainingEpisode,
     cut_to_common,
-    episode_rps,
+    pooled_distance,
     simulate,
 )
-from escalation_sim.analysis.out_of_sample_note import BUNDLED as BUNDLED
-from escalation_sim.analysis.out_of_sample_note import out_of_sample_line as out_of_sample_line
-from escalation_sim.engine.ensemble import Progress
+from escalation_sim.analysis.evaluations import (
+    Evaluations,
+    abc_weights,
+    ess,
+    mixture_log_weights,
+    threshold,
+)
+from escalation_sim.analysis.out_of_sample_note import (  # re-exported
+    BUNDLED as BUNDLED,
+)
+from escalation_sim.analysis.out_of_sample_note import line_of as line_of
+from escalation_sim.analysis.out_of_sample_note import (
+    out_of_sample_line as out_of_sample_line,
+)
+from escalation_sim.analysis.out_of_sample_note import read_table as read_table
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
+from escalation_sim.scenario.priors import PARTICLES, Distribution
 from escalation_sim.versions import escsim_version
 
 REFERENCES = ("climatology", "empirical", "persistence", "uncalibrated")
 """What the model's out-of-sample scores are compared with."""
-SCORES = ("rps", "brier_force", "brier_engaged", "cover_50", "cover_90")
-"""Score keys of each episode and of the pool."""
+SCORES = ("rps", "rps_material", "rps_declaratory", "brier_force", "brier_engaged",
+          "brier_force_episode", "brier_meeting", "measures", "spells", "cover_50", "cover_90")
+"""Score keys of each episode and of the pool (the summary statistics where they are read)."""
 
 
 @dataclass
 class LooSettings:
     """Settings of the leave-one-out evaluation (stored with its results)."""
 
-    design: int = 96
-    accept: float = 0.2
-    draws: int = 16
-    runs_per_draw: int = 32
-    runs: int = 64
-    max_months: int | None = 12
+    runs: int = 512
+    min_ess: float = 50.0
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able."""
-        return {"refit": "ABC rejection on a shared prior sample", "design": self.design,
-                "accept": self.accept, "draws": self.draws,
-                "runs_per_draw": self.runs_per_draw, "runs_per_design_point": self.runs,
-                "max_months_fitted": self.max_months,
-                "seed": self.seed}
-
-
-def prior_design(priors: Sequence[Prior], n: int, seed: int) -> list[dict[str, float]]:
-    """``n`` thetas from the uniform priors (Latin hypercube: every stratum of each once)."""
-    rng = np.random.default_rng(seed)
-    u = (np.argsort(rng.random((len(priors), n)), axis=1) + rng.random((len(priors), n))) / n
-    return [{p.path: float(p.low + u[j, i] * (p.high - p.low)) for j, p in enumerate(priors)}
-            for i in range(n)]
-
-
-def rps_matrix(episodes: Sequence[TrainingEpisode], thetas: Sequence[Mapping[str, float]],
-               runs: int, seed: int, *, executor: Executor | None = None,
-               progress: Progress | None = None) -> np.ndarray:
-    """``(thetas, episodes)``: each episode's RPS with each theta."""
-    sims = simulate(episodes, thetas, runs, seed, executor=executor, progress=progress)
-    return np.array([[episode_rps(s, ep.observed) for s, ep in zip(row, episodes, strict=True)]
-                     for row in sims])
-
-
-def refit(matrix: np.ndarray, held_out: int, accept: float) -> np.ndarray:
-    """Indices of the thetas kept without episode ``held_out``: the best ``accept`` share."""
-    others = np.delete(matrix, held_out, axis=1).mean(axis=1)
-    keep = max(2, int(round(accept * matrix.shape[0])))
-    return np.argsort(others, kind="stable")[:keep]
+        return {"refit": "importance reweighting of every parameter set the calibration "
+                         "simulated (deterministic mixture of its proposals), kept within the "
+                         "calibration's last threshold on the other episodes",
+                "runs": self.runs, "min_ess": self.min_ess, "seed": self.seed}
 
 
 def held_out_scores(sim: Simulated, base: Simulated, path: Observed,
@@ -108,7 +97,8 @@ def held_out_scores(sim: Simulated, base: Simulated, path: Observed,
     with the scenario's own values (``base``), scored as a forecast of its own.
     """
     sim, cut = cut_to_common(sim, path)
-    empirical = (empirical_climatology(others), empirical_events(others))
+    empirical = (empirical_climatology(others), empirical_events(others),
+                 empirical_episode_rates(others))
     row = episode_scores(sim, cut, *empirical)
     before = episode_scores(cut_to_common(base, path)[0], cut, *empirical)
     row["scores"]["uncalibrated"] = before["scores"]["model"]
@@ -121,12 +111,15 @@ def held_out_scores(sim: Simulated, base: Simulated, path: Observed,
 def table_row(scored: Mapping[str, Any]) -> dict[str, Any]:
     """Score key -> the model, each reference and the model's skill against each (rounded)."""
     out: dict[str, Any] = {}
+    model = scored["scores"]["model"]
     for key in SCORES:
-        entry: dict[str, Any] = {name: _r(scored["scores"][name][key])
+        if key not in model:
+            continue
+        entry: dict[str, Any] = {name: _r(scored["scores"].get(name, {}).get(key))
                                  for name in ("model", *REFERENCES)}
         if not key.startswith("cover"):
             for ref in REFERENCES:
-                entry[f"skill_{ref}"] = _r(scored["skill"][ref][key])
+                entry[f"skill_{ref}"] = _r(scored["skill"].get(ref, {}).get(key))
         out[key] = entry
     return out
 
@@ -135,55 +128,89 @@ def _r(x: float | None) -> float | None:
     return None if x is None or not np.isfinite(x) else float(f"{x:.4g}")
 
 
-def leave_one_out(episodes: Sequence[TrainingEpisode], full: Sequence[TrainingEpisode],
-                  priors: Sequence[Prior], settings: LooSettings, *,
-                  executor: Executor | None = None,
+@dataclass
+class Refit:
+    """The calibration's simulated parameter sets and their importance weights (log)."""
+
+    posterior: Posterior
+    evaluations: Evaluations
+    log_weights: np.ndarray
+    epsilon: float
+
+    def fold(self, held_out: int, min_ess: float) -> tuple[np.ndarray, float, float]:
+        """Weights of the sets without episode ``held_out``: ``(weights, epsilon, ess)``."""
+        distances = np.array([pooled_distance([e for k, e in enumerate(per) if k != held_out])
+                              for per in self.evaluations.scores])
+        eps = threshold(self.log_weights, distances, self.epsilon, min_ess)
+        weights = abc_weights(self.log_weights, distances, eps)
+        return weights, eps, ess(weights)
+
+
+def refit_of(posterior: Posterior, evaluations: Evaluations, log_q: np.ndarray) -> Refit:
+    """The importance weights of every simulated set (``log_q`` from ``log_proposals``).
+
+    The refits keep the sets within the calibration's last threshold; a calibration of one
+    generation (the prior sample, kept whole) has none, and its refits keep every set.
+    """
+    lows = np.array([p.low for p in posterior.priors])
+    highs = np.array([p.high for p in posterior.priors])
+    log_prior = -float(np.sum(np.log(highs - lows)))
+    log_w = mixture_log_weights(log_q, evaluations.generation, log_prior)
+    last = posterior.epsilons[-1] if posterior.epsilons else float("inf")
+    return Refit(posterior, evaluations, log_w, last)
+
+
+def joint_values(posterior: Posterior, values: np.ndarray, weights: np.ndarray,
+                 joint: str) -> dict[str, dict[str, Any]]:
+    """Scenario values that draw the weighted sets jointly, one set per run (``particles``)."""
+    keep = weights > 0
+    kept = tuple(float(w) for w in weights[keep])
+    return {p.path: Distribution(PARTICLES, tuple(float(v) for v in values[keep, j]),
+                                 weights=kept, joint=joint).to_data()
+            for j, p in enumerate(posterior.priors)}
+
+
+def leave_one_out(refit: Refit, episodes: Sequence[TrainingEpisode],
+                  settings: LooSettings, *, executor: Executor | None = None,
                   progress: Any = lambda _n: None) -> dict[str, Any]:
     """Refit without each episode and score it out of sample.
 
     Args:
-        episodes: Training episodes as the calibration scores them (cut to its months).
-        full: The same episodes with their whole windows (scored when held out).
-        priors: Parameters and priors.
-        settings: Design size, accepted share, posterior draws and runs.
+        refit: The calibration's simulated sets and their weights (:func:`refit_of`); their
+            scores are of the calibration's episodes, in its order.
+        episodes: The same episodes, loaded without calibration, with their whole windows
+            (scored when held out).
+        settings: Runs per held-out episode, the smallest effective sample size of a refit.
         executor: Where ensembles are computed.
         progress: Gives a progress callback for a batch of this many runs.
 
     Returns:
-        The JSON-able table: ``episodes`` (one row per held-out episode), ``pooled``,
-        ``settings`` and ``parameters`` (each fold's posterior mean).
+        The JSON-able table: ``episodes`` (one row per held-out episode, with its refit's
+        threshold, effective sample size and posterior mean), ``pooled`` and ``settings``.
     """
-    thetas = prior_design(priors, settings.design, settings.seed)
-    matrix = rps_matrix(episodes, thetas, settings.runs, settings.seed, executor=executor,
-                        progress=progress(len(thetas) * len(episodes) * settings.runs))
     rows: list[dict[str, Any]] = []
     scored_all: list[dict[str, Any]] = []
-    rng = np.random.default_rng(settings.seed)
-    for e, ep in enumerate(full):
-        kept = refit(matrix, e, settings.accept)
-        picks = rng.choice(kept, size=settings.draws, replace=True)
-        draws = [thetas[i] for i in picks]
-        seeds = [settings.seed + 1000 * (k + 1) for k in range(settings.draws)]
-        total = settings.draws * settings.runs_per_draw
-        sims = simulate([ep], draws, settings.runs_per_draw, settings.seed, executor=executor,
-                        progress=progress(total), seeds=seeds)
-        parts: dict[str, Any] = {
-            f.name: None if getattr(sims[0][0], f.name) is None else
-            np.concatenate([getattr(x[0], f.name) for x in sims])
-            for f in dataclasses.fields(Simulated)}
-        sim = Simulated(**parts)
-        base = simulate([ep], [{}], total, settings.seed, executor=executor,
-                        progress=progress(total))[0][0]
-        others = [o.observed for k, o in enumerate(full) if k != e]
-        scored = held_out_scores(sim, base, ep.observed, others)
+    paths = refit.posterior.priors
+    for e, ep in enumerate(episodes):
+        weights, eps, size = refit.fold(e, settings.min_ess)
+        values = refit.evaluations.values
+        thetas = joint_values(refit.posterior, values, weights, f"leave-one-out:{ep.stem}")
+        both = simulate([ep], [thetas, {}], settings.runs, settings.seed, executor=executor,
+                        progress=progress(2 * settings.runs))
+        others = [o.observed for k, o in enumerate(episodes) if k != e]
+        scored = held_out_scores(both[0][0], both[1][0], ep.observed, others)
         scored_all.append(scored)
-        mean = {p.path: _r(float(np.mean([thetas[i][p.path] for i in kept]))) for p in priors}
+        mean = {p.path: _r(float(weights @ values[:, j])) for j, p in enumerate(paths)}
         rows.append({"episode": ep.stem, "name": ep.name, "months": scored["months"],
+                     "epsilon": _r(eps), "ess": _r(size),
                      "posterior_mean": mean, **table_row(scored)})
-    pooled = {"months": sum(r["months"] for r in rows),
-              **table_row(pooled_scores(scored_all))}
-    return {"kind": "escsim leave-one-out", "version": 1, "escsim_version": escsim_version(),
+    pooled = pooled_scores(scored_all)
+    table = {"months": sum(r["months"] for r in rows), **table_row(pooled)}
+    table["verdict"] = verdict({ref: pooled["skill"][ref]["rps"]
+                                for ref in ("climatology", "empirical", "persistence")},
+                               pooled["scores"]["model"]["cover_90"])["text"]
+    return {"kind": "escsim leave-one-out", "version": 2, "escsim_version": escsim_version(),
             "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "settings": settings.to_dict(),
-            "priors": {p.path: {"uniform": [p.low, p.high]} for p in priors},
-            "n_episodes": len(rows), "episodes": rows, "pooled": pooled}
+            "priors": {p.path: {"uniform": [p.low, p.high]} for p in paths},
+            "n_episodes": len(rows), "episodes": rows, "pooled": table}

@@ -339,3 +339,49 @@ def hist_mean(counts: np.ndarray, values: ArrayLike | None = None) -> np.ndarray
     total = counts.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray((counts * v).sum(axis=-1) / np.where(total > 0, total, np.nan))
+
+
+def between_sets(runs: ArrayLike, hits: ArrayLike, low: float = 0.05, high: float = 0.95
+                 ) -> dict[str, float | None]:
+    """A probability's spread across parameter sets, from runs that each drew one set.
+
+    Set ``i`` had ``runs[i]`` runs, ``hits[i]`` of them with the event. The pooled probability
+    is ``Σ hits / Σ runs``. Its variance across sets (the sets weighed by their runs, as the
+    runs drew them) is estimated by the method of moments, the spread of the sets' shares less
+    what chance alone gives them (as for a beta-binomial; DerSimonian & Laird 1986), and a beta
+    distribution with that mean and variance gives the ``low``-``high`` quantiles. With a few
+    runs per set this is rough, and when chance explains the whole spread the quantiles are
+    ``None`` (no spread told apart from chance).
+
+    Returns:
+        ``{value, p05, p95, sd, sets}`` (``p05``/``p95`` named by the default quantiles).
+    """
+    from scipy import stats as st
+
+    n = np.asarray(runs, dtype=float)
+    x = np.asarray(hits, dtype=float)
+    used = n > 0
+    n, x = n[used], x[used]
+    total = n.sum()
+    out: dict[str, float | None] = {"value": None, "p05": None, "p95": None, "sd": None,
+                                    "sets": float(used.sum())}
+    if total <= 0:
+        return out
+    p = float(x.sum() / total)
+    out["value"] = p
+    k = len(n)
+    if k < 2 or p <= 0.0 or p >= 1.0:
+        return out
+    spread = float(np.sum(n * (x / n - p) ** 2) / total)
+    chance = (k - 1) / total * p * (1 - p)
+    scale = total / (total - float(np.sum(n ** 2)) / total)
+    tau2 = (spread - chance) * scale
+    if tau2 <= 0:
+        out["sd"] = 0.0
+        return out
+    tau2 = min(tau2, 0.999 * p * (1 - p))
+    size = p * (1 - p) / tau2 - 1.0
+    a, b = p * size, (1 - p) * size
+    q = st.beta.ppf([low, high], a, b)
+    out.update(p05=float(q[0]), p95=float(q[1]), sd=math.sqrt(tau2))
+    return out

@@ -75,6 +75,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,9 @@ import numpy as np
 
 from escalation_sim.analysis.classes import LEVEL_KEYS, level_counts
 from escalation_sim.analysis.documents import Summary
-from escalation_sim.analysis.out_of_sample_note import out_of_sample_line
 from escalation_sim.analysis.stats import (
     Interval,
+    between_sets,
     hist_quantiles,
     json_float,
     moments_interval,
@@ -93,6 +94,7 @@ from escalation_sim.analysis.stats import (
     wilson,
 )
 from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.draws import joint_samples
 from escalation_sim.engine.ensemble import PointResult
 from escalation_sim.engine.record import FLOW_BINS
 from escalation_sim.model.ladder import (
@@ -107,7 +109,7 @@ from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import held_at_bounds
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
-from escalation_sim.scenario.priors import priors_of
+from escalation_sim.scenario.priors import PARTICLES, priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 from escalation_sim.versions import escsim_version
 
@@ -226,7 +228,7 @@ def summarize(result: PointResult, scenario_path: str | None = None,
         "incident_external": _incident_external(scenario, agg),
         "levers": _levers(scenario),
         "held_at_bound": [h["text"] for h in held_at_bounds(scenario)],
-        "uncertainty": uncertainty(scenario),
+        "uncertainty": uncertainty(scenario, agg, scenario_path),
         "timeline": _timeline(scenario, agg),
     }
     if result.assimilation is not None:
@@ -276,22 +278,149 @@ UNCERTAIN_NOTE = ("Each run draws its own values of the uncertain parameters: th
                   "and their 95% intervals include that uncertainty as well as chance.")
 
 
-def uncertainty(scenario: Scenario) -> dict[str, Any]:
+def uncertainty(scenario: Scenario, agg: Aggregate | None = None,
+                scenario_path: str | None = None) -> dict[str, Any]:
     """The ``uncertainty`` section: the scenario's distributions and what intervals include.
 
-    ``out_of_sample`` is one line on how the model has scored on past crises held out of its
-    calibration (the bundled leave-one-out table), or ``None`` where that table is missing.
+    ``calibration`` is present only for a scenario that draws from a calibration's parameter
+    sets (:func:`calibration_section`); ``out_of_sample`` is then one line on how that
+    calibration scored on past crises held out of it, and ``None`` for any other scenario.
     """
     priors = priors_of(scenario)
-    return {
-        "parameters": {path: {"distribution": d.kind, "args": [float(a) for a in d.args],
+    calibrated = calibration_section(scenario, agg, scenario_path)
+    section = {
+        "parameters": {path: {"distribution": d.kind,
+                              "args": [float(a) for a in d.args] if d.kind != PARTICLES
+                              else [float(v) for v in d.ppf(np.array([0.05, 0.5, 0.95]))],
                               "median": float(f"{d.central():.4g}"),
                               "text": d.describe(), "words": d.words(median=True)}
                        for path, d in priors.items()},
         "intervals_include": ["chance", "parameters"] if priors else ["chance"],
         "note": UNCERTAIN_NOTE if priors else FIXED_NOTE,
-        "out_of_sample": out_of_sample_line(),
+        "out_of_sample": (calibrated or {}).get("out_of_sample_line"),
     }
+    if calibrated is not None:
+        section["calibration"] = calibrated
+    return section
+
+
+def calibration_section(scenario: Scenario, agg: Aggregate | None,
+                        scenario_path: str | None = None) -> dict[str, Any] | None:
+    """What the calibration a scenario draws from says, in numbers and plain words.
+
+    ``None`` unless the scenario draws from one calibration's weighted parameter sets
+    (``calibration: FILE``). Otherwise: how many sets and which parameters; the leave-one-out
+    table made for this very calibration (its ``joint`` name matches), when one is found beside
+    the bundled calibration or the scenario — what was scored, the RPS skill against the
+    library's base rates and against no change, and whether the 90% bands were too narrow or
+    too wide; and, from the runs, P(force) and the most likely outcome with their 5–95% spread
+    across the parameter sets (:func:`escalation_sim.analysis.stats.between_sets`).
+    """
+    joints = joint_samples(scenario)
+    if len(joints) != 1:
+        return None
+    (joint, paths), = joints.items()
+    sets = len(scenario.priors[paths[0]].args)
+    table = matching_table(joint, scenario_path)
+    section: dict[str, Any] = {"joint": joint, "parameters": paths, "parameter_sets": sets}
+    sentences = [f"Calibrated: each run drew one of {sets} weighted parameter sets fitted to "
+                 "past crises (" + ", ".join(p.removeprefix("model.") for p in paths) + ")."]
+    if table is not None:
+        section.update(out_of_sample_section(table))
+        sentences.append(section["out_of_sample_text"])
+    else:
+        section["out_of_sample_line"] = None
+        sentences.append("No leave-one-out table was found for this calibration: how it "
+                         "scores out of sample is not known here.")
+    tally = agg.sets if agg is not None else None
+    if tally is not None and int(tally.counts[:, 0].sum()) > 0:
+        counts = tally.counts
+        force = between_sets(counts[:, 0], counts[:, 1])
+        top = int(np.argmax(counts[:, 2:].sum(axis=0)))
+        headline = between_sets(counts[:, 0], counts[:, 2 + top])
+        section["runs_per_set"] = round(float(counts[:, 0].sum()) / max(force["sets"] or 1, 1),
+                                        1)
+        section["p_force"] = _spread(force)
+        section["headline"] = {"outcome": OUTCOMES[top], **_spread(headline)}
+        sentences.append(_spread_text("P(force)", force, section["runs_per_set"]))
+        sentences.append(_spread_text(f"Most likely outcome, {OUTCOMES[top].replace('_', ' ')}",
+                                      headline, section["runs_per_set"]))
+    section["sentences"] = sentences
+    return section
+
+
+def _spread(found: Mapping[str, float | None]) -> dict[str, float | None]:
+    return {key: None if found.get(key) is None else float(f"{found[key]:.3g}")
+            for key in ("value", "p05", "p95")}
+
+
+def _spread_text(what: str, found: Mapping[str, float | None], per_set: float) -> str:
+    value, low, high = found.get("value"), found.get("p05"), found.get("p95")
+    if value is None:
+        return f"{what}: no runs."
+    head = f"{what} {_pct(value)}"
+    if low is None or high is None:
+        return (f"{head}; across the calibrated parameter sets no spread is told apart from "
+                f"chance at {per_set:g} runs a set.")
+    return (f"{head}; 5–95% across the calibrated parameter sets: {_pct(low)}–{_pct(high)} "
+            f"(estimated from {per_set:g} runs a set).")
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.2g}%" if p < 0.1 else f"{100 * p:.0f}%"
+
+
+def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | None:
+    """The leave-one-out table made for the calibration named ``joint``, if one is found.
+
+    Looked for beside the bundled calibration, and beside the scenario file (and in its
+    ``calibration/`` folder).
+    """
+    from escalation_sim.analysis.out_of_sample_note import BUNDLED, read_table
+    from escalation_sim.scenario.bundled import calibration_file
+
+    places = [calibration_file(BUNDLED)]
+    if scenario_path:
+        folder = Path(scenario_path).parent
+        places += [folder / BUNDLED, folder / "calibration" / BUNDLED]
+    for place in places:
+        table = read_table(place)
+        if table is not None and (table.get("calibration") or {}).get("joint") == joint:
+            return table
+    return None
+
+
+def out_of_sample_section(table: Mapping[str, Any]) -> dict[str, Any]:
+    """The leave-one-out table's verdict in numbers and one plain sentence."""
+    from escalation_sim.analysis.backtest import verdict
+    from escalation_sim.analysis.out_of_sample_note import line_of
+
+    pooled, n = table["pooled"], int(table["n_episodes"])
+    rps = pooled["rps"]
+    c90 = pooled["cover_90"]["model"]
+    judged = verdict({ref: rps.get(f"skill_{ref}") for ref in ("empirical", "persistence")},
+                     c90)
+    base, still = rps.get("skill_empirical"), rps.get("skill_persistence")
+    words = {"beats": "better than", "loses to": "worse than", "ties with": "no better than"}
+
+    def against(ref: str, skill: float | None, name: str) -> str:
+        if skill is None:
+            return f"no skill against {name} could be computed"
+        return f"{words.get(judged['rps'].get(ref, ''), 'against')} {name} (RPS skill " \
+               f"{skill:+.2f})"
+
+    bands = judged["bands"] or "of unknown width"
+    text = (f"Out of sample, on {n} past crises each held out in turn ({pooled['months']} "
+            "months; scored: each side's monthly reading, its deeds and words, force, the "
+            f"leaders' first meeting), the model forecast "
+            f"{against('empirical', base, 'the library’s base rates')} and "
+            f"{against('persistence', still, 'no change')}; its 90% bands held {c90:.0%} of "
+            f"observed months: they are {bands}.")
+    return {"out_of_sample": {"episodes": n, "months": pooled["months"],
+                              "rps_skill_base_rates": base, "rps_skill_no_change": still,
+                              "cover_90": c90, "cover_50": pooled["cover_50"]["model"],
+                              "bands": judged["bands"]},
+            "out_of_sample_text": text, "out_of_sample_line": line_of(table)}
 
 
 def check_actor_ids(scenario: Scenario) -> None:

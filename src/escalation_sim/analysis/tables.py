@@ -42,7 +42,7 @@ from escalation_sim.analysis.stats import (
 )
 from escalation_sim.analysis.summary import QUANTILES, day_dates, flow_value
 from escalation_sim.engine.aggregate import Aggregate
-from escalation_sim.engine.draws import draw
+from escalation_sim.engine.draws import draw, particle_index
 from escalation_sim.model.ladder import LEGAL_COERCION, LIMITED_FORCE, MILITARY_SIGNALLING
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.schema import Scenario
@@ -95,7 +95,9 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
 
     Each uncertain parameter (``scenario.priors``) adds a column named by its path holding the
     value each run drew, drawn again here with ``seed`` (default: the scenario's) exactly as
-    the engine drew it (:func:`escalation_sim.engine.draws.draw`): an experiments table.
+    the engine drew it (:func:`escalation_sim.engine.draws.draw`): an experiments table. A
+    scenario that draws a calibration's parameter sets adds ``parameter_set``, the set each run
+    drew.
     """
     n = runs["outcome"].shape[0]
     table: dict[str, np.ndarray] = {
@@ -118,7 +120,14 @@ def runs_columns(runs: dict[str, np.ndarray], scenario: Scenario,
     drawn = draw(scenario, scenario.seed if seed is None else seed, first_run, n)
     for path, values in drawn.items():
         _add(table, path, _numbers(values))
+    sets = particle_index(scenario, scenario.seed if seed is None else seed, first_run, n)
+    if len(sets) == 1:
+        _add(table, PARAMETER_SET, next(iter(sets.values())).astype(np.int64))
     return table
+
+
+PARAMETER_SET = "parameter_set"
+"""Column of the calibration's parameter set each run drew (its row in ``particles:``)."""
 
 
 def runs_table(runs: dict[str, np.ndarray], scenario: Scenario, first_run: int = 0, *,

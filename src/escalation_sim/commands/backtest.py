@@ -22,9 +22,10 @@ import numpy as np
 
 from escalation_sim.analysis.backtest import (
     Simulated,
+    calibration_words,
     distance,
-    distance_text,
     empirical_climatology,
+    empirical_episode_rates,
     empirical_events,
     episode_scores,
     library_reference,
@@ -34,6 +35,7 @@ from escalation_sim.analysis.backtest import (
     verdict,
 )
 from escalation_sim.analysis.defaults import LIBRARY_RUNS
+from escalation_sim.analysis.distance_terms import distance_text
 from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument, RollingDocument
 from escalation_sim.analysis.rolling import origins_of, pooled, rolling
 from escalation_sim.analysis.stats import json_float
@@ -50,20 +52,30 @@ from escalation_sim.versions import escsim_version
 
 
 class MonthlyRungs:
-    """Keeps only what the scores need of each run: its monthly readings, one byte each."""
+    """Keeps only what the scores need of each run.
 
-    KEYS = ("actor_month_max", "month_min_top", "actor_month_material", "actor_month_stance")
+    Its monthly readings (one byte each), the measures imposed and lifted, and the day of its
+    first summit.
+    """
+
+    KEYS = ("actor_month_max", "month_min_top", "actor_month_material", "actor_month_stance",
+            "actor_imposed", "actor_lifted", "first_summit_day")
+    WIDE = ("actor_imposed", "actor_lifted", "first_summit_day")
+    """Per-run counts and days: more than a byte holds."""
 
     def __init__(self, runs: int) -> None:
         self.runs = runs
         self.arrays: dict[str, np.ndarray] = {}
 
     def add(self, chunk: ChunkResult) -> None:
-        """Copy one chunk's monthly readings into place (an ``evaluate`` runs sink)."""
+        """Copy one chunk's readings into place (an ``evaluate`` runs sink)."""
         for key in self.KEYS:
+            if key not in chunk.runs:
+                continue
             values = chunk.runs[key]
             if key not in self.arrays:
-                self.arrays[key] = np.zeros((self.runs, *values.shape[1:]), dtype=np.int8)
+                self.arrays[key] = np.zeros((self.runs, *values.shape[1:]),
+                                            dtype=np.int32 if key in self.WIDE else np.int8)
             self.arrays[key][chunk.first_run:chunk.first_run + values.shape[0]] = values
 
     @property
@@ -71,9 +83,9 @@ class MonthlyRungs:
         """(R, A, M) each actor's highest reading in each month."""
         return self.arrays["actor_month_max"]
 
-    def simulated(self) -> Simulated:
-        """The runs' monthly arrays for the scores."""
-        return Simulated.from_runs(self.arrays)
+    def simulated(self, start_date: dt.date | None = None) -> Simulated:
+        """The runs' monthly arrays for the scores (``start_date``: the scenario's day 0)."""
+        return Simulated.from_runs(self.arrays, start_date)
 
 
 def with_sets(loaded: LoadedEpisode, sets: Sequence[str]) -> Scenario:
@@ -151,9 +163,12 @@ class BacktestPlan:
             "source": self.loaded.source, "scenario": self.scenario.name,
             "start_date": str(episode.start_date), "end_date": str(episode.end_date),
             "seed": self.seed, "overrides": list(self.overrides),
-            **report(months.simulated(), self.loaded.observed(), list(self.scenario.actors),
-                     seed=self.seed, empirical=empirical, empirical_rates=rates),
-            "runs_from": self.runs_from}
+            **report(months.simulated(self.scenario.start_date), self.loaded.observed(),
+                     list(self.scenario.actors), seed=self.seed, empirical=empirical,
+                     empirical_rates=rates),
+            "runs_from": self.runs_from,
+            "calibration": calibration_words([self.scenario],
+                                             [Path(self.loaded.source).stem])}
         data["verdict"] = report_verdict(data)
         doc: BacktestDocument = data  # type: ignore[assignment]  # keys as listed above
         return Output(doc, scores_table(data["scores"]))
@@ -204,9 +219,10 @@ class LibraryPlan:
         for k, (ep, path, point) in enumerate(zip(self.episodes, paths, self.points,
                                                    strict=True)):
             others = [p for key, p in pool.items() if key != keys[k]]
-            empirical = (empirical_climatology(others), empirical_events(others)) if others \
-                else (None, None)
-            scored = episode_scores(sinks[k].simulated(), path, *empirical)
+            empirical = (empirical_climatology(others), empirical_events(others),
+                         empirical_episode_rates(others)) if others else (None, None, None)
+            scored = episode_scores(sinks[k].simulated(point.scenario.start_date), path,
+                                    *empirical)
             per_episode.append(scored)
             rows.append({"episode": Path(ep.source).stem, "name": ep.episode.name,
                          "source": ep.source, "scenario": point.scenario.name,
@@ -222,7 +238,9 @@ class LibraryPlan:
             "empirical": "base rates of the other episodes, given and bundled (leave-one-out)",
             "episodes": rows, "pooled": pooled,
             "pooled_by_episode": pooled_scores(per_episode, weighting="episode"),
-            "distance": distance(pooled), "distance_meaning": distance_text()})
+            "distance": distance(pooled), "distance_meaning": distance_text(),
+            "calibration": calibration_words([p.scenario for p in self.points],
+                                             [Path(ep.source).stem for ep in self.episodes])})
         table = {key: [row.get(key) for row in doc["episodes"]]
                  for key in ("episode", "name", "scenario", "start_date", "end_date", "seed")}
         return Output(doc, table)

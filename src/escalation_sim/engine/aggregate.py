@@ -8,6 +8,7 @@ Integer metrics are summed as integers; float metrics in fixed point (``QUANTUM`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,6 +83,36 @@ EVENT_DAYS = ("first_legal_day", "first_force_day", "first_summit_day")
 """Per-run days of first occurrence; -1 where it never happened."""
 
 
+FORCE_RUNG = 8
+"""A run's highest chosen rung at or above this counts as force (limited force, §2)."""
+
+
+@dataclass
+class ParticleTally:
+    """Runs, runs with force and outcomes per parameter set of a calibration's joint sample.
+
+    ``index(first_run, n)`` gives the set each run of a chunk drew (``draws.particle_index``);
+    ``counts[i]`` holds set ``i``'s runs, its runs with force and its runs of each outcome
+    class. Exact integer sums: the result does not depend on the chunking.
+    """
+
+    index: Callable[[int, int], np.ndarray]
+    size: int
+    counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+
+    def __post_init__(self) -> None:
+        if self.counts.size == 0:
+            self.counts = np.zeros((self.size, 2 + len(OUTCOMES)), np.int64)
+
+    def add(self, first_run: int, runs: dict[str, np.ndarray]) -> None:
+        """Tally one chunk's runs by the set each drew."""
+        n = runs["outcome"].shape[0]
+        sets = self.index(first_run, n)
+        np.add.at(self.counts[:, 0], sets, 1)
+        np.add.at(self.counts[:, 1], sets, (runs["peak_rung"] >= FORCE_RUNG).astype(np.int64))
+        np.add.at(self.counts, (sets, 2 + np.asarray(runs["outcome"], dtype=np.intp)), 1)
+
+
 @dataclass
 class Aggregate:
     """Everything a summary needs about one scenario's ensemble, merged chunk by chunk."""
@@ -103,6 +134,8 @@ class Aggregate:
     incident_sets: dict[int, int] = field(default_factory=dict)
     """Runs per set of incident kinds that struck (bit k: kind k), so that the chance of "any
     of these kinds" can be read for any group of kinds; the first ``MAX_SET_KINDS`` kinds."""
+    sets: ParticleTally | None = None
+    """Per parameter set of a calibration the scenario draws from, when it has one."""
 
     def __post_init__(self) -> None:
         if self.peak_counts is None:
@@ -115,6 +148,8 @@ class Aggregate:
     def add(self, chunk: ChunkResult) -> None:
         """Merge one chunk's results."""
         r = chunk.runs
+        if self.sets is not None:
+            self.sets.add(chunk.first_run, r)
         self.runs += r["outcome"].shape[0]
         self.outcomes += np.bincount(r["outcome"], minlength=len(OUTCOMES))
         for name in SCALAR_METRICS + ACTOR_METRICS + ("incidents",):

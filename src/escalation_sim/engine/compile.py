@@ -83,6 +83,7 @@ class Params(NamedTuple):
     war_cost: np.ndarray  # utility: c_war + c_nuclear against a nuclear-armed other
     posture_cost: np.ndarray  # utility of a military posture measure: c_posture (1 + force_cost)
     absorbed: np.ndarray  # (P, W) share of the other's hostility the observer discounts
+    c_measure: np.ndarray  # (A, W) utility: cost of imposing a measure, by the capability gap
     # §8 issues
     stake: np.ndarray  # (A, Q, W) rungs of drive at full contention: w_issue sal gap heat
     pull: np.ndarray  # (A, Q, W) utility towards the issue's domain at full contention
@@ -111,7 +112,6 @@ class Params(NamedTuple):
     c_move: np.ndarray
     window: np.ndarray  # int64
     window_incident: np.ndarray  # int64
-    c_measure: np.ndarray
     legal_share: np.ndarray
     w_kind: np.ndarray
     kind_memory: np.ndarray
@@ -473,7 +473,8 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         c_move=m.c_move,
         window=m.window,
         window_incident=np.maximum(m.window, m.window_after_incident),
-        c_measure=m.c_measure,
+        c_measure=np.asarray(m.c_measure, float) * np.exp(
+            -np.asarray(m.c_measure_gap, float) * (eff_cap - others_cap)),  # §6 Words and deeds
         legal_share=m.legal_econ_share,
         w_kind=m.w_kind,
         kind_memory=m.kind_memory_days,

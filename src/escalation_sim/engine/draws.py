@@ -4,6 +4,12 @@ A parameter written as a distribution (``scenario/priors.py``) takes one value p
 value of a path depends only on ``(seed, k, path)``: block ``b`` of ``RNG_BLOCK`` runs draws
 from ``SeedSequence(seed, spawn_key=(PRIOR_STREAM, path_key(path), b))``, so the same prior gives
 the same draws in every scenario, for any chunking or number of workers (common random numbers).
+
+A calibration's weighted parameter sets (``{particles: …}``, docs/calibration.md) are drawn
+jointly: every parameter of one joint sample reads the same quantile, from the stream of its
+joint name (``path_key("particles:" + joint)``), and run ``k`` takes all of them from the one
+parameter set that quantile picks (:meth:`Distribution.pick`). A run never leaves the sets the
+calibration found, and their correlations are kept.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from functools import lru_cache, partial
 import numpy as np
 
 from escalation_sim.engine.rng import RNG_BLOCK
-from escalation_sim.scenario.priors import Distribution, priors_of
+from escalation_sim.scenario.priors import PARTICLES, Distribution, priors_of
 from escalation_sim.scenario.schema import Scenario
 
 PRIOR_STREAM = 0x5052494F
@@ -73,14 +79,46 @@ def uniforms(seed: int, path: str, first_run: int, n_runs: int) -> np.ndarray:
     return _by_block(first_run, n_runs, lambda b: _block_uniforms(seed, key, b))
 
 
+def joint_key(joint: str) -> str:
+    """The stream name of a joint sample's quantiles (shared by its parameters)."""
+    return "particles:" + joint
+
+
+def particle_index(scenario: Scenario, seed: int, first_run: int, n_runs: int
+                   ) -> dict[str, np.ndarray]:
+    """The parameter set each run takes from each joint sample: joint name -> ``(n_runs,)``.
+
+    Run ``k``'s set depends only on ``(seed, k, joint name)`` and the weights. Empty when the
+    scenario has no calibration's parameter sets.
+    """
+    out: dict[str, np.ndarray] = {}
+    for dist in priors_of(scenario).values():
+        if dist.kind == PARTICLES and dist.joint not in out:
+            out[dist.joint] = dist.pick(uniforms(seed, joint_key(dist.joint), first_run,
+                                                 n_runs))
+    return out
+
+
+def joint_samples(scenario: Scenario) -> dict[str, list[str]]:
+    """Each joint sample's parameters: joint name -> dotted paths (sorted)."""
+    out: dict[str, list[str]] = {}
+    for path, dist in priors_of(scenario).items():
+        if dist.kind == PARTICLES:
+            out.setdefault(dist.joint, []).append(path)
+    return out
+
+
 def draw(scenario: Scenario, seed: int, first_run: int, n_runs: int) -> dict[str, np.ndarray]:
     """Each uncertain parameter's value in runs ``first_run .. first_run + n_runs - 1``.
 
     Run ``k``'s value of a path depends only on ``(seed, k, path)``: the same prior gives the
     same draws in every scenario, for any chunking or number of workers (common random numbers).
     Returns path -> float array of shape ``(n_runs,)``; empty when nothing is uncertain.
-    Run ``k``'s value is ``dist.ppf(u)`` with ``u`` its quantile from :func:`uniforms`.
+    Run ``k``'s value is ``dist.ppf(u)`` with ``u`` its quantile from :func:`uniforms`; for a
+    calibration's parameter sets, the value of the set :func:`particle_index` gives the run.
     """
-    return {path: _by_block(first_run, n_runs,
-                            partial(_block_values, dist, seed, path_key(path)))
+    picks = particle_index(scenario, seed, first_run, n_runs)
+    return {path: np.asarray(dist.args, dtype=np.float64)[picks[dist.joint]]
+            if dist.kind == PARTICLES else
+            _by_block(first_run, n_runs, partial(_block_values, dist, seed, path_key(path)))
             for path, dist in priors_of(scenario).items()}

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from escalation_sim.engine.aggregate import Aggregate
+from escalation_sim.engine.aggregate import Aggregate, ParticleTally
 from escalation_sim.engine.batch import structure
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.executors import Executor, LocalExecutor, Task
@@ -127,9 +127,10 @@ def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
     finish early wait for the ones before them), so they can be streamed to a file.
     ``monthly=True`` adds per-run monthly rungs to the kept arrays (``engine/monthly.py``).
 
-    Unless per-run arrays are wanted (``keep_runs``, ``on_runs``, ``monthly``), each task's
-    chunks are merged into aggregates where they are computed (``executors.run_task``), and
-    only those cross from a worker. ``final_day_only=True`` keeps, of the daily histograms,
+    Unless per-run arrays are wanted (``keep_runs``, ``on_runs``, ``monthly``) or a point draws
+    a calibration's parameter sets (tallied per set from each run), each task's chunks are
+    merged into aggregates where they are computed (``executors.run_task``), and only those
+    cross from a worker. ``final_day_only=True`` keeps, of the daily histograms,
     only the highest rungs of the last day (``Aggregate.daily["top"]`` of one row): enough for
     a point's measures (``analysis/points.py``), a small fraction of the bytes.
     """
@@ -150,13 +151,17 @@ def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs:
               monthly: bool, final_day_only: bool) -> list[PointResult]:
     """:func:`evaluate` with its executor."""
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
-    reduced = not (keep_runs or on_runs is not None or monthly)
+    # a scenario drawing a calibration's parameter sets is tallied per set, run by run, here:
+    # its chunks are not reduced in the workers
+    tallies = [particle_tally(p) for p in points]
+    reduced = not (keep_runs or on_runs is not None or monthly
+                   or any(t is not None for t in tallies))
     option: tuple[str, ...] = (MONTHLY,) if monthly else ()
     if reduced:
         option = (REDUCED, FINAL_DAY) if final_day_only else (REDUCED,)
     tasks, members = _tasks(points, chunks, executor.workers, option)
-    aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days)
-            for p in points]
+    aggs = [Aggregate(len(p.scenario.actors), len(p.scenario.incidents), p.scenario.horizon_days,
+                      sets=tally) for p, tally in zip(points, tallies, strict=True)]
     kept: list[dict[str, np.ndarray]] = [{} for _ in points]
     waiting: list[dict[int, ChunkResult]] = [{} for _ in points]
     next_chunk = [0] * len(points)
@@ -169,6 +174,8 @@ def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs:
                 if progress is not None:
                     progress(result.runs)
                 continue
+            if final_day_only:  # as a worker reducing the chunk keeps it (engine/tasks.py)
+                result.daily = {"top": result.daily["top"][-1:]}
             aggs[which].add(result)
             if keep_runs:
                 _place(kept[which], result, runs)
@@ -183,6 +190,25 @@ def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs:
     elapsed = time.perf_counter() - start
     return [PointResult(p, agg, kept[k] if keep_runs else None, elapsed)
             for k, (p, agg) in enumerate(zip(points, aggs, strict=True))]
+
+
+def particle_tally(point: Point) -> ParticleTally | None:
+    """A tally by parameter set when the point's scenario draws from one calibration's sets.
+
+    ``None`` without such sets, or with several joint samples (no one set per run to tally).
+    """
+    from escalation_sim.engine.draws import joint_samples, particle_index
+
+    joints = joint_samples(point.scenario)
+    if len(joints) != 1:
+        return None
+    (joint, paths), = joints.items()
+    size = len(point.scenario.priors[paths[0]].args)
+
+    def index(first_run: int, n: int) -> np.ndarray:
+        return particle_index(point.scenario, point.seed, first_run, n)[joint]
+
+    return ParticleTally(index, size)
 
 
 def _tasks(points: Sequence[Point], chunks: list[tuple[int, int]], workers: int,

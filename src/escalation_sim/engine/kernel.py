@@ -784,7 +784,7 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
                 holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
                                                 s.trade[r], energy, p.legal_share[c],
                                                 p.posture_cost[i, c])
-                cost = measures.imposing_cost(holding, p.c_measure[c], value)
+                cost = measures.imposing_cost(holding, p.c_measure[i, c], value)
                 utilities[n_opt] = decision.impose_utility(material, rung, desire, p.w_fit[c],
                                                            kind, pulls[k], cost)
                 options[n_opt] = k

@@ -65,6 +65,9 @@ def render_backtest(data: Mapping[str, Any], console: Console) -> None:
     line = verdict_line(data)
     if line is not None:
         console.print(line, soft_wrap=False)
+    said = (data.get("calibration") or {}).get("text")
+    if said:  # after the verdict: which model was scored, calibrated or not, in sample or not
+        console.print(Text(said[0].upper() + said[1:] + ".", style="dim"), soft_wrap=False)
     console.print(Text("Scores, lower is better (RPS per actor-month, Brier per month); "
                        "skill = 1 − score/reference, with 95% intervals", style="bold"),
                   soft_wrap=False)
@@ -141,9 +144,10 @@ def _cell(entry: Mapping[str, Any], *, as_percent: bool = False) -> str:
 def render_library(data: Mapping[str, Any], console: Console) -> None:
     """Print the per-episode and pooled tables of ``backtest --all`` and their legend."""
     pooled = data["pooled"]
+    said = (data.get("calibration") or {}).get("text") or \
+        "scores at the scenarios' current parameters"
     console.print(Text(f"{pooled['episodes']} episodes, {data['runs']:,} runs each, "
-                       f"{pooled['actor_months']} actor-months; scores at the scenarios' "
-                       f"current parameters (in sample, no calibration)", style="bold"),
+                       f"{pooled['actor_months']} actor-months; {said}", style="bold"),
                   soft_wrap=False)
     console.print(Text(runs_line("backtest --all", data["runs"], data.get("runs_from")),
                        style="dim"), soft_wrap=False)

@@ -15,13 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 LOO_LEGEND = (
-    "Each episode is held out in turn: the parameters are refitted on the others and the "
-    "held-out episode is simulated with draws from that refit, so its bands include parameter "
-    "uncertainty. RPS per actor-month, Brier per month, lower is better. Skill = 1 − "
-    "model/reference against: clim. (the model's monthly frequencies pooled over months), "
-    "empir. (base rates of the monthly rungs in the other episodes), pers. (the starting rungs "
-    "carried forward), uncal. (the model with the scenario's own values). Cover: share of "
-    "observed actor-months inside the central 50%/90% band."
+    "Each episode is held out in turn: the calibration's parameter sets are reweighted on the "
+    "others and the held-out episode is simulated with them, one set per run, so its bands "
+    "include parameter uncertainty. RPS per actor-month, Brier per month, lower is better. "
+    "Skill = 1 − model/reference against: clim. (the model's monthly frequencies pooled over "
+    "months), empir. (base rates of the monthly rungs in the other episodes), pers. (the "
+    "starting rungs carried forward: no change), uncal. (the model with the scenario's own "
+    "values). Cover: share of observed actor-months inside the central 50%/90% band."
 )
 
 
@@ -38,7 +38,7 @@ def _pct(x: float | None) -> str:
 
 
 def render_calibration(doc: Mapping[str, Any], console: Console) -> None:
-    """Print the posterior's marginals and the summary distributions written."""
+    """Print the posterior's marginals, the epsilon schedule and the effective sample sizes."""
     settings = doc["settings"]
     dist = doc["distance"]
     console.print(Text.assemble(
@@ -48,19 +48,27 @@ def render_calibration(doc: Mapping[str, Any], console: Console) -> None:
         f"simulated in {dist['wall_seconds']:.0f} s"), soft_wrap=False)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("parameter (model.)")
-    for name in ("prior", "mean ± sd", "90% interval", "written as"):
+    for name in ("prior", "mean ± sd", "90% interval", "sd / prior sd"):
         table.add_column(name, justify="right", no_wrap=True)
-    for path, m in doc["marginals"].items():
-        lo, hi = doc["searched"][path]["uniform"]
-        kind, args = next(iter(doc["priors"][path].items()))
+    for path, entry in doc["parameters"].items():
+        lo, hi = entry["prior"]["uniform"]
+        m = entry["posterior"]
         table.add_row(path.removeprefix("model."), f"U({lo:g}, {hi:g})",
                       f"{m['mean']:.3g} ± {m['sd']:.2g}", f"{m['q05']:.3g}–{m['q95']:.3g}",
-                      f"{kind}({', '.join(f'{a:.3g}' for a in args)})")
+                      f"{entry['sd_ratio']:.2f}")
     console.print(table)
-    eps = ", ".join(f"{e:.4f}" for e in dist["epsilons"])
-    console.print(Text("distance (pooled RPS + 0.25 × |90% coverage − 0.9|): thresholds "
-                       f"{eps or '—'}; posterior mean {dist['posterior_mean']:.4f}, best "
-                       f"{dist['posterior_min']:.4f}", style="dim"), soft_wrap=False)
+    steps = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in ("generation", "threshold", "simulated", "accepted", "ESS"):
+        steps.add_column(name, justify="right")
+    for g in doc.get("generations") or []:
+        steps.add_row(str(g["generation"]), _num(g.get("epsilon"), 4), f"{g['simulated']:,}",
+                      str(g["accepted"]), f"{g['ess']:.0f}")
+    console.print(steps)
+    console.print(Text(f"{dist['definition']}. Posterior mean distance "
+                       f"{dist['posterior_mean']:.4f}, best {dist['posterior_min']:.4f}; "
+                       f"effective sample size {doc['effective_sample_size']:.0f}. Scenarios "
+                       "that name this file draw one weighted parameter set per run.",
+                       style="dim"), soft_wrap=False)
 
 
 SKILL_TABLE = (("RPS", "rps", "model"), ("vs clim.", "rps", "skill_climatology"),
@@ -70,10 +78,18 @@ EVENT_TABLE = (("force", "brier_force", "model"), ("vs empir.", "brier_force", "
                ("engaged", "brier_engaged", "model"),
                ("vs empir.", "brier_engaged", "skill_empirical"),
                ("50% band", "cover_50", "model"), ("90% band", "cover_90", "model"))
+TRACK_TABLE = (("deeds", "rps_material", "model"), ("vs empir.", "rps_material",
+                                                    "skill_empirical"),
+               ("words", "rps_declaratory", "model"),
+               ("vs empir.", "rps_declaratory", "skill_empirical"),
+               ("force, ep.", "brier_force_episode", "model"),
+               ("meeting", "brier_meeting", "model"), ("vs pers.", "brier_meeting",
+                                                       "skill_persistence"),
+               ("spells", "spells", "model"), ("measures", "measures", "model"))
 
 
 def _cell(row: Mapping[str, Any], key: str, column: str) -> str:
-    value = row[key][column]
+    value = (row.get(key) or {}).get(column)
     if column.startswith("skill"):
         return _skill(value)
     return _pct(value) if key.startswith("cover") else _num(value, 4 if key == "rps" else 3)
@@ -104,13 +120,19 @@ def render_loo(doc: Mapping[str, Any], console: Console) -> None:
     s = doc["settings"]
     console.print(Text.assemble(
         ("Out of sample", "bold"), f": {doc['n_episodes']} episodes, each held out in turn; "
-        f"refit by ABC rejection on {s['design']} prior draws (best {s['accept']:.0%} on the "
-        f"other episodes), held-out episode simulated with {s['draws']} posterior draws × "
-        f"{s['runs_per_draw']} runs"), soft_wrap=False)
+        "refit by importance reweighting of the calibration's simulated parameter sets "
+        f"(effective sample size at least {s['min_ess']:g}), held-out episode simulated with "
+        f"{s['runs']} runs, one parameter set each"), soft_wrap=False)
     console.print(Text("RPS (lower is better) and its skill against each reference",
                        style="bold"))
     console.print(loo_table(doc, SKILL_TABLE))
     console.print(Text("Brier scores of force and of engagement by month m, and the share of "
                        "observed actor-months inside the bands", style="bold"))
     console.print(loo_table(doc, EVENT_TABLE))
+    console.print(Text("RPS of deeds and words, Brier of force in the episode and of the "
+                       "leaders' first meeting, errors of spells at rung 5+ and of measures' "
+                       "counts", style="bold"))
+    console.print(loo_table(doc, TRACK_TABLE))
+    if doc["pooled"].get("verdict"):
+        console.print(Text(f"Pooled: the model {doc['pooled']['verdict']}.", style="bold"))
     console.print(Text(LOO_LEGEND, style="dim"), soft_wrap=False)

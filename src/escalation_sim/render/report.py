@@ -136,8 +136,10 @@ def _uncertainty(s: Mapping[str, Any]) -> str:
                     "</li>" for path, p in parameters.items())
     listed = f"<p>Uncertain parameters:</p><ul class='priors'>{items}</ul>" if items else ""
     note, record = section.get("note"), section.get("out_of_sample")
-    return (listed + (f"<p class='meta'>{e(note)}</p>" if note else "")
-            + (f"<p class='meta'>Out of sample: {e(record)}.</p>" if record else ""))
+    said = (section.get("calibration") or {}).get("sentences")
+    tail = "".join(f"<p class='meta'>{e(x)}</p>" for x in said) if said else \
+        (f"<p class='meta'>Out of sample: {e(record)}.</p>" if record else "")
+    return listed + (f"<p class='meta'>{e(note)}</p>" if note else "") + tail
 
 
 def _chart(fig: Any, div_id: str) -> str:

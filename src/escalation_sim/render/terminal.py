@@ -310,8 +310,10 @@ def uncertainty_text(summary: Mapping[str, Any]) -> list[RenderableType]:
     if not section:
         return []
     parameters = section.get("parameters") or {}
+    calibration = section.get("calibration") or {}
     record = section.get("out_of_sample")
-    tail = [Text(f"Out of sample: {record}.", style="dim")] if record else []
+    tail = [Text(sentence, style="dim") for sentence in calibration.get("sentences") or []] \
+        if calibration else [Text(f"Out of sample: {record}.", style="dim")] if record else []
     if not parameters:
         return [Text(section.get("note", ""), style="dim"), *tail]
     grid = Table.grid(padding=(0, 2))

@@ -74,6 +74,9 @@ class ObservedEvent(Strict):
     ends: dt.date | Literal["open"] | None = Field(
         None, description="For a measure that stays in force (a ban, a closure, a suspension): "
                           "the day its lifting is recorded, or 'open' if the record holds none.")
+    leaders: bool = Field(False, description="The act is a meeting in person of the two sides' "
+                                             "heads of state or government (docs/episodes.md "
+                                             "§7).")
 
 
 class Trigger(Strict):
@@ -152,6 +155,8 @@ class Observed:
         imposed: (A, M) the actor's chosen material acts from diplomatic retaliation up (deeds:
             measures and one-off acts) dated in each month.
         lifted: (A, M) the actor's measures whose lifting is recorded in each month.
+        meeting: (M,) whether the leaders met in person in each month (an act marked
+            ``leaders: true``, §7).
     """
 
     rung: np.ndarray
@@ -162,6 +167,12 @@ class Observed:
     incidents: np.ndarray | None = None
     imposed: np.ndarray | None = None
     lifted: np.ndarray | None = None
+    meeting: np.ndarray | None = None
+
+    @property
+    def met_by(self) -> np.ndarray | None:
+        """(M,) the leaders had met in person by the end of each month (``None``: not read)."""
+        return None if self.meeting is None else np.maximum.accumulate(self.meeting)
 
     @property
     def month_max(self) -> np.ndarray:
@@ -238,9 +249,11 @@ def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
     incidents = np.zeros(shape, dtype=np.int64)
     imposed = np.zeros(shape, dtype=np.int64)
     lifted = np.zeros(shape, dtype=np.int64)
+    meeting = np.zeros(months, dtype=bool)
     for e in episode.events:
         a = ids.index(episode.actors.get(e.actor, e.actor))
         m = _month(first, e.date)
+        meeting[m] |= e.leaders
         if not is_chosen(e):
             incidents[a, m] += 1
             continue
@@ -262,7 +275,7 @@ def read_path(episode: Episode, ids: list[str], start: np.ndarray) -> Observed:
     high = np.maximum(material, declaratory)
     rung = np.where(high == NONE, np.asarray(start, dtype=np.int64)[:, None], high)
     return Observed(rung, np.asarray(start, dtype=np.int64), month_labels(first, months),
-                    material, declaratory, incidents, imposed, lifted)
+                    material, declaratory, incidents, imposed, lifted, meeting)
 
 
 @dataclass(frozen=True)
@@ -292,8 +305,11 @@ def event_rung(event: ObservedEvent) -> int:
     return rung_of_cameo(event.cameo)
 
 
-def load_episode(path: str | Path) -> LoadedEpisode:
+def load_episode(path: str | Path, *, calibrated: bool = True) -> LoadedEpisode:
     """Read, validate and prepare an episode file (or a bundled episode by name).
+
+    With ``calibrated=False`` the scenario's ``calibration:`` is not applied: the scenario with
+    its own values (what a calibration fits from, and the leave-one-out's "uncalibrated").
 
     Raises:
         ScenarioError: The first problem, in one line (file:line, key path, value, allowed).
@@ -310,7 +326,7 @@ def load_episode(path: str | Path) -> LoadedEpisode:
         episode = Episode.model_validate(doc.data)
     except ValidationError as exc:
         raise _translate(exc.errors(include_url=False)[0], doc) from None
-    scenario = episode_scenario(episode, doc, path.parent)
+    scenario = episode_scenario(episode, doc, path.parent, calibrated=calibrated)
     check_episode(episode, scenario, doc)
     return LoadedEpisode(episode, scenario, str(path))
 
@@ -382,7 +398,8 @@ WINDOW_KEYS = ("start_date", "horizon_days")
 """Scenario keys an episode's ``set`` may not change: the episode's window fixes them."""
 
 
-def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
+def episode_scenario(episode: Episode, doc: Document, folder: Path, *,
+                     calibrated: bool = True) -> Scenario:
     """The scenario of ``episode``, moved to its start.
 
     The scenario's scheduled events keep their calendar dates (their days are shifted; those
@@ -404,7 +421,8 @@ def episode_scenario(episode: Episode, doc: Document, folder: Path) -> Scenario:
             here = bool(ref) and os.path.lexists(path)  # a file, or a pipe read_file refuses
         except (OSError, ValueError):
             here = False
-        base_doc = load_document(path if here else bundled.find_scenario(ref))
+        base_doc = load_document(path if here else bundled.find_scenario(ref),
+                                 calibrated=calibrated)
         # the scenario as written must be valid before it is moved to the episode's start
         written = build(copy.deepcopy(base_doc.data), base_doc.locate, base_doc.source)
     except ScenarioError as exc:

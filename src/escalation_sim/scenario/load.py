@@ -108,18 +108,20 @@ def load_scenario_text(text: str, source: str = "<string>", overrides: Sequence[
     return _finish(_resolve_extends(doc, folder, ()), overrides)
 
 
-def load_document(path: str | Path) -> Document:
+def load_document(path: str | Path, *, calibrated: bool = True) -> Document:
     """Read a scenario file into a :class:`Document` with ``extends`` resolved (not validated).
 
     ``path`` may also be the name of a bundled scenario (``base``) when no such file exists
-    (:func:`~escalation_sim.scenario.bundled.scenario_source`).
+    (:func:`~escalation_sim.scenario.bundled.scenario_source`). With ``calibrated=False`` the
+    ``calibration:`` keys of the file and its parents are dropped: the scenario with its own
+    values, as a calibration starts from it.
     """
-    return _read(bundled.scenario_source(path), ())
+    return _read(bundled.scenario_source(path), (), calibrated)
 
 
-def _read(path: Path, chain: tuple[Path, ...]) -> Document:
+def _read(path: Path, chain: tuple[Path, ...], calibrated: bool = True) -> Document:
     doc = read_document(read_file(path), str(path))
-    return _resolve_extends(doc, path.parent, (*chain, path.resolve()))
+    return _resolve_extends(doc, path.parent, (*chain, path.resolve()), calibrated)
 
 
 def scenario_to_dict(scenario: Scenario, *, dates: bool = False) -> dict[str, Any]:
@@ -209,13 +211,14 @@ def _when(value: Any) -> str:
     return repr(value)
 
 
-def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
+def _resolve_extends(doc: Document, folder: Path, chain: tuple[Path, ...],
+                     calibrated: bool = True) -> Document:
     calibration = None
     if CALIBRATION in doc.data:
         source, line = doc.where.pop((CALIBRATION,), (doc.source, None))
         calibration = (doc.data.pop(CALIBRATION), source, line)
-    doc = _extend(doc, folder, chain)
-    if calibration is not None:
+    doc = _extend(doc, folder, chain, calibrated)
+    if calibration is not None and calibrated:
         _calibrate(doc, folder, *calibration)
     _record_path(doc)
     return doc
@@ -298,15 +301,17 @@ def _calibrate(doc: Document, folder: Path, ref: Any, source: str | None,
         raise fail("no such file next to this scenario (the path is relative to the scenario "
                    "file), nor among the bundled scenarios' files")
     calib = read_document(read_file(path), str(path))
-    priors = calib.data.get("priors")
+    priors = particle_specs(calib) if PARTICLES_KEY in calib.data else calib.data.get("priors")
     if not isinstance(priors, dict):
         where, at = calib.where.get(("priors",), (calib.source, None))
-        raise ScenarioError("a calibration file needs priors: a mapping of parameter path -> "
+        raise ScenarioError("a calibration file needs particles: (the weighted parameter sets "
+                            "escsim calibrate writes) or priors: a mapping of parameter path -> "
                             "distribution, e.g. actors.baku.nationalism: {uniform: [0.5, 0.7]}",
                             source=where, line=at, path="priors",
                             value=priors if "priors" in calib.data else MISSING)
     for key, spec in priors.items():
-        where, at = calib.where.get(("priors", key), (calib.source, None))
+        where, at = calib.where.get(("priors", key), calib.where.get(
+            (PARTICLES_KEY,), (calib.source, None)))
         try:
             loc = assign(doc.data, parse_path(key), spec)
         except ScenarioError as exc:
@@ -316,7 +321,61 @@ def _calibrate(doc: Document, folder: Path, ref: Any, source: str | None,
         doc.where[loc] = (where, at)
 
 
-def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
+PARTICLES_KEY = "particles"
+"""Key of a calibration file's weighted parameter sets (``escsim calibrate``)."""
+
+
+def particle_specs(calib: Document) -> dict[str, Any]:
+    """A calibration file's ``particles:`` as one ``{particles: …}`` distribution per path.
+
+    ``particles: {parameters: [PATH, …], weights: [w, …], values: [[v, …], …]}`` (one row per
+    parameter set). The paths share one joint name, the file's name and a digest of its sets,
+    so they are drawn together (:mod:`escalation_sim.engine.draws`), and two calibrations never
+    share a stream. A value outside the range the calibration searched (``parameters: {PATH:
+    {prior: {uniform: [lo, hi]}}}``, where given) is refused.
+
+    Raises:
+        ScenarioError: The block is malformed, or a value lies outside its searched range.
+    """
+    import hashlib
+    import json
+
+    block = calib.data[PARTICLES_KEY]
+    where, at = calib.where.get((PARTICLES_KEY,), (calib.source, None))
+
+    def fail(message: str, value: Any = MISSING) -> ScenarioError:
+        return ScenarioError(message, source=where, line=at, path=PARTICLES_KEY, value=value)
+
+    if not isinstance(block, dict) or not {"parameters", "weights", "values"} <= set(block):
+        raise fail("must be a mapping with parameters: [PATH, …], weights: [w, …] and values: "
+                   "[[v, …], …] (one row per parameter set), as escsim calibrate writes it")
+    paths, weights, rows = block["parameters"], block["weights"], block["values"]
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths) or \
+            not isinstance(rows, list) or not isinstance(weights, list) or \
+            not all(isinstance(r, list) and len(r) == len(paths) for r in rows):
+        raise fail("parameters must be a list of paths and values a list of rows, one value "
+                   "per parameter in each")
+    found = calib.data.get("parameters")
+    searched: dict[str, Any] = found if isinstance(found, dict) else {}
+    digest = hashlib.blake2b(json.dumps([paths, weights, rows]).encode("utf-8"),
+                             digest_size=8).hexdigest()
+    joint = f"{Path(calib.source).name}:{digest}"
+    specs: dict[str, Any] = {}
+    for j, key in enumerate(paths):
+        column = [row[j] for row in rows]
+        bounds = ((searched.get(key) or {}).get("prior") or {}).get("uniform")
+        if isinstance(bounds, list) and len(bounds) == 2 and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in column):
+            outside = [v for v in column if not bounds[0] <= v <= bounds[1]]
+            if outside:
+                raise fail(f"{key}: value {outside[0]} lies outside the range searched, "
+                           f"{bounds[0]} to {bounds[1]}", outside[0])
+        specs[key] = {"particles": {"joint": joint, "values": column, "weights": weights}}
+    return specs
+
+
+def _extend(doc: Document, folder: Path, chain: tuple[Path, ...],
+            calibrated: bool = True) -> Document:
     if EXTENDS not in doc.data:
         return _fold_added_events(doc)
     ref = doc.data.pop(EXTENDS)
@@ -343,7 +402,7 @@ def _extend(doc: Document, folder: Path, chain: tuple[Path, ...]) -> Document:
         raise fail(f"extends itself: {names}")
     if len(chain) > MAX_EXTENDS_DEPTH:
         raise fail(f"too many levels of extends (at most {MAX_EXTENDS_DEPTH})")
-    base = _read(parent, chain)
+    base = _read(parent, chain, calibrated)
     _warn_dropped_events(base, doc)
     replaced: list[Loc] = []
     data = _merge(base.data, doc.data, (), replaced)

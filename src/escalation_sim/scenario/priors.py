@@ -11,6 +11,16 @@ A real-valued scenario parameter may be written as one of::
     {normal: [mean, sd]}           # truncated to the parameter's range
     {beta: [a, b]}                 # scaled to the parameter's range (which must be bounded)
 
+A calibration (``escsim calibrate``, docs/calibration.md) gives a fifth form, the weighted
+parameter sets of its posterior, one column per parameter::
+
+    {particles: {joint: NAME, values: [v1, v2, …], weights: [w1, w2, …]}}
+
+The parameters that share a ``joint`` name are drawn together: run ``k`` takes the values of
+one parameter set, picked with probability proportional to its weight, for all of them
+(:func:`escalation_sim.engine.draws.draw`), so no draw leaves the sets found and their
+correlations are kept. Alone (a quantile, a median) such a parameter is its weighted column.
+
 The loader (:mod:`escalation_sim.scenario.load`) lifts such distributions out of the data
 before validation: the numeric field holds the distribution's median (:meth:`Distribution.central`),
 so everything that needs one number still works, and ``Scenario.priors`` maps each dotted path to
@@ -33,6 +43,9 @@ if TYPE_CHECKING:
     from scipy.stats._distn_infrastructure import rv_continuous_frozen
 
 KINDS = ("uniform", "triangular", "normal", "beta")
+"""The distributions a scenario writes by hand (:data:`PARTICLES` comes from a calibration)."""
+PARTICLES = "particles"
+"""The kind of a calibration's weighted parameter sets (joint across its parameters)."""
 ARGS = {"uniform": ("lo", "hi"), "triangular": ("lo", "mode", "hi"), "normal": ("mean", "sd"),
         "beta": ("a", "b")}
 """Each distribution's arguments, in the order they are written."""
@@ -47,17 +60,40 @@ class Distribution:
     """A parameter's prior: ``kind`` with ``args`` as written, on the parameter's range.
 
     ``uniform: [lo, hi]``, ``triangular: [lo, mode, hi]``, ``normal: [mean, sd]`` (truncated to
-    ``[low, high]``), ``beta: [a, b]`` (scaled to ``[low, high]`` when both are finite).
+    ``[low, high]``), ``beta: [a, b]`` (scaled to ``[low, high]`` when both are finite), or
+    ``particles``: ``args`` the parameter's value in each of a calibration's parameter sets,
+    ``weights`` their weights and ``joint`` the name shared by the parameters drawn together.
     """
 
     kind: str
     args: tuple[float, ...]
     low: float | None = None
     high: float | None = None
+    weights: tuple[float, ...] = ()
+    joint: str = ""
 
     def __post_init__(self) -> None:
         """Check the arguments (:class:`PriorError` says what is allowed)."""
-        check(self.kind, self.args, self.low, self.high)
+        if self.kind == PARTICLES:
+            check_particles(self.args, self.weights, self.joint, self.low, self.high)
+        else:
+            check(self.kind, self.args, self.low, self.high)
+
+    def probabilities(self) -> np.ndarray:
+        """A ``particles`` distribution's weights, normalised to sum to 1."""
+        w = np.asarray(self.weights, dtype=np.float64)
+        return np.asarray(w / w.sum())
+
+    def pick(self, u: np.ndarray) -> np.ndarray:
+        """The parameter set a run with quantile ``u`` takes, in stored order (``particles``).
+
+        The same for every parameter of the joint sample (they share ``u`` and the weights):
+        set ``i`` is taken with probability ``weights[i] / sum(weights)``.
+        """
+        cdf = np.cumsum(self.probabilities())
+        cdf[-1] = 1.0
+        return np.minimum(np.searchsorted(cdf, np.asarray(u, dtype=np.float64), side="right"),
+                          len(cdf) - 1)
 
     def frozen(self) -> rv_continuous_frozen:
         """The ``scipy.stats`` distribution."""
@@ -87,6 +123,12 @@ class Distribution:
         value).
         """
         u = np.asarray(u, dtype=np.float64)
+        if self.kind == PARTICLES:  # the weighted column's quantile function
+            order = np.argsort(self.args, kind="stable")
+            cdf = np.cumsum(self.probabilities()[order])
+            cdf[-1] = 1.0
+            at = np.minimum(np.searchsorted(cdf, u, side="left"), len(cdf) - 1)
+            return np.asarray(self.args, dtype=np.float64)[order][at]
         if self.kind == "uniform":
             lo, hi = self.args
             values = lo + u * (hi - lo)
@@ -111,6 +153,8 @@ class Distribution:
 
     def support(self) -> tuple[float, float]:
         """The smallest and largest value a draw can take."""
+        if self.kind == PARTICLES:
+            return float(min(self.args)), float(max(self.args))
         if self.kind in ("uniform", "triangular"):
             return float(self.args[0]), float(self.args[-1])
         lo = -math.inf if self.low is None else float(self.low)
@@ -122,7 +166,10 @@ class Distribution:
         return float(self.ppf(np.array([0.5]))[0])
 
     def describe(self) -> str:
-        """As written, e.g. ``uniform [0.5, 0.7]``."""
+        """As written, e.g. ``uniform [0.5, 0.7]`` (a calibration's sets: count and range)."""
+        if self.kind == PARTICLES:
+            low, high = self.support()
+            return f"particles [{len(self.args)} sets, {low:.3g} to {high:.3g}]"
         return f"{self.kind} [{', '.join(_number(a) for a in self.args)}]"
 
     def words(self, *, median: bool = False) -> str:
@@ -139,6 +186,10 @@ class Distribution:
 
     def _words(self) -> str:
         args = self.args
+        if self.kind == PARTICLES:
+            low, high = (float(v) for v in self.ppf(np.array([0.05, 0.95])))
+            return (f"calibrated, drawn jointly from {len(args)} weighted parameter sets, "
+                    f"5–95% {low:.3g} to {high:.3g}")
         if self.kind == "normal":
             places = self.places()
             return f"normal, mean {args[0]:.{places}f}, sd {args[1]:.{places}f}"
@@ -159,8 +210,11 @@ class Distribution:
         spread = high - low if math.isfinite(high - low) and high > low else 1.0
         return max(0, 1 - math.floor(math.log10(spread)))
 
-    def to_data(self) -> dict[str, list[float]]:
+    def to_data(self) -> dict[str, Any]:
         """As a scenario file writes it: ``{"uniform": [0.5, 0.7]}``."""
+        if self.kind == PARTICLES:
+            return {PARTICLES: {"joint": self.joint, "values": [float(a) for a in self.args],
+                                "weights": [float(w) for w in self.weights]}}
         return {self.kind: [float(a) for a in self.args]}
 
 
@@ -218,6 +272,60 @@ def check(kind: str, args: tuple[float, ...], low: float | None, high: float | N
                              "{normal: [mean, sd]}")
 
 
+MAX_PARTICLES = 100_000
+"""Most parameter sets a ``particles`` distribution may hold."""
+
+
+def check_particles(values: tuple[float, ...], weights: tuple[float, ...], joint: str,
+                    low: float | None, high: float | None) -> None:
+    """Check a calibration's weighted parameter sets for one parameter.
+
+    Raises:
+        PriorError: No sets or too many, values and weights of different lengths, a value
+            that is not finite or outside the parameter's range, a negative weight or none
+            above 0, or no ``joint`` name.
+    """
+    usage = "{particles: {joint: NAME, values: [...], weights: [...]}}"
+    if not isinstance(joint, str) or not joint.strip():
+        raise PriorError(f"{usage} needs joint: the name of the calibration the sets come from")
+    if not 1 <= len(values) <= MAX_PARTICLES:
+        raise PriorError(f"{usage} needs 1 to {MAX_PARTICLES} values; got {len(values)}")
+    if len(weights) != len(values):
+        raise PriorError(f"{usage}: values and weights must be as many ({len(values)} values, "
+                         f"{len(weights)} weights)")
+    if any(not math.isfinite(v) for v in (*values, *weights)):
+        raise PriorError(f"{usage} takes finite numbers")
+    inside = bounds_text(low, high) or "any number"
+    for v in values:
+        if (low is not None and v < low) or (high is not None and v > high):
+            raise PriorError(f"{usage}: value {_number(v)} is outside the parameter's range; "
+                             f"values must be {inside}")
+    if min(weights) < 0 or max(weights) <= 0:
+        raise PriorError(f"{usage}: weights must be 0 or more, and some above 0")
+
+
+def _parse_particles(args: Any, low: float | None, high: float | None) -> Distribution:
+    """A ``particles`` distribution as written (a mapping of joint, values and weights)."""
+    usage = "{particles: {joint: NAME, values: [...], weights: [...]}}"
+    if not isinstance(args, dict) or set(args) != {"joint", "values", "weights"}:
+        raise PriorError(f"particles takes a mapping {usage}")
+    numbers = []
+    for key in ("values", "weights"):
+        items = args[key]
+        if not isinstance(items, list) or any(isinstance(a, bool) or not isinstance(a, int | float)
+                                              for a in items):
+            raise PriorError(f"{usage}: {key} must be a list of numbers")
+        try:
+            numbers.append(tuple(float(a) for a in items))
+        except OverflowError:
+            raise PriorError(f"{usage} takes finite numbers") from None
+    joint = args["joint"]
+    if not isinstance(joint, str):
+        raise PriorError(f"{usage}: joint must be a name (text)")
+    return Distribution(PARTICLES, numbers[0], None if low is None else float(low),
+                        None if high is None else float(high), numbers[1], joint)
+
+
 def is_spec(value: Any) -> bool:
     """Whether scenario data holds a distribution here rather than a number (a mapping)."""
     return isinstance(value, dict)
@@ -239,6 +347,8 @@ def parse(value: Any, low: float | None, high: float | None) -> Distribution:
     if not isinstance(value, dict) or len(value) != 1:
         raise PriorError(f"must be a number or one distribution: {forms}")
     (kind, args), = value.items()
+    if kind == PARTICLES:
+        return _parse_particles(args, low, high)
     if kind not in ARGS:
         raise PriorError(f"unknown distribution '{kind}'; write one of {forms}")
     names = ARGS[kind]

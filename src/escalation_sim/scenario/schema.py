@@ -362,6 +362,13 @@ class ModelParams(Strict):
                              doc="Cost of imposing any measure on the relationship, times one "
                                  "plus the relationship's value (trade and energy at stake).",
                              section="§6 Words and deeds")
+    c_measure_gap: float = param(0.0, -3, 3, unit="log-factor per unit capability gap",
+                                 doc="How the cost of imposing a measure follows the capability "
+                                     "gap: c_measure times exp(-c_measure_gap (own share - the "
+                                     "other's)); above 0 a stronger side coerces more cheaply "
+                                     "and a weaker one at more cost (asymmetric "
+                                     "interdependence); 0 pools every dyad.",
+                                 section="§6 Words and deeds")
     c_posture: float = param(1.0, 0, 20, unit="utility",
                              doc="Cost of a military posture measure (alerts, deployments, "
                                  "exercises at the border), times one plus the actor's cost of "

@@ -33,7 +33,7 @@ from escalation_sim.scenario.errors import (
     format_path,
 )
 from escalation_sim.scenario.paths import ROOT, SchemaNode, parse_path, schema_node, step
-from escalation_sim.scenario.priors import KINDS, Distribution, PriorError, parse
+from escalation_sim.scenario.priors import KINDS, PARTICLES, Distribution, PriorError, parse
 from escalation_sim.scenario.schema import ReferenceProblem, Scenario
 from escalation_sim.scenario.yaml_io import Locator
 
@@ -251,9 +251,28 @@ def lift_priors(data: dict[str, Any], locate: Locator,
     collected: list[ScenarioError] = [] if problems is None else problems
     start = len(collected)
     _lift(data, ROOT, (), locate, found, collected, lift=lift)
+    _check_joint(found, locate, collected)
     if problems is None and len(collected) > start:
         raise collected[start]
     return found
+
+
+def _check_joint(found: dict[str, Distribution], locate: Locator,
+                 problems: list[ScenarioError]) -> None:
+    """The parameters of one joint sample (``particles``) must share their sets' weights."""
+    first: dict[str, tuple[str, Distribution]] = {}
+    for path, dist in found.items():
+        if dist.kind != PARTICLES:
+            continue
+        if dist.joint not in first:
+            first[dist.joint] = (path, dist)
+            continue
+        other_path, other = first[dist.joint]
+        if dist.weights != other.weights:
+            problems.append(_at(f"belongs to the joint sample '{dist.joint}' of {other_path}, "
+                                "but its parameter sets differ in number or weight; a joint "
+                                "sample's parameters come from one calibration file",
+                                parse_path(path), locate, dist.describe()))
 
 
 DATE_TEXT = "must be a date written as YYYY-MM-DD without quotes (e.g. 2025-07-01)"
