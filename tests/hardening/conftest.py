@@ -27,3 +27,17 @@ def strict_numerics() -> Iterator[None]:
 def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
     """The ``strict_numerics`` context manager."""
     return strict_numerics
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernel() -> None:
+    """Compile the day kernel before the first timed case: on a fresh checkout (no numba cache)
+    the first simulation of each test process compiles it, which a case's time bound would
+    count as a hang."""
+    from pathlib import Path
+
+    from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.scenario.load import load_scenario
+
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
+    simulate(load_scenario(base, ["runs=2", "horizon_days=2"]))
