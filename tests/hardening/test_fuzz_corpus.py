@@ -535,6 +535,9 @@ def test_every_parameter_with_hostile_values():
 
     doc = load_document(BASE)
     paths = leaf_paths(scenario_to_dict(load_scenario(BASE)))
+    # A calibration's parameter sets are lists of hundreds of numbers read by one rule: the
+    # first two entries of each list stand for the rest.
+    paths = [p for p in paths if not re.search(r"\.particles\.\w+\[([2-9]|\d\d+)\]", p)]
     assert len(paths) > 100
     found = []
     for path in paths:
