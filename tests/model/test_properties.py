@@ -6,8 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import actor, make, stake_issue
 
+from conftest import actor, make, stake_issue
 from escalation_sim.engine.ensemble import Point, evaluate, simulate
 from escalation_sim.model.ladder import (
     LIMITED_FORCE,
