@@ -1,5 +1,6 @@
-"""Shared by the tests: a small ensemble of the base scenario and its summary (renderer and
-output tests), and the fuzz tests' counts said at the end of the session."""
+"""Shared by the tests: the day kernel compiled before the test runner's workers start, a small
+ensemble of the base scenario and its summary (renderer and output tests), and the fuzz tests'
+counts said at the end of the session."""
 
 from __future__ import annotations
 
@@ -20,6 +21,31 @@ from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the main process of a parallel run, compile the day kernel before the workers start.
+
+    numba keeps compiled code in an on-disk cache, empty on a fresh checkout (as in CI). There
+    every process that simulates would compile the kernel itself, about a minute of one core
+    each: both test runner workers at once, and the command-line subprocesses and ensemble
+    worker processes started before one of them had written the cache. Compiled here once,
+    they all load it (half a second). The kernel has one set of argument types
+    (``calendar.kernel_layout``), so one small ensemble compiles all of it.
+
+    Only in pytest-xdist's main process with workers: a worker (``workerinput``) loads the
+    cache, and a run in one process (``-p no:xdist``, ``-n 0``) compiles when it first
+    simulates, as before. Where numba cannot keep its cache, each process compiles anyway and
+    this costs one compilation more. A failure here is left to the tests to report.
+    """
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    try:
+        simulate(load_scenario(BASE, ["runs=2", "horizon_days=2"]))
+    except Exception as exc:  # the tests that simulate will fail with it and say why
+        config.issue_config_time_warning(
+            pytest.PytestWarning(f"the day kernel was not compiled before the workers: {exc}"),
+            stacklevel=2)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import simpy
@@ -39,6 +39,25 @@ from escalation_sim.engine.state import Start, State
 from escalation_sim.model.ladder import DOMAIN_RUNGS
 from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
+
+Arrays = TypeVar("Arrays", State, Params)
+
+
+def kernel_layout(arrays: Arrays) -> Arrays:
+    """``arrays`` with every array C-ordered and writable, as the day kernel is compiled for.
+
+    numba compiles the kernel (about a minute) for each distinct set of array types it is
+    called with, and an array's order and writability are part of its type. Two cases would
+    otherwise differ from all others: a per-run ``model.initial_trust`` gives ``State.trust`` in
+    Fortran order (numpy's copy of a broadcast keeps its order), and a scenario without issues
+    or incident types, with per-run values, compiles empty read-only arrays (broadcasts of
+    nothing). A copy of such an array holds the same numbers, so results are unchanged and the
+    kernel compiles once.
+    """
+    if all(x.flags.c_contiguous and x.flags.writeable for x in arrays):
+        return arrays
+    return type(arrays)(*(x if x.flags.c_contiguous and x.flags.writeable
+                          else np.array(x, order="C") for x in arrays))
 
 
 class Observer(Protocol):
@@ -115,8 +134,9 @@ class DaySim:
             if event.day == 0:
                 self.scenario = apply_event(self.scenario, event)
                 self.values = event_values(self.values, event)
-        self.state = (State.initial(with_run_values(self.scenario, self.values), self.n_runs)
-                      if start is None else start.state.copy())
+        self.state = kernel_layout(
+            State.initial(with_run_values(self.scenario, self.values), self.n_runs)
+            if start is None else start.state.copy())
         self.stops = sorted(set(stops))
         self._env: simpy.Environment | None = None
         self._processes: list[Generator[Any, Any, None]] = []
@@ -232,7 +252,7 @@ class DaySim:
 
     @params.setter
     def params(self, params: Params) -> None:
-        self._params = params
+        self._params = kernel_layout(params)
 
     # -- run ----------------------------------------------------------------------------------
     def run(self) -> ChunkResult:
@@ -308,7 +328,7 @@ class DaySim:
         ``runs[k]``'s state and draws; its random key is made new from its own and ``salt``, so
         that copies of one run go their own ways from here.
         """
-        self.state = self.state.take(runs)
+        self.state = kernel_layout(self.state.take(runs))
         self.values = {path: np.asarray(v)[runs] if np.ndim(v) else v
                        for path, v in self.values.items()}
         self.keys = rekey(self.keys, salt)
