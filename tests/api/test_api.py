@@ -160,6 +160,7 @@ def test_sweep_and_sensitivity_give_the_cli_documents():
     assert {"output", "factor"} <= set(sens.table.columns)
 
 
+@pytest.mark.slow
 def test_backtest_gives_the_cli_document():
     analysis = es.backtest("azerbaijan_russia_2024_2026", runs=64, seed=5, workers=1)
     doc = cli("backtest", "azerbaijan_russia_2024_2026", "--runs", "64", "--seed", "5",

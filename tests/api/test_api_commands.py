@@ -53,6 +53,7 @@ def test_trace_gives_the_cli_document():
                                   "20", "--workers", "1", "--json")
 
 
+@pytest.mark.slow
 def test_backtest_of_several_episodes_gives_the_cli_document():
     names = ["india_pakistan_2019", "russia_uk_2018_2019"]
     analysis = es.backtest(names, runs=16, seed=2, workers=1)
@@ -61,6 +62,7 @@ def test_backtest_of_several_episodes_gives_the_cli_document():
     assert list(analysis.table["episode"]) == names
 
 
+@pytest.mark.slow
 def test_rolling_origin_backtest_gives_the_cli_document():
     analysis = es.backtest("azerbaijan_russia_2024_2026", origin="2025-07-01", runs=64, seed=3)
     assert analysis.document == cli("backtest", "azerbaijan_russia_2024_2026", "--from",

@@ -26,6 +26,7 @@ def acts(ep: LoadedEpisode) -> list[tuple[str, ...]]:
              e.chosen or "", "" if e.ends is None else str(e.ends)) for e in ep.episode.events]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EPISODES, ids=lambda p: p.stem)
 def test_bundled_episode_is_sourced_coded_and_backtests(path: Path) -> None:
     ep = load_episode(path)
@@ -57,6 +58,7 @@ def test_external_acts_are_external_incident_types(path: Path) -> None:
             assert (e.chosen == "external") == (control == "external"), (n, e.incident, control)
 
 
+@pytest.mark.slow
 def test_older_scenarios_carry_the_model_3_fields() -> None:
     def scenario(name: str) -> Scenario:
         return load_episode(name).scenario
@@ -100,6 +102,7 @@ def test_older_scenarios_carry_the_model_3_fields() -> None:
     assert scenario("azerbaijan_russia_2024_2026").actors["baku"].initial_measures == {}
 
 
+@pytest.mark.slow
 def test_the_library_spans_dyads_and_endings() -> None:
     loaded = [load_episode(p) for p in EPISODES]
     dyads = {frozenset(ep.scenario.actors) | {ep.episode.start_date.year} for ep in loaded}

@@ -193,6 +193,7 @@ def test_monthly_arrays_agree_with_the_run_metrics():
     assert "actor_month_max" not in plain
 
 
+@pytest.mark.slow
 def test_backtest_end_to_end_json(tmp_path):
     result = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "256",
                                       "--workers", "1", "--json"])
@@ -211,6 +212,7 @@ def test_backtest_end_to_end_json(tmp_path):
     assert json.loads(again.stdout) == data  # one seed, one answer
 
 
+@pytest.mark.slow
 def test_backtest_table_and_set(tmp_path):
     result = CliRunner().invoke(app, ["backtest", "azerbaijan_russia_2024_2026", "--runs", "64",
                                       "--workers", "1", "--set", "actors.moscow.reciprocity=0.2"])

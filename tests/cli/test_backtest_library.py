@@ -29,6 +29,7 @@ def two() -> dict:
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow
 def test_several_episodes_give_per_episode_and_pooled_scores(two):
     assert [e["episode"] for e in two["episodes"]] == TWO
     assert two["runs"] == 16
@@ -56,6 +57,7 @@ def test_every_episode_is_scored_with_the_same_calibration(two):
     assert said["joint"] is not None and "calibrated model" in said["text"]
 
 
+@pytest.mark.slow
 def test_the_empirical_reference_leaves_the_scored_episode_out(two):
     files = [p for p in bundled.episode_files() if p.suffix == ".yaml"]
     paths = {p.stem: load_episode(p).observed() for p in files}
@@ -66,6 +68,7 @@ def test_the_empirical_reference_leaves_the_scored_episode_out(two):
     assert with_it != pytest.approx(expected)  # the test can tell the two apart
 
 
+@pytest.mark.slow
 def test_the_library_table(two):
     result = invoke(*TWO, "--runs", "16", "--workers", "1")
     assert result.exit_code == 0, result.stderr

@@ -61,6 +61,7 @@ def test_explain_unknown_path(run):
     assert len(result.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_list_shows_scenarios_and_episodes(run):
     result = run("list")
     assert result.exit_code == 0

@@ -77,6 +77,7 @@ def test_streamed_estimates_and_differences_equal_those_of_all_runs_at_once():
         assert (got.low, got.high) == pytest.approx((want.low, want.high), rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_all_levers_lower_p_force_in_the_bundled_base_at_the_default_run_count(run):
     result = run("compare", BASE, LEVERS, "--json", "--workers", "2")
     assert result.exit_code == 0, result.stderr

@@ -81,6 +81,7 @@ def test_shell_completion_is_offered(run):
 ESCSIM = Path(sys.executable).with_name("escsim")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["list"], ["run", "base", "--runs", "50", "--days", "30"],
                                   ["run", "base", "--runs", "50", "--days", "30", "--json"]])
 def test_a_closed_pipe_ends_quietly_with_exit_0(args):
@@ -101,6 +102,7 @@ def test_variant_mistakes_name_the_variant(run):
     assert "did you mean 'heat'" in result.stderr
 
 
+@pytest.mark.slow
 def test_list_shows_only_episodes_backtest_takes(run):
     result = run("list", "--json")
     episodes = sorted(p.name for p in (REPO / "episodes").glob("*.yaml"))

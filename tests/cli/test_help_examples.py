@@ -26,8 +26,9 @@ COMMANDS = ["", "run", "compare", "levers", "sweep", "sensitivity", "explore", "
 WIDTH = 80
 EXTRA = re.compile(r"\bextra\b|pip install")
 """Help text that names an extra, which must then show escsim[NAME]."""
-SLOW_COMMANDS = {"calibrate", "sensitivity", "report"}
-"""Commands whose examples take seconds even when small (ABC-SMC, SALib, plotly)."""
+SLOW_COMMANDS = {"calibrate", "sensitivity", "report", "backtest", "list"}
+"""Commands whose examples take seconds even when small (ABC-SMC, SALib, plotly, episodes read
+and coded from the library)."""
 SLOW_WORDS = ("--all", "--figures", "--pick clashes", "india_pakistan_2019 russia")
 """Examples that take seconds even when small: many episodes, matplotlib, a rare run."""
 RARE_PICK = ["--runs", "300", "--days", "365"]

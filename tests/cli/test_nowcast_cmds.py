@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def test_run_says_what_the_record_did(run) -> None:
     result = run("run", "latest", "--runs", "200", "--workers", "1")
@@ -24,6 +26,7 @@ def test_a_record_that_does_not_fit_exits_2_in_one_line(run) -> None:
     assert checked.exit_code == 2 and checked.stderr.strip() == errors[0]
 
 
+@pytest.mark.slow
 def test_backtest_from_an_origin_scores_by_horizon(run) -> None:
     result = run("backtest", "azerbaijan_russia_2024_2026", "--from", "2025-07-01", "--runs",
                  "200", "--json")
@@ -41,6 +44,7 @@ def test_backtest_from_an_origin_scores_by_horizon(run) -> None:
             assert row["skill_persistence"] is None
 
 
+@pytest.mark.slow
 def test_backtest_origins_every_n_months_and_their_errors(run) -> None:
     result = run("backtest", "russia_ukraine_2013", "--origins", "every:2m", "--runs", "100")
     assert result.exit_code == 0, result.stderr

@@ -59,7 +59,13 @@ def test_the_readme_has_commands_of_every_kind():
             "validate", "explain", "list", "new", "schema"} <= names
 
 
-@pytest.mark.parametrize("command", readme_commands())
+def _commands() -> list:
+    """The README's commands as cases, those that read the episode library marked slow."""
+    return [pytest.param(c, marks=[pytest.mark.slow] if c.split()[1] in ("backtest", "list")
+                         else []) for c in readme_commands()]
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_readme_command_runs(run, tmp_path, monkeypatch, command):
     (tmp_path / "scenarios").symlink_to(REPO / "scenarios")
     (tmp_path / "my_episode.yaml").write_text(

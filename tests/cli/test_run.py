@@ -229,6 +229,7 @@ def test_piped_output_has_no_escapes():
     assert not ANSI.search(proc.stdout) and not ANSI.search(proc.stderr)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
 def test_terminal_output_is_coloured_unless_no_color_or_dumb():
     args = [str(ESCSIM), "run", str(BASE), *FAST]

@@ -69,6 +69,7 @@ def test_sensitivity_shows_its_indices(run):
     assert "S1" in text and "ST" in text and "rough:" in text  # 8 samples: a rough estimate
 
 
+@pytest.mark.slow
 def test_backtest_intervals_stay_on_one_line(run):
     result = run("backtest", "azerbaijan_russia_2024_2026", "--runs", "40", "--workers", "1",
                  "--json")

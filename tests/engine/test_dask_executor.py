@@ -101,6 +101,7 @@ def assert_same(local, dask) -> None:
         assert stable(summarize(a)) == stable(summarize(b))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", CLI_CASES)
 def test_cli_on_local_cluster_matches_local(args, cluster, small_chunks):
     local = cli_json(*args, "--executor", "local", "--workers", "1")
@@ -203,6 +204,7 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"dask scheduler did not listen on {port}: {log.read_text()}")
 
 
+@pytest.mark.slow
 def test_real_scheduler_and_worker_processes(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH")) if p)}

@@ -68,6 +68,7 @@ def records() -> list[Synthetic]:
     return [Synthetic(run) for run in range(8)]
 
 
+@pytest.mark.slow
 def test_the_posterior_concentrates_on_the_truth_as_months_are_added(records) -> None:
     found = {}
     for months in (3, 12):
@@ -88,6 +89,7 @@ def test_the_posterior_concentrates_on_the_truth_as_months_are_added(records) ->
     assert found[12][1] < found[3][1] < prior_sd
 
 
+@pytest.mark.slow
 def test_the_filtered_forecast_beats_the_unfiltered_one(records) -> None:
     gains = []
     for record in records:
@@ -129,6 +131,7 @@ def test_resampling_moves_each_runs_state_and_draws_together() -> None:
     assert len(set(sim.keys.tolist())) == 64 and not np.array_equal(sim.keys, keys)
 
 
+@pytest.mark.slow
 def test_the_filtered_forecast_does_not_depend_on_workers_or_chunks() -> None:
     scenario = load_scenario(LATEST, ["runs=2048", "horizon_days=30"])
     one = simulate(scenario, workers=1, keep_runs=True)

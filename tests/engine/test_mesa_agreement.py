@@ -102,6 +102,7 @@ def test_pooling_keeps_every_run_and_merges_sparse_classes() -> None:
     assert table.tolist() == [[30, 23], [305, 211]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["base", "all_levers"])
 def test_engine_agrees_with_the_mesa_reference(name: str) -> None:
     mesa_runs = reference().run_reference(scenario(name), MESA_RUNS, seed=1)
@@ -109,6 +110,7 @@ def test_engine_agrees_with_the_mesa_reference(name: str) -> None:
     assert min(p.values()) > ALPHA, p
 
 
+@pytest.mark.slow
 def test_the_check_detects_a_reference_with_one_parameter_changed() -> None:
     changed = reference().run_reference(scenario("base", CHANGE), MESA_RUNS, seed=1)
     p = p_values(changed, engine_runs("base"))

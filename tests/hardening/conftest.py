@@ -33,7 +33,8 @@ def strict() -> Callable[[], contextlib.AbstractContextManager[None]]:
 def compiled_kernel() -> None:
     """Compile the day kernel before the first timed case: on a fresh checkout (no numba cache)
     the first simulation of each test process compiles it, which a case's time bound would
-    count as a hang."""
+    count as a hang. (In a parallel run the main process has compiled it before the workers
+    started, ``tests/conftest.py``, and this loads it.)"""
     from pathlib import Path
 
     from escalation_sim.engine.ensemble import simulate

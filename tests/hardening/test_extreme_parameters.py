@@ -125,6 +125,7 @@ def test_every_parameter_at_its_maximum(check):
     check(scenario([(s, n, hi) for s, n, _, hi in PARAMETERS]), runs=64)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("end", ["min", "max"])
 def test_each_parameter_alone_at_either_end(end, check):
     for section, name, lo, hi in PARAMETERS:

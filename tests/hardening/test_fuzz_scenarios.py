@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
@@ -233,6 +234,7 @@ FUZZ_STATS = {"cases": 0, "valid": 0, "runs": 0, "options": 0, "seconds": 0.0}
 """What ran; printed at the end of the session (``conftest.pytest_terminal_summary``)."""
 
 
+@pytest.mark.slow
 @settings(settings.get_profile("escsim-fuzz"))
 @seed(int(FUZZ_SEED or 0))
 @given(case=cases())

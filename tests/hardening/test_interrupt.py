@@ -101,6 +101,7 @@ def test_sigint_before_any_output_leaves_nothing(tmp_path):
     assert no_worker_left(proc.pid), "worker processes outlived the interrupted run"
 
 
+@pytest.mark.slow
 def test_sigint_keeps_the_previous_result_intact(tmp_path):
     out = tmp_path / "result"
     first = subprocess.run([str(ESCSIM), "run", str(BASE), "--runs", "300", "--days", "30",

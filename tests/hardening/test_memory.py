@@ -33,6 +33,7 @@ def peak_kb(*args: str) -> int:
     return int(done.stdout.split()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KB on Linux")
 def test_one_run_needs_no_more_memory_than_two_thousand():
     """Draws are sized for the random blocks drawn, not for a full block per simulated run."""

@@ -197,6 +197,7 @@ def test_python_m_handles_sigterm_like_escsim(tmp_path, launcher):
     no_worker_left(late.pid)
 
 
+@pytest.mark.slow
 def test_sigkill_of_escsim_ends_its_workers_and_the_next_run_cleans_up(tmp_path):
     out = tmp_path / "result"
     proc = start("run", BASE, *LONG, "--out", out)
@@ -223,6 +224,7 @@ def test_a_killed_worker_is_reported_as_such(tmp_path):
     no_worker_left(proc.pid)
 
 
+@pytest.mark.slow
 def test_a_stopped_worker_fails_the_run_instead_of_stalling_it(tmp_path):
     proc = start("run", BASE, *LONG)
     wait_until(lambda: len(children(proc.pid)) >= 2, proc)
@@ -248,6 +250,7 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+@pytest.mark.slow
 def test_a_full_disk_ends_promptly_with_one_line_and_leaves_nothing(small_disk):
     out = small_disk / "result"
     proc = start("run", BASE, "--runs", "200000", "--days", "60", "--workers", "2",
@@ -263,6 +266,7 @@ def test_a_full_disk_ends_promptly_with_one_line_and_leaves_nothing(small_disk):
     assert list(small_disk.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_with_a_local_dask_cluster_gives_one_line(tmp_path):
     """The cluster's worker processes ignore Ctrl-C: no tracebacks of theirs."""
     pytest.importorskip("distributed")

@@ -38,6 +38,7 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_report_renders_in_chromium_without_errors_or_network(report, tmp_path):
     from playwright.sync_api import sync_playwright
 
