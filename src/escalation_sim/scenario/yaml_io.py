@@ -8,7 +8,10 @@ tree and builds plain Python values from it itself, so that it can:
 - bound the work an alias-heavy or deeply nested document can cause, and refuse files larger
   than 1 MB.
 
-The result is a :class:`Document`: the data plus, for each key path, its source and line.
+The result is a :class:`Document`: the data plus, for each key path, its source and line. The
+last texts parsed are kept (:data:`PARSED_KEPT`): a process that loads the same files again (the
+bundled calibration under every scenario that names it, an episode per backtest) gets a copy of
+what it read before instead of parsing the text again, in PyYAML's pure Python.
 
 Every file read here is an input of the command reading it: inside :func:`track_reads` (each
 CLI command runs in one), :func:`files_read` tells which files those were, so that no output
@@ -17,6 +20,7 @@ ever replaces one of them (``--force`` included).
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
@@ -24,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -257,8 +262,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> ScenarioError:
     return ScenarioError(f"broken YAML{column}: {problem}", source=source, line=line)
 
 
+PARSED_KEPT = 32
+"""How many parsed texts :func:`parse_yaml` keeps (each at most :data:`MAX_BYTES`)."""
+
+
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML text safely.
+
+    A text parsed before (with the same ``source``) is not parsed again: the value is a deep
+    copy of the kept one, which the caller may change. Errors are raised every time.
 
     Args:
         text: The YAML text.
@@ -271,6 +283,13 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
         ScenarioError: On broken YAML, a forbidden tag, a duplicate or non-text key, or text
             larger than :data:`MAX_BYTES`.
     """
+    value, lines = _parsed(text, source)
+    return copy.deepcopy(value), dict(lines)
+
+
+@lru_cache(maxsize=PARSED_KEPT)
+def _parsed(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    """:func:`parse_yaml` itself, its results kept (not to be changed: it hands out copies)."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise ScenarioError(f"too large ({size:,} bytes); scenario files are limited to 1 MB",
