@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,9 @@ def child_pids() -> set[int]:
 
 
 def test_run_starts_and_stops_its_own_local_cluster(small_chunks):
+    # multiprocessing's resource tracker, started with the cluster's first worker, serves the
+    # test process for the rest of its life: it is no process of the cluster's
+    resource_tracker.ensure_running()
     before = child_pids()
     result = CliRunner().invoke(app, ["run", str(BASE), *FAST, "--json", "--executor", "dask",
                                       "--workers", "2"])
