@@ -16,7 +16,6 @@ from escalation_sim.analysis.summary import (
     SCHEMA_VERSION,
     UNCERTAIN_NOTE,
     check_actor_ids,
-    file_sha256,
     scenario_digest,
     summarize,
     timeline_days,
@@ -25,6 +24,7 @@ from escalation_sim.analysis.summary import (
 )
 from escalation_sim.engine.aggregate import Moments
 from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.bundled import file_sha256
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
