@@ -58,6 +58,16 @@ def test_loading_a_scenario_imports_no_heavy_library(tmp_path):
     assert imported_after(code, HEAVY, tmp_path) == []
 
 
+def test_normal_and_point_priors_need_no_scipy(tmp_path):
+    code = ("from escalation_sim.commands.common import load\n"
+            "from escalation_sim.scenario.priors import priors_of\n"
+            f"loaded = load({str(BASE)!r}, ['runs=5', 'model.c_mil={{normal: [8, 3]}}',\n"
+            "                               'actors.baku.nationalism=0.6'])\n"
+            "d = priors_of(loaded.scenario)['model.c_mil']\n"
+            "assert d.kind == 'normal' and 7 < d.central() < 9, d.words(median=True)\n")
+    assert imported_after(code, ("scipy",), tmp_path) == []
+
+
 def test_a_run_imports_numba_but_not_scipy_stats_nor_the_backtest(tmp_path):
     watched = ("numba", "scipy.stats", "pandas", "matplotlib", "plotly",
                "escalation_sim.analysis.backtest", "escalation_sim.analysis.out_of_sample")
