@@ -43,7 +43,8 @@ def cli(args: list[str]) -> str:
 
 @pytest.mark.parametrize("args", [
     ["validate", str(BASE)], ["validate", "base", "all_levers"], ["list"],
-    ["explain", "P(force)"], ["explain", "actors.baku.nationalism"], ["explain", "verdict"],
+    ["explain", "P(force)"], ["explain", "ends_calm"], ["explain", "actors.baku.nationalism"],
+    ["explain", "verdict"],
     ["schema"], ["new", "mine", "--from", "base"]], ids=lambda a: " ".join(a[:2]))
 def test_commands_that_simulate_nothing_import_no_heavy_library(args, tmp_path):
     assert imported_after(cli(args), HEAVY, tmp_path) == []
