@@ -50,6 +50,9 @@ class State(NamedTuple):
     level: np.ndarray  # (A, R) int64: the reading, max of stance, measures and force (§2)
     stance: np.ndarray  # (A, R) int64: the declaratory track, 0-3
     measures: np.ndarray  # (A, N_DOMAINS, R) int64: measures in force by domain
+    measures_since: np.ndarray  # (A, N_DOMAINS, R) int64: day the domain's measures in force
+    # began to stand (the last day its count rose from 0; for those in force at the start, day 0
+    # less their initial_measures_age_days)
     war: np.ndarray  # (A, R) bool: at open war
     history: np.ndarray  # (HISTORY, A, R) int8: the reading at the end of each recent day
     acts: np.ndarray  # (HISTORY, A, R) int8: domain of a measure imposed (k), imposed in
@@ -120,6 +123,8 @@ class State(NamedTuple):
             level=level,
             stance=stance,
             measures=measures,
+            measures_since=np.array([[np.full(r, -round(x.initial_measures_age_days.get(d, 0.0)))
+                                      for d in DOMAINS] for x in actors], dtype=np.int64),
             war=column([x.initial_rung >= 9 for x in actors], bool),
             history=history,
             acts=np.full((HISTORY, a, r), NO_ACT, dtype=np.int8),
