@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from escalation_sim.analysis.distance_terms import COVERAGE_TARGET
-
 REFERENCES = ("climatology", "empirical", "persistence")
 """The reference forecasts, in the order they are shown."""
 REFERENCE_WORDS = {"climatology": "climatology", "empirical": "base rates",
@@ -23,6 +21,8 @@ TIE_SKILL = 0.02
 """Without an interval, a skill within this of 0 is a tie (the pooled scores of ``--all``)."""
 BAND_SLACK = 0.05
 """Without an interval, 90% bands holding within this of 90% are about right."""
+COVERAGE_TARGET = 0.9
+"""The share of observed actor-months a calibrated central 90% band holds."""
 
 
 def _judge(skill: Any) -> str:
