@@ -366,12 +366,16 @@ def _spread_text(what: str, found: Mapping[str, float | None], per_set: float) -
     if low is None or high is None:
         return (f"{head}; across the calibrated parameter sets no spread is told apart from "
                 f"chance at {per_set:g} runs a set.")
-    return (f"{head}; 5–95% across the calibrated parameter sets: {_pct(low)}–{_pct(high)} "
+    spread = "below 0.1%" if _pct(high) == "< 0.1%" else f"{_pct(low)}–{_pct(high)}"
+    return (f"{head}; 5–95% across the calibrated parameter sets: {spread} "
             f"(estimated from {per_set:g} runs a set).")
 
 
 def _pct(p: float) -> str:
-    return f"{100 * p:.2g}%" if p < 0.1 else f"{100 * p:.0f}%"
+    """A share as the summary's sentences write it: at most one decimal, ``< 0.1%`` if tiny."""
+    if p != 0 and round(100 * p, 1) == 0:
+        return "< 0.1%"
+    return f"{100 * p:.1f}%" if p < 0.1 else f"{100 * p:.0f}%"
 
 
 def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | None:
