@@ -119,6 +119,7 @@ class Actor(mesa.Agent):
         i = self.index = index
         self.stance = int(state.stance[i, 0])
         self.measures = [int(x) for x in state.measures[i, :, 0]]
+        self.measures_since = [int(x) for x in state.measures_since[i, :, 0]]
         self.war = bool(state.war[i, 0])
         self.level = int(state.level[i, 0])
         self.grievance = float(state.grievance[i, 0])
@@ -289,7 +290,7 @@ class Actor(mesa.Agent):
                                                 m.energy, p.legal_share, p.posture_cost[i])
                 h = self.measures[k] * measures.lift_hazard(
                     RUNG_OF[k], self.desire, p.lift_rate, p.lift_want, settled, met, holding,
-                    aud, grudge)
+                    aud, grudge, t - self.measures_since[k], p.lift_entrench)
             hazards.append(h)
         u = m.random.random()
         if u >= sum(hazards):
@@ -361,6 +362,8 @@ class Actor(mesa.Agent):
         k = domains[pick]
         if k is None:
             return
+        if self.measures[k] == 0:
+            self.measures_since[k] = t  # a new spell of measures in this domain
         self.measures[k] += 1
         self.act = ("imposed", k)
         if self.hit_domain == k and self.hit_day is not None and t - self.hit_day <= p.kind_memory:

@@ -8,14 +8,14 @@ The Python API (docs/api.md)::
     result.summary, result.runs, result.actors, result.daily
     es.load("results/base")
 
-The API module is imported on first use, so ``escsim --help`` does not pay for pandas.
+The API module is imported on first use, so ``escsim --help`` does not pay for pandas; so is
+``__version__``, read from the installed package's metadata (``importlib.metadata``, a fifth of
+``escsim --help``'s imports).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from escalation_sim.versions import escsim_version
 
 if TYPE_CHECKING:
     from escalation_sim.api import (
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from escalation_sim.scenario.load import load_scenario
     from escalation_sim.scenario.schema import Scenario
 
-__version__ = escsim_version()
+    __version__: str
 
 __all__ = [
     "Analysis",
@@ -70,8 +70,12 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'escalation_sim' has no attribute {name!r}")
     import importlib
 
-    module = importlib.import_module(_HOMES.get(name, "escalation_sim.api"))
-    value = getattr(module, name)
+    if name == "__version__":
+        from escalation_sim.versions import escsim_version
+
+        value: Any = escsim_version()
+    else:
+        value = getattr(importlib.import_module(_HOMES.get(name, "escalation_sim.api")), name)
     globals()[name] = value
     return value
 

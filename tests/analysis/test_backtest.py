@@ -198,9 +198,10 @@ def test_pooled_scores_keep_only_references_every_episode_has():
 
 def test_distance_by_hand():
     pooled = pooled_scores([fake(2, 0.1, 0.2, 0.5)])
-    assert distance(pooled) == pytest.approx(0.1 + 0.25 * 0.4)
-    assert distance(pooled_scores([fake(2, 0.1, 0.2, 0.9)])) == pytest.approx(0.1)
-    assert distance(pooled_scores([fake(2, 0.1, 0.2, 1.0)])) == pytest.approx(0.1 + 0.025)
+    assert distance(pooled) == pytest.approx(0.1)
+    # the bands' coverage is reported, not fitted: it moves no distance
+    for cover in (0.5, 0.9, 1.0):
+        assert distance(pooled_scores([fake(2, 0.1, 0.2, cover)])) == pytest.approx(0.1)
 
 
 def test_backtest_scores_shapes_and_intervals():
@@ -281,11 +282,28 @@ def test_meeting_and_force_by_episode_are_scored():
     forced = force_in_episode(sim, path, np.array([0.5, 0.25]))
     assert forced == {"model": pytest.approx(1 / 16), "persistence": 0.0,
                       "empirical": pytest.approx(0.25)}
-    # actor 0: spells of 3 (the run with force) and 2 months, mean 2.25, against 2
-    assert spell_error(sim, path)["model"] == pytest.approx(np.log(3.25 / 3) / 2)
+    # actor 0: one run's spell is 3 months (the run with force), three runs' 2 months, against
+    # 2: CRPS = E|X - y| - E|X - X'| / 2 = log(4/3)/4 - (2 * 3/16 * log(4/3)) / 2
+    gap = np.log(4 / 3)
+    assert spell_error(sim, path)["model"] == pytest.approx((gap / 4 - 3 / 16 * gap) / 2)
     np.testing.assert_allclose(empirical_episode_rates([path]), [0.0, 0.5])
     cut = sim.cut(2)
     np.testing.assert_array_equal(cut.first_meeting, [-1, -1, -1, 0])  # after the window: none
+
+
+def test_crps_of_an_ensemble():
+    from escalation_sim.analysis.backtest import crps
+
+    # one member: the absolute error
+    assert crps(np.array([[2.0]]), 5.0)[0] == pytest.approx(3.0)
+    # members 0 and 1 against 0: E|X - y| = 1/2, E|X - X'| = 1/2, CRPS 1/4
+    assert crps(np.array([0.0, 1.0]), 0.0) == pytest.approx(0.25)
+    # proper: drawing the outcome from the ensemble's own law scores better than a shifted one
+    rng = np.random.default_rng(2)
+    truth = rng.normal(size=(400, 1))
+    outcomes = rng.normal(size=2000)
+    assert crps(truth, outcomes).mean() < crps(truth + 0.5, outcomes).mean()
+    assert crps(truth, outcomes).mean() < crps(truth * 0.3, outcomes).mean()
 
 
 def test_the_distance_sums_its_documented_terms():
@@ -295,9 +313,8 @@ def test_the_distance_sums_its_documented_terms():
     model = {"rps": 0.1, "rps_material": 0.2, "rps_declaratory": 0.3, "cover_90": 0.7,
              "measures": 1.0, "spells": 2.0, "brier_force_episode": 0.4, "brier_meeting": 0.2}
     terms = distance_terms({"scores": {"model": model}})
-    assert terms == pytest.approx({"rps": 0.2, "cover_90": 0.05, "measures": 0.05,
-                                   "spells": 0.1, "brier_force_episode": 0.1,
-                                   "brier_meeting": 0.05})
+    assert terms == pytest.approx({"rps": 0.2, "measures": 0.05, "spells": 0.1,
+                                   "brier_force_episode": 0.1, "brier_meeting": 0.05})
     assert distance({"scores": {"model": model}}) == pytest.approx(sum(terms.values()))
     text = distance_text()
     for term in DISTANCE_TERMS:

@@ -15,8 +15,9 @@ from escalation_sim.analysis.summary import (
     QUANTILES,
     SCHEMA_VERSION,
     UNCERTAIN_NOTE,
+    _pct,
+    _spread_text,
     check_actor_ids,
-    file_sha256,
     scenario_digest,
     summarize,
     timeline_days,
@@ -25,6 +26,7 @@ from escalation_sim.analysis.summary import (
 )
 from escalation_sim.engine.aggregate import Moments
 from escalation_sim.model.outcomes import OUTCOMES
+from escalation_sim.scenario.bundled import file_sha256
 from escalation_sim.scenario.load import load_scenario
 
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
@@ -244,3 +246,19 @@ def test_uncertain_parameters_are_listed_with_what_intervals_include(small_resul
         "text": "uniform [4, 12]", "words": "uniform, from 4 to 12, median 8.0"}}
     assert section["intervals_include"] == ["chance", "parameters"]
     assert section["note"] == UNCERTAIN_NOTE
+
+
+# -- the calibrated sets' spread in words ------------------------------------------------
+def test_shares_are_written_with_at_most_one_decimal_and_tiny_ones_as_such() -> None:
+    assert _pct(0.038) == "3.8%"
+    assert _pct(0.12) == "12%"
+    assert _pct(0.0) == "0.0%"
+    assert _pct(2.2e-308) == "< 0.1%"
+    assert _pct(0.0004) == "< 0.1%"
+
+
+def test_a_spread_below_the_digits_shown_is_said_in_words() -> None:
+    text = _spread_text("P(force)", {"value": 0.0005, "p05": 2.2e-308, "p95": 3.5e-7}, 10.5)
+    assert "below 0.1%" in text and "e-" not in text
+    text = _spread_text("P(force)", {"value": 0.038, "p05": 0.0011, "p95": 0.12}, 10.5)
+    assert "0.1%–12%" in text

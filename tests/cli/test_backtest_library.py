@@ -44,9 +44,8 @@ def test_several_episodes_give_per_episode_and_pooled_scores(two):
             1 - pooled["scores"]["model"]["rps"] / pooled["scores"][ref]["rps"])
     model = pooled["scores"]["model"]
     rps_terms = np.mean([model[k] for k in ("rps", "rps_material", "rps_declaratory")])
-    expected = (rps_terms + 0.25 * abs(model["cover_90"] - 0.9) + 0.05 * model["measures"]
-                + 0.05 * model["spells"] + 0.25 * model["brier_force_episode"]
-                + 0.25 * model["brier_meeting"])
+    expected = (rps_terms + 0.05 * model["measures"] + 0.05 * model["spells"]
+                + 0.25 * model["brier_force_episode"] + 0.25 * model["brier_meeting"])
     assert two["distance"] == pytest.approx(expected)
     assert two["pooled_by_episode"]["weighting"] == "episode"
 

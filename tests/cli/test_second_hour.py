@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from escalation_sim.analysis.backtest import verdict
 from escalation_sim.analysis.levers import LeverEffect, rank
 from escalation_sim.analysis.stats import Interval
+from escalation_sim.analysis.verdict import verdict
 from escalation_sim.cli.progress import eta_seconds, eta_text
 from escalation_sim.commands.common import load
 

@@ -13,8 +13,11 @@ BASE = REPO / "scenarios" / "base.yaml"
 
 
 def test_nationalism_raises_p_coercion_or_worse_monotonically(run):
+    # Baku starts at words, without the measures of the winter (in base they stand most of the
+    # year whatever its nationalism): how far nationalism pushes it to coercion
     result = run("sweep", BASE, "--vary", "actors.baku.nationalism=0:1:6", "--runs", "400",
-                 "--days", "120", "--json", "--workers", "2")
+                 "--days", "120", "--json", "--workers", "2",
+                 "--set", "actors.baku.initial_rung=3", "--set", "actors.baku.initial_measures={}")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["metrics"] == ["p_coercion_or_worse"]

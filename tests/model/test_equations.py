@@ -156,14 +156,26 @@ def test_imposing_cost_adds_the_strain_on_the_relationship() -> None:
 
 
 def test_lift_hazard_is_proportional_with_its_covariates() -> None:
-    base = measures.lift_hazard(6, 6.0, 0.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0)
+    base = measures.lift_hazard(6, 6.0, 0.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.8)
     assert base == pytest.approx(0.3 / 365)
     # desire two rungs below the measure
-    assert measures.lift_hazard(6, 4.0, 0.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0) == \
+    assert measures.lift_hazard(6, 4.0, 0.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.8) == \
         pytest.approx(base * math.exp(1.0))
     # a settlement, a demand met, the cost of holding raise it; face and grievance lower it
-    assert measures.lift_hazard(6, 6.0, 0.3, 0.5, 2.0, 1.0, 0.5, 0.7, 0.3) == \
+    assert measures.lift_hazard(6, 6.0, 0.3, 0.5, 2.0, 1.0, 0.5, 0.7, 0.3, 0.0, 0.8) == \
         pytest.approx(base * math.exp(2.0 + 1.0 + 0.5 - 0.7 - 0.3))
+
+
+def test_a_measure_entrenches_as_it_ages() -> None:
+    # (1 + age / 30 days) ** -strength: 1 when imposed, halved after 30 days at strength 1
+    assert measures.entrenchment(0.0, 0.8) == 1.0
+    assert measures.entrenchment(30.0, 1.0) == pytest.approx(0.5)
+    assert measures.entrenchment(365.0, 0.0) == 1.0  # strength 0: a constant hazard
+    ages = [0.0, 30.0, 182.0, 365.0, 730.0, 1461.0]
+    factors = [measures.entrenchment(a, 0.8) for a in ages]
+    assert all(b < a for a, b in zip(factors, factors[1:], strict=False))
+    year_old = measures.lift_hazard(6, 6.0, 1.7, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 365.0, 0.8)
+    assert year_old == pytest.approx(1.7 / 365 * (1 + 365 / 30) ** -0.8)
 
 
 def test_concede_hazard() -> None:

@@ -112,11 +112,13 @@ def test_every_side_pays_for_force_and_a_nuclear_other_side_deters() -> None:
 
 # -- two tracks ------------------------------------------------------------------------------
 def test_a_measure_stays_in_force_while_words_turn_conciliatory() -> None:
-    # both keep measures; a summit on day 10 puts their words at engagement
+    # a keeps its measure (lifting off: the question is whether words can reach engagement while
+    # a measure stands, which one rung for both could not); a summit on day 10 puts words at
+    # engagement
     actors = pair(dict(initial_rung=6, initial_measures={"economic": 1}),
                   dict(initial_rung=3))
     s = scenario(actors, summits=[dict(day=10, label="meeting")], horizon_days=120,
-                 model=dict(summit_value=20.0))
+                 model=dict(summit_value=20.0, lift_rate=0.0))
     runs = simulate(s, runs=300, seed=6, keep_runs=True).runs
     assert (runs["summits"] > 0).mean() > 0.9
     talking = runs["actor_days_talking"][:, 0] > 0  # engagement in words, a measure in force
@@ -132,7 +134,8 @@ def test_a_reply_comes_in_the_domain_it_answers() -> None:
                                             severity=2.0, rung=rung, cameo=cameo,
                                             domain=domain)},
                      horizon_days=200)
-        for run in range(60):
+        # economic replies are rare (rung 6 costs more than 4 or 5): enough runs to count them
+        for run in range(600):
             for row in observe(s, run).of(kernel.EV_IMPOSE):
                 if int(row[2]) == 0:
                     shares[h, int(row[3])] += 1
@@ -190,6 +193,31 @@ def test_a_met_demand_lifts_the_compelling_measures() -> None:
     held = {name: r["actor_final_measures"][:, 0].mean() for name, r in (("met", met),
                                                                         ("unmet", unmet))}
     assert held["met"] < 0.25 * held["unmet"]
+
+
+def test_a_measure_that_has_stood_for_months_is_lifted_less_readily() -> None:
+    # one measure in force from day 0, with and without entrenchment at the same hazard on the
+    # day it is imposed (paired runs): with it, the measure outlasts the year far more often
+    actors = pair(dict(initial_rung=6, initial_grievance=2.0, initial_measures={"economic": 1}))
+
+    def still_held(strength: float) -> float:
+        s = scenario(actors, horizon_days=365, model=dict(lift_entrenchment=strength))
+        runs = simulate(s, runs=400, seed=4, keep_runs=True).runs
+        return float((runs["actor_final_measures"][:, 0] > 0).mean())
+
+    assert still_held(1.5) > still_held(0.0) + 0.1
+
+
+def test_a_measure_that_stood_before_day_0_keeps_its_age() -> None:
+    def still_held(age: float) -> float:
+        actors = pair(dict(initial_rung=6, initial_grievance=2.0,
+                           initial_measures={"economic": 1},
+                           initial_measures_age_days={"economic": age}))
+        s = scenario(actors, horizon_days=90, model=dict(lift_entrenchment=0.8))
+        runs = simulate(s, runs=400, seed=4, keep_runs=True).runs
+        return float((runs["actor_final_measures"][:, 0] > 0).mean())
+
+    assert still_held(365.0) > still_held(0.0) + 0.1
 
 
 def test_an_open_demand_drives_its_demander_to_deeds() -> None:

@@ -1,13 +1,30 @@
-"""Safe YAML reading: lines, duplicates, tags, size limits, broken YAML."""
+"""Safe YAML reading: lines, duplicates, tags, size limits, broken YAML.
+
+Every test runs twice: with the node tree composed by libyaml (the default where PyYAML has it)
+and by PyYAML's own parser (``test_yaml_two_parsers.py`` compares the two readings).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
 
+from escalation_sim.scenario import yaml_io
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.yaml_io import MAX_BYTES, parse_yaml, read_document, read_file
+
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pyyaml"])
+def composer(request, monkeypatch):
+    """Read with libyaml's node tree first, or with PyYAML's parser alone."""
+    if request.param == "libyaml" and not LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yaml_io, "FAST", request.param == "libyaml")
+    return request.param
 
 
 def error_of(text: str) -> ScenarioError:

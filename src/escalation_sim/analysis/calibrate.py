@@ -88,9 +88,14 @@ DEFAULT_PRIORS: tuple[Prior, ...] = (
           "coerces more cheaply and a weaker one answers less (the library: the weaker side "
           "imposed nothing in 9 of 23 episodes). Either sign, up to a factor e^2 across the "
           "widest gap."),
-    Prior("model.lift_rate", 0.02, 2.0,
-          "Baseline hazard of lifting a measure: the library's measures last from days to years. "
-          "Once in fifty years to twice a year, around the library's pooled 0.3."),
+    Prior("model.lift_rate", 0.1, 6.0,
+          "Baseline hazard of lifting a measure on the day it is imposed: the library's measures "
+          "last from days to years. Once in ten years to six times a year, around the library's "
+          "1.7 (by maximum likelihood with entrenchment)."),
+    Prior("model.lift_entrenchment", 0.0, 2.0,
+          "How fast that hazard falls as a measure ages: whether a measure that outlasts its "
+          "first months becomes the new status quo. 0 (a constant hazard) to 2.5 times the "
+          "library's 0.8."),
     Prior("model.settle_lift", 0.0, 5.0,
           "Push of a settlement on lifting: whether leaders' repairs lift measures (the record: "
           "often not). 0 to 2.5 times the default (2)."),

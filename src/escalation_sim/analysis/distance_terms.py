@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COVERAGE_TARGET = 0.9
-"""The share of observed actor-months a calibrated central 90% band holds."""
-COVERAGE_PENALTY = 0.25
-"""RPS units per unit of 90%-band coverage away from :data:`COVERAGE_TARGET`."""
 MEASURES_PENALTY = 0.05
-"""RPS units per unit of the measures' count error (:func:`measure_counts`): a count off by a
-factor of e costs 0.05, about the RPS gap between the model and its references."""
+"""RPS units per unit of the measures' count error (:func:`measure_counts`, a CRPS on the log
+scale): a count off by a factor of e costs 0.05, about the RPS gap between the model and its
+references."""
 SPELLS_PENALTY = 0.05
 """RPS units per unit of the spells' length error (:func:`spell_error`), as for the counts."""
 FORCE_PENALTY = 0.25
@@ -37,16 +34,17 @@ class Term:
 DISTANCE_TERMS = (
     Term("rps", 1.0, "the mean of three pooled RPS: the monthly reading, its deeds (measures "
          "in force) and its words (stance)"),
-    Term("cover_90", COVERAGE_PENALTY, "how far the 90% bands' coverage is from 90%"),
-    Term("measures", MEASURES_PENALTY, "the log error of the measures imposed and lifted per "
-         "actor"),
-    Term("spells", SPELLS_PENALTY, "the log error of the mean length of spells at rung 5 or "
-         "more"),
+    Term("measures", MEASURES_PENALTY, "the CRPS of the measures imposed and lifted per "
+         "actor (log scale)"),
+    Term("spells", SPELLS_PENALTY, "the CRPS of the mean length of spells at rung 5 or more "
+         "(log scale)"),
     Term("brier_force_episode", FORCE_PENALTY, "the Brier score of force in each episode"),
     Term("brier_meeting", MEETING_PENALTY, "the Brier score of the leaders' first meeting by "
          "month"),
 )
-"""The terms of the calibration's distance, in order (docs/calibration.md, Distance)."""
+"""The terms of the calibration's distance, in order (docs/calibration.md, Distance). Every term
+is a proper score of the runs' distribution (RPS, CRPS, Brier): none rewards a model for
+summarising the record's single path better than the truth would."""
 
 
 def distance_text() -> str:
@@ -54,5 +52,4 @@ def distance_text() -> str:
     terms = " + ".join(f"{t.weight:g} × {t.words}" if t.weight != 1 else t.words
                        for t in DISTANCE_TERMS)
     return ("distance: one number for calibration, lower is closer to the record — " + terms
-            + " (each where the episodes record it; bands holding 60% of observed months add "
-            "0.075)")
+            + " (each where the episodes record it)")

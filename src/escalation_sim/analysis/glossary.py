@@ -152,10 +152,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "distance": ("Distance (calibration)",
                  "One number for fitting the model to the library of episodes, lower is closer "
                  "to the record: the mean of the pooled RPS of the monthly readings, of their "
-                 "deeds and of their words, plus 0.25 × how far the 90% bands' coverage is "
-                 "from 90%, 0.05 × the log errors of the measures' counts and of the spells "
-                 "at rung 5 or more, and 0.25 × the Brier scores of force by episode and of "
-                 "the leaders' first meeting."),
+                 "deeds and of their words, plus 0.05 × the CRPS of the measures' counts and "
+                 "of the spells at rung 5 or more (log scale), and 0.25 × the Brier scores of "
+                 "force by episode and of the leaders' first meeting: every term a proper "
+                 "score of the runs' distribution; the bands' coverage is reported, not "
+                 "fitted."),
     "month": ("Month", "A calendar month of the episode: the observed rung is the highest of "
                        "the actor's acts that month and its measures in force."),
     "engaged ≤ 1": ("Engaged (rung 1 or better)",

@@ -37,7 +37,6 @@ from escalation_sim.analysis.backtest import (
     episode_scores,
     pooled_scores,
     skill,
-    verdict,
 )
 from escalation_sim.analysis.calibrate import (
     Posterior,
@@ -61,6 +60,7 @@ from escalation_sim.analysis.out_of_sample_note import (
     out_of_sample_line as out_of_sample_line,
 )
 from escalation_sim.analysis.out_of_sample_note import read_table as read_table
+from escalation_sim.analysis.verdict import verdict
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario.episode import Observed
 from escalation_sim.scenario.priors import PARTICLES, Distribution

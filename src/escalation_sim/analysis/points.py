@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from escalation_sim.analysis.classes import (
     COERCION_OR_WORSE,
@@ -45,13 +45,15 @@ from escalation_sim.analysis.summary import (
     worst_counts,
 )
 from escalation_sim.engine.aggregate import Aggregate
-from escalation_sim.engine.ensemble import Point, Progress, evaluate
-from escalation_sim.engine.executors import Executor
 from escalation_sim.model.outcomes import OUTCOMES
 from escalation_sim.scenario.errors import ScenarioError, did_you_mean, term
 from escalation_sim.scenario.paths import parse_path, walk
 from escalation_sim.scenario.schema import Scenario
 from escalation_sim.versions import escsim_version
+
+if TYPE_CHECKING:  # types only: the ensemble imports the compiled kernel (numba)
+    from escalation_sim.engine.ensemble import Progress
+    from escalation_sim.engine.executors import Executor
 
 POINT_BATCH = 32
 """Points per worker handed to ``evaluate`` at once: a task of 32 points of 256 runs has 8,192
@@ -177,6 +179,10 @@ def evaluate_measures(scenarios: Sequence[Scenario], runs: int, seed: int, *,
     ``batch`` points per worker go to ``evaluate`` at once; each worker merges its runs into
     aggregates and sends only what the measures need.
     """
+    # Here, not at the top: the ensemble imports the compiled kernel (numba), and the measures'
+    # names and labels above serve commands that simulate nothing (``escsim explain``).
+    from escalation_sim.engine.ensemble import Point, evaluate
+
     measures: list[dict[str, Interval]] = []
     batch *= max(1, executor.workers)
     for start in range(0, len(scenarios), batch):

@@ -356,8 +356,6 @@ def between_sets(runs: ArrayLike, hits: ArrayLike, low: float = 0.05, high: floa
     Returns:
         ``{value, p05, p95, sd, sets}`` (``p05``/``p95`` named by the default quantiles).
     """
-    from scipy import stats as st
-
     n = np.asarray(runs, dtype=float)
     x = np.asarray(hits, dtype=float)
     used = n > 0
@@ -382,6 +380,10 @@ def between_sets(runs: ArrayLike, hits: ArrayLike, low: float = 0.05, high: floa
     tau2 = min(tau2, 0.999 * p * (1 - p))
     size = p * (1 - p) / tau2 - 1.0
     a, b = p * size, (1 - p) * size
-    q = st.beta.ppf([low, high], a, b)
+    # The beta's quantiles by scipy.special, imported only here: the same numbers as
+    # scipy.stats.beta.ppf without importing scipy.stats (about 0.4 s of a command's start-up).
+    from scipy.special import betaincinv
+
+    q = betaincinv(a, b, [low, high])
     out.update(p05=float(q[0]), p95=float(q[1]), sd=math.sqrt(tau2))
     return out

@@ -77,7 +77,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -94,8 +94,6 @@ from escalation_sim.analysis.stats import (
     wilson,
 )
 from escalation_sim.engine.aggregate import Aggregate
-from escalation_sim.engine.draws import joint_samples
-from escalation_sim.engine.ensemble import PointResult
 from escalation_sim.engine.record import FLOW_BINS
 from escalation_sim.model.ladder import (
     ECONOMIC_COERCION,
@@ -105,13 +103,14 @@ from escalation_sim.model.ladder import (
     OPEN_WAR,
 )
 from escalation_sim.model.outcomes import OUTCOMES
-from escalation_sim.scenario import bundled
 from escalation_sim.scenario.edit import held_at_bounds
-from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import scenario_to_dict
 from escalation_sim.scenario.priors import PARTICLES, priors_of
 from escalation_sim.scenario.schema import RESERVED_ACTOR_IDS, Scenario
 from escalation_sim.versions import escsim_version
+
+if TYPE_CHECKING:  # a type only: the ensemble imports the compiled kernel (numba)
+    from escalation_sim.engine.ensemble import PointResult
 
 SCHEMA_VERSION = 2
 """Version of the summary's JSON layout; bumped when a key changes meaning or disappears
@@ -188,7 +187,8 @@ def summarize(result: PointResult, scenario_path: str | None = None,
     Args:
         result: The ensemble's result.
         scenario_path: The scenario file as the user named it (``None`` if built in memory).
-        scenario_sha256: SHA-256 of the file's bytes (see :func:`file_sha256`).
+        scenario_sha256: SHA-256 of the file's bytes (see
+            :func:`escalation_sim.scenario.bundled.file_sha256`).
         overrides: The ``--set`` items applied to the file.
         workers: Worker processes used (reported under ``timing``: results do not depend on it).
         timing: Add the ``timing`` section (:func:`timing_of`); off by default, so that
@@ -316,6 +316,10 @@ def calibration_section(scenario: Scenario, agg: Aggregate | None,
     too wide; and, from the runs, P(force) and the most likely outcome with their 5–95% spread
     across the parameter sets (:func:`escalation_sim.analysis.stats.between_sets`).
     """
+    # Here, not at the top: the engine's draws import its random streams (numba), and the
+    # summary's constants and words serve commands that simulate nothing (``escsim explain``).
+    from escalation_sim.engine.draws import joint_samples
+
     joints = joint_samples(scenario)
     if len(joints) != 1:
         return None
@@ -362,12 +366,16 @@ def _spread_text(what: str, found: Mapping[str, float | None], per_set: float) -
     if low is None or high is None:
         return (f"{head}; across the calibrated parameter sets no spread is told apart from "
                 f"chance at {per_set:g} runs a set.")
-    return (f"{head}; 5–95% across the calibrated parameter sets: {_pct(low)}–{_pct(high)} "
+    spread = "below 0.1%" if _pct(high) == "< 0.1%" else f"{_pct(low)}–{_pct(high)}"
+    return (f"{head}; 5–95% across the calibrated parameter sets: {spread} "
             f"(estimated from {per_set:g} runs a set).")
 
 
 def _pct(p: float) -> str:
-    return f"{100 * p:.2g}%" if p < 0.1 else f"{100 * p:.0f}%"
+    """A share as the summary's sentences write it: at most one decimal, ``< 0.1%`` if tiny."""
+    if p != 0 and round(100 * p, 1) == 0:
+        return "< 0.1%"
+    return f"{100 * p:.1f}%" if p < 0.1 else f"{100 * p:.0f}%"
 
 
 def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | None:
@@ -392,8 +400,8 @@ def matching_table(joint: str, scenario_path: str | None) -> dict[str, Any] | No
 
 def out_of_sample_section(table: Mapping[str, Any]) -> dict[str, Any]:
     """The leave-one-out table's verdict in numbers and one plain sentence."""
-    from escalation_sim.analysis.backtest import verdict
     from escalation_sim.analysis.out_of_sample_note import line_of
+    from escalation_sim.analysis.verdict import verdict
 
     pooled, n = table["pooled"], int(table["n_episodes"])
     rps = pooled["rps"]
@@ -434,18 +442,6 @@ def check_actor_ids(scenario: Scenario) -> None:
 def numpy_version() -> str:
     """The numpy version in use: random streams are promised only within one version."""
     return str(np.__version__)
-
-
-def file_sha256(path: str | Path) -> str | None:
-    """SHA-256 of a scenario file's bytes, hex (for a bundled name, the bundled file's).
-
-    ``None`` when ``path`` names no file.
-    """
-    try:
-        path = bundled.scenario_source(path)
-    except ScenarioError:
-        return None
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def scenario_digest(scenario: Scenario) -> str:

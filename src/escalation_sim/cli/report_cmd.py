@@ -79,11 +79,12 @@ def report(
     from escalation_sim.analysis.compare import PairedStats, differences_dict
     from escalation_sim.analysis.levers import rank_levers, ranking_dict
     from escalation_sim.analysis.points import document_header
-    from escalation_sim.analysis.summary import file_sha256, summarize
+    from escalation_sim.analysis.summary import summarize
     from escalation_sim.cli.progress import progress_bar
     from escalation_sim.engine.ensemble import Point, evaluate
     from escalation_sim.output.files import OutputError, write_file_atomic
     from escalation_sim.render.report import ReportPart, build_report  # needs escsim[report]
+    from escalation_sim.scenario.bundled import file_sha256
 
     main = load_or_exit(scenario, sets, runs=runs, days=days, seed=seed)
     others = [load_or_exit(path, runs=main.runs, days=days, seed=main.seed)

@@ -32,13 +32,13 @@ from escalation_sim.analysis.backtest import (
     pooled_scores,
     report,
     report_verdict,
-    verdict,
 )
 from escalation_sim.analysis.defaults import LIBRARY_RUNS
 from escalation_sim.analysis.distance_terms import distance_text
 from escalation_sim.analysis.documents import BacktestDocument, LibraryDocument, RollingDocument
 from escalation_sim.analysis.rolling import origins_of, pooled, rolling
 from escalation_sim.analysis.stats import json_float
+from escalation_sim.analysis.verdict import verdict
 from escalation_sim.commands.common import Output, Table
 from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.ensemble import Point, Progress, evaluate

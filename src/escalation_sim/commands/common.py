@@ -1,4 +1,11 @@
-"""What every command's orchestration shares: a loaded scenario and a command's output."""
+"""What every command's orchestration shares: a loaded scenario and a command's output.
+
+Loading a scenario (:func:`load`) is all that ``escsim validate`` and the other commands that
+simulate nothing need, so this module imports the scenario layer only: what it needs of the
+engine and the analysis (a scenario's record checked against its episode, a document's header)
+is imported inside the function that needs it, and loading a scenario imports neither numba nor
+scipy (``tests/cli/test_startup.py``).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from escalation_sim.analysis.documents import DocumentHeader
-from escalation_sim.analysis.points import document_header
-from escalation_sim.analysis.summary import file_sha256
-from escalation_sim.engine.filter import record_of
+from escalation_sim.scenario.bundled import file_sha256
 from escalation_sim.scenario.edit import split_override, with_values
 from escalation_sim.scenario.errors import ScenarioError
 from escalation_sim.scenario.load import load_scenario
@@ -41,6 +46,8 @@ class Loaded:
 
     def header(self, runs: int, seed: int, runs_from: str | None) -> DocumentHeader:
         """The keys that open an analysis document (``sweep``, ``levers``, …)."""
+        from escalation_sim.analysis.points import document_header  # imports the engine
+
         return document_header(self.scenario, self.path, self.sha256, self.overrides, runs,
                                seed, runs_from)
 
@@ -92,6 +99,8 @@ def load(source: ScenarioSource, overrides: Sequence[str] = (), *, runs: int | N
         path = os.fspath(source)
         loaded = Loaded(load_scenario(path, items + extra), path, file_sha256(path), items)
     if loaded.scenario.record is not None:
+        from escalation_sim.engine.filter import record_of  # the engine, for a record only
+
         try:
             record_of(loaded.scenario)
         except ScenarioError as exc:

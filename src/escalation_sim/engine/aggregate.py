@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalation_sim.engine.calendar import ChunkResult
 from escalation_sim.engine.record import QUANTUM, fixed
 from escalation_sim.model.ladder import N_RUNGS
 from escalation_sim.model.outcomes import OUTCOMES
+
+if TYPE_CHECKING:  # a type only: the calendar imports the compiled kernel (numba)
+    from escalation_sim.engine.calendar import ChunkResult
 
 
 @dataclass

@@ -121,6 +121,7 @@ class Params(NamedTuple):
     settle_per_lift: np.ndarray
     lift_rate: np.ndarray
     lift_want: np.ndarray
+    lift_entrench: np.ndarray
     settle_lift: np.ndarray
     settle_memory: np.ndarray
     met_lift: np.ndarray
@@ -485,6 +486,7 @@ def compile_params(scenario: Scenario, day: int = 0, values: RunValues | None = 
         settle_per_lift=m.settle_per_lift,
         lift_rate=m.lift_rate,
         lift_want=m.lift_want,
+        lift_entrench=m.lift_entrenchment,
         settle_lift=m.settle_lift,
         settle_memory=m.settlement_memory_days,
         met_lift=m.demand_met_lift,

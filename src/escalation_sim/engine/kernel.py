@@ -637,7 +637,8 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
             grudge = p.summit_grievance_weight[c] * s.grievance[i, r]
             # the hazards are small: a bound without exponentials (the pushes at their full
             # strength) decides most days; then a bound from the largest exponent; the exact
-            # hazards only when the draw falls below both
+            # hazards only when the draw falls below both (the bounds leave out the measures'
+            # entrenchment, a factor of at most 1)
             u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
             settled = measures.fading_push_bound(p.settle_lift[c]) if holds else 0.0
             met_push = measures.fading_push_bound(p.met_lift[c]) if closed > NEVER else 0.0
@@ -680,7 +681,8 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
                                                 p.posture_cost[i, c])
                 utilities[k] = s.measures[i, k, r] * measures.lift_hazard(
                     DOMAIN_RUNGS[k], desire, p.lift_rate[c], p.lift_want[c], settled,
-                    met_push, holding, aud, grudge)
+                    met_push, holding, aud, grudge, t - s.measures_since[i, k, r],
+                    p.lift_entrench[c])
                 total += utilities[k]
             if u >= total:
                 continue
@@ -797,6 +799,8 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
                     _event(events, n_events, t, EV_HOLD, float(i), float(s0), desire,
                            w.threat[i, b])
                 continue
+            if s.measures[i, k, r] == 0:
+                s.measures_since[i, k, r] = t
             s.measures[i, k, r] += 1
             s.flare_day[r] = t
             rec.imposed[i, r] += 1

@@ -50,6 +50,9 @@ class State(NamedTuple):
     level: np.ndarray  # (A, R) int64: the reading, max of stance, measures and force (§2)
     stance: np.ndarray  # (A, R) int64: the declaratory track, 0-3
     measures: np.ndarray  # (A, N_DOMAINS, R) int64: measures in force by domain
+    measures_since: np.ndarray  # (A, N_DOMAINS, R) int64: day the domain's measures in force
+    # began to stand (the last day its count rose from 0; for those in force at the start, day 0
+    # less their initial_measures_age_days)
     war: np.ndarray  # (A, R) bool: at open war
     history: np.ndarray  # (HISTORY, A, R) int8: the reading at the end of each recent day
     acts: np.ndarray  # (HISTORY, A, R) int8: domain of a measure imposed (k), imposed in
@@ -107,6 +110,8 @@ class State(NamedTuple):
             for run_rung in np.unique(top[(top > VERBAL_HOSTILITY) & ~held.any(axis=0)]):
                 rows = (top == run_rung) & ~held.any(axis=0)
                 measures[i, domain_of_rung(int(run_rung)), rows] = 1
+        initial_ages: list[dict[str, float]] = [
+            {str(d): age for d, age in x.initial_measures_age_days.items()} for x in actors]
         stance = np.minimum(rung, VERBAL_HOSTILITY)
         level = rung.copy()
         history = np.broadcast_to(level.astype(np.int8), (HISTORY, a, r)).copy()
@@ -120,6 +125,8 @@ class State(NamedTuple):
             level=level,
             stance=stance,
             measures=measures,
+            measures_since=np.array([[np.full(r, -round(ages.get(d, 0.0))) for d in DOMAINS]
+                                     for ages in initial_ages], dtype=np.int64),
             war=column([x.initial_rung >= 9 for x in actors], bool),
             history=history,
             acts=np.full((HISTORY, a, r), NO_ACT, dtype=np.int8),

@@ -6,7 +6,9 @@ Imposing one is a choice at a review (``decision.impose_utility``); lifting one 
 sanctions-duration studies model the end of sanctions (proportional hazards: Bolks &
 Al-Sowayel 2000; McGillivray & Stam 2004; the discrete-time form of Beck, Katz & Tucker 1998),
 raised by a settlement, a demand met or dropped, the measure's own cost and a desire that has
-fallen below it, lowered by the audience cost of backing down and by grievance. A compelled side
+fallen below it, lowered by the audience cost of backing down, by grievance and by the time the
+measure has stood (negative duration dependence: a measure that outlasts its first months becomes
+the new status quo). A compelled side
 meets a demand by a hazard of the same form (Schelling 1966; Sechser 2011).
 """
 
@@ -76,20 +78,36 @@ def fading_push(push: float, since: float, memory: float) -> float:
     return push * math.exp(-since / memory)
 
 
+LIFT_AGE_SCALE_DAYS = 30.0
+"""Age scale of a measure's entrenchment (§6 Lifting): about a measure's first month. Fixed, not
+fitted: on the library's 101 measures the profile likelihood is nearly flat between 7 and 60 days,
+and the hazard after a year hardly depends on it (docs/model.md)."""
+
+
+@equation
+def entrenchment(age_days: float, strength: float) -> float:
+    """How far a measure's age has lowered its lifting hazard (§6 Lifting).
+
+    ``(1 + age_days / LIFT_AGE_SCALE_DAYS) ** -strength``: 1 on the day it is imposed, falling as a
+    power of its age (a Lomax-type hazard), at most 1.
+    """
+    return float((1.0 + age_days / LIFT_AGE_SCALE_DAYS) ** -strength)
+
+
 @equation
 def lift_hazard(rung: int, desired_rung: float, lift_rate: float, lift_want: float,
                 settled: float, met: float, holding: float, audience_cost: float,
-                grievance_cost: float) -> float:
+                grievance_cost: float, age_days: float, strength: float) -> float:
     """Daily hazard of lifting one measure at ``rung`` (§6 Lifting).
 
-    ``lift_rate / 365 * exp(lift_want (rung - d)^+ + settled + met + holding - audience -
-    grievance)``: ``settled`` is the fading push of a leader-level settlement, ``met`` the fading
-    push once the demands the measure served are met or dropped, ``holding`` what keeping it
-    costs.
+    ``lift_rate / 365 * entrenchment(age_days, strength) * exp(lift_want (rung - d)^+ + settled +
+    met + holding - audience - grievance)``: ``settled`` is the fading push of a leader-level
+    settlement, ``met`` the fading push once the demands the measure served are met or dropped,
+    ``holding`` what keeping it costs, ``age_days`` how long measures of its domain have stood.
     """
     want = max(0.0, rung - desired_rung)
     z = lift_want * want + settled + met + holding - audience_cost - grievance_cost
-    return lift_rate / 365.0 * math.exp(min(z, 30.0))
+    return lift_rate / 365.0 * entrenchment(age_days, strength) * math.exp(min(z, 30.0))
 
 
 @equation

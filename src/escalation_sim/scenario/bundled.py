@@ -8,6 +8,7 @@ folders, found from this file's place in ``src/``. No symlinks, so Windows clone
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from pathlib import Path
 
@@ -100,3 +101,15 @@ def scenario_source(text: str | Path) -> Path:
     if path.parent == Path():
         return files[stem]
     raise ScenarioError(f"no file {text} here; the bundled scenario is `{stem}` (escsim list)")
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a scenario file's bytes, hex (for a bundled name, the bundled file's).
+
+    ``None`` when ``path`` names no file.
+    """
+    try:
+        path = scenario_source(path)
+    except ScenarioError:
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None

@@ -120,6 +120,14 @@ class Actor(Strict):
         default_factory=dict,
         description="Measures in force at day 0, counted by domain (0-3 each): diplomatic "
                     "(rung 4), legal (5), economic (6), energy (6), military posture (7).")
+    initial_measures_age_days: dict[Literal["diplomatic", "legal", "economic", "energy",
+                                            "military"],
+                                    Annotated[float, Field(ge=0, le=36_500)]] = Field(
+        default_factory=dict,
+        description="Days the measures in force at day 0 have stood, by domain (0-36500; "
+                    "default 0): their lifting hazard is that of measures this old "
+                    "(model.lift_entrenchment, docs/model.md §6 Lifting). Ignored for a domain "
+                    "with no measure at day 0.")
     initial_grievance: float = param(0.0, 0, 20, unit="rungs",
                                      doc="Grievance carried into day 0.", section="§7 State")
 
@@ -416,11 +424,18 @@ class ModelParams(Strict):
                                    doc="Grievance the other side loses when one lifts a measure "
                                        "(a ban lifted, an office reopened).", section="§7 State")
     # §6 lifting measures
-    lift_rate: float = param(0.3, 0, 365, unit="1/year",
-                             doc="Baseline hazard of lifting a measure in force, per measure, "
-                                 "while the dispute continues (the library: 44 of 101 measures "
-                                 "lifted in 144 measure-years).",
+    lift_rate: float = param(1.7, 0, 365, unit="1/year",
+                             doc="Baseline hazard of lifting a measure in force, per measure, on "
+                                 "the day it is imposed, while the dispute continues; "
+                                 "lift_entrenchment lowers it as the measure ages (the library's "
+                                 "101 measures, by maximum likelihood: 1.7 a year).",
                              section="§6 Lifting")
+    lift_entrenchment: float = param(0.8, 0, 5, unit="exponent",
+                                     doc="How fast a measure's lifting hazard falls with the "
+                                         "time its domain's measures have stood: the hazard is "
+                                         "times (1 + age / 30 days) ** -lift_entrenchment (the "
+                                         "library's 101 measures, by maximum likelihood: 0.8; 0 "
+                                         "for a constant hazard).", section="§6 Lifting")
     lift_want: float = param(0.5, 0, 20, unit="log-hazard per rung",
                              doc="Rise of the lifting hazard per rung the measure stands above "
                                  "the actor's desired rung.", section="§6 Lifting")
