@@ -11,7 +11,7 @@ tree and builds plain Python values from it itself, so that it can:
 The result is a :class:`Document`: the data plus, for each key path, its source and line. The
 last texts parsed are kept (:data:`PARSED_KEPT`): a process that loads the same files again (the
 bundled calibration under every scenario that names it, an episode per backtest) gets a copy of
-what it read before instead of parsing the text again, in PyYAML's pure Python.
+what it read before instead of parsing the text again.
 
 The node tree is composed by libyaml when PyYAML was built with it (:data:`FAST`), ten times
 faster than PyYAML's own parser (a calibration's 2,500 numbers take 5 ms instead of 55, which
@@ -341,13 +341,17 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
         ScenarioError: On broken YAML, a forbidden tag, a duplicate or non-text key, or text
             larger than :data:`MAX_BYTES`.
     """
-    value, lines = _parsed(text, source)
+    value, lines = _parsed(text, source, FAST)
     return copy.deepcopy(value), dict(lines)
 
 
 @lru_cache(maxsize=PARSED_KEPT)
-def _parsed(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
-    """:func:`parse_yaml` itself, its results kept (not to be changed: it hands out copies)."""
+def _parsed(text: str, source: str, fast: bool) -> tuple[Any, dict[Loc, int]]:
+    """:func:`parse_yaml` itself, its results kept (not to be changed: it hands out copies).
+
+    ``fast`` is :data:`FAST` at the call, which the loader reads: a reading by one parser is
+    never handed out for the other's (the tests compare the two).
+    """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise ScenarioError(f"too large ({size:,} bytes); scenario files are limited to 1 MB",
