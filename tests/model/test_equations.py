@@ -164,6 +164,9 @@ def test_lift_hazard_is_proportional_with_its_covariates() -> None:
     # a settlement, a demand met, the cost of holding raise it; face and grievance lower it
     assert measures.lift_hazard(6, 6.0, 0.3, 0.5, 2.0, 1.0, 0.5, 0.7, 0.3, 0.0, 0.8) == \
         pytest.approx(base * math.exp(2.0 + 1.0 + 0.5 - 0.7 - 0.3))
+    # its exponent alone
+    assert measures.lift_exponent(6, 4.0, 0.5, 2.0, 1.0, 0.5, 0.7, 0.3) == \
+        pytest.approx(1.0 + 2.0 + 1.0 + 0.5 - 0.7 - 0.3)
 
 
 def test_a_measure_entrenches_as_it_ages() -> None:
@@ -194,6 +197,8 @@ def test_force_hazard() -> None:
     assert force.hazard(5.8, 0.0, 9.0, 0.35, 0.0) == 0.0
     h = force.hazard(5.8, 0.5, 8.0, 0.35, 1.2)
     assert h == pytest.approx(5.8 / 365 * 0.5 * math.exp(0.35 - 1.2))
+    assert force.exponent(8.0, 0.35, 1.2) == pytest.approx(0.35 - 1.2)
+    assert force.hazard_bound(5.8, 0.5, 8.0, 0.35, 1.2) >= h
 
 
 # -- §7 state ------------------------------------------------------------------------------

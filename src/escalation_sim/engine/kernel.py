@@ -603,6 +603,20 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
 
 
 @compiled
+def _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud, grudge):
+    """The largest :func:`measures.lift_exponent` over actor ``i``'s domains with a measure."""
+    top_z = -1e300
+    for k in range(N_DOMAINS):
+        if s.measures[i, k, r] > 0:
+            holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
+                                            s.trade[r], energy, p.legal_share[c],
+                                            p.posture_cost[i, c])
+            top_z = max(top_z, measures.lift_exponent(DOMAIN_RUNGS[k], desire, p.lift_want[c],
+                                                      settled, met_push, holding, aud, grudge))
+    return top_z
+
+
+@compiled
 def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
     """5. The lifting of measures in force, by their hazard (§6 Lifting)."""
     n_actors = s.level.shape[0]
@@ -642,15 +656,8 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
             u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
             settled = measures.fading_push_bound(p.settle_lift[c]) if holds else 0.0
             met_push = measures.fading_push_bound(p.met_lift[c]) if closed > NEVER else 0.0
-            top_z = -1e300
-            for k in range(N_DOMAINS):
-                if s.measures[i, k, r] > 0:
-                    holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
-                                                    s.trade[r], energy, p.legal_share[c],
-                                                    p.posture_cost[i, c])
-                    z = (p.lift_want[c] * max(0.0, DOMAIN_RUNGS[k] - desire) + settled
-                         + met_push + holding - aud - grudge)
-                    top_z = max(top_z, z)
+            top_z = _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud,
+                                       grudge)
             if u >= held * p.lift_rate[c] / 365.0 * exp_bound(min(top_z, 30.0)):
                 continue
             settled = 0.0
@@ -660,15 +667,8 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
             met_push = 0.0
             if closed > NEVER:
                 met_push = measures.fading_push(p.met_lift[c], t - closed, p.settle_memory[c])
-            top_z = -1e300
-            for k in range(N_DOMAINS):
-                if s.measures[i, k, r] > 0:
-                    holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
-                                                    s.trade[r], energy, p.legal_share[c],
-                                                    p.posture_cost[i, c])
-                    z = (p.lift_want[c] * max(0.0, DOMAIN_RUNGS[k] - desire) + settled
-                         + met_push + holding - aud - grudge)
-                    top_z = max(top_z, z)
+            top_z = _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud,
+                                       grudge)
             if u >= held * p.lift_rate[c] / 365.0 * math.exp(min(top_z, 30.0)):
                 continue
             total = 0.0

@@ -36,12 +36,18 @@ def gate(militarised: float, force_met: bool, posture: bool, posture_gate: float
 
 
 @equation
+def exponent(desired_rung: float, w_desire: float, cost: float) -> float:
+    """The exponent of :func:`hazard`: ``w (d - 7) - cost``."""
+    return w_desire * (desired_rung - MILITARY_SIGNALLING) - cost
+
+
+@equation
 def hazard(force_rate: float, gate_open: float, desired_rung: float, w_desire: float,
            cost: float) -> float:
     """Daily hazard of force: ``force_rate / 365 * gate * exp(w (d - 7) - cost)``."""
     if gate_open <= 0.0:
         return 0.0
-    z = w_desire * (desired_rung - MILITARY_SIGNALLING) - cost
+    z = exponent(desired_rung, w_desire, cost)
     return force_rate / 365.0 * gate_open * math.exp(min(z, 30.0))
 
 
@@ -51,5 +57,5 @@ def hazard_bound(force_rate: float, gate_open: float, desired_rung: float, w_des
     """An upper bound of :func:`hazard` without an exponential (``bounds.exp_bound``)."""
     if gate_open <= 0.0:
         return 0.0
-    z = w_desire * (desired_rung - MILITARY_SIGNALLING) - cost
+    z = exponent(desired_rung, w_desire, cost)
     return force_rate / 365.0 * gate_open * exp_bound(min(z, 30.0))

@@ -95,6 +95,17 @@ def entrenchment(age_days: float, strength: float) -> float:
 
 
 @equation
+def lift_exponent(rung: int, desired_rung: float, lift_want: float, settled: float, met: float,
+                  holding: float, audience_cost: float, grievance_cost: float) -> float:
+    """The exponent of :func:`lift_hazard` (§6 Lifting).
+
+    ``lift_want (rung - d)^+ + settled + met + holding - audience - grievance``.
+    """
+    want = max(0.0, rung - desired_rung)
+    return lift_want * want + settled + met + holding - audience_cost - grievance_cost
+
+
+@equation
 def lift_hazard(rung: int, desired_rung: float, lift_rate: float, lift_want: float,
                 settled: float, met: float, holding: float, audience_cost: float,
                 grievance_cost: float, age_days: float, strength: float) -> float:
@@ -105,8 +116,8 @@ def lift_hazard(rung: int, desired_rung: float, lift_rate: float, lift_want: flo
     settlement, ``met`` the fading push once the demands the measure served are met or dropped,
     ``holding`` what keeping it costs, ``age_days`` how long measures of its domain have stood.
     """
-    want = max(0.0, rung - desired_rung)
-    z = lift_want * want + settled + met + holding - audience_cost - grievance_cost
+    z = lift_exponent(rung, desired_rung, lift_want, settled, met, holding, audience_cost,
+                      grievance_cost)
     return lift_rate / 365.0 * entrenchment(age_days, strength) * math.exp(min(z, 30.0))
 
 
