@@ -1,12 +1,16 @@
 """Shared by the tests: the day kernel compiled before the test runner's workers start, a small
-ensemble of the base scenario and its summary (renderer and output tests), and the fuzz tests'
-counts said at the end of the session."""
+ensemble of the base scenario and its summary (renderer and output tests), the repository's
+scripts imported by path, and the fuzz tests' counts said at the end of the session."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -20,7 +24,8 @@ from escalation_sim.engine.ensemble import PointResult, simulate
 from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
 
-BASE = Path(__file__).resolve().parents[1] / "scenarios" / "base.yaml"
+REPO = Path(__file__).resolve().parents[1]
+BASE = REPO / "scenarios" / "base.yaml"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,6 +51,23 @@ def pytest_configure(config: pytest.Config) -> None:
         config.issue_config_time_warning(
             pytest.PytestWarning(f"the day kernel was not compiled before the workers: {exc}"),
             stacklevel=2)
+
+
+@cache
+def _script(relative: str) -> ModuleType:
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def repo_script() -> Callable[[str], ModuleType]:
+    """Import a script of the repository by its path from the root (``docs/…``, ``benchmarks/…``),
+    once per process."""
+    return _script
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,10 @@ The same check must reject a reference with one parameter changed: Moscow's reac
 
 from __future__ import annotations
 
-import importlib.util
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -29,6 +30,8 @@ pytest.importorskip("mesa")
 chi2_contingency = pytest.importorskip("scipy.stats").chi2_contingency
 
 ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = "benchmarks/mesa_reference.py"
+Scripts = Callable[[str], ModuleType]
 DAYS, MESA_RUNS, ENGINE_RUNS = 180, 200, 5_000
 ALPHA = 0.01
 LEAST = 5.0
@@ -76,16 +79,6 @@ def p_values(mesa_runs: dict[str, np.ndarray], engine_runs: dict[str, np.ndarray
     return out
 
 
-@cache
-def reference():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("mesa_reference",
-                                                  ROOT / "benchmarks" / "mesa_reference.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def scenario(name: str, *changes: str):  # noqa: ANN201
     return point_valued(load_scenario(ROOT / "scenarios" / f"{name}.yaml",
                                       [f"horizon_days={DAYS}", *changes]))
@@ -104,14 +97,14 @@ def test_pooling_keeps_every_run_and_merges_sparse_classes() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["base", "all_levers"])
-def test_engine_agrees_with_the_mesa_reference(name: str) -> None:
-    mesa_runs = reference().run_reference(scenario(name), MESA_RUNS, seed=1)
+def test_engine_agrees_with_the_mesa_reference(name: str, repo_script: Scripts) -> None:
+    mesa_runs = repo_script(REFERENCE).run_reference(scenario(name), MESA_RUNS, seed=1)
     p = p_values(mesa_runs, engine_runs(name))
     assert min(p.values()) > ALPHA, p
 
 
 @pytest.mark.slow
-def test_the_check_detects_a_reference_with_one_parameter_changed() -> None:
-    changed = reference().run_reference(scenario("base", CHANGE), MESA_RUNS, seed=1)
+def test_the_check_detects_a_reference_with_one_parameter_changed(repo_script: Scripts) -> None:
+    changed = repo_script(REFERENCE).run_reference(scenario("base", CHANGE), MESA_RUNS, seed=1)
     p = p_values(changed, engine_runs("base"))
     assert min(p.values()) < ALPHA / 10, p  # the agreement test would fail, by far

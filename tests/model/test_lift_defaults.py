@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
@@ -11,20 +10,11 @@ import pytest
 
 from escalation_sim.scenario.schema import ModelParams
 
-REPO = Path(__file__).resolve().parents[2]
+Scripts = Callable[[str], ModuleType]
 
 
-def _maker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_lift_durations",
-                                                  REPO / "docs" / "make_lift_durations.py")
-    assert spec is not None and spec.loader is not None
-    maker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(maker)
-    return maker
-
-
-def test_the_lifting_defaults_are_the_library_fit() -> None:
-    maker = _maker()
+def test_the_lifting_defaults_are_the_library_fit(repo_script: Scripts) -> None:
+    maker = repo_script("docs/make_lift_durations.py")
     spells = maker.library_spells()
     rate, strength, loglik = maker.fit(spells)
     defaults = ModelParams()
@@ -35,8 +25,8 @@ def test_the_lifting_defaults_are_the_library_fit() -> None:
     assert 2 * (loglik - constant) > 3.84  # chi-square, one degree of freedom, 5%
 
 
-def test_the_fit_recovers_a_known_hazard() -> None:
-    maker = _maker()
+def test_the_fit_recovers_a_known_hazard(repo_script: Scripts) -> None:
+    maker = repo_script("docs/make_lift_durations.py")
     rng = np.random.default_rng(3)
     # spells drawn from rate 2 a year, strength 1 (survival (1 + t/scale) ** -(rate scale)),
     # censored at three years
