@@ -99,8 +99,11 @@ class State(NamedTuple):
 
         rung = column([x.initial_rung for x in actors], np.int64)
         measures = np.zeros((a, N_DOMAINS, r), dtype=np.int64)
+        since = np.zeros((a, N_DOMAINS, r), dtype=np.int64)  # minus the age of day 0's measures
         rungs = np.array([DOMAIN_RUNG[d] for d in DOMAINS])
         for i, actor in enumerate(actors):
+            for name, age in actor.initial_measures_age_days.items():
+                since[i, DOMAINS.index(name)] = -round(age)
             for name, count in actor.initial_measures.items():
                 measures[i, DOMAINS.index(name)] = np.where(DOMAIN_RUNG[name] <= rung[i],
                                                             min(count, MAX_MEASURES), 0)
@@ -110,8 +113,6 @@ class State(NamedTuple):
             for run_rung in np.unique(top[(top > VERBAL_HOSTILITY) & ~held.any(axis=0)]):
                 rows = (top == run_rung) & ~held.any(axis=0)
                 measures[i, domain_of_rung(int(run_rung)), rows] = 1
-        initial_ages: list[dict[str, float]] = [
-            {str(d): age for d, age in x.initial_measures_age_days.items()} for x in actors]
         stance = np.minimum(rung, VERBAL_HOSTILITY)
         level = rung.copy()
         history = np.broadcast_to(level.astype(np.int8), (HISTORY, a, r)).copy()
@@ -125,8 +126,7 @@ class State(NamedTuple):
             level=level,
             stance=stance,
             measures=measures,
-            measures_since=np.array([[np.full(r, -round(ages.get(d, 0.0))) for d in DOMAINS]
-                                     for ages in initial_ages], dtype=np.int64),
+            measures_since=since,
             war=column([x.initial_rung >= 9 for x in actors], bool),
             history=history,
             acts=np.full((HISTORY, a, r), NO_ACT, dtype=np.int8),
