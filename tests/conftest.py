@@ -21,6 +21,7 @@ os.environ.pop("COLUMNS", None)
 
 from escalation_sim.analysis.summary import summarize  # noqa: E402
 from escalation_sim.engine.ensemble import PointResult, simulate
+from escalation_sim.model import _jit
 from escalation_sim.scenario.edit import point_valued
 from escalation_sim.scenario.load import load_scenario
 
@@ -43,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     simulates, as before. Where numba cannot keep its cache, each process compiles anyway and
     this costs one compilation more. A failure here is left to the tests to report.
     """
+    _jit.compile_all()  # the suite tests the compiled forms (tests/engine/test_tiers.py: both)
     if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
         return
     try:

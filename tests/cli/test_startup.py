@@ -3,8 +3,9 @@
 The commands that simulate nothing (``validate``, ``list``, ``explain``, ``schema``, ``new``)
 and scenario loading import neither numba (the compiled kernel) nor scipy, pandas, the figure
 libraries or the backtest machinery; ``run`` imports numba but neither ``scipy.stats`` nor the
-backtest machinery for its one sentence on out-of-sample scores. docs/performance.md gives the
-times; these tests keep the imports from creeping back, without timing anything.
+backtest machinery for its one sentence on out-of-sample scores, and numba only once its
+run-days are past the few that run faster as Python (``model/_jit.py``). docs/performance.md
+gives the times; these tests keep the imports from creeping back, without timing anything.
 """
 
 from __future__ import annotations
@@ -69,9 +70,20 @@ def test_normal_and_point_priors_need_no_scipy(tmp_path):
     assert imported_after(code, ("scipy",), tmp_path) == []
 
 
-def test_a_run_imports_numba_but_not_scipy_stats_nor_the_backtest(tmp_path):
+@pytest.mark.parametrize(("runs", "numba"), [(1, False), (40, True)])
+def test_a_run_imports_numba_only_past_a_few_run_days_nor_ever_scipy_stats(runs, numba,
+                                                                           tmp_path):
+    # one run of a year runs the kernel as Python (model/_jit.py); forty compile it
     watched = ("numba", "scipy.stats", "pandas", "matplotlib", "plotly",
                "escalation_sim.analysis.backtest", "escalation_sim.analysis.out_of_sample")
-    found = imported_after(cli(["run", str(BASE), "--runs", "1", "--days", "5", "--quiet"]),
-                           watched, tmp_path)
-    assert found == ["numba"]
+    found = imported_after(cli(["run", str(BASE), "--runs", str(runs), "--workers", "1",
+                                "--quiet"]), watched, tmp_path)
+    assert found == (["numba"] if numba else [])
+
+
+def test_the_command_line_starts_no_blas_threads(tmp_path):
+    # escsim's parallelism is its worker processes; a BLAS pool per process only contends
+    code = ("import os\nos.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+            "import escalation_sim.cli.main\n"
+            "assert os.environ['OPENBLAS_NUM_THREADS'] == '1'\n")
+    assert imported_after(code, (), tmp_path) == []

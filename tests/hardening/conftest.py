@@ -38,7 +38,10 @@ def compiled_kernel() -> None:
     from pathlib import Path
 
     from escalation_sim.engine.ensemble import simulate
+    from escalation_sim.model import _jit
     from escalation_sim.scenario.load import load_scenario
+
+    _jit.compile_all()
 
     base = Path(__file__).resolve().parents[2] / "scenarios" / "base.yaml"
     simulate(load_scenario(base, ["runs=2", "horizon_days=2"]))

@@ -36,6 +36,7 @@ from escalation_sim.engine.compile import (
 from escalation_sim.engine.record import Record, daily, finish, new_record
 from escalation_sim.engine.rng import rekey, run_keys
 from escalation_sim.engine.state import Start, State
+from escalation_sim.model import _jit
 from escalation_sim.model.ladder import DOMAIN_RUNGS
 from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
@@ -126,6 +127,7 @@ class DaySim:
         self.first_run, self.block_runs = first_run, n_runs
         self.n_runs = n_runs * self.n_blocks
         self.monthly = monthly
+        _jit.prepare(self.n_runs * self.days)  # Python for a process's first few run-days
         self.keys = np.concatenate([run_keys(s, first_run, n_runs) for _, s in blocks])
         self.values = block_values(blocks, first_run, n_runs, values)
         if start is not None:  # the filtered runs' own draws travel with them
@@ -234,9 +236,12 @@ class DaySim:
         p = self.params
         meeting = np.array(self.meeting, dtype=float).reshape(-1)  # (1,) or per run
         self.n_events[0] = 0
-        kernel.run_days(t0, t1, self.state, p, self.record, self.work, self.keys, meeting,
-                        self.block_runs, self.monthly, self.observer is not None, self.events,
-                        self.n_events)
+        # in Python, numpy's scalars warn where the compiled code wraps (the random streams'
+        # 64-bit arithmetic) or follows numpy's error model, as both forms mean to
+        with np.errstate(all="ignore"):
+            kernel.run_days(t0, t1, self.state, p, self.record, self.work, self.keys, meeting,
+                            self.block_runs, self.monthly, self.observer is not None,
+                            self.events, self.n_events)
         if self.observer is not None:
             for row in self.events[:self.n_events[0]]:
                 self.observer.happened(row)
