@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     each: both test runner workers at once, and the command-line subprocesses and ensemble
     worker processes started before one of them had written the cache. Compiled here once,
     they all load it (half a second). The kernel has one set of argument types
-    (``calendar.kernel_layout``), so one small ensemble compiles all of it.
+    (``calendar.kernel_layout``, ``kernel_params``), so one small ensemble compiles all of it.
 
     Only in pytest-xdist's main process with workers: a worker (``workerinput``) loads the
     cache, and a run in one process (``-p no:xdist``, ``-n 0``) compiles when it first

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from escalation_sim.engine.batch import event_values
-from escalation_sim.engine.calendar import ChunkResult, simulate_chunk
+from escalation_sim.engine.calendar import ChunkResult, kernel_params, simulate_chunk
 from escalation_sim.engine.compile import FIXED, Params, compile_params, width
 from escalation_sim.scenario.edit import point_valued, with_values
 from escalation_sim.scenario.load import load_scenario
@@ -124,13 +124,32 @@ def test_events_act_on_per_run_values(base) -> None:
         assert_same(per_run, alone)
 
 
-def test_per_run_parameters_give_every_array_a_run_axis(base) -> None:
+def test_per_run_parameters_widen_only_the_arrays_they_enter(base) -> None:
     p = compile_params(base, 0, {"model.c_mil": np.linspace(1, 9, 7),
                                  "actors.baku.lag_days": np.full(7, 3.4)})
     shared = compile_params(base, 0)
     assert width(p) == 7 and width(shared) == 1
     assert p.force_cost.shape == (2, 7) and shared.force_cost.shape == (2, 1)
     assert p.lag.shape == (2, 7) and p.lag.dtype == np.int64 and p.lag[0, 0] == 3
-    assert p.w_fit.shape == (7,) and shared.w_fit.shape == (1,)
+    assert p.w_fit.shape == (1,) == shared.w_fit.shape  # c_mil and lags do not enter it
+    assert p.p_incident.shape == shared.p_incident.shape  # nor the incident tables
     assert np.all(np.diff(p.force_cost[0]) > 0)  # each run its own c_mil
     assert p.issue_domain.shape == shared.issue_domain.shape  # structure has no run axis
+
+
+def test_the_kernel_reads_column_r_of_every_field_with_one_array_type(base) -> None:
+    from numba import typeof
+
+    runs = 5
+    wide = compile_params(base, 0, {"model.c_mil": np.linspace(1, 9, runs)})
+    for p in (wide, compile_params(base, 0), compile_params(point_valued(base), 0)):
+        seen = kernel_params(p, runs)
+        for name, x, view in zip(Params._fields, p, seen, strict=True):
+            if name in FIXED:
+                assert view.flags.c_contiguous and view.flags.writeable, name
+                continue
+            assert view.shape == (*x.shape[:-1], runs) and not view.flags.writeable, name
+            np.testing.assert_array_equal(view, np.broadcast_to(x, view.shape), name)
+        assert typeof(seen) == typeof(kernel_params(wide, runs))  # one compiled kernel
+    one = kernel_params(compile_params(base, 0), 1)
+    assert one.force_cost.shape == (2, 2) and typeof(one) == typeof(kernel_params(wide, runs))

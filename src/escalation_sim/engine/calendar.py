@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
@@ -26,6 +26,7 @@ import simpy
 from escalation_sim.engine import kernel
 from escalation_sim.engine.batch import Block, block_values, event_values
 from escalation_sim.engine.compile import (
+    FIXED,
     Params,
     RunValues,
     compile_params,
@@ -41,24 +42,52 @@ from escalation_sim.model.ladder import DOMAIN_RUNGS
 from escalation_sim.scenario.edit import apply_event, event_changes
 from escalation_sim.scenario.schema import Event, Scenario, Summit
 
-Arrays = TypeVar("Arrays", State, Params)
 
-
-def kernel_layout(arrays: Arrays) -> Arrays:
-    """``arrays`` with every array C-ordered and writable, as the day kernel is compiled for.
+def kernel_layout(state: State) -> State:
+    """``state`` with every array C-ordered and writable, as the day kernel is compiled for.
 
     numba compiles the kernel (about a minute) for each distinct set of array types it is
-    called with, and an array's order and writability are part of its type. Two cases would
-    otherwise differ from all others: a per-run ``model.initial_trust`` gives ``State.trust`` in
-    Fortran order (numpy's copy of a broadcast keeps its order), and a scenario without issues
-    or incident types, with per-run values, compiles empty read-only arrays (broadcasts of
-    nothing). A copy of such an array holds the same numbers, so results are unchanged and the
-    kernel compiles once.
+    called with, and an array's order and writability are part of its type. A per-run
+    ``model.initial_trust`` would otherwise give ``State.trust`` in Fortran order (numpy's copy
+    of a broadcast keeps its order). A copy holds the same numbers, so results are unchanged and
+    the kernel compiles once.
     """
-    if all(x.flags.c_contiguous and x.flags.writeable for x in arrays):
-        return arrays
-    return type(arrays)(*(x if x.flags.c_contiguous and x.flags.writeable
-                          else np.array(x, order="C") for x in arrays))
+    if all(x.flags.c_contiguous and x.flags.writeable for x in state):
+        return state
+    return State(*(x if x.flags.c_contiguous and x.flags.writeable else np.array(x, order="C")
+                   for x in state))
+
+
+def kernel_params(params: Params, n_runs: int) -> Params:
+    """``params`` as the day kernel reads them: column ``r`` of every field is run ``r``'s value.
+
+    A field shared by the runs (one column) becomes a read-only view that repeats it (stride 0:
+    every run reads the same numbers, which stay in cache); a field with a column per run, a
+    read-only view of them (stored in reverse, so that its strides, like the shared fields',
+    are not those of a contiguous array). Every field thus has one array type whichever
+    parameters are per run, and the kernel compiles once for all of them (numba compiles for
+    each set of argument types, about a minute). At least two columns, for the same reason; the
+    kernel reads the first ``n_runs``. A field of no numbers (a scenario without issues or
+    incident types) gets one zero the kernel never reads: its loops take their counts from the
+    state and the scenario's structure. The structure (``FIXED``) is C-ordered and writable.
+    """
+    columns = max(n_runs, 2)
+    out = []
+    for name, x in zip(Params._fields, params, strict=True):
+        if name in FIXED:
+            out.append(x if x.flags.c_contiguous and x.flags.writeable
+                       else np.array(x, order="C"))
+            continue
+        if x.size == 0:
+            x = np.zeros((*(max(n, 1) for n in x.shape[:-1]), 1), dtype=x.dtype)
+        if x.shape[-1] == 1:
+            out.append(np.broadcast_to(x, (*x.shape[:-1], columns)))
+            continue
+        assert x.shape[-1] == n_runs, (name, x.shape, n_runs)
+        view = np.ascontiguousarray(x[..., ::-1])[..., ::-1]
+        view.flags.writeable = False
+        out.append(view)
+    return Params(*out)
 
 
 class Observer(Protocol):
@@ -257,7 +286,7 @@ class DaySim:
 
     @params.setter
     def params(self, params: Params) -> None:
-        self._params = kernel_layout(params)
+        self._params = kernel_params(params, self.n_runs)
 
     # -- run ----------------------------------------------------------------------------------
     def run(self) -> ChunkResult:

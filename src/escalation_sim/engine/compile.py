@@ -6,12 +6,13 @@ shared arrays with every lever effect already folded in, for the levers in force
 The model's equations (``model/``) read these numbers; nothing here simulates.
 
 **The run axis.** Every array that a parameter value can change carries a trailing run axis of
-length ``W``: 1 when every run of the chunk shares the values, the chunk's number of runs ``R``
-when some value is per run (all arrays of one compilation share ``W``). The kernel reads column
-``r`` or column 0. Per-run values come in as ``compile_params(scenario, day, values)``: ``values``
-maps dotted scenario paths (as for ``--set``) to arrays of shape ``(R,)``; they are put into an
-unvalidated copy of the scenario (``with_run_values``) and the same arithmetic as for numbers runs
-on them.
+length ``W``: 1 when every run of the chunk shares its numbers, the chunk's number of runs ``R``
+when a per-run value enters its arithmetic (each array its own; an uncertain weight widens the
+arrays it enters, not the others). The kernel reads column ``r`` of every array, through views
+that repeat a shared column (``calendar.kernel_params``). Per-run values come in as
+``compile_params(scenario, day, values)``: ``values`` maps dotted scenario paths (as for
+``--set``) to arrays of shape ``(R,)``; they are put into an unvalidated copy of the scenario
+(``with_run_values``) and the same arithmetic as for numbers runs on them.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ RunValues = Mapping[str, np.ndarray]
 
 
 class Params(NamedTuple):
-    """Everything the day kernel needs; trailing run axis ``W`` (1 or R) on every float array.
+    """Everything the day kernel needs; a trailing run axis ``W`` (1 or R, per array) on numbers.
 
     Shapes: ``A`` actors, ``P = A (A - 1)`` ordered pairs (observer-major), ``Q`` issues, ``K``
     incident types, ``D`` demands.
@@ -174,8 +175,9 @@ WIDE_INT = ("lag", "window", "window_incident", "call_days")
 
 
 def width(p: Params) -> int:
-    """The trailing run axis of ``p``: 1 (shared values) or the chunk's runs."""
-    return int(p.reciprocity.shape[-1])
+    """The runs ``p`` holds values for: 1 (every field shared) or the chunk's runs."""
+    return max(int(np.shape(x)[-1]) for name, x in zip(Params._fields, p, strict=True)
+               if name not in FIXED)
 
 
 def with_run_values(scenario: Scenario, values: RunValues | None) -> Scenario:
@@ -542,24 +544,20 @@ FIXED = ("issue_domain", "militarised", "opening", "inc_perpetrator", "inc_victi
 
 
 def _shaped(fields: dict[str, Any], scenario: Scenario) -> Params:
-    """Give every float field the common trailing run axis ``W`` (1, or the runs)."""
-    w = 1
-    for name, value in fields.items():
-        if name not in FIXED and value is not None:
-            w = max(w, np.shape(value)[-1] if np.ndim(value) else 1)
-    fields["client"] = client_arrays(scenario, w)
-    w = fields["client"].shape[-1]
+    """Give every float field a trailing run axis: 1 where its numbers are shared, else ``R``.
+
+    A field is per run only if a per-run value enters its arithmetic; the others keep one column
+    (the kernel reads them through a view of stride 0, ``calendar.kernel_params``): an
+    uncertain weight costs its own columns, not a copy of every table per run.
+    """
+    fields["client"] = client_arrays(scenario, 1)
     out: dict[str, np.ndarray] = {}
     for name, value in fields.items():
         if name in FIXED:
             out[name] = np.ascontiguousarray(value)
             continue
         x = np.asarray(value, dtype=np.int64 if name in WIDE_INT else np.float64)
-        if x.ndim == 0:
-            x = x.reshape(1)
-        if x.shape[-1] != w:
-            x = np.broadcast_to(x, (*x.shape[:-1], w))
-        out[name] = np.ascontiguousarray(x)
+        out[name] = np.ascontiguousarray(x.reshape(1) if x.ndim == 0 else x)
     return Params(**out)
 
 

@@ -172,7 +172,7 @@ def _flow_bin(x: float) -> int:
 
 
 @compiled
-def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, b, tell, events, n_events):
+def _strike(s, p, rec, r, t, k, explained, top_before, struck, b, tell, events, n_events):
     """Incident type ``k`` strikes run ``r`` on day ``t`` (§9).
 
     The victim's grievance rises by the severity (less what trust in the perpetrator explains
@@ -184,16 +184,16 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, b, tell, event
     n_actors = s.level.shape[0]
     v = p.inc_victim[k]
     perp = p.inc_perpetrator[k]
-    sev = p.severity[k, c]
+    sev = p.severity[k, r]
     if perp >= 0:
-        sev *= 1.0 - p.trust_attribution[c] * s.trust[_pair(v, perp, n_actors), r]
+        sev *= 1.0 - p.trust_attribution[r] * s.trust[_pair(v, perp, n_actors), r]
     if explained:
         sev *= 0.5
-        s.talks_left[r] = max(s.talks_left[r], p.call_days[c])
+        s.talks_left[r] = max(s.talks_left[r], p.call_days[r])
     else:
         s.flare_day[r] = t  # a trigger: it ends the hold of a settlement
-    s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[c])
-    jump = min(s.nationalism[v, r] + p.rally_severity[v, c] * sev, 1.0) - s.nationalism[v, r]
+    s.grievance[v, r] = min(s.grievance[v, r] + sev, p.grievance_max[r])
+    jump = min(s.nationalism[v, r] + p.rally_severity[v, r] * sev, 1.0) - s.nationalism[v, r]
     s.nationalism[v, r] += jump
     rec.rally[v, r] += jump
     struck[v, b] = True
@@ -203,16 +203,16 @@ def _strike(s, p, rec, r, c, t, k, explained, top_before, struck, b, tell, event
     q = p.inc_issue[k]
     if q >= 0:
         s.activation[q, r] = dynamics.triggered(s.activation[q, r],
-                                                p.activation_per_severity[c] * sev)
+                                                p.activation_per_severity[r] * sev)
     if p.inc_domain[k] == DOMAIN_ENERGY:
-        s.energy_damage[r] *= 1.0 - min(1.0, p.energy_incident_cut[c] * sev)
+        s.energy_damage[r] *= 1.0 - min(1.0, p.energy_incident_cut[r] * sev)
     rec.incidents[r, k] += 1
     if rec.contain_ref[r] < 0:
         rec.contain_ref[r] = top_before
         rec.contain_from[r] = t
     if tell:
         _event(events, n_events, t, EV_INCIDENT, float(k), 1.0 if explained else 0.0, sev)
-        if explained and p.call_days[c] > 0:
+        if explained and p.call_days[r] > 0:
             _event(events, n_events, t, EV_TALKS, 0.0)
 
 
@@ -290,17 +290,15 @@ def _dawn(t, first, last, s, w, keys):
 def _incidents(t, first, last, s, p, rec, w, observe, events, n_events):
     """1. Incidents (§9): the opening ones on day 0, then each type by its rate."""
     n_kinds = p.inc_victim.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     draws = (0.0, 0.0, 0.0)
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         top_before = w.top_before[b]
         if t == 0:
             for n in range(p.opening.shape[0]):
-                _strike(s, p, rec, r, c, t, p.opening[n], False, top_before, w.struck, b, tell,
+                _strike(s, p, rec, r, t, p.opening[n], False, top_before, w.struck, b, tell,
                         events, n_events)
         for k in range(n_kinds):
             if k % 3 == 0:
@@ -313,9 +311,9 @@ def _incidents(t, first, last, s, p, rec, w, observe, events, n_events):
                 row = EXTERNAL_ROW
             else:
                 row = s.top[r]
-            chance = p.p_incident[row, k, c]
+            chance = p.p_incident[row, k, r]
             if u < chance:
-                _strike(s, p, rec, r, c, t, k, u < chance * p.explain[c], top_before, w.struck,
+                _strike(s, p, rec, r, t, k, u < chance * p.explain[r], top_before, w.struck,
                         b, tell, events, n_events)
 
 
@@ -324,17 +322,15 @@ def _closures(t, first, last, s, p, rec, w, observe, events, n_events):
     """2. An open war may end in a ceasefire; open demands may be met or dropped (§6)."""
     n_actors = s.level.shape[0]
     n_demands = p.dem_actor.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         at_war = False
         for i in range(n_actors):
             at_war = at_war or s.war[i, r]
         if at_war:
-            end = p.war_end[c] * (2.0 if s.mediating[r] else 1.0)
+            end = p.war_end[r] * (2.0 if s.mediating[r] else 1.0)
             if uniform(key, SLOT_WAR_END) < end:
                 for i in range(n_actors):
                     s.war[i, r] = False
@@ -350,14 +346,14 @@ def _closures(t, first, last, s, p, rec, w, observe, events, n_events):
                 s.activation[q, r] = 1.0  # an open demand pressed keeps its issue contested
             econ = s.measures[a, DOMAIN_ECONOMIC, r] + s.measures[a, DOMAIN_ENERGY, r] > 0
             energy = s.energy_supply[r] * s.energy_damage[r]
-            pain = (p.trade_cost[o, c] * max(0.0, 1.0 - s.trade[r])
-                    + p.energy_cost[o, c] * max(0.0, 1.0 - energy)
-                    + p.c_econ[c] * p.transit[a, c] * econ)
-            resistance = (p.audience[o, c] * s.nationalism[o, r]
-                          + p.stake[o, q, c] * s.gap_left[q, r])
+            pain = (p.trade_cost[o, r] * max(0.0, 1.0 - s.trade[r])
+                    + p.energy_cost[o, r] * max(0.0, 1.0 - energy)
+                    + p.c_econ[r] * p.transit[a, r] * econ)
+            resistance = (p.audience[o, r] * s.nationalism[o, r]
+                          + p.stake[o, q, r] * s.gap_left[q, r])
             u = uniform(key, SLOT_DEMAND + 2 * d)
-            if u < measures.concede_bound(p.concede_rate[c], pain, resistance) \
-                    and u < measures.concede_hazard(p.concede_rate[c], pain, resistance):
+            if u < measures.concede_bound(p.concede_rate[r], pain, resistance) \
+                    and u < measures.concede_hazard(p.concede_rate[r], pain, resistance):
                 s.demand[d, r] = MET
                 s.closed_day[d, r] = t
                 s.gap_left[q, r] = 0.0
@@ -365,7 +361,7 @@ def _closures(t, first, last, s, p, rec, w, observe, events, n_events):
                 rec.demand_met[d, r] = t
                 if tell:
                     _event(events, n_events, t, EV_DEMAND, float(d), float(MET))
-            elif uniform(key, SLOT_DEMAND + 2 * d + 1) < p.drop_rate[c] / 365.0:
+            elif uniform(key, SLOT_DEMAND + 2 * d + 1) < p.drop_rate[r] / 365.0:
                 s.demand[d, r] = DROPPED
                 s.closed_day[d, r] = t
                 if tell:
@@ -378,10 +374,8 @@ def _summits(t, t0, first, last, s, p, rec, w, meeting, observe, events, n_event
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
     n_pairs = s.trust.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         hostile_words = False
@@ -392,9 +386,9 @@ def _summits(t, t0, first, last, s, p, rec, w, meeting, observe, events, n_event
         flared = s.flare_day[r] > s.settled_day[r]  # something to settle since the last
         if flared and s.top[r] >= DIPLOMATIC_RUNG and (hostile_words or w.at_war[b]):
             intensity = dynamics.summit_intensity(
-                p.summit_rate[c], p.summit_time_gain[c], float(s.crisis_days[r]),
-                p.summit_pain_gain[c], max(0.0, 1.0 - s.trade[r]),
-                p.summit_mediation_gain[c], s.mediating[r])
+                p.summit_rate[r], p.summit_time_gain[r], float(s.crisis_days[r]),
+                p.summit_pain_gain[r], max(0.0, 1.0 - s.trade[r]),
+                p.summit_mediation_gain[r], s.mediating[r])
         held = 0.0  # a meeting held today
         if t == t0 and s.top[r] >= VERBAL_HOSTILITY:
             held = meeting[r if meeting.shape[0] > 1 else 0]
@@ -406,23 +400,23 @@ def _summits(t, t0, first, last, s, p, rec, w, meeting, observe, events, n_event
         talking = s.mediating[r] or s.talks_left[r] > 0
         agree = 1.0
         for i in range(n_actors):
-            pain = (p.trade_cost[i, c] * max(0.0, 1.0 - s.trade[r])
-                    + p.energy_cost[i, c] * max(0.0, 1.0 - energy))
+            pain = (p.trade_cost[i, r] * max(0.0, 1.0 - s.trade[r])
+                    + p.energy_cost[i, r] * max(0.0, 1.0 - energy))
             agree *= decision.summit_acceptance(
-                p.rationality[i, c], p.summit_value[c], pain, p.cooperation[i, c],
-                p.talks_bonus[c] * talking, p.audience[i, c] * s.nationalism[i, r],
-                p.summit_grievance_weight[c] * s.grievance[i, r])
+                p.rationality[i, r], p.summit_value[r], pain, p.cooperation[i, r],
+                p.talks_bonus[r] * talking, p.audience[i, r] * s.nationalism[i, r],
+                p.summit_grievance_weight[r] * s.grievance[i, r])
         if uniform(key, SLOT_SUMMIT + 1) >= agree:
             continue
         for i in range(n_actors):
             s.stance[i, r] = min(s.stance[i, r], 1)
-            s.grievance[i, r] *= p.summit_grievance_keep[c]
+            s.grievance[i, r] *= p.summit_grievance_keep[r]
             s.war[i, r] = False
         w.at_war[b] = False
         for q in range(n_issues):
-            s.activation[q, r] *= p.summit_activation_keep[c]
+            s.activation[q, r] *= p.summit_activation_keep[r]
         for q in range(n_pairs):
-            s.trust[q, r] += p.summit_trust_gain[c] * (1.0 - s.trust[q, r])
+            s.trust[q, r] += p.summit_trust_gain[r] * (1.0 - s.trust[q, r])
         s.settled_day[r] = t
         # a summit is public: every side sees the new readings at once
         for i in range(n_actors):
@@ -448,13 +442,11 @@ def _perceive(t, first, last, s, p, rec, w):
     """4. Perception (§5): each observer reads each other's reading some days ago, its acts."""
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         key = w.key[b]
         for i in range(n_actors):
-            lag = p.lag[i, c]
+            lag = p.lag[i, r]
             for j in range(n_actors):
                 if i == j:
                     continue
@@ -462,14 +454,14 @@ def _perceive(t, first, last, s, p, rec, w):
                 back = (t - lag) % HISTORY
                 lagged = np.int64(s.history[back, j, r])
                 mil = lagged >= MILITARY_SIGNALLING
-                chance = p.p_mis_military[i, c] if mil else p.p_mis[i, c]
+                chance = p.p_mis_military[i, r] if mil else p.p_mis[i, r]
                 u, u_up, _ = triple(key, SLOT_PERCEPTION + q)
                 wrong = u < chance
                 up = False
-                if wrong and u < chance * p.explain[c]:
+                if wrong and u < chance * p.explain[r]:
                     wrong = False  # the hotline's call explains what was misread
                 if wrong:
-                    up = u_up < p.bias[i, c]
+                    up = u_up < p.bias[i, r]
                     if mil:
                         rec.misread_military[r] += 1
                 s.seen[q, r] = perception.perceived(lagged, wrong, up)  # type: ignore[arg-type]
@@ -492,7 +484,7 @@ def _perceive(t, first, last, s, p, rec, w):
                     for qq in range(n_issues):
                         if p.issue_domain[qq] == act:
                             s.activation[qq, r] = dynamics.triggered(
-                                s.activation[qq, r], p.activation_per_measure[c])
+                                s.activation[qq, r], p.activation_per_measure[r])
 
 
 @compiled
@@ -501,10 +493,8 @@ def _desire(t, first, last, s, p, w):
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
     n_demands = p.dem_actor.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         holds = _settlement_holds(s.settled_day, s.flare_day, r)
         for i in range(n_actors):
             best = -1e300
@@ -512,24 +502,24 @@ def _desire(t, first, last, s, p, w):
                 if i == j:
                     continue
                 q = _pair(i, j, n_actors)
-                found = perception.threat(s.seen[q, r], p.absorbed[q, c], s.nationalism[j, r],
-                                          s.trust[q, r], p.rhetoric[j, c])
+                found = perception.threat(s.seen[q, r], p.absorbed[q, r], s.nationalism[j, r],
+                                          s.trust[q, r], p.rhetoric[j, r])
                 best = max(best, found)
             stake = 0.0
             for q in range(n_issues):
                 live = s.activation[q, r]
-                stake += p.stake[i, q, c] * live * s.gap_left[q, r]
-                best += p.client[i, q, c] * live
-            amplified = decision.amplifier(s.nationalism[i, r], p.w_nat[c])
+                stake += p.stake[i, q, r] * live * s.gap_left[q, r]
+                best += p.client[i, q, r] * live
+            amplified = decision.amplifier(s.nationalism[i, r], p.w_nat[r])
             demand = 0.0
             for d in range(n_demands):  # compellence: an open demand drives its demander
                 if p.dem_actor[d] == i and s.demand[d, r] == OPEN and not holds:
                     q = p.dem_issue[d]
                     demand = max(demand, decision.demand_push(
-                        p.w_demand[c], p.salience[i, q, c], p.demand_rung[d], amplified))
+                        p.w_demand[r], p.salience[i, q, r], p.demand_rung[d], amplified))
             w.threat[i, b] = best
             w.desire[i, b] = decision.desired(stake, demand, s.grievance[i, r], best,
-                                              p.reciprocity[i, c], amplified)
+                                              p.reciprocity[i, r], amplified)
 
 
 @compiled
@@ -537,10 +527,8 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
     """5. Force (§6 Force), by its own hazard where force is in play."""
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         posture = False
@@ -552,20 +540,20 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
                 continue
             militarised = 0.0
             for q in range(n_issues):
-                if p.militarised[q] and p.salience[i, q, c] > 0.0:
+                if p.militarised[q] and p.salience[i, q, r] > 0.0:
                     militarised = max(militarised, s.activation[q, r])
-            met = t - s.force_met_day[i, r] <= p.force_memory[c]
-            opened = force.gate(militarised, met, posture, p.posture_gate[c])
+            met = t - s.force_met_day[i, r] <= p.force_memory[r]
+            opened = force.gate(militarised, met, posture, p.posture_gate[r])
             if opened <= 0.0:
                 continue
-            value = measures.relationship_value(p.dependence[i, c], s.trade[r],
-                                                p.energy_dependence[i, c], energy)
-            cost = p.force_cost[i, c] + p.c_relationship[c] * value
+            value = measures.relationship_value(p.dependence[i, r], s.trade[r],
+                                                p.energy_dependence[i, r], energy)
+            cost = p.force_cost[i, r] + p.c_relationship[r] * value
             desire = w.desire[i, b]
             u = uniform(key, SLOT_ACTOR + 8 * i + FORCE)
-            if u >= force.hazard_bound(p.force_rate[c], opened, desire, p.w_force_desire[c],
+            if u >= force.hazard_bound(p.force_rate[r], opened, desire, p.w_force_desire[r],
                                        cost) \
-                    or u >= force.hazard(p.force_rate[c], opened, desire, p.w_force_desire[c],
+                    or u >= force.hazard(p.force_rate[r], opened, desire, p.w_force_desire[r],
                                          cost):
                 continue
             target = -1
@@ -575,7 +563,7 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
                     most = s.seen[_pair(i, j, n_actors), r]
                     target = j
             war = uniform(key, SLOT_ACTOR + 8 * i + WAR) < decision.war_share(
-                p.rationality[i, c], desire, p.w_fit[c], p.war_cost[i, c])
+                p.rationality[i, r], desire, p.w_fit[r], p.war_cost[i, r])
             s.flare_day[r] = t
             if war:
                 s.war[i, r] = True
@@ -583,10 +571,10 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
             else:
                 w.force_today[i, b] = True
             rec.force_acts[i, r] += 1
-            s.grievance[target, r] = min(s.grievance[target, r] + p.force_severity[c],
-                                         p.grievance_max[c])
+            s.grievance[target, r] = min(s.grievance[target, r] + p.force_severity[r],
+                                         p.grievance_max[r])
             jump = min(s.nationalism[target, r]
-                       + p.rally_severity[target, c] * p.force_severity[c], 1.0) \
+                       + p.rally_severity[target, r] * p.force_severity[r], 1.0) \
                 - s.nationalism[target, r]
             s.nationalism[target, r] += jump
             rec.rally[target, r] += jump
@@ -603,15 +591,15 @@ def _force(t, first, last, s, p, rec, w, observe, events, n_events):
 
 
 @compiled
-def _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud, grudge):
+def _top_lift_exponent(s, p, i, r, energy, desire, settled, met_push, aud, grudge):
     """The largest :func:`measures.lift_exponent` over actor ``i``'s domains with a measure."""
     top_z = -1e300
     for k in range(N_DOMAINS):
         if s.measures[i, k, r] > 0:
-            holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
-                                            s.trade[r], energy, p.legal_share[c],
-                                            p.posture_cost[i, c])
-            top_z = max(top_z, measures.lift_exponent(DOMAIN_RUNGS[k], desire, p.lift_want[c],
+            holding = measures.holding_cost(k, p.trade_cost[i, r], p.energy_cost[i, r],
+                                            s.trade[r], energy, p.legal_share[r],
+                                            p.posture_cost[i, r])
+            top_z = max(top_z, measures.lift_exponent(DOMAIN_RUNGS[k], desire, p.lift_want[r],
                                                       settled, met_push, holding, aud, grudge))
     return top_z
 
@@ -621,11 +609,9 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
     """5. The lifting of measures in force, by their hazard (§6 Lifting)."""
     n_actors = s.level.shape[0]
     n_demands = p.dem_actor.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     utilities = w.utilities
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         talking = s.mediating[r] or s.talks_left[r] > 0
@@ -645,44 +631,44 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
                         closed = NEVER
                         break
                     closed = max(closed, s.closed_day[d, r])
-            aud = (p.audience[i, c] * s.nationalism[i, r]
-                   * (1.0 - p.talks_audience_cut[c] * talking)
-                   * (1.0 - p.reciprocal_cut[c] * w.answering[i, b]))
-            grudge = p.summit_grievance_weight[c] * s.grievance[i, r]
+            aud = (p.audience[i, r] * s.nationalism[i, r]
+                   * (1.0 - p.talks_audience_cut[r] * talking)
+                   * (1.0 - p.reciprocal_cut[r] * w.answering[i, b]))
+            grudge = p.summit_grievance_weight[r] * s.grievance[i, r]
             # the hazards are small: a bound without exponentials (the pushes at their full
             # strength) decides most days; then a bound from the largest exponent; the exact
             # hazards only when the draw falls below both (the bounds leave out the measures'
             # entrenchment, a factor of at most 1)
             u = uniform(key, SLOT_ACTOR + 8 * i + LIFT)
-            settled = measures.fading_push_bound(p.settle_lift[c]) if holds else 0.0
-            met_push = measures.fading_push_bound(p.met_lift[c]) if closed > NEVER else 0.0
-            top_z = _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud,
+            settled = measures.fading_push_bound(p.settle_lift[r]) if holds else 0.0
+            met_push = measures.fading_push_bound(p.met_lift[r]) if closed > NEVER else 0.0
+            top_z = _top_lift_exponent(s, p, i, r, energy, desire, settled, met_push, aud,
                                        grudge)
-            if u >= held * p.lift_rate[c] / 365.0 * exp_bound(min(top_z, 30.0)):
+            if u >= held * p.lift_rate[r] / 365.0 * exp_bound(min(top_z, 30.0)):
                 continue
             settled = 0.0
             if holds:
-                settled = measures.fading_push(p.settle_lift[c], t - s.settled_day[r],
-                                               p.settle_memory[c])
+                settled = measures.fading_push(p.settle_lift[r], t - s.settled_day[r],
+                                               p.settle_memory[r])
             met_push = 0.0
             if closed > NEVER:
-                met_push = measures.fading_push(p.met_lift[c], t - closed, p.settle_memory[c])
-            top_z = _top_lift_exponent(s, p, i, r, c, energy, desire, settled, met_push, aud,
+                met_push = measures.fading_push(p.met_lift[r], t - closed, p.settle_memory[r])
+            top_z = _top_lift_exponent(s, p, i, r, energy, desire, settled, met_push, aud,
                                        grudge)
-            if u >= held * p.lift_rate[c] / 365.0 * math.exp(min(top_z, 30.0)):
+            if u >= held * p.lift_rate[r] / 365.0 * math.exp(min(top_z, 30.0)):
                 continue
             total = 0.0
             for k in range(N_DOMAINS):
                 utilities[k] = 0.0
                 if s.measures[i, k, r] == 0:
                     continue
-                holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
-                                                s.trade[r], energy, p.legal_share[c],
-                                                p.posture_cost[i, c])
+                holding = measures.holding_cost(k, p.trade_cost[i, r], p.energy_cost[i, r],
+                                                s.trade[r], energy, p.legal_share[r],
+                                                p.posture_cost[i, r])
                 utilities[k] = s.measures[i, k, r] * measures.lift_hazard(
-                    DOMAIN_RUNGS[k], desire, p.lift_rate[c], p.lift_want[c], settled,
+                    DOMAIN_RUNGS[k], desire, p.lift_rate[r], p.lift_want[r], settled,
                     met_push, holding, aud, grudge, t - s.measures_since[i, k, r],
-                    p.lift_entrench[c])
+                    p.lift_entrench[r])
                 total += utilities[k]
             if u >= total:
                 continue
@@ -700,9 +686,9 @@ def _lift(t, first, last, s, p, rec, w, observe, events, n_events):
             rec.lifted[i, r] += 1
             for j in range(n_actors):
                 if j != i:
-                    s.grievance[j, r] = max(0.0, s.grievance[j, r] - p.settle_per_lift[c])
+                    s.grievance[j, r] = max(0.0, s.grievance[j, r] - p.settle_per_lift[r])
             if tell:
-                want = max(0.0, DOMAIN_RUNGS[k] - desire) * p.lift_want[c]
+                want = max(0.0, DOMAIN_RUNGS[k] - desire) * p.lift_want[r]
                 _event(events, n_events, t, EV_LIFT, float(i), float(k), want, settled,
                        met_push, aud + grudge)
 
@@ -712,11 +698,9 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
     """6. Reviews (§3); for the actors that review, the stance (words) and a measure (deeds)."""
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     utilities, options, pulls = w.utilities, w.options, w.pulls
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         talking = s.mediating[r] or s.talks_left[r] > 0
@@ -724,25 +708,25 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
         for i in range(n_actors):
             routine, reacts, _ = triple(key, SLOT_REVIEW + i)
             struck = w.struck[i, b]
-            review = (routine < p.p_review[i, c] or (w.moved[i, b] and reacts < p.reaction[i, c])
+            review = (routine < p.p_review[i, r] or (w.moved[i, b] and reacts < p.reaction[i, r])
                       or struck or s.talks_left[r] > 0)
             if not review or s.war[i, r]:
                 continue
             desire = w.desire[i, b]
-            window = p.window_incident[c] if struck else p.window[c]
+            window = p.window_incident[r] if struck else p.window[r]
             s0 = s.stance[i, r]
-            aud = (p.audience[i, c] * s.nationalism[i, r]
-                   * (1.0 - p.talks_audience_cut[c] * talking)
-                   * (1.0 - p.reciprocal_cut[c] * w.answering[i, b]))
-            gain = p.talks_bonus[c] * talking
+            aud = (p.audience[i, r] * s.nationalism[i, r]
+                   * (1.0 - p.talks_audience_cut[r] * talking)
+                   * (1.0 - p.reciprocal_cut[r] * w.answering[i, b]))
+            gain = p.talks_bonus[r] * talking
             n_opt = 0
             for x in range(max(0, s0 - window), min(VERBAL_HOSTILITY, s0 + window) + 1):
-                utilities[n_opt] = decision.stance_utility(x, s0, desire, p.w_fit[c],
-                                                           p.c_move[c], aud, gain,
-                                                           p.cooperation[i, c])
+                utilities[n_opt] = decision.stance_utility(x, s0, desire, p.w_fit[r],
+                                                           p.c_move[r], aud, gain,
+                                                           p.cooperation[i, r])
                 options[n_opt] = x
                 n_opt += 1
-            pick = decision.logit_pick(utilities, n_opt, p.rationality[i, c],
+            pick = decision.logit_pick(utilities, n_opt, p.rationality[i, r],
                                        uniform(key, SLOT_ACTOR + 8 * i + STANCE))
             new = options[pick]
             if tell and new != s0:
@@ -751,11 +735,11 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
                     if options[n] == s0:
                         here = n
                 target = min(max(desire, 0.0), float(VERBAL_HOSTILITY))
-                fit = p.w_fit[c] * ((s0 - target) ** 2 - (new - target) ** 2)
+                fit = p.w_fit[r] * ((s0 - target) ** 2 - (new - target) ** 2)
                 _event(events, n_events, t, EV_STANCE, float(i), float(s0), float(new), desire,
-                       w.threat[i, b], fit, -p.c_move[c] * abs(new - s0), -aud * (new < s0),
+                       w.threat[i, b], fit, -p.c_move[r] * abs(new - s0), -aud * (new < s0),
                        gain * max(0, s0 - new)
-                       + p.cooperation[i, c] * (max(0, STATUS_QUO - new)
+                       + p.cooperation[i, r] * (max(0, STATUS_QUO - new)
                                                 - max(0, STATUS_QUO - s0)),
                        utilities[pick] - utilities[here])
             s.stance[i, r] = new
@@ -766,13 +750,13 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
             material = max(min(desire, float(VERBAL_HOSTILITY)), float(STATUS_QUO),
                            float(_material(s.measures, i, r)))
             reach = s.level[i, r] + window
-            value = measures.relationship_value(p.dependence[i, c], s.trade[r],
-                                                p.energy_dependence[i, c], energy)
+            value = measures.relationship_value(p.dependence[i, r], s.trade[r],
+                                                p.energy_dependence[i, r], energy)
             for k in range(N_DOMAINS):
                 pulls[k] = 0.0
             for q in range(n_issues):
                 if p.issue_domain[q] >= 0:
-                    pulls[p.issue_domain[q]] += (p.pull[i, q, c] * s.activation[q, r]
+                    pulls[p.issue_domain[q]] += (p.pull[i, q, r] * s.activation[q, r]
                                                  * s.gap_left[q, r])
             utilities[0] = 0.0
             options[0] = -1
@@ -781,17 +765,17 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
                 rung = DOMAIN_RUNGS[k]
                 if rung > reach or s.measures[i, k, r] >= MAX_MEASURES:
                     continue
-                kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
-                                       <= p.kind_memory[c]) else 0.0
-                holding = measures.holding_cost(k, p.trade_cost[i, c], p.energy_cost[i, c],
-                                                s.trade[r], energy, p.legal_share[c],
-                                                p.posture_cost[i, c])
-                cost = measures.imposing_cost(holding, p.c_measure[i, c], value)
-                utilities[n_opt] = decision.impose_utility(material, rung, desire, p.w_fit[c],
+                kind = p.w_kind[r] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
+                                       <= p.kind_memory[r]) else 0.0
+                holding = measures.holding_cost(k, p.trade_cost[i, r], p.energy_cost[i, r],
+                                                s.trade[r], energy, p.legal_share[r],
+                                                p.posture_cost[i, r])
+                cost = measures.imposing_cost(holding, p.c_measure[i, r], value)
+                utilities[n_opt] = decision.impose_utility(material, rung, desire, p.w_fit[r],
                                                            kind, pulls[k], cost)
                 options[n_opt] = k
                 n_opt += 1
-            pick = decision.nested_pick(utilities, n_opt, p.rationality[i, c],
+            pick = decision.nested_pick(utilities, n_opt, p.rationality[i, r],
                                         uniform(key, SLOT_ACTOR + 8 * i + DEED))
             k = options[pick]
             if k < 0:
@@ -804,15 +788,15 @@ def _decide(t, first, last, s, p, rec, w, observe, events, n_events):
             s.measures[i, k, r] += 1
             s.flare_day[r] = t
             rec.imposed[i, r] += 1
-            kind = p.w_kind[c] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
-                                   <= p.kind_memory[c]) else 0.0
+            kind = p.w_kind[r] if (s.hit_domain[i, r] == k and t - s.hit_day[i, r]
+                                   <= p.kind_memory[r]) else 0.0
             w.code[i, b] = k
             if kind > 0.0:  # a reply in kind: answered, and nothing new for the other
                 w.code[i, b] = REPLIED + k
                 s.hit_domain[i, r] = -1
             if tell:
                 rung = DOMAIN_RUNGS[k]
-                fit = p.w_fit[c] * ((material - desire) ** 2
+                fit = p.w_fit[r] * ((material - desire) ** 2
                                     - (max(material, float(rung)) - desire) ** 2)
                 _event(events, n_events, t, EV_IMPOSE, float(i), float(k), desire,
                        w.threat[i, b], fit, kind, utilities[pick] - fit - kind)
@@ -824,16 +808,14 @@ def _move_on(t, first, last, s, p, rec, w, observe, events, n_events):
     n_actors = s.level.shape[0]
     n_issues = s.activation.shape[0]
     n_pairs = s.trust.shape[0]
-    wide = p.reciprocity.shape[1] > 1
     radius, angle = 0.0, 0.0
     for r in range(max(first, 0), last):  # r >= 0: no negative-index wraparound
         b = r - first
-        c = r if wide else 0
         tell = observe and r == 0
         key = w.key[b]
         top = 0
         any_war = False
-        econ_left = p.trade_ceiling[c]
+        econ_left = p.trade_ceiling[r]
         energy_left = 1.0
         for i in range(n_actors):
             lvl = max(s.stance[i, r], _material(s.measures, i, r))
@@ -846,19 +828,19 @@ def _move_on(t, first, last, s, p, rec, w, observe, events, n_events):
             top = max(top, lvl)
             s.history[(t + 1) % HISTORY, i, r] = lvl
             s.acts[(t + 1) % HISTORY, i, r] = w.code[i, b]
-            econ_left *= dynamics.cut(p.trade_cut[c], s.measures[i, DOMAIN_ECONOMIC, r])
-            energy_left *= dynamics.cut(p.energy_cut[c], s.measures[i, DOMAIN_ENERGY, r])
+            econ_left *= dynamics.cut(p.trade_cut[r], s.measures[i, DOMAIN_ECONOMIC, r])
+            energy_left *= dynamics.cut(p.energy_cut[r], s.measures[i, DOMAIN_ENERGY, r])
         if any_war:
-            econ_left *= 1.0 - p.force_flow_cut[c]
-            energy_left *= 1.0 - p.force_flow_cut[c]
+            econ_left *= 1.0 - p.force_flow_cut[r]
+            energy_left *= 1.0 - p.force_flow_cut[r]
         for i in range(n_actors):
             suffered = 0.0
             for j in range(n_actors):
                 if j != i:
                     suffered += HOSTILITY[s.level[j, r]]
             s.grievance[i, r] = dynamics.grievance_step(
-                s.grievance[i, r], suffered, p.grievance_decay[c],
-                p.grievance_per_hostility[c], p.grievance_max[c])
+                s.grievance[i, r], suffered, p.grievance_decay[r],
+                p.grievance_per_hostility[r], p.grievance_max[r])
             if i % 2 == 0:  # Box-Muller gives two normals: actor i and actor i + 1
                 u1, u2, _ = triple(key, SLOT_ACTOR + 8 * i + SHOCK)
                 radius = math.sqrt(-2.0 * math.log(1.0 - u1))
@@ -866,29 +848,29 @@ def _move_on(t, first, last, s, p, rec, w, observe, events, n_events):
                 shock = radius * math.cos(angle)
             else:
                 shock = radius * math.sin(angle)
-            rally = p.rally[i, c] * suffered
+            rally = p.rally[i, r] * suffered
             rec.rally[i, r] += rally
             s.nationalism[i, r] = dynamics.nationalism_step(
-                s.nationalism[i, r], p.n0[i, c], p.nationalism_relax[c], rally,
-                p.nationalism_volatility[c], shock)
+                s.nationalism[i, r], p.n0[i, r], p.nationalism_relax[r], rally,
+                p.nationalism_volatility[r], shock)
         for q in range(n_pairs):
             s.trust[q, r] = perception.trust_step(s.trust[q, r], s.seen[q, r],
-                                                  p.trust_speed[c])
+                                                  p.trust_speed[r])
         for q in range(n_issues):
-            s.activation[q, r] *= p.activation_decay[c]
-        s.trade[r] = dynamics.flow_step(s.trade[r], econ_left, p.trade_fall[c],
-                                        p.trade_recovery[c])
+            s.activation[q, r] *= p.activation_decay[r]
+        s.trade[r] = dynamics.flow_step(s.trade[r], econ_left, p.trade_fall[r],
+                                        p.trade_recovery[r])
         s.energy_supply[r] = dynamics.flow_step(s.energy_supply[r], energy_left,
-                                                p.energy_fall[c], p.energy_recovery[c])
+                                                p.energy_fall[r], p.energy_recovery[r])
         s.energy_damage[r] = dynamics.flow_step(s.energy_damage[r], 1.0, 0.0,
-                                                p.energy_recovery[c])
+                                                p.energy_recovery[r])
         s.top[r] = top
         was = s.mediating[r]
         if top >= DIPLOMATIC_RUNG:
             s.crisis_days[r] += 1
         else:
             s.crisis_days[r] = 0
-        s.mediating[r] = ((s.mediating[r] or s.crisis_days[r] >= p.mediation_onset[c])
+        s.mediating[r] = ((s.mediating[r] or s.crisis_days[r] >= p.mediation_onset[r])
                           and top > dynamics.RESTORED)
         if tell and s.mediating[r] != was:
             _event(events, n_events, t, EV_MEDIATION, 1.0 if s.mediating[r] else 0.0)
