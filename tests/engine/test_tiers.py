@@ -130,3 +130,15 @@ def test_the_equations_called_from_python_give_plain_numbers_in_both_forms(tmp_p
             "assert float(a) == float(b) > 0, (a, b)\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
 
+
+
+def test_an_ensemble_past_the_budget_compiles_before_its_workers_start(tmp_path):
+    code = ("from escalation_sim.model import _jit\n"
+            "from escalation_sim.engine.ensemble import simulate\n"
+            "from escalation_sim.scenario.load import load_scenario\n"
+            f"scenario = load_scenario({SCENARIOS[0]!r}, ['horizon_days=30'])\n"
+            "simulate(scenario, runs=10, workers=2)  # 300 run-days, in the workers\n"
+            "assert not _jit.is_compiled()\n"
+            "simulate(scenario, runs=_jit.INTERPRETED_RUN_DAYS // 30 + 1, workers=2)\n"
+            "assert _jit.is_compiled()  # here, in the parent, before the workers forked\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)

@@ -28,6 +28,7 @@ from escalation_sim.engine.monthly import MONTHLY
 from escalation_sim.engine.rng import RNG_BLOCK
 from escalation_sim.engine.state import Start
 from escalation_sim.engine.tasks import FINAL_DAY, REDUCED
+from escalation_sim.model import _jit
 from escalation_sim.scenario.schema import Scenario
 
 MAX_CHUNK_RUNS = 10 * RNG_BLOCK
@@ -151,6 +152,7 @@ def _evaluate(points: Sequence[Point], runs: int, executor: Executor, keep_runs:
               monthly: bool, final_day_only: bool) -> list[PointResult]:
     """:func:`evaluate` with its executor."""
     chunks = plan_chunks(runs, chunk_runs or chunk_size(runs, executor.workers, len(points)))
+    _jit.expect(runs * sum(p.scenario.horizon_days for p in points))  # before workers fork
     # a scenario drawing a calibration's parameter sets is tallied per set, run by run, here:
     # its chunks are not reduced in the workers
     tallies = [particle_tally(p) for p in points]

@@ -88,6 +88,17 @@ def prepare(run_days: int) -> None:
         compile_all()
 
 
+def expect(run_days: int) -> None:
+    """A job of ``run_days`` run-days is coming (its chunks will call :func:`prepare`).
+
+    Compiles now if it would take the process past ``INTERPRETED_RUN_DAYS``, so that worker
+    processes forked for it start with numba imported and the compiled forms in place, as
+    before this scheme. Counts nothing: the chunks count as they run.
+    """
+    if not _compiled and _interpreted + run_days > INTERPRETED_RUN_DAYS:
+        compile_all()
+
+
 def compile_all() -> None:
     """Turn every marked function into its numba form, in every module that names it.
 
