@@ -113,12 +113,12 @@ def test_without_params_the_scenarios_own_distributions_are_sampled(short, monke
     fake = {NATIONALISM: FakeUniform(0.5, 0.7), HEAT: FakeUniform(0.2, 0.6)}
     fixed: list[dict[str, float]] = []
 
-    def fix(scenario, values):
+    def set_values(scenario, values, source):
         fixed.append(dict(values))
-        return with_values(scenario, values)
+        return with_values(scenario, values, source)
 
     monkeypatch.setattr(explore.priors, "priors_of", lambda scenario: dict(fake))
-    monkeypatch.setattr(explore, "fix", fix)
+    monkeypatch.setattr(explore, "with_values", set_values)
     found = prior_uncertainties(short)
     assert [u.path for u in found] == [NATIONALISM, HEAT]
     assert (found[0].low, found[0].high) == pytest.approx((0.5, 0.7))

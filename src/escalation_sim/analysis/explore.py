@@ -40,7 +40,7 @@ from escalation_sim.analysis.stats import Interval, json_float
 from escalation_sim.engine.ensemble import Progress
 from escalation_sim.engine.executors import Executor
 from escalation_sim.scenario import priors
-from escalation_sim.scenario.edit import fix, with_values
+from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.errors import ScenarioError, term
 from escalation_sim.scenario.schema import Scenario
 
@@ -206,16 +206,10 @@ def sample_scenarios(scenario: Scenario, uncertainties: Sequence[Uncertainty],
         ScenarioError: A sampled value the scenario does not allow (e.g. with a scheduled
             event); the message names the sample.
     """
-    uncertain = set(priors.priors_of(scenario))
     found = []
     for k, row in enumerate(values):
         chosen = {u.path: u.cast(float(x)) for u, x in zip(uncertainties, row, strict=True)}
-        drawn = {p: v for p, v in chosen.items() if p in uncertain}
-        given = {p: v for p, v in chosen.items() if p not in uncertain}
-        point = fix(scenario, drawn) if drawn else scenario
-        if given:
-            point = with_values(point, given, f"explore sample {k}")
-        found.append(point)
+        found.append(with_values(scenario, chosen, f"explore sample {k}"))
     return found
 
 

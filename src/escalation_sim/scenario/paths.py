@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import types
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import annotated_types as at
@@ -94,20 +95,25 @@ class SchemaNode:
     field: FieldInfo
     loc: Loc
 
+    @cached_property
+    def _unwrapped(self) -> tuple[Any, list[Any], bool]:
+        # Read on every value of every scenario built (a sensitivity analysis builds hundreds).
+        return _unwrap(self.field.annotation)
+
     @property
     def base(self) -> Any:
         """The field's type without ``Optional``/``Annotated``."""
-        return _unwrap(self.field.annotation)[0]
+        return self._unwrapped[0]
 
     @property
     def metadata(self) -> list[Any]:
         """Constraints on the value (``Ge``, ``Le``, ``StringConstraints``, …)."""
-        return [*self.field.metadata, *_unwrap(self.field.annotation)[1]]
+        return [*self.field.metadata, *self._unwrapped[1]]
 
     @property
     def nullable(self) -> bool:
         """Whether ``null`` is allowed."""
-        return _unwrap(self.field.annotation)[2]
+        return self._unwrapped[2]
 
     @property
     def kind(self) -> str:
