@@ -107,3 +107,17 @@ def test_scenario_to_dict_is_resolved_and_json_able(scenario):
     assert data["actors"]["baku"]["review_days"] == 10.0
     assert data["levers"]["multilateral_forum"]["period_days"] == 30
     assert load_scenario_text(json.dumps(data)) == scenario
+
+
+@pytest.mark.parametrize("bad", [0, 1])
+def test_an_event_of_several_numbers_names_the_change_that_breaks_it(minimal_text, bad):
+    def with_event(baku: float, moscow: float) -> str:
+        return minimal_text + "  - day: 5\n    set:\n" \
+            f"      actors.baku.nationalism: {baku}\n      actors.moscow.nationalism: {moscow}\n"
+
+    assert load_scenario_text(with_event(0.4, 0.6)).events[1].set == \
+        {"actors.baku.nationalism": 0.4, "actors.moscow.nationalism": 0.6}
+    err = error_of(with_event(1.5, 0.6) if bad == 0 else with_event(0.4, 1.5))
+    actor = ("baku", "moscow")[bad]
+    assert err.path == f"events[1].set.actors.{actor}.nationalism"
+    assert err.line == 29 + bad and "this makes" in str(err) and "1.5" in str(err)

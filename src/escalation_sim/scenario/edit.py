@@ -211,11 +211,41 @@ def event_changes(event: Event) -> list[Change]:
 def check_events(scenario: Scenario, locate: Locator) -> None:
     """Apply every event, in day order, to a copy and check each change leaves a valid scenario.
 
+    An event whose changes are all numbers at distinct paths is checked with one build: every
+    check a number takes part in is on that number alone (its range), so the scenario is valid
+    after each of its changes exactly when it is after the whole event. Only if that fails are
+    the changes checked one at a time, to say which one breaks it.
+
     Raises:
         ScenarioError: At the event key (``events[n].set.PATH``) that breaks the scenario.
     """
-    if not scenario.events:
-        return
+    if scenario.events and not _valid_after_each_event(scenario):
+        _check_each_change(scenario, locate)
+
+
+def _valid_after_each_event(scenario: Scenario) -> bool:
+    """Whether each event leaves a valid scenario, checked whole.
+
+    ``False`` also when an event has changes other than numbers at distinct paths: those are
+    checked one at a time.
+    """
+    data = scenario.model_dump()
+    try:
+        for event in sorted(scenario.events, key=lambda e: e.day):
+            changes = event_changes(event)
+            paths = {_event_loc(path) for path, _, _ in changes}
+            if len(paths) < len(changes) or not all(
+                    isinstance(value, int | float) and not isinstance(value, bool)
+                    for _, value, _ in changes):
+                return False
+            apply_changes(data, changes)
+            build(data, lambda _loc: (None, None), priors=False)
+    except ScenarioError:
+        return False
+    return True
+
+
+def _check_each_change(scenario: Scenario, locate: Locator) -> None:
     data = scenario.model_dump()
     order = sorted(range(len(scenario.events)), key=lambda n: scenario.events[n].day)
     for n in order:
