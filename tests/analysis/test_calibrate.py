@@ -206,3 +206,20 @@ def test_the_bundled_out_of_sample_table_gives_a_line() -> None:
     n = json.loads(table.read_text(encoding="utf-8"))["n_episodes"]
     line = out_of_sample_line()
     assert line is not None and line.startswith(f"on {n} past crises, each held out in turn")
+
+
+def test_distances_do_not_depend_on_how_many_sets_a_call_simulates(
+        synthetic: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    from escalation_sim.analysis import calibrate
+    from escalation_sim.engine.executors import LocalExecutor
+
+    thetas = [{p.key: v for p, v in zip(PRIORS, values, strict=True)}
+              for values in ((2.0, 1.5), (6.0, 5.0), (0.5, 0.5))]
+    found = []
+    for per_call in (1, 32):  # three calls of one set each, then one call of all three
+        monkeypatch.setattr(calibrate, "SETS_PER_CALL", per_call)
+        evaluator = calibrate.Evaluator(synthetic, PRIORS, 16, 5, LocalExecutor(1),
+                                        lambda runs: None)
+        evaluator.prefetch(thetas)
+        found.append([evaluator.cache[evaluator.key(t)] for t in thetas])
+    assert found[0] == found[1] and len(set(found[0])) == 3

@@ -24,6 +24,12 @@ REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(str(p) for p in (REPO / "scenarios").glob("*.yaml"))
 RUNS, SEED, FIRST = 3, 7, 5
 
+
+def in_fresh_process(code: str, cwd: Path) -> None:
+    """Run ``code`` in a new Python process (a process compiles once, for good)."""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=cwd)
+
+
 SIMULATE = """
 import pickle, sys
 from escalation_sim.engine.calendar import simulate_chunk
@@ -66,7 +72,7 @@ def _python_form_results(tmp_path: Path) -> dict[str, Any]:
             f"out = results({SCENARIOS!r}, 'armenia_azerbaijan_2016', {RUNS}, {SEED}, {FIRST})\n"
             f"assert 'numba' not in sys.modules and not _jit.is_compiled()\n"
             f"pickle.dump(out, open({str(out)!r}, 'wb'))\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    in_fresh_process(code, tmp_path)
     with out.open("rb") as f:
         return dict(pickle.load(f))
 
@@ -112,14 +118,14 @@ def test_a_process_compiles_once_its_run_days_pass_the_budget(tmp_path):
             "assert type(kernel.run_days).__name__ == 'CPUDispatcher'\n"
             "assert type(kernel.decision.desired).__name__ == 'CPUDispatcher'\n"
             "_jit.prepare(1)\nassert _jit.is_compiled()  # for good\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    in_fresh_process(code, tmp_path)
 
 
 def test_a_large_first_job_compiles_before_it_runs(tmp_path):
     code = ("import sys\nfrom escalation_sim.model import _jit\n"
             "_jit.prepare(_jit.INTERPRETED_RUN_DAYS + 1)\n"
             "assert _jit.is_compiled() and 'numba' in sys.modules\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    in_fresh_process(code, tmp_path)
 
 
 def test_the_equations_called_from_python_give_plain_numbers_in_both_forms(tmp_path):
@@ -128,8 +134,7 @@ def test_the_equations_called_from_python_give_plain_numbers_in_both_forms(tmp_p
             "b = force.hazard(0.5, 1.0, 6.0, 0.3, 2.0)\n"
             "assert type(force.hazard).__name__ == 'CPUDispatcher'\n"
             "assert float(a) == float(b) > 0, (a, b)\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
-
+    in_fresh_process(code, tmp_path)
 
 
 def test_an_ensemble_past_the_budget_compiles_before_its_workers_start(tmp_path):
@@ -141,4 +146,4 @@ def test_an_ensemble_past_the_budget_compiles_before_its_workers_start(tmp_path)
             "assert not _jit.is_compiled()\n"
             "simulate(scenario, runs=_jit.INTERPRETED_RUN_DAYS // 30 + 1, workers=2)\n"
             "assert _jit.is_compiled()  # here, in the parent, before the workers forked\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    in_fresh_process(code, tmp_path)

@@ -13,11 +13,12 @@ returns the distance itself as the one summary statistic (``{"distance": d}``, o
 back by a distance function that returns it unchanged.
 
 pyabc asks its sampler for one particle at a time; :class:`BatchSampler` draws a whole batch of
-proposals first, evaluates every (episode, theta) point of the batch with one call of
-:func:`escalation_sim.engine.ensemble.evaluate` (on escsim's executors) and then lets pyabc
-accept or reject each, in the order drawn, so the result is the one a sequential sampler would
-give with the same random numbers, only faster. Every theta simulated is kept with its
-episodes' scores (:mod:`escalation_sim.analysis.evaluations`), for the leave-one-out refits.
+proposals first, evaluates every (episode, theta) point of the batch through
+:func:`escalation_sim.engine.ensemble.evaluate` (on escsim's executors; ``SETS_PER_CALL`` sets
+per worker a call, each scored before the next) and then lets pyabc accept or reject each, in
+the order drawn, so the result is the one a sequential sampler would give with the same random
+numbers, only faster. Every theta simulated is kept with its episodes' scores
+(:mod:`escalation_sim.analysis.evaluations`), for the leave-one-out refits.
 
 The result (:class:`Posterior`) is the last generation's weighted sample. The calibration file
 carries it as ``particles:``; a scenario that names the file (``calibration: FILE``) draws one
@@ -51,6 +52,11 @@ from escalation_sim.versions import escsim_version
 
 CALIBRATION_VERSION = 2
 """Version of the calibration file's layout (2: the weighted parameter sets, no summaries)."""
+SETS_PER_CALL = 32
+"""Parameter sets per worker simulated in one ``evaluate`` call and scored before the next:
+every run's monthly arrays of a call are held until they are scored, and a batch of proposals
+can hold 800 sets (at 23 episodes of 128 runs, all at once, a peak of 3.7 GiB). A point's
+results do not depend on the batching (common random numbers), so neither do the distances."""
 
 
 @dataclass(frozen=True)
@@ -443,14 +449,17 @@ class Evaluator:
         return {p.path: float(theta[p.key]) for p in self.priors}
 
     def prefetch(self, thetas: Sequence[Mapping[str, float]], generation: int = 0) -> None:
-        """Compute the distance of every theta at once (one ``evaluate`` call)."""
+        """Compute the distance of every theta, ``SETS_PER_CALL`` per worker at a time."""
         todo = [t for t in thetas if self.key(t) not in self.cache]
         if not todo:
             return
         bar = self.progress(len(todo) * len(self.episodes) * self.runs)
-        sims = simulate(self.episodes, [self.values(t) for t in todo], self.runs, self.seed,
-                        executor=self.executor, progress=bar)
-        scored = [model_scores(per_episode, self.episodes) for per_episode in sims]
+        scored: list[list[dict[str, Any]]] = []
+        step = SETS_PER_CALL * max(1, self.executor.workers)
+        for start in range(0, len(todo), step):
+            sims = simulate(self.episodes, [self.values(t) for t in todo[start:start + step]],
+                            self.runs, self.seed, executor=self.executor, progress=bar)
+            scored += [model_scores(per_episode, self.episodes) for per_episode in sims]
         for theta, per_episode in zip(todo, scored, strict=True):
             self.cache[self.key(theta)] = pooled_distance(per_episode)
         if self.db is not None:
