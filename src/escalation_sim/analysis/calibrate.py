@@ -42,7 +42,7 @@ import numpy as np
 from escalation_sim.analysis.backtest import Simulated, episode_scores, pooled_scores
 from escalation_sim.analysis.backtest import distance as backtest_distance
 from escalation_sim.analysis.calibration_db import DatabaseRefused, check_db, mark_db
-from escalation_sim.engine.ensemble import Point, Progress, evaluate
+from escalation_sim.engine.ensemble import Point, Progress, evaluate, per_call
 from escalation_sim.engine.executors import Executor, LocalExecutor
 from escalation_sim.scenario.edit import with_values
 from escalation_sim.scenario.episode import LoadedEpisode, Observed, load_episode
@@ -455,10 +455,9 @@ class Evaluator:
             return
         bar = self.progress(len(todo) * len(self.episodes) * self.runs)
         scored: list[list[dict[str, Any]]] = []
-        step = SETS_PER_CALL * max(1, self.executor.workers)
-        for start in range(0, len(todo), step):
-            sims = simulate(self.episodes, [self.values(t) for t in todo[start:start + step]],
-                            self.runs, self.seed, executor=self.executor, progress=bar)
+        for some in per_call(todo, SETS_PER_CALL, self.executor):
+            sims = simulate(self.episodes, [self.values(t) for t in some], self.runs, self.seed,
+                            executor=self.executor, progress=bar)
             scored += [model_scores(per_episode, self.episodes) for per_episode in sims]
         for theta, per_episode in zip(todo, scored, strict=True):
             self.cache[self.key(theta)] = pooled_distance(per_episode)

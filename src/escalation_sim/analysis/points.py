@@ -181,12 +181,11 @@ def evaluate_measures(scenarios: Sequence[Scenario], runs: int, seed: int, *,
     """
     # Here, not at the top: the ensemble imports the compiled kernel (numba), and the measures'
     # names and labels above serve commands that simulate nothing (``escsim explain``).
-    from escalation_sim.engine.ensemble import Point, evaluate
+    from escalation_sim.engine.ensemble import Point, evaluate, per_call
 
     measures: list[dict[str, Interval]] = []
-    batch *= max(1, executor.workers)
-    for start in range(0, len(scenarios), batch):
-        points = [Point(s, seed) for s in scenarios[start:start + batch]]
+    for some in per_call(scenarios, batch, executor):
+        points = [Point(s, seed) for s in some]
         for result in evaluate(points, runs, executor=executor, progress=progress,
                                final_day_only=True):
             measures.append(point_measures(result.aggregate))

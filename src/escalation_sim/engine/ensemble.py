@@ -14,9 +14,9 @@ gives alone, whatever the batching, the chunking or the workers.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -112,6 +112,21 @@ def plan_chunks(runs: int, chunk_runs: int) -> list[tuple[int, int]]:
     if chunk_runs % RNG_BLOCK:
         raise ValueError(f"chunk_runs must be a multiple of {RNG_BLOCK}")
     return [(first, min(chunk_runs, runs - first)) for first in range(0, runs, chunk_runs)]
+
+
+T = TypeVar("T")
+
+
+def per_call(items: Sequence[T], per_worker: int, executor: Executor) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``per_worker`` for each of the executor's workers.
+
+    What a caller hands :func:`evaluate` at a time when it reduces each call's results before the
+    next, so that it holds only one call's per-point results; the results do not depend on the
+    slicing.
+    """
+    step = per_worker * max(1, executor.workers)
+    for start in range(0, len(items), step):
+        yield items[start:start + step]
 
 
 def evaluate(points: Sequence[Point], runs: int, *, workers: int = 1,
